@@ -1,0 +1,87 @@
+# salvo: one non-recursive Makefile.
+#   make                 build build/salvo
+#   make test            unit tests, CLI tests, namespace tests (root), one summary line
+#   make check           format and banned-function checks
+#   make demo            install dependencies, build, scan a sandbox network of namespaces
+#   make asan            unit tests under ASan+UBSan
+#   make USE_PFRING_ZC=1 build the pfring_zc engine (needs ntop's PF_RING ZC SDK)
+
+CC ?= gcc
+BUILD ?= build
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+	  -D_GNU_SOURCE -Isrc -MMD -MP
+LDLIBS += -lpthread
+USE_PFRING_ZC ?= 0
+
+SRCS := src/main.c \
+	src/cli/cli.c \
+	src/io/io.c src/io/af_packet.c src/io/netif.c \
+	src/probe/probe.c src/probe/packet.c src/probe/tcp_syn.c \
+	src/output/output.c src/output/csv.c \
+	src/target/target.c src/target/blocklist.c src/target/permutation.c \
+	src/scan/scan.c src/scan/send.c src/scan/recv.c src/scan/pace.c src/scan/dedup.c \
+	src/util/siphash.c src/util/checksum.c src/util/clock.c
+
+ifeq ($(USE_PFRING_ZC),1)
+SRCS += src/io/pfring_zc.c
+CFLAGS += -DSALVO_HAVE_PFRING_ZC
+LDLIBS += -lpfring
+PFRING_SUMMARY := yes
+else
+PFRING_SUMMARY := no (make USE_PFRING_ZC=1)
+endif
+
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS))
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+.PHONY: all test unit-tests check demo clean asan summary check-pfring
+
+all: $(BUILD)/salvo summary
+
+summary: $(BUILD)/salvo
+	@echo "salvo built: $(BUILD)/salvo"
+	@echo "  io engines: af_packet yes, af_xdp no (needs libxdp), pfring_zc $(PFRING_SUMMARY)"
+
+$(BUILD)/salvo: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(LDLIBS)
+
+unit-tests: $(UNIT_TESTS)
+
+# Compile-check the PF_RING ZC engine against our declarations header when the SDK is absent.
+check-pfring:
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/pfring_zc_check.o src/io/pfring_zc.c
+	$(CC) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/io_pfring_check.o src/io/io.c
+
+test: $(BUILD)/salvo unit-tests
+	@BUILD=$(BUILD) tests/run-all.sh
+
+asan:
+	$(MAKE) BUILD=build-asan CC=gcc \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" unit-tests
+	@for t in build-asan/tests/test_*; do $$t || exit 1; done
+
+check:
+	@scripts/check-source.sh
+
+demo:
+	@scripts/demo.sh
+
+clean:
+	rm -rf build build-asan
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install every Debian package salvo's build, tests and demo need.  Idempotent: packages
+# already present are left alone, and apt is only asked when something is missing.
+set -eu
+
+PACKAGES=(
+	build-essential  # gcc, make, libc headers: the build
+	pkg-config       # finds cmocka's flags
+	libcmocka-dev    # unit tests
+	iproute2         # ip netns / veth: the namespace test bed and the demo
+	python3          # target-side helpers of the namespace tests (listeners, sniffer, forger)
+	util-linux       # unshare and setpriv: CLI tests run unprivileged without a network
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

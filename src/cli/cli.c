@@ -1,0 +1,522 @@
+/*
+ * Option parsing for salvo, in ZMap's dialect: the short flags mean what
+ * ZMap 4's mean, long-option aliases cover older ZMap and the orchestrator's
+ * scanner.  Every error message names the option, the value and what was
+ * expected.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "version.h"
+
+enum {
+	OPT_SOURCE_MAC = 256,
+	OPT_SHARDS,
+	OPT_SHARD,
+	OPT_IO_ENGINE,
+	OPT_RECEIVERS,
+	OPT_TARGET_RANGE,
+};
+
+static const struct option long_options[] = {
+	{ "target-ports", required_argument, NULL, 'p' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "source-ip", required_argument, NULL, 'S' },
+	{ "gateway-mac", required_argument, NULL, 'G' },
+	{ "source-mac", required_argument, NULL, OPT_SOURCE_MAC },
+	{ "source-port", required_argument, NULL, 's' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "cooldown-time", required_argument, NULL, 'c' },
+	{ "probes", required_argument, NULL, 'P' },
+	{ "seed", required_argument, NULL, 'e' },
+	{ "shards", required_argument, NULL, OPT_SHARDS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "sender-threads", required_argument, NULL, 'T' },
+	{ "receivers", required_argument, NULL, OPT_RECEIVERS },
+	{ "blocklist-file", required_argument, NULL, 'b' },
+	{ "blacklist-file", required_argument, NULL, 'b' },
+	{ "allowlist-file", required_argument, NULL, 'w' },
+	{ "whitelist-file", required_argument, NULL, 'w' },
+	{ "output-file", required_argument, NULL, 'o' },
+	{ "output-module", required_argument, NULL, 'O' },
+	{ "output-fields", required_argument, NULL, 'f' },
+	{ "probe-module", required_argument, NULL, 'M' },
+	{ "io-engine", required_argument, NULL, OPT_IO_ENGINE },
+	{ "target-range", required_argument, NULL, OPT_TARGET_RANGE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char short_options[] = ":p:i:S:G:s:r:c:P:e:T:b:w:o:O:f:M:qhV";
+
+static void cli_usage(void)
+{
+	printf("salvo %s: a fast stateless Internet-scale port scanner (ZMap-compatible options)\n"
+	       "\n"
+	       "usage: salvo [options] TARGET... \n"
+	       "  TARGET is an IPv4 address, a CIDR block (198.18.1.0/24) or a range\n"
+	       "  (198.18.1.10-198.18.1.20); at least one target (or -w) is required.\n"
+	       "\n"
+	       "targets:\n"
+	       "  -p, --target-ports=LIST    ports to scan: 80,443,8000-8100 (alias --port)\n"
+	       "  -w, --allowlist-file=FILE  targets from FILE, one per line (alias --whitelist-file)\n"
+	       "  -b, --blocklist-file=FILE  addresses never to scan; replaces the built-in blocklist\n"
+	       "                             of reserved ranges (alias --blacklist-file; /dev/null = none)\n"
+	       "      --target-range=TARGET  same as a positional TARGET\n"
+	       "\n"
+	       "network:\n"
+	       "  -i, --interface=NAME       interface to send on (default: the route to the first target)\n"
+	       "  -S, --source-ip=ADDR       source address (default: the route's source)\n"
+	       "  -G, --gateway-mac=MAC      next hop's MAC (default: the kernel's neighbour table)\n"
+	       "      --source-mac=MAC       our MAC (default: the interface's)\n"
+	       "  -s, --source-port=P|P-Q    source ports to use (default 32768-61000)\n"
+	       "      --io-engine=NAME       %s (default af_packet)\n"
+	       "\n"
+	       "scan:\n"
+	       "  -M, --probe-module=NAME    %s (default tcp_synscan)\n"
+	       "  -r, --rate=PPS             packets per second over all threads (default 10000; 0 = no limit;\n"
+	       "                             K, M, G suffixes)\n"
+	       "  -c, --cooldown-time=SECS   how long to keep receiving after the last probe (default 8)\n"
+	       "  -P, --probes=N             probes per (address, port) (default 1)\n"
+	       "  -e, --seed=N               permutation seed: the same seed gives the same order\n"
+	       "      --shards=N --shard=I   scan only part I (0-based) of N of the same seed's order\n"
+	       "  -T, --sender-threads=N     sender threads (default 1)\n"
+	       "      --receivers=N          receive threads, in one fanout group (default 1)\n"
+	       "\n"
+	       "output:\n"
+	       "  -o, --output-file=FILE     results to FILE (default -: stdout)\n"
+	       "  -O, --output-module=NAME   %s (default csv)\n"
+	       "  -f, --output-fields=LIST   of: %s\n"
+	       "                             (default saddr for one port, saddr,sport for several)\n"
+	       "  -q, --quiet                no status line on stderr\n"
+	       "  -h, --help                 this text\n"
+	       "  -V, --version              version and the io engines built in\n",
+	       SALVO_VERSION, io_engine_list(), probe_list(), output_list(), output_field_names());
+}
+
+static void cli_version(void)
+{
+	printf("salvo %s\nio engines: %s\n", SALVO_VERSION, io_engine_list_built());
+}
+
+int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end != '\0')
+		return -EINVAL;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_rate(const char *s, uint64_t *pps)
+{
+	char buf[32];
+	size_t len = strlen(s);
+	uint64_t mult = 1, v;
+	int ret;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len + 1);
+	switch (buf[len - 1]) {
+	case 'k':
+	case 'K':
+		mult = 1000;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1000000;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1000000000;
+		break;
+	}
+	if (mult != 1)
+		buf[len - 1] = '\0';
+	if ((ret = cli_parse_uint(buf, 0, UINT64_MAX / mult, &v)))
+		return ret;
+	*pps = v * mult;
+	return 0;
+}
+
+int cli_parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		unsigned v = 0;
+
+		for (int j = 0; j < 2; j++, s++) {
+			char c = *s;
+
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= (unsigned)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v |= (unsigned)(c - 'a' + 10);
+			else if (c >= 'A' && c <= 'F')
+				v |= (unsigned)(c - 'A' + 10);
+			else
+				return -EINVAL;
+		}
+		mac[i] = (uint8_t)v;
+		if (i < 5 && *s++ != ':')
+			return -EINVAL;
+	}
+	return *s == '\0' ? 0 : -EINVAL;
+}
+
+/* Report a bad number: "-r: abc: expected ..." and return -EINVAL. */
+static int bad_value(char *err, size_t errlen, const char *opt, const char *value,
+		     const char *expected)
+{
+	snprintf(err, errlen, "%s: '%s': expected %s", opt, value, expected);
+	return -EINVAL;
+}
+
+static int parse_count(const char *opt, const char *s, uint64_t min, uint64_t max,
+		       uint64_t *out, char *err, size_t errlen)
+{
+	char expected[96];
+
+	if (cli_parse_uint(s, min, max, out) == 0)
+		return 0;
+	snprintf(expected, sizeof(expected), "a whole number from %llu to %llu",
+		 (unsigned long long)min, (unsigned long long)max);
+	return bad_value(err, errlen, opt, s, expected);
+}
+
+static int add_target(struct target_set *allow, const char *s, const char *opt, char *err,
+		      size_t errlen)
+{
+	struct target_range r;
+	const char *why;
+
+	if (target_parse_range(s, &r, &why)) {
+		snprintf(err, errlen, "%s'%s': %s", opt, s, why);
+		return -EINVAL;
+	}
+	if (target_set_add(allow, r)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int parse_source_ports(const char *s, struct salvo_config *cfg, char *err, size_t errlen)
+{
+	const char *dash = strchr(s, '-');
+	uint64_t lo, hi;
+	char buf[16];
+
+	if (strlen(s) >= sizeof(buf))
+		return bad_value(err, errlen, "--source-port", s, "a port or a range such as 40000-50000");
+	memcpy(buf, s, strlen(s) + 1);
+	if (dash)
+		buf[dash - s] = '\0';
+	if (cli_parse_uint(buf, 1, 65535, &lo) ||
+	    cli_parse_uint(dash ? buf + (dash - s) + 1 : buf, 1, 65535, &hi) || hi < lo)
+		return bad_value(err, errlen, "--source-port", s,
+				 "a port from 1 to 65535 or a range such as 40000-50000");
+	cfg->sport_first = (uint16_t)lo;
+	cfg->sport_count = (uint32_t)(hi - lo + 1);
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t errlen)
+{
+	struct target_set block;
+	const char *ports_arg = NULL, *blocklist = NULL, *fields_arg = NULL;
+	const char *engine = "af_packet", *probe = "tcp_synscan", *output = "csv";
+	int shard_set = 0, ret = -EINVAL, opt, targets_given = 0;
+	uint64_t v;
+
+	memset(cfg, 0, sizeof(*cfg));
+	target_set_init(&cfg->targets);
+	target_set_init(&block);
+	cfg->rate = 10000;
+	cfg->cooldown_s = 8;
+	cfg->probes = 1;
+	cfg->shards = 1;
+	cfg->sender_threads = 1;
+	cfg->receivers = 1;
+	cfg->output_file = "-";
+	cfg->sport_first = 32768;
+	cfg->sport_count = 61000 - 32768 + 1;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			ports_arg = optarg;
+			break;
+		case 'i':
+			if (optarg[0] == '\0' || strlen(optarg) >= 16) {
+				ret = bad_value(err, errlen, "--interface", optarg,
+						"an interface name of 1 to 15 characters");
+				goto out;
+			}
+			cfg->ifname = optarg;
+			break;
+		case 'S':
+			if (target_parse_ipv4(optarg, &cfg->source_ip)) {
+				ret = bad_value(err, errlen, "--source-ip", optarg,
+						"an IPv4 address such as 198.18.0.1");
+				goto out;
+			}
+			cfg->source_ip_set = 1;
+			break;
+		case 'G':
+			if (cli_parse_mac(optarg, cfg->gateway_mac)) {
+				ret = bad_value(err, errlen, "--gateway-mac", optarg,
+						"a MAC address such as 02:00:00:00:00:01");
+				goto out;
+			}
+			cfg->gateway_mac_set = 1;
+			break;
+		case OPT_SOURCE_MAC:
+			if (cli_parse_mac(optarg, cfg->source_mac)) {
+				ret = bad_value(err, errlen, "--source-mac", optarg,
+						"a MAC address such as 02:00:00:00:00:01");
+				goto out;
+			}
+			cfg->source_mac_set = 1;
+			break;
+		case 's':
+			if ((ret = parse_source_ports(optarg, cfg, err, errlen)))
+				goto out;
+			break;
+		case 'r':
+			if (cli_parse_rate(optarg, &cfg->rate)) {
+				ret = bad_value(err, errlen, "--rate", optarg,
+						"packets per second: a whole number, optionally with "
+						"K, M or G (0 = no limit)");
+				goto out;
+			}
+			break;
+		case 'c':
+			if ((ret = parse_count("--cooldown-time", optarg, 0, 86400, &v, err, errlen)))
+				goto out;
+			cfg->cooldown_s = (unsigned)v;
+			break;
+		case 'P':
+			if ((ret = parse_count("--probes", optarg, 1, 255, &v, err, errlen)))
+				goto out;
+			cfg->probes = (unsigned)v;
+			break;
+		case 'e':
+			if ((ret = parse_count("--seed", optarg, 0, UINT64_MAX, &cfg->seed, err,
+					       errlen)))
+				goto out;
+			cfg->seed_set = 1;
+			break;
+		case OPT_SHARDS:
+			if ((ret = parse_count("--shards", optarg, 1, 65535, &cfg->shards, err,
+					       errlen)))
+				goto out;
+			break;
+		case OPT_SHARD:
+			if ((ret = parse_count("--shard", optarg, 0, 65534, &cfg->shard, err, errlen)))
+				goto out;
+			shard_set = 1;
+			break;
+		case 'T':
+			if ((ret = parse_count("--sender-threads", optarg, 1, 64, &v, err, errlen)))
+				goto out;
+			cfg->sender_threads = (unsigned)v;
+			break;
+		case OPT_RECEIVERS:
+			if ((ret = parse_count("--receivers", optarg, 1, 64, &v, err, errlen)))
+				goto out;
+			cfg->receivers = (unsigned)v;
+			break;
+		case 'b':
+			blocklist = optarg;
+			break;
+		case 'w': {
+			char ferr[CLI_ERRLEN - 32];
+
+			if ((ret = target_set_load_file(&cfg->targets, optarg, ferr, sizeof(ferr)))) {
+				snprintf(err, errlen, "--allowlist-file: %s", ferr);
+				ret = ret == -ENOMEM ? ret : -EINVAL;
+				goto out;
+			}
+			targets_given = 1;
+			break;
+		}
+		case 'o':
+			if (optarg[0] == '\0') {
+				ret = bad_value(err, errlen, "--output-file", optarg,
+						"a file name, or - for stdout");
+				goto out;
+			}
+			cfg->output_file = optarg;
+			break;
+		case 'O':
+			output = optarg;
+			break;
+		case 'f':
+			fields_arg = optarg;
+			break;
+		case 'M':
+			probe = optarg;
+			break;
+		case OPT_IO_ENGINE:
+			engine = optarg;
+			break;
+		case OPT_TARGET_RANGE:
+			if ((ret = add_target(&cfg->targets, optarg, "--target-range: ", err, errlen)))
+				goto out;
+			targets_given = 1;
+			break;
+		case 'q':
+			cfg->quiet = 1;
+			break;
+		case 'h':
+			cli_usage();
+			ret = 1;
+			goto out;
+		case 'V':
+			cli_version();
+			ret = 1;
+			goto out;
+		case ':':
+			snprintf(err, errlen, "%s: needs a value (see salvo --help)", argv[optind - 1]);
+			goto out;
+		default:
+			if (optopt)
+				snprintf(err, errlen, "-%c: unknown option (see salvo --help)", optopt);
+			else
+				snprintf(err, errlen, "%s: unknown option (see salvo --help)",
+					 argv[optind - 1]);
+			goto out;
+		}
+	}
+
+	/* Names are resolved here, so a wrong one fails before anything is opened. */
+	ret = -EINVAL;
+	if (!(cfg->engine = io_engine_by_name(engine, err, errlen)))
+		goto out;
+	if (!(cfg->probe = probe_by_name(probe))) {
+		snprintf(err, errlen, "--probe-module: '%s': unknown probe module (choose: %s)", probe,
+			 probe_list());
+		goto out;
+	}
+	if (!(cfg->output = output_by_name(output))) {
+		snprintf(err, errlen, "--output-module: '%s': unknown output module (choose: %s)",
+			 output, output_list());
+		goto out;
+	}
+	if (shard_set && cfg->shard >= cfg->shards) {
+		snprintf(err, errlen, "--shard: %llu: expected a shard from 0 to %llu (--shards %llu)",
+			 (unsigned long long)cfg->shard, (unsigned long long)cfg->shards - 1,
+			 (unsigned long long)cfg->shards);
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		if ((ret = add_target(&cfg->targets, argv[i], "", err, errlen)))
+			goto out;
+		targets_given = 1;
+	}
+	if (!targets_given) {
+		snprintf(err, errlen, "no targets: give addresses, CIDR blocks or ranges "
+				      "(e.g. salvo -p 80 198.18.1.0/24), or -w FILE");
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!ports_arg) {
+		snprintf(err, errlen, "no ports: give -p/--target-ports, e.g. -p 80,443");
+		ret = -EINVAL;
+		goto out;
+	}
+	{
+		char perr[CLI_ERRLEN - 32];
+
+		if ((ret = target_ports_parse(ports_arg, &cfg->ports, perr, sizeof(perr)))) {
+			snprintf(err, errlen, "--target-ports: %s", perr);
+			goto out;
+		}
+	}
+	if (fields_arg) {
+		char ferr[CLI_ERRLEN - 32];
+
+		if ((ret = output_fields_parse(fields_arg, &cfg->fields, ferr, sizeof(ferr)))) {
+			snprintf(err, errlen, "--output-fields: %s", ferr);
+			goto out;
+		}
+	} else {
+		cfg->fields.count = 0;
+		cfg->fields.id[cfg->fields.count++] = OUTPUT_FIELD_SADDR;
+		if (cfg->ports.count > 1)
+			cfg->fields.id[cfg->fields.count++] = OUTPUT_FIELD_SPORT;
+	}
+
+	if (blocklist) {
+		char ferr[CLI_ERRLEN - 32];
+
+		if ((ret = target_set_load_file(&block, blocklist, ferr, sizeof(ferr)))) {
+			snprintf(err, errlen, "--blocklist-file: %s", ferr);
+			ret = ret == -ENOMEM ? ret : -EINVAL;
+			goto out;
+		}
+	} else {
+		cfg->blocklist_default = 1;
+		if ((ret = target_set_add_default_blocklist(&block)))
+			goto out_nomem;
+	}
+	if ((ret = target_set_finish(&cfg->targets, &block)))
+		goto out_nomem;
+	if (cfg->targets.addresses == 0) {
+		snprintf(err, errlen, "no targets left after the %s: every address given is blocked%s",
+			 cfg->blocklist_default ? "built-in blocklist of reserved ranges" : "blocklist",
+			 cfg->blocklist_default
+				 ? " (use -b FILE to replace it, e.g. -b /dev/null inside a test network)"
+				 : "");
+		ret = -EINVAL;
+		goto out;
+	}
+	if (cfg->probes > cfg->sport_count) {
+		snprintf(err, errlen, "--probes: %u: more probes per target than source ports (%u)",
+			 cfg->probes, cfg->sport_count);
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!cfg->seed_set && getrandom(&cfg->seed, sizeof(cfg->seed), 0) != sizeof(cfg->seed)) {
+		snprintf(err, errlen, "getrandom: %s", strerror(errno));
+		ret = -EIO;
+		goto out;
+	}
+	target_set_free(&block);
+	return 0;
+
+out_nomem:
+	snprintf(err, errlen, "out of memory");
+	ret = -ENOMEM;
+out:
+	target_set_free(&block);
+	cli_config_free(cfg);
+	return ret;
+}
+
+void cli_config_free(struct salvo_config *cfg)
+{
+	target_set_free(&cfg->targets);
+	target_ports_free(&cfg->ports);
+}

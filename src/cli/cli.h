@@ -1,0 +1,64 @@
+/*
+ * The command line: ZMap-compatible options parsed into a struct
+ * salvo_config.  Parsing validates every value and loads list files, but
+ * opens no socket and needs no privilege: a bad value is reported before
+ * anything touches the network.
+ */
+#ifndef SALVO_CLI_CLI_H
+#define SALVO_CLI_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "io/io.h"
+#include "output/output.h"
+#include "probe/probe.h"
+#include "target/target.h"
+
+#define CLI_ERRLEN 512
+
+struct salvo_config {
+	struct target_set targets;   /* allowlist minus blocklist, finished */
+	struct target_ports ports;
+	const struct io_engine_ops *engine;
+	const struct probe_ops *probe;
+	const struct output_ops *output;
+	struct output_fields fields;
+
+	const char *ifname;	 /* NULL: from the route to the first target */
+	uint32_t source_ip;	 /* host order; valid if source_ip_set */
+	int source_ip_set;
+	uint8_t gateway_mac[6];
+	int gateway_mac_set;
+	uint8_t source_mac[6];
+	int source_mac_set;
+	uint16_t sport_first;
+	uint32_t sport_count;
+
+	uint64_t rate;		  /* packets per second; 0 = unlimited */
+	unsigned cooldown_s;
+	unsigned probes;	  /* per target */
+	uint64_t seed;
+	int seed_set;
+	uint64_t shards, shard;
+	unsigned sender_threads;
+	unsigned receivers;
+	const char *output_file;
+	int quiet;
+	int blocklist_default;	/* the built-in blocklist applies (no -b) */
+};
+
+/*
+ * Parse argv into cfg.  Returns 0 to scan, 1 when the run is complete
+ * (--help, --version printed to stdout), or -EINVAL/-ENOMEM with one line
+ * for the user in err (without the "salvo: " prefix).
+ */
+int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t errlen);
+void cli_config_free(struct salvo_config *cfg);
+
+/* Value parsers, exposed for the unit tests. */
+int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+int cli_parse_rate(const char *s, uint64_t *pps);
+int cli_parse_mac(const char *s, uint8_t mac[6]);
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * The af_packet io engine: Linux packet sockets with memory-mapped rings.
+ *
+ * TX: one socket per transmit queue with a PACKET_TX_RING (TPACKET_V2) and
+ * PACKET_QDISC_BYPASS.  Senders write probes straight into ring slots, mark
+ * a batch SEND_REQUEST and kick the kernel once per batch with a zero-length
+ * send().  The kernel hands a slot back (AVAILABLE) when the frame is gone;
+ * only then does it count as sent.
+ *
+ * RX: one socket per receive queue with a PACKET_RX_RING (TPACKET_V3,
+ * blocks of frames), a classic BPF filter that keeps only IPv4 frames
+ * addressed to us, and, with several receive queues, a PACKET_FANOUT group
+ * whose id is derived from our pid so two salvo processes never share one.
+ *
+ * No code but io.c's table should name this file's symbols.
+ */
+#include "io/io.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define AFP_TX_FRAMES 4096 /* slots per TX ring; a power of two */
+#define AFP_TX_DATA_OFFSET TPACKET_ALIGN(sizeof(struct tpacket2_hdr))
+#define AFP_RX_BLOCK_SIZE (1u << 18)
+#define AFP_RX_BLOCKS 16
+#define AFP_RX_FRAME_SIZE 2048
+#define AFP_RX_BLOCK_TIMEOUT_MS 10
+#define AFP_SNDBUF (4 << 20)
+
+struct afp_txq {
+	int fd;
+	uint8_t *ring;
+	size_t ring_len;
+	unsigned frame_size;
+	uint64_t head; /* next slot to fill */
+	uint64_t tail; /* oldest slot submitted and not yet seen completed */
+	uint64_t completed, errors, busy;
+} __attribute__((aligned(64)));
+
+struct afp_rxq {
+	int fd;
+	uint8_t *ring;
+	size_t ring_len;
+	unsigned block;
+	uint64_t frames, drops;
+} __attribute__((aligned(64)));
+
+struct afp_state {
+	struct afp_txq *tx;
+	unsigned tx_count;
+	struct afp_rxq *rx;
+	unsigned rx_count;
+};
+
+static inline struct afp_state *afp_state(struct io_engine *e)
+{
+	return e->priv;
+}
+
+static inline struct tpacket2_hdr *afp_tx_slot(struct afp_txq *q, uint64_t i)
+{
+	return (struct tpacket2_hdr *)(q->ring + (i & (AFP_TX_FRAMES - 1)) * q->frame_size);
+}
+
+static int afp_fail(char err[IO_ERRLEN], const char *what, const char *ifname)
+{
+	int e = errno;
+
+	snprintf(err, IO_ERRLEN, "af_packet: %s on %s: %s%s", what, ifname, strerror(e),
+		 e == EPERM ? " (needs root or CAP_NET_RAW)" : "");
+	return -e;
+}
+
+static int afp_tx_open(struct afp_txq *q, const struct io_config *cfg, char err[IO_ERRLEN])
+{
+	int version = TPACKET_V2, one = 1, sndbuf = AFP_SNDBUF;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = cfg->ifindex };
+	struct tpacket_req req = { 0 };
+	unsigned frame_size = 128;
+
+	while (frame_size < AFP_TX_DATA_OFFSET + cfg->frame_len_max)
+		frame_size *= 2;
+	q->frame_size = frame_size;
+
+	/* Protocol 0: this socket only sends, so it must not receive a copy of every frame. */
+	q->fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (q->fd < 0)
+		return afp_fail(err, "socket(AF_PACKET)", cfg->ifname);
+	if (setsockopt(q->fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)))
+		return afp_fail(err, "PACKET_VERSION TPACKET_V2", cfg->ifname);
+	if (setsockopt(q->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
+		return afp_fail(err, "PACKET_QDISC_BYPASS", cfg->ifname);
+	/* A larger send buffer only lets more frames be in flight; failure is harmless. */
+	(void)setsockopt(q->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+
+	req.tp_frame_size = frame_size;
+	req.tp_frame_nr = AFP_TX_FRAMES;
+	req.tp_block_size = frame_size * 32 > 4096 ? frame_size * 32 : 4096;
+	req.tp_block_nr = AFP_TX_FRAMES * frame_size / req.tp_block_size;
+	if (setsockopt(q->fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)))
+		return afp_fail(err, "PACKET_TX_RING", cfg->ifname);
+	q->ring_len = (size_t)req.tp_block_size * req.tp_block_nr;
+	q->ring = mmap(NULL, q->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, q->fd, 0);
+	if (q->ring == MAP_FAILED) {
+		q->ring = NULL;
+		return afp_fail(err, "mmap TX ring", cfg->ifname);
+	}
+	if (bind(q->fd, (struct sockaddr *)&sll, sizeof(sll)))
+		return afp_fail(err, "bind", cfg->ifname);
+	return 0;
+}
+
+/*
+ * Keep only IPv4 frames whose destination is our address; everything else
+ * would only cost the receive thread time.  The receive path still checks
+ * every byte itself: the filter is an optimisation, not a guarantee.
+ */
+static int afp_rx_filter(int fd, uint32_t daddr)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 30),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, daddr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
+static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned fanout,
+		       char err[IO_ERRLEN])
+{
+	int version = TPACKET_V3;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_IP),
+				   .sll_ifindex = cfg->ifindex };
+	struct tpacket_req3 req = { 0 };
+
+	q->fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	if (q->fd < 0)
+		return afp_fail(err, "socket(AF_PACKET)", cfg->ifname);
+	if (cfg->rx_daddr && afp_rx_filter(q->fd, cfg->rx_daddr))
+		return afp_fail(err, "SO_ATTACH_FILTER", cfg->ifname);
+	if (setsockopt(q->fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)))
+		return afp_fail(err, "PACKET_VERSION TPACKET_V3", cfg->ifname);
+	req.tp_block_size = AFP_RX_BLOCK_SIZE;
+	req.tp_block_nr = AFP_RX_BLOCKS;
+	req.tp_frame_size = AFP_RX_FRAME_SIZE;
+	req.tp_frame_nr = AFP_RX_BLOCK_SIZE / AFP_RX_FRAME_SIZE * AFP_RX_BLOCKS;
+	req.tp_retire_blk_tov = AFP_RX_BLOCK_TIMEOUT_MS;
+	if (setsockopt(q->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)))
+		return afp_fail(err, "PACKET_RX_RING", cfg->ifname);
+	q->ring_len = (size_t)req.tp_block_size * req.tp_block_nr;
+	q->ring = mmap(NULL, q->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, q->fd,
+		       0);
+	if (q->ring == MAP_FAILED)
+		q->ring = mmap(NULL, q->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, q->fd, 0);
+	if (q->ring == MAP_FAILED) {
+		q->ring = NULL;
+		return afp_fail(err, "mmap RX ring", cfg->ifname);
+	}
+	if (bind(q->fd, (struct sockaddr *)&sll, sizeof(sll)))
+		return afp_fail(err, "bind", cfg->ifname);
+	if (fanout) {
+		int arg = (int)((fanout & 0xffff) | (PACKET_FANOUT_HASH << 16));
+
+		if (setsockopt(q->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)))
+			return afp_fail(err, "PACKET_FANOUT", cfg->ifname);
+	}
+	return 0;
+}
+
+static int afp_init(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN])
+{
+	struct afp_state *s = afp_state(e);
+	unsigned fanout = 0;
+	int ret;
+
+	s->tx = calloc(cfg->tx_queues ? cfg->tx_queues : 1, sizeof(*s->tx));
+	s->rx = calloc(cfg->rx_queues ? cfg->rx_queues : 1, sizeof(*s->rx));
+	if (!s->tx || !s->rx) {
+		snprintf(err, IO_ERRLEN, "af_packet: out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < cfg->tx_queues; i++)
+		s->tx[i].fd = -1;
+	for (unsigned i = 0; i < cfg->rx_queues; i++)
+		s->rx[i].fd = -1;
+	s->tx_count = cfg->tx_queues;
+	s->rx_count = cfg->rx_queues;
+
+	for (unsigned i = 0; i < cfg->tx_queues; i++)
+		if ((ret = afp_tx_open(&s->tx[i], cfg, err)))
+			return ret;
+	/*
+	 * The fanout group id is per process: a constant id would merge the
+	 * receive sockets of two salvo processes on one interface.
+	 */
+	if (cfg->rx_queues > 1)
+		fanout = ((unsigned)getpid() & 0xffff) ? ((unsigned)getpid() & 0xffff) : 1;
+	for (unsigned i = 0; i < cfg->rx_queues; i++)
+		if ((ret = afp_rx_open(&s->rx[i], cfg, fanout, err)))
+			return ret;
+	snprintf(e->mode, IO_MODE_LEN, "TPACKET_V2 tx qdisc-bypass, TPACKET_V3 rx%s",
+		 fanout ? " fanout" : "");
+	return 0;
+}
+
+/* Count the slots the kernel has handed back since the last look. */
+static void afp_tx_reap(struct afp_txq *q)
+{
+	uint64_t completed = 0, errors = 0;
+
+	while (q->tail != q->head) {
+		struct tpacket2_hdr *h = afp_tx_slot(q, q->tail);
+		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+
+		if (st == TP_STATUS_AVAILABLE) {
+			completed++;
+		} else if (st & TP_STATUS_WRONG_FORMAT) {
+			errors++;
+			__atomic_store_n(&h->tp_status, TP_STATUS_AVAILABLE, __ATOMIC_RELEASE);
+		} else {
+			break;
+		}
+		q->tail++;
+	}
+	/* Only this thread writes the counters; the monitor reads them concurrently. */
+	if (completed)
+		__atomic_store_n(&q->completed, q->completed + completed, __ATOMIC_RELAXED);
+	if (errors)
+		__atomic_store_n(&q->errors, q->errors + errors, __ATOMIC_RELAXED);
+}
+
+static unsigned afp_tx_reserve(struct io_engine *e, unsigned qi, struct io_frame *frames,
+			       unsigned n)
+{
+	struct afp_txq *q = &afp_state(e)->tx[qi];
+	uint64_t space;
+	unsigned k;
+
+	afp_tx_reap(q);
+	space = AFP_TX_FRAMES - (q->head - q->tail);
+	k = n < space ? n : (unsigned)space;
+	for (unsigned i = 0; i < k; i++) {
+		frames[i].data = (uint8_t *)afp_tx_slot(q, q->head + i) + AFP_TX_DATA_OFFSET;
+		frames[i].cap = q->frame_size - AFP_TX_DATA_OFFSET;
+		frames[i].len = 0;
+	}
+	return k;
+}
+
+static int afp_tx_kick(struct afp_txq *q)
+{
+	if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+		return 0;
+	if (errno == EAGAIN || errno == ENOBUFS) {
+		__atomic_store_n(&q->busy, q->busy + 1, __ATOMIC_RELAXED);
+		return -errno;
+	}
+	if (errno == EINTR)
+		return 0;
+	return -errno;
+}
+
+static int afp_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame *frames,
+			 unsigned n)
+{
+	struct afp_txq *q = &afp_state(e)->tx[qi];
+
+	for (unsigned i = 0; i < n; i++) {
+		struct tpacket2_hdr *h = afp_tx_slot(q, q->head + i);
+
+		h->tp_len = frames[i].len;
+		/* Release: the frame bytes and length must be visible before the kernel sees the status. */
+		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+	}
+	q->head += n;
+	return afp_tx_kick(q);
+}
+
+static unsigned afp_tx_flush(struct io_engine *e, unsigned qi)
+{
+	struct afp_txq *q = &afp_state(e)->tx[qi];
+
+	if (q->head != q->tail)
+		(void)afp_tx_kick(q);
+	afp_tx_reap(q);
+	return (unsigned)(q->head - q->tail);
+}
+
+static int afp_rx_poll(struct io_engine *e, unsigned qi, int timeout_ms, io_rx_fn fn, void *ctx)
+{
+	struct afp_rxq *q = &afp_state(e)->rx[qi];
+	int handled = 0;
+
+	for (;;) {
+		struct tpacket_block_desc *bd =
+			(void *)(q->ring + (size_t)q->block * AFP_RX_BLOCK_SIZE);
+		uint32_t status = __atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
+		uint32_t offset, count;
+
+		if (!(status & TP_STATUS_USER)) {
+			struct pollfd pfd = { .fd = q->fd, .events = POLLIN | POLLERR };
+
+			if (handled || timeout_ms == 0)
+				break;
+			if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
+				return -errno;
+			timeout_ms = 0;
+			continue;
+		}
+		count = bd->hdr.bh1.num_pkts;
+		offset = bd->hdr.bh1.offset_to_first_pkt;
+		for (uint32_t i = 0; i < count && offset < AFP_RX_BLOCK_SIZE; i++) {
+			struct tpacket3_hdr *h = (void *)((uint8_t *)bd + offset);
+			const struct sockaddr_ll *sll =
+				(const void *)((uint8_t *)h +
+					       TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
+
+			/* The kernel wrote these offsets, but never read outside the block. */
+			if (offset + h->tp_mac + (uint64_t)h->tp_snaplen <= AFP_RX_BLOCK_SIZE &&
+			    sll->sll_pkttype != PACKET_OUTGOING) {
+				fn(ctx, (uint8_t *)h + h->tp_mac, h->tp_snaplen);
+				handled++;
+			}
+			if (h->tp_next_offset == 0)
+				break;
+			offset += h->tp_next_offset;
+		}
+		/* Release: we are done reading the block before the kernel may refill it. */
+		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+		q->block = (q->block + 1) % AFP_RX_BLOCKS;
+	}
+	__atomic_store_n(&q->frames, q->frames + (uint64_t)handled, __ATOMIC_RELAXED);
+	return handled;
+}
+
+static void afp_stats(struct io_engine *e, struct io_stats *st)
+{
+	struct afp_state *s = afp_state(e);
+
+	for (unsigned i = 0; i < s->tx_count; i++) {
+		struct afp_txq *q = &s->tx[i];
+
+		st->tx_completed += __atomic_load_n(&q->completed, __ATOMIC_RELAXED);
+		st->tx_errors += __atomic_load_n(&q->errors, __ATOMIC_RELAXED);
+		st->tx_busy += __atomic_load_n(&q->busy, __ATOMIC_RELAXED);
+	}
+	for (unsigned i = 0; i < s->rx_count; i++) {
+		struct afp_rxq *q = &s->rx[i];
+		struct tpacket_stats_v3 ks;
+		socklen_t len = sizeof(ks);
+
+		/* The kernel resets these counters on every read: accumulate. */
+		if (q->fd >= 0 && getsockopt(q->fd, SOL_PACKET, PACKET_STATISTICS, &ks, &len) == 0)
+			__atomic_fetch_add(&q->drops, ks.tp_drops, __ATOMIC_RELAXED);
+		st->rx_frames += __atomic_load_n(&q->frames, __ATOMIC_RELAXED);
+		st->rx_drops += __atomic_load_n(&q->drops, __ATOMIC_RELAXED);
+	}
+}
+
+static void afp_close(struct io_engine *e)
+{
+	struct afp_state *s = afp_state(e);
+
+	for (unsigned i = 0; s->tx && i < s->tx_count; i++) {
+		if (s->tx[i].ring)
+			munmap(s->tx[i].ring, s->tx[i].ring_len);
+		if (s->tx[i].fd >= 0)
+			close(s->tx[i].fd);
+	}
+	for (unsigned i = 0; s->rx && i < s->rx_count; i++) {
+		if (s->rx[i].ring)
+			munmap(s->rx[i].ring, s->rx[i].ring_len);
+		if (s->rx[i].fd >= 0)
+			close(s->rx[i].fd);
+	}
+	free(s->tx);
+	free(s->rx);
+	s->tx = NULL;
+	s->rx = NULL;
+}
+
+const struct io_engine_ops io_af_packet_ops = {
+	.name = "af_packet",
+	.help = "Linux packet sockets with TX/RX rings (TPACKET_V2 tx, TPACKET_V3 rx)",
+	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE,
+	.priv_size = sizeof(struct afp_state),
+	.init = afp_init,
+	.tx_reserve = afp_tx_reserve,
+	.tx_submit = afp_tx_submit,
+	.tx_flush = afp_tx_flush,
+	.rx_poll = afp_rx_poll,
+	.stats = afp_stats,
+	.close = afp_close,
+};

@@ -1,0 +1,162 @@
+/*
+ * io engines: how salvo puts frames on the wire and takes them off it.
+ *
+ * One engine is chosen per run with --io-engine.  The scan core sees only
+ * the inline wrappers below; every engine is one file filling one
+ * struct io_engine_ops, listed once in io.c.  An engine owns its frame
+ * buffers (ring slots, UMEM frames): a sender reserves buffers, writes
+ * probes straight into them and submits them, so no probe is copied.
+ *
+ * Queues: the engine opens cfg->tx_queues transmit queues and
+ * cfg->rx_queues receive queues.  Each queue is used by exactly one thread,
+ * so per-queue calls need no locking; stats may be called from any thread.
+ */
+#ifndef SALVO_IO_IO_H
+#define SALVO_IO_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IO_ERRLEN 256
+#define IO_MODE_LEN 64
+
+/* Capabilities, for --version and --selftest. */
+#define IO_CAP_TX (1u << 0)
+#define IO_CAP_RX (1u << 1)
+#define IO_CAP_MULTI_QUEUE (1u << 2)
+#define IO_CAP_ZERO_COPY (1u << 3)
+
+struct io_config {
+	const char *ifname;
+	int ifindex;
+	unsigned tx_queues;
+	unsigned rx_queues;
+	unsigned frame_len_max; /* largest frame a probe will write */
+	uint32_t rx_daddr;	/* our address in host order: receive only frames sent to it */
+};
+
+/* One frame buffer lent by the engine: write up to cap bytes at data, set len. */
+struct io_frame {
+	uint8_t *data;
+	uint32_t cap;
+	uint32_t len;
+};
+
+struct io_stats {
+	uint64_t tx_submitted; /* frames handed to the kernel/NIC */
+	uint64_t tx_completed; /* frames the kernel/NIC reports as sent */
+	uint64_t tx_errors;    /* frames rejected (malformed, driver error) */
+	uint64_t tx_busy;      /* kicks refused for lack of room (ENOBUFS/EAGAIN) */
+	uint64_t rx_frames;    /* frames delivered to the receive callback */
+	uint64_t rx_drops;     /* frames the kernel dropped before we could see them */
+};
+
+/* Called once per received frame; data is valid only during the call. */
+typedef void (*io_rx_fn)(void *ctx, const uint8_t *data, uint32_t len);
+
+struct io_engine;
+
+struct io_engine_ops {
+	const char *name;
+	const char *help;
+	unsigned caps;
+	/* Why the engine is absent from this build (NULL when it is built in). */
+	const char *not_built;
+	/* Bytes of private state the core allocates (zeroed) before init. */
+	size_t priv_size;
+
+	/*
+	 * Open the interface and every queue.  On failure return -errno and
+	 * write one line for the user into err; the core then calls close.
+	 * Writes the mode reached (e.g. "TPACKET_V2 tx, TPACKET_V3 rx") into
+	 * e->mode.
+	 */
+	int (*init)(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN]);
+
+	/*
+	 * Lend up to n free frame buffers of transmit queue q in frames[];
+	 * return how many (0 when the ring is full: submit or kick, then
+	 * retry).  Also reaps completions.
+	 */
+	unsigned (*tx_reserve)(struct io_engine *e, unsigned q, struct io_frame *frames,
+			       unsigned n);
+
+	/*
+	 * Hand the n frames last reserved on queue q (each with len set, in
+	 * the order reserved) to the kernel and kick it.  Returns 0, or
+	 * -ENOBUFS/-EAGAIN when the kernel had no room now (the frames stay
+	 * queued and go with the next kick), or another -errno.
+	 */
+	int (*tx_submit)(struct io_engine *e, unsigned q, const struct io_frame *frames,
+			 unsigned n);
+
+	/*
+	 * Push out every submitted frame of queue q; returns the number still
+	 * not completed (0 = all sent).  Does not block for long.
+	 */
+	unsigned (*tx_flush)(struct io_engine *e, unsigned q);
+
+	/*
+	 * Wait up to timeout_ms for frames on receive queue q and call fn for
+	 * each.  Returns the number of frames handled or -errno.
+	 */
+	int (*rx_poll)(struct io_engine *e, unsigned q, int timeout_ms, io_rx_fn fn, void *ctx);
+
+	/* Sum the counters of all queues into st.  May be NULL. */
+	void (*stats)(struct io_engine *e, struct io_stats *st);
+
+	/* Release everything init acquired, also after a failed init. */
+	void (*close)(struct io_engine *e);
+};
+
+struct io_engine {
+	const struct io_engine_ops *ops;
+	void *priv;
+	char mode[IO_MODE_LEN];
+};
+
+/* The engine called name, or NULL with a message for the user in err. */
+const struct io_engine_ops *io_engine_by_name(const char *name, char *err, size_t errlen);
+
+/* "af_packet, af_xdp, pfring_zc": every engine salvo knows, built or not. */
+const char *io_engine_list(void);
+
+/* "af_packet": the engines compiled into this binary. */
+const char *io_engine_list_built(void);
+
+/* Allocate private state and call init; on failure everything is released. */
+int io_engine_open(struct io_engine *e, const struct io_engine_ops *ops,
+		   const struct io_config *cfg, char err[IO_ERRLEN]);
+void io_engine_close(struct io_engine *e);
+
+static inline unsigned io_tx_reserve(struct io_engine *e, unsigned q, struct io_frame *frames,
+				     unsigned n)
+{
+	return e->ops->tx_reserve(e, q, frames, n);
+}
+
+static inline int io_tx_submit(struct io_engine *e, unsigned q, const struct io_frame *frames,
+			       unsigned n)
+{
+	return e->ops->tx_submit(e, q, frames, n);
+}
+
+static inline unsigned io_tx_flush(struct io_engine *e, unsigned q)
+{
+	return e->ops->tx_flush ? e->ops->tx_flush(e, q) : 0;
+}
+
+static inline int io_rx_poll(struct io_engine *e, unsigned q, int timeout_ms, io_rx_fn fn,
+			     void *ctx)
+{
+	return e->ops->rx_poll(e, q, timeout_ms, fn, ctx);
+}
+
+static inline void io_stats(struct io_engine *e, struct io_stats *st)
+{
+	*st = (struct io_stats){ 0 };
+	if (e->ops && e->ops->stats)
+		e->ops->stats(e, st);
+}
+
+#endif

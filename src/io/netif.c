@@ -1,0 +1,251 @@
+/* rtnetlink queries for routes, neighbours and addresses; see netif.h. */
+#include "io/netif.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define NETIF_BUF 32768
+
+struct netif_request {
+	struct nlmsghdr nh;
+	union {
+		struct rtmsg rt;
+		struct ndmsg nd;
+		struct ifaddrmsg ifa;
+	};
+	char attrs[64];
+};
+
+static void nl_add_attr(struct nlmsghdr *nh, unsigned short type, const void *data,
+			unsigned short len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+/*
+ * Send req and feed every reply message to fn until it returns non-zero
+ * (done) or the kernel says the dump is over.  Returns fn's positive
+ * result, 0 when nothing matched, or -errno.
+ */
+static int nl_transact(struct nlmsghdr *req, int (*fn)(struct nlmsghdr *, void *), void *arg)
+{
+	static __thread char buf[NETIF_BUF];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, ret = 0, done = 0;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	req->nlmsg_seq = 1;
+	if (sendto(fd, req, req->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	while (!done) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nh;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		if (len == 0)
+			break;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (unsigned)len);
+		     nh = NLMSG_NEXT(nh, len)) {
+			if (nh->nlmsg_type == NLMSG_DONE) {
+				done = 1;
+				break;
+			}
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nh);
+
+				ret = e->error;
+				done = 1;
+				break;
+			}
+			if (ret <= 0 && (ret = fn(nh, arg)) != 0 && !(req->nlmsg_flags & NLM_F_DUMP)) {
+				done = 1;
+				break;
+			}
+			if (!(nh->nlmsg_flags & NLM_F_MULTI))
+				done = 1;
+		}
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+static int route_parse(struct nlmsghdr *nh, void *arg)
+{
+	struct netif_route *r = arg;
+	struct rtmsg *rt = NLMSG_DATA(nh);
+	int len = (int)RTM_PAYLOAD(nh);
+
+	if (nh->nlmsg_type != RTM_NEWROUTE)
+		return 0;
+	for (struct rtattr *a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		uint32_t v;
+
+		if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= 4) {
+			memcpy(&r->ifindex, RTA_DATA(a), 4);
+		} else if (a->rta_type == RTA_GATEWAY && RTA_PAYLOAD(a) == 4) {
+			memcpy(&v, RTA_DATA(a), 4);
+			r->gateway = ntohl(v);
+		} else if (a->rta_type == RTA_PREFSRC && RTA_PAYLOAD(a) == 4) {
+			memcpy(&v, RTA_DATA(a), 4);
+			r->prefsrc = ntohl(v);
+		}
+	}
+	return 1;
+}
+
+int netif_route_lookup(uint32_t daddr, int ifindex, struct netif_route *r)
+{
+	struct netif_request req = { 0 };
+	uint32_t dst = htonl(daddr);
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	req.nh.nlmsg_type = RTM_GETROUTE;
+	req.nh.nlmsg_flags = NLM_F_REQUEST;
+	req.rt.rtm_family = AF_INET;
+	req.rt.rtm_dst_len = 32;
+	nl_add_attr(&req.nh, RTA_DST, &dst, 4);
+	if (ifindex)
+		nl_add_attr(&req.nh, RTA_OIF, &ifindex, 4);
+	ret = nl_transact(&req.nh, route_parse, r);
+	if (ret < 0)
+		return ret;
+	return r->ifindex ? 0 : -ENETUNREACH;
+}
+
+struct neigh_query {
+	int ifindex;
+	uint32_t addr;
+	uint8_t *mac;
+};
+
+static int neigh_parse(struct nlmsghdr *nh, void *arg)
+{
+	struct neigh_query *q = arg;
+	struct ndmsg *nd = NLMSG_DATA(nh);
+	int len = (int)RTM_PAYLOAD(nh);
+	const uint16_t usable = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE |
+				NUD_PERMANENT | NUD_NOARP;
+	int addr_match = 0, have_mac = 0;
+	uint8_t mac[6];
+
+	if (nh->nlmsg_type != RTM_NEWNEIGH || nd->ndm_family != AF_INET ||
+	    nd->ndm_ifindex != q->ifindex || !(nd->ndm_state & usable))
+		return 0;
+	for (struct rtattr *a = (struct rtattr *)((char *)nd + NLMSG_ALIGN(sizeof(*nd)));
+	     RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == NDA_DST && RTA_PAYLOAD(a) == 4) {
+			uint32_t v;
+
+			memcpy(&v, RTA_DATA(a), 4);
+			addr_match = ntohl(v) == q->addr;
+		} else if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
+			memcpy(mac, RTA_DATA(a), 6);
+			have_mac = 1;
+		}
+	}
+	if (!addr_match || !have_mac)
+		return 0;
+	memcpy(q->mac, mac, 6);
+	return 1;
+}
+
+int netif_neigh_lookup(int ifindex, uint32_t addr, uint8_t mac[6])
+{
+	struct netif_request req = { 0 };
+	struct neigh_query q = { ifindex, addr, mac };
+	int ret;
+
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
+	req.nh.nlmsg_type = RTM_GETNEIGH;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nd.ndm_family = AF_INET;
+	req.nd.ndm_ifindex = ifindex;
+	ret = nl_transact(&req.nh, neigh_parse, &q);
+	if (ret < 0)
+		return ret;
+	return ret > 0 ? 0 : -ENOENT;
+}
+
+struct addr_query {
+	int ifindex;
+	uint32_t *addr;
+};
+
+static int addr_parse(struct nlmsghdr *nh, void *arg)
+{
+	struct addr_query *q = arg;
+	struct ifaddrmsg *ifa = NLMSG_DATA(nh);
+	int len = (int)IFA_PAYLOAD(nh);
+
+	if (nh->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET ||
+	    (int)ifa->ifa_index != q->ifindex)
+		return 0;
+	for (struct rtattr *a = IFA_RTA(ifa); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if ((a->rta_type == IFA_LOCAL || a->rta_type == IFA_ADDRESS) &&
+		    RTA_PAYLOAD(a) == 4) {
+			uint32_t v;
+
+			memcpy(&v, RTA_DATA(a), 4);
+			*q->addr = ntohl(v);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int netif_ipv4_address(int ifindex, uint32_t *addr)
+{
+	struct netif_request req = { 0 };
+	struct addr_query q = { ifindex, addr };
+	int ret;
+
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+	req.nh.nlmsg_type = RTM_GETADDR;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.ifa.ifa_family = AF_INET;
+	ret = nl_transact(&req.nh, addr_parse, &q);
+	if (ret < 0)
+		return ret;
+	return ret > 0 ? 0 : -ENOENT;
+}
+
+int netif_hwaddr(const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		ret = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,51 @@
+/*
+ * salvo's entry point: parse the command line, resolve the network, run the
+ * scan.  The only place that prints a fatal error and chooses the exit
+ * status: 0 on success (also when interrupted cleanly), 1 on any error.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "scan/scan.h"
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	scan_signals++;
+}
+
+int main(int argc, char **argv)
+{
+	static struct salvo_config cfg;
+	static struct scan scan;
+	char err[CLI_ERRLEN > SCAN_ERRLEN ? CLI_ERRLEN : SCAN_ERRLEN] = "";
+	struct sigaction sa;
+	int ret;
+
+	ret = cli_parse(argc, argv, &cfg, err, sizeof(err));
+	if (ret == 1)
+		return 0;
+	if (ret) {
+		fprintf(stderr, "salvo: %s\n", err);
+		return 1;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	scan.cfg = &cfg;
+	ret = scan_resolve_network(&scan, &cfg, err);
+	if (!ret)
+		ret = scan_run(&scan, err);
+	cli_config_free(&cfg);
+	if (ret) {
+		fprintf(stderr, "salvo: %s\n", err);
+		return 1;
+	}
+	return 0;
+}

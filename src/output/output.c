@@ -1,0 +1,218 @@
+/*
+ * The table of output modules and the field registry: the only place that
+ * names modules and fields.  Called from start-up (parsing) and from the
+ * output writer thread (formatting).
+ */
+#include "output/output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "target/target.h"
+
+extern const struct output_ops output_csv_ops;
+
+static const struct output_ops *const outputs[] = {
+	&output_csv_ops,
+};
+
+static const char *const field_names[OUTPUT_FIELD_COUNT] = {
+	[OUTPUT_FIELD_SADDR] = "saddr",
+	[OUTPUT_FIELD_DADDR] = "daddr",
+	[OUTPUT_FIELD_SPORT] = "sport",
+	[OUTPUT_FIELD_DPORT] = "dport",
+	[OUTPUT_FIELD_CLASSIFICATION] = "classification",
+	[OUTPUT_FIELD_SUCCESS] = "success",
+	[OUTPUT_FIELD_TTL] = "ttl",
+	[OUTPUT_FIELD_IPID] = "ipid",
+	[OUTPUT_FIELD_WINDOW] = "window",
+	[OUTPUT_FIELD_TIMESTAMP] = "timestamp",
+};
+
+#define OUTPUT_COUNT (sizeof(outputs) / sizeof(outputs[0]))
+
+const struct output_ops *output_by_name(const char *name)
+{
+	for (size_t i = 0; i < OUTPUT_COUNT; i++)
+		if (strcmp(outputs[i]->name, name) == 0)
+			return outputs[i];
+	return NULL;
+}
+
+const char *output_list(void)
+{
+	static char buf[128];
+	size_t used = 0;
+
+	if (buf[0])
+		return buf;
+	for (size_t i = 0; i < OUTPUT_COUNT; i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "",
+					 outputs[i]->name);
+	return buf;
+}
+
+const char *output_field_name(enum output_field id)
+{
+	return field_names[id];
+}
+
+const char *output_field_names(void)
+{
+	static char buf[160];
+	size_t used = 0;
+
+	if (buf[0])
+		return buf;
+	for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "",
+					 field_names[i]);
+	return buf;
+}
+
+int output_fields_parse(const char *s, struct output_fields *f, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	f->count = 0;
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		int found = -1;
+
+		for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
+			if (strlen(field_names[i]) == len && memcmp(field_names[i], p, len) == 0)
+				found = i;
+		if (found < 0) {
+			snprintf(err, errlen, "'%.*s': unknown field (choose: %s)", (int)len, p,
+				 output_field_names());
+			return -EINVAL;
+		}
+		if (f->count == OUTPUT_FIELD_COUNT) {
+			snprintf(err, errlen, "'%s': too many fields", s);
+			return -EINVAL;
+		}
+		f->id[f->count++] = (enum output_field)found;
+		if (!end)
+			return 0;
+		p = end + 1;
+	}
+}
+
+static size_t format_uint(uint64_t v, char *buf)
+{
+	char tmp[24];
+	size_t n = 0, len;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (len = 0; len < n; len++)
+		buf[len] = tmp[n - 1 - len];
+	buf[len] = '\0';
+	return len;
+}
+
+/* RFC 3339 in UTC with microseconds: 2026-11-25T16:37:09.123456Z. */
+static size_t format_timestamp(uint64_t us, char *buf)
+{
+	time_t secs = (time_t)(us / 1000000);
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm))
+		return format_uint(us, buf);
+	return (size_t)snprintf(buf, OUTPUT_FIELD_TEXT_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
+				tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+				tm.tm_sec, (unsigned)(us % 1000000));
+}
+
+size_t output_field_format(enum output_field id, const struct probe_result *r, char *buf)
+{
+	switch (id) {
+	case OUTPUT_FIELD_SADDR:
+		return (size_t)target_format_ipv4(r->saddr, buf);
+	case OUTPUT_FIELD_DADDR:
+		return (size_t)target_format_ipv4(r->daddr, buf);
+	case OUTPUT_FIELD_SPORT:
+		return format_uint(r->sport, buf);
+	case OUTPUT_FIELD_DPORT:
+		return format_uint(r->dport, buf);
+	case OUTPUT_FIELD_CLASSIFICATION: {
+		size_t n = strlen(r->classification ? r->classification : "");
+
+		if (n >= OUTPUT_FIELD_TEXT_MAX)
+			n = OUTPUT_FIELD_TEXT_MAX - 1;
+		memcpy(buf, r->classification ? r->classification : "", n);
+		buf[n] = '\0';
+		return n;
+	}
+	case OUTPUT_FIELD_SUCCESS:
+		return format_uint(r->success, buf);
+	case OUTPUT_FIELD_TTL:
+		return format_uint(r->ttl, buf);
+	case OUTPUT_FIELD_IPID:
+		return format_uint(r->ipid, buf);
+	case OUTPUT_FIELD_WINDOW:
+		return format_uint(r->window, buf);
+	case OUTPUT_FIELD_TIMESTAMP:
+		return format_timestamp(r->timestamp_us, buf);
+	case OUTPUT_FIELD_COUNT:
+		break;
+	}
+	buf[0] = '\0';
+	return 0;
+}
+
+int output_open(struct output *o, const struct output_ops *ops, const char *path,
+		const struct output_fields *fields, char *err, size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	o->ops = ops;
+	o->fields = *fields;
+	if (strcmp(path, "-") == 0) {
+		o->file = stdout;
+		o->file_is_stdout = 1;
+	} else if (!(o->file = fopen(path, "w"))) {
+		int e = errno;
+
+		snprintf(err, errlen, "--output-file: %s: %s", path, strerror(e));
+		return -e;
+	}
+	if (ops->open && ops->open(o)) {
+		int e = errno ? errno : EIO;
+
+		snprintf(err, errlen, "--output-file: %s: %s", path, strerror(e));
+		output_close(o);
+		return -e;
+	}
+	return 0;
+}
+
+int output_write(struct output *o, const struct probe_result *r)
+{
+	return o->ops->write(o, r);
+}
+
+int output_flush(struct output *o)
+{
+	return fflush(o->file) ? -errno : 0;
+}
+
+int output_close(struct output *o)
+{
+	int ret = 0;
+
+	if (!o->file)
+		return 0;
+	if (o->ops->close)
+		ret = o->ops->close(o);
+	if (fflush(o->file) && !ret)
+		ret = -errno;
+	if (!o->file_is_stdout && fclose(o->file) && !ret)
+		ret = -errno;
+	o->file = NULL;
+	return ret;
+}

@@ -1,0 +1,76 @@
+/*
+ * Output modules: how results are written.
+ *
+ * Fields are named and formatted once, here; a module decides only how a
+ * record of formatted fields is laid out (csv now; json and list follow).
+ * Only the output writer thread calls write, so modules need no locking.
+ */
+#ifndef SALVO_OUTPUT_OUTPUT_H
+#define SALVO_OUTPUT_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "probe/probe.h"
+
+enum output_field {
+	OUTPUT_FIELD_SADDR,
+	OUTPUT_FIELD_DADDR,
+	OUTPUT_FIELD_SPORT,
+	OUTPUT_FIELD_DPORT,
+	OUTPUT_FIELD_CLASSIFICATION,
+	OUTPUT_FIELD_SUCCESS,
+	OUTPUT_FIELD_TTL,
+	OUTPUT_FIELD_IPID,
+	OUTPUT_FIELD_WINDOW,
+	OUTPUT_FIELD_TIMESTAMP,
+	OUTPUT_FIELD_COUNT
+};
+
+struct output_fields {
+	unsigned count;
+	enum output_field id[OUTPUT_FIELD_COUNT];
+};
+
+#define OUTPUT_FIELD_TEXT_MAX 40
+
+struct output;
+
+struct output_ops {
+	const char *name;
+	const char *help;
+	/* Write what precedes the first record (a csv header); may be NULL. */
+	int (*open)(struct output *o);
+	/* Write one result; 0 or -errno. */
+	int (*write)(struct output *o, const struct probe_result *r);
+	/* Write what follows the last record; may be NULL.  The core flushes and closes the file. */
+	int (*close)(struct output *o);
+};
+
+struct output {
+	const struct output_ops *ops;
+	FILE *file;
+	int file_is_stdout;
+	struct output_fields fields;
+};
+
+const struct output_ops *output_by_name(const char *name);
+const char *output_list(void);
+
+/* Parse "saddr,sport"; 0 or -EINVAL with "'NAME': unknown field (choose: ...)" in err. */
+int output_fields_parse(const char *s, struct output_fields *f, char *err, size_t errlen);
+const char *output_field_name(enum output_field id);
+const char *output_field_names(void);
+
+/* Format one field of r as text into buf (OUTPUT_FIELD_TEXT_MAX bytes); returns the length. */
+size_t output_field_format(enum output_field id, const struct probe_result *r, char *buf);
+
+/* Open path ("-" = stdout), then the module's open; 0 or -errno with a line in err. */
+int output_open(struct output *o, const struct output_ops *ops, const char *path,
+		const struct output_fields *fields, char *err, size_t errlen);
+int output_write(struct output *o, const struct probe_result *r);
+int output_flush(struct output *o);
+/* Module close, flush, fclose; returns the first error. */
+int output_close(struct output *o);
+
+#endif

@@ -1,0 +1,69 @@
+/* Frame building and the first, untrusting step of parsing; see packet.h. */
+#include "probe/packet.h"
+
+#include <string.h>
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_VLAN 0x8100
+#define ETHERTYPE_QINQ 0x88a8
+
+int packet_parse_ipv4(const uint8_t *frame, uint32_t len, struct packet_view *v)
+{
+	uint32_t off = 12, ihl, total;
+	uint16_t type;
+	const uint8_t *ip;
+
+	if (len < ETH_HLEN_)
+		return -1;
+	type = packet_get16(frame + off);
+	for (int tags = 0; (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ) && tags < 2; tags++) {
+		off += 4;
+		if (len < off + 2)
+			return -1;
+		type = packet_get16(frame + off);
+	}
+	off += 2;
+	if (type != ETHERTYPE_IPV4 || len < off + IPV4_HLEN)
+		return -1;
+	ip = frame + off;
+	if ((ip[0] >> 4) != 4)
+		return -1;
+	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+	total = packet_get16(ip + 2);
+	if (ihl < IPV4_HLEN || total < ihl || len - off < ihl)
+		return -1;
+	/* A fragment (MF set or an offset) cannot be validated: drop it. */
+	if (packet_get16(ip + 6) & 0x3fff)
+		return -1;
+	/* Ethernet pads short frames; the IPv4 length says where the packet really ends. */
+	if (total > len - off)
+		total = len - off;
+	v->l4 = ip + ihl;
+	v->l4_len = total - ihl;
+	v->saddr = packet_get32(ip + 12);
+	v->daddr = packet_get32(ip + 16);
+	v->ipid = packet_get16(ip + 4);
+	v->proto = ip[9];
+	v->ttl = ip[8];
+	return 0;
+}
+
+unsigned packet_build_eth(uint8_t *p, const uint8_t dst[ETH_ALEN_], const uint8_t src[ETH_ALEN_])
+{
+	memcpy(p, dst, ETH_ALEN_);
+	memcpy(p + ETH_ALEN_, src, ETH_ALEN_);
+	packet_put16(p + 12, ETHERTYPE_IPV4);
+	return ETH_HLEN_;
+}
+
+unsigned packet_build_ipv4(uint8_t *p, uint32_t saddr, uint8_t proto, uint16_t total_len,
+			   uint8_t ttl)
+{
+	memset(p, 0, IPV4_HLEN);
+	p[0] = 0x45;
+	packet_put16(p + 2, total_len);
+	p[8] = ttl;
+	p[9] = proto;
+	packet_put32(p + 12, saddr);
+	return IPV4_HLEN;
+}

@@ -1,0 +1,34 @@
+/* The table of probe modules: the only place that names them. */
+#include "probe/probe.h"
+
+#include <stdio.h>
+#include <string.h>
+
+extern const struct probe_ops probe_tcp_synscan_ops;
+
+static const struct probe_ops *const probes[] = {
+	&probe_tcp_synscan_ops,
+};
+
+#define PROBE_COUNT (sizeof(probes) / sizeof(probes[0]))
+
+const struct probe_ops *probe_by_name(const char *name)
+{
+	for (size_t i = 0; i < PROBE_COUNT; i++)
+		if (strcmp(probes[i]->name, name) == 0)
+			return probes[i];
+	return NULL;
+}
+
+const char *probe_list(void)
+{
+	static char buf[256];
+	size_t used = 0;
+
+	if (buf[0])
+		return buf;
+	for (size_t i = 0; i < PROBE_COUNT; i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "",
+					 probes[i]->name);
+	return buf;
+}

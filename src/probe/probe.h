@@ -1,0 +1,147 @@
+/*
+ * Probe modules: what salvo sends and how it recognises the answers.
+ *
+ * A probe module is one file filling one struct probe_ops, listed once in
+ * probe.c.  The scan core calls it in this order:
+ *   init      once, with the scan's parameters (addresses, MACs, key);
+ *   template  once per sender thread: the constant bytes of every frame;
+ *   patch     per frame: copy of the template + the per-target fields;
+ *   validate  per received frame: is this a reply to one of our probes?
+ *   classify  per validated reply: what does it say (open, closed, ...)?
+ *
+ * Statelessness: whatever a reply must echo (TCP sequence number, source
+ * port) is derived with SipHash from the key and the (source, destination,
+ * destination port) triple, so validate recomputes it from the reply alone.
+ * validate and classify read untrusted bytes and must accept any input.
+ */
+#ifndef SALVO_PROBE_PROBE_H
+#define SALVO_PROBE_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe/packet.h"
+#include "util/siphash.h"
+
+#define PROBE_FRAME_MAX 1514
+
+/* Set by the core before init; the module reads it, never changes it. */
+struct probe_params {
+	uint32_t saddr; /* our address, host order */
+	uint8_t smac[ETH_ALEN_];
+	uint8_t gwmac[ETH_ALEN_];
+	uint16_t sport_first; /* our source ports: sport_first .. sport_first+sport_count-1 */
+	uint32_t sport_count;
+	uint32_t probes; /* probes per target (-P) */
+	uint8_t ttl;
+	uint8_t key[SIPHASH_KEY_LEN];
+};
+
+/* One reply, as validate and classify describe it (host order). */
+struct probe_result {
+	uint32_t saddr; /* the target that answered */
+	uint32_t daddr; /* us */
+	uint16_t sport; /* the target's port */
+	uint16_t dport; /* our port */
+	uint16_t ipid;
+	uint16_t window;
+	uint8_t ttl;
+	uint8_t flags;	 /* transport flags as received (TCP flags) */
+	uint8_t success; /* set by classify: the port answered positively */
+	uint8_t pad;
+	const char *classification; /* set by classify: a static string such as "synack" */
+	uint64_t timestamp_us;	    /* wall clock when received, set by the core */
+};
+
+struct probe {
+	const struct probe_ops *ops;
+	struct probe_params params;
+};
+
+struct probe_ops {
+	const char *name;
+	const char *help;
+
+	/* Check params and module arguments; 0 or -EINVAL with a line in err. May be NULL. */
+	int (*init)(struct probe *p, char *err, size_t errlen);
+
+	/* Write the constant frame into buf (cap bytes); return its length or -ENOSPC. */
+	int (*template)(const struct probe *p, uint8_t *buf, size_t cap);
+
+	/*
+	 * frame holds a copy of the template: write what depends on the
+	 * target (addresses, ports, sequence, ids, checksums).  probe_num
+	 * counts from 0 to params.probes-1 for the repeats of one target.
+	 */
+	void (*patch)(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
+		      uint32_t probe_num);
+
+	/*
+	 * Is this IPv4 packet (already parsed by packet_parse_ipv4) a reply to
+	 * one of our probes?  Returns 1 and fills r (not classification or
+	 * success) if so, 0 if not.  Must not read outside v->l4[0..l4_len).
+	 */
+	int (*validate)(const struct probe *p, const struct packet_view *v,
+			struct probe_result *r);
+
+	/* Set r->classification and r->success for a validated reply. */
+	void (*classify)(const struct probe *p, struct probe_result *r);
+};
+
+const struct probe_ops *probe_by_name(const char *name);
+const char *probe_list(void);
+
+/* The (validation) hash of one probe: everything a reply must echo comes from it. */
+static inline uint64_t probe_hash(const struct probe_params *pp, uint32_t saddr, uint32_t daddr,
+				  uint16_t dport)
+{
+	uint8_t in[10];
+
+	packet_put32(in, saddr);
+	packet_put32(in + 4, daddr);
+	packet_put16(in + 8, dport);
+	return siphash24(in, sizeof(in), pp->key);
+}
+
+/* The source port of probe probe_num to (daddr, dport), given its hash. */
+static inline uint16_t probe_sport(const struct probe_params *pp, uint64_t hash, uint32_t probe_num)
+{
+	uint32_t base = (uint32_t)((hash >> 32) % pp->sport_count);
+
+	return (uint16_t)(pp->sport_first + (base + probe_num) % pp->sport_count);
+}
+
+/* Was port (our side of a reply) used by one of the probes with this hash? */
+static inline int probe_sport_valid(const struct probe_params *pp, uint64_t hash, uint16_t port)
+{
+	uint32_t off, base = (uint32_t)((hash >> 32) % pp->sport_count);
+
+	if (port < pp->sport_first || (uint32_t)(port - pp->sport_first) >= pp->sport_count)
+		return 0;
+	off = (uint32_t)(port - pp->sport_first);
+	return (off + pp->sport_count - base) % pp->sport_count < pp->probes;
+}
+
+static inline int probe_template(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return p->ops->template(p, buf, cap);
+}
+
+static inline void probe_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
+			       uint16_t dport, uint32_t probe_num)
+{
+	p->ops->patch(p, frame, daddr, dport, probe_num);
+}
+
+static inline int probe_validate(const struct probe *p, const struct packet_view *v,
+				 struct probe_result *r)
+{
+	return p->ops->validate(p, v, r);
+}
+
+static inline void probe_classify(const struct probe *p, struct probe_result *r)
+{
+	p->ops->classify(p, r);
+}
+
+#endif

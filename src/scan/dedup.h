@@ -1,0 +1,32 @@
+/*
+ * Exact duplicate suppression: one bit per element of the scan
+ * (address index * ports + port index), so the memory is the scan's size
+ * in bits, not a fixed 2^32.  The bitmap is mapped lazily (MAP_NORESERVE):
+ * only pages that a reply touches are ever backed by memory, so a sparse
+ * result set over a huge scan stays small.  Test-and-set is one atomic OR,
+ * safe from several receive threads.
+ */
+#ifndef SALVO_SCAN_DEDUP_H
+#define SALVO_SCAN_DEDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dedup {
+	uint64_t *bits;
+	size_t len; /* bytes mapped */
+	uint64_t n;
+};
+
+int dedup_init(struct dedup *d, uint64_t n);
+void dedup_free(struct dedup *d);
+
+/* Mark element i; returns 1 if it was already marked. */
+static inline int dedup_test_and_set(struct dedup *d, uint64_t i)
+{
+	uint64_t mask = 1ULL << (i & 63);
+
+	return (__atomic_fetch_or(&d->bits[i >> 6], mask, __ATOMIC_RELAXED) & mask) != 0;
+}
+
+#endif

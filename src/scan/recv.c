@@ -1,0 +1,136 @@
+/*
+ * The receive loop and the result writer.
+ *
+ * A receive thread polls its engine queue; each frame is parsed, validated
+ * by the probe module, mapped back to its element of the scan (which also
+ * proves the address and port were targets), deduplicated and, if it is a
+ * success, queued for the writer.  Frames from the network are untrusted:
+ * every step checks its bounds, and no step allocates.
+ */
+#include "scan/scan.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <time.h>
+
+#include "util/clock.h"
+
+static void result_push(struct scan_receiver *rcv, const struct probe_result *r)
+{
+	uint64_t head = rcv->q_head;
+
+	/* Back-pressure: wait for the writer rather than drop a result. */
+	while (head - __atomic_load_n(&rcv->q_tail, __ATOMIC_ACQUIRE) >= SCAN_RESULT_QUEUE)
+		sched_yield();
+	rcv->q[head & (SCAN_RESULT_QUEUE - 1)] = *r;
+	/* Release: the record is written before the writer can see the new head. */
+	__atomic_store_n(&rcv->q_head, head + 1, __ATOMIC_RELEASE);
+}
+
+static inline void count(uint64_t *c)
+{
+	__atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
+}
+
+void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
+{
+	struct scan_receiver *rcv = ctx;
+	struct scan *s = rcv->scan;
+	const struct salvo_config *cfg = s->cfg;
+	struct packet_view v;
+	struct probe_result r;
+	int32_t port_index;
+	int64_t addr_index;
+	uint64_t element;
+
+	count(&rcv->frames);
+	if (packet_parse_ipv4(data, len, &v))
+		return;
+	if (!probe_validate(&s->probe, &v, &r))
+		return;
+	/* A reply from an address or port we did not scan is not ours, whatever it says. */
+	if ((port_index = target_ports_index(&cfg->ports, r.sport)) < 0)
+		return;
+	if ((addr_index = target_set_index(&cfg->targets, r.saddr)) < 0)
+		return;
+	element = (uint64_t)addr_index * cfg->ports.count + (uint64_t)port_index;
+	count(&rcv->valid);
+	if (dedup_test_and_set(&s->dedup, element)) {
+		count(&rcv->duplicates);
+		return;
+	}
+	probe_classify(&s->probe, &r);
+	if (!r.success) {
+		count(&rcv->failures);
+		return;
+	}
+	count(&rcv->successes);
+	r.timestamp_us = clock_real_us();
+	result_push(rcv, &r);
+}
+
+void *scan_receiver_main(void *arg)
+{
+	struct scan_receiver *rcv = arg;
+	struct scan *s = rcv->scan;
+
+	while (!__atomic_load_n(&s->stop_receiving, __ATOMIC_ACQUIRE)) {
+		int ret = io_rx_poll(&s->engine, rcv->queue, 100, scan_receive_frame, rcv);
+
+		if (ret < 0 && ret != -EINTR) {
+			rcv->error = ret;
+			break;
+		}
+	}
+	/* One last look: replies already in the ring are results too. */
+	(void)io_rx_poll(&s->engine, rcv->queue, 0, scan_receive_frame, rcv);
+	return NULL;
+}
+
+/* Move every queued result to the output; returns how many. */
+static unsigned writer_drain(struct scan *s)
+{
+	unsigned moved = 0;
+
+	for (unsigned i = 0; i < s->cfg->receivers; i++) {
+		struct scan_receiver *rcv = &s->receivers[i];
+		uint64_t tail = rcv->q_tail;
+		uint64_t head = __atomic_load_n(&rcv->q_head, __ATOMIC_ACQUIRE);
+
+		for (; tail != head; tail++, moved++) {
+			if (output_write(&s->output, &rcv->q[tail & (SCAN_RESULT_QUEUE - 1)]) &&
+			    !s->writer_error)
+				s->writer_error = -EIO;
+		}
+		/* Release: we are done with the slots before the receiver may reuse them. */
+		__atomic_store_n(&rcv->q_tail, tail, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&s->written, s->written + moved, __ATOMIC_RELAXED);
+	return moved;
+}
+
+void *scan_writer_main(void *arg)
+{
+	struct scan *s = arg;
+	uint64_t next_flush = clock_mono_ns() + 1000000000ULL;
+
+	for (;;) {
+		/* Read the flag first: a result queued before it was set is drained below. */
+		int last = __atomic_load_n(&s->stop_writing, __ATOMIC_ACQUIRE);
+		unsigned moved = writer_drain(s);
+
+		if (clock_mono_ns() >= next_flush) {
+			if (output_flush(&s->output) && !s->writer_error)
+				s->writer_error = -EIO;
+			next_flush = clock_mono_ns() + 1000000000ULL;
+		}
+		if (last && moved == 0)
+			break;
+		if (moved == 0) {
+			struct timespec ts = { 0, 1000000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,393 @@
+/*
+ * Scan set-up, the thread lifecycle and the monitor (status line and
+ * summary on stderr).  Called by main once the command line is parsed.
+ */
+#include "scan/scan.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "io/netif.h"
+#include "util/clock.h"
+
+volatile sig_atomic_t scan_signals;
+
+static void format_mac(const uint8_t m[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char err[SCAN_ERRLEN])
+{
+	struct probe_params *pp = &s->probe.params;
+	uint32_t first = cfg->targets.ranges[0].first;
+	struct netif_route route;
+	char a[16], b[16];
+	int ret, ifindex = 0;
+
+	if (cfg->ifname) {
+		if (!(ifindex = (int)if_nametoindex(cfg->ifname))) {
+			snprintf(err, SCAN_ERRLEN, "--interface: %s: no such interface", cfg->ifname);
+			return -ENODEV;
+		}
+	}
+	target_format_ipv4(first, a);
+	ret = netif_route_lookup(first, ifindex, &route);
+	if (ret) {
+		if (!cfg->ifname || !cfg->gateway_mac_set || !cfg->source_ip_set) {
+			snprintf(err, SCAN_ERRLEN,
+				 "no route to %s%s%s: %s (give -i, -S and -G, or add a route)", a,
+				 cfg->ifname ? " via " : "", cfg->ifname ? cfg->ifname : "",
+				 strerror(-ret));
+			return ret;
+		}
+		route.ifindex = ifindex;
+	}
+	s->ifindex = ifindex ? ifindex : route.ifindex;
+	if (!if_indextoname((unsigned)s->ifindex, s->ifname)) {
+		snprintf(err, SCAN_ERRLEN, "interface %d: %s", s->ifindex, strerror(errno));
+		return -errno;
+	}
+
+	if (cfg->source_ip_set) {
+		pp->saddr = cfg->source_ip;
+	} else if (route.prefsrc) {
+		pp->saddr = route.prefsrc;
+	} else if ((ret = netif_ipv4_address(s->ifindex, &pp->saddr))) {
+		snprintf(err, SCAN_ERRLEN, "%s has no IPv4 address: give -S/--source-ip", s->ifname);
+		return ret;
+	}
+
+	if (cfg->source_mac_set) {
+		memcpy(pp->smac, cfg->source_mac, 6);
+	} else if ((ret = netif_hwaddr(s->ifname, pp->smac))) {
+		snprintf(err, SCAN_ERRLEN, "%s: cannot read its MAC address: %s (give --source-mac)",
+			 s->ifname, strerror(-ret));
+		return ret;
+	}
+
+	if (cfg->gateway_mac_set) {
+		memcpy(pp->gwmac, cfg->gateway_mac, 6);
+		return 0;
+	}
+	if (!route.gateway) {
+		snprintf(err, SCAN_ERRLEN,
+			 "%s is on-link on %s (no gateway to send through): give -G/--gateway-mac "
+			 "with the next hop's MAC",
+			 a, s->ifname);
+		return -EHOSTUNREACH;
+	}
+	s->gateway = route.gateway;
+	target_format_ipv4(route.gateway, b);
+	if ((ret = netif_neigh_lookup(s->ifindex, route.gateway, pp->gwmac))) {
+		/* Never fall back to broadcast: that would flood a whole segment with probes. */
+		snprintf(err, SCAN_ERRLEN,
+			 "the MAC of gateway %s on %s is not in the neighbour table: give "
+			 "-G/--gateway-mac, or reach the gateway once so the kernel resolves it",
+			 b, s->ifname);
+		return ret == -ENOENT ? -EHOSTUNREACH : ret;
+	}
+	return 0;
+}
+
+/* "1.37 Mp/s", "523 p/s": what the status line shows. */
+static void format_rate(double pps, char *buf, size_t len)
+{
+	if (pps >= 1e9)
+		snprintf(buf, len, "%.2f Gp/s", pps / 1e9);
+	else if (pps >= 1e6)
+		snprintf(buf, len, "%.2f Mp/s", pps / 1e6);
+	else if (pps >= 1e3)
+		snprintf(buf, len, "%.2f Kp/s", pps / 1e3);
+	else
+		snprintf(buf, len, "%.0f p/s", pps);
+}
+
+struct scan_totals {
+	uint64_t positions, frames, rx_frames, valid, duplicates, successes, failures;
+	struct io_stats io;
+};
+
+static void scan_totals(struct scan *s, struct scan_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i < s->cfg->sender_threads; i++) {
+		t->positions += __atomic_load_n(&s->senders[i].done, __ATOMIC_RELAXED);
+		t->frames += __atomic_load_n(&s->senders[i].frames, __ATOMIC_RELAXED);
+	}
+	for (unsigned i = 0; i < s->cfg->receivers; i++) {
+		struct scan_receiver *r = &s->receivers[i];
+
+		t->rx_frames += __atomic_load_n(&r->frames, __ATOMIC_RELAXED);
+		t->valid += __atomic_load_n(&r->valid, __ATOMIC_RELAXED);
+		t->duplicates += __atomic_load_n(&r->duplicates, __ATOMIC_RELAXED);
+		t->successes += __atomic_load_n(&r->successes, __ATOMIC_RELAXED);
+		t->failures += __atomic_load_n(&r->failures, __ATOMIC_RELAXED);
+	}
+	io_stats(&s->engine, &t->io);
+}
+
+/*
+ * One status line, shaped so that the orchestrators that parse ZMap-like
+ * progress lines can read it:
+ * "0:05 50%; send: 50000 10.00 Kp/s (10.00 Kp/s avg); recv: 25 5 p/s; hitrate: 0.05%; ..."
+ */
+static void scan_status_line(struct scan *s, const struct scan_totals *now,
+			     const struct scan_totals *prev, double interval_s)
+{
+	double elapsed = (double)(clock_mono_ns() - s->start_ns) / 1e9;
+	uint64_t slice = s->shard_end - s->shard_begin;
+	unsigned percent = slice ? (unsigned)(now->positions * 100 / slice) : 100;
+	char rate[24], avg[24], rrate[24];
+	double hit = now->io.tx_completed
+			     ? 100.0 * (double)now->successes / (double)now->io.tx_completed
+			     : 0.0;
+
+	format_rate((double)(now->io.tx_completed - prev->io.tx_completed) / interval_s, rate,
+		    sizeof(rate));
+	format_rate(elapsed > 0 ? (double)now->io.tx_completed / elapsed : 0, avg, sizeof(avg));
+	format_rate((double)(now->successes - prev->successes) / interval_s, rrate, sizeof(rrate));
+	fprintf(stderr,
+		"%u:%02u %u%%; send: %llu %s (%s avg); recv: %llu %s; hitrate: %.2f%%; "
+		"drops: %llu; tx busy: %llu%s\n",
+		(unsigned)elapsed / 60, (unsigned)elapsed % 60, percent,
+		(unsigned long long)now->io.tx_completed, rate, avg,
+		(unsigned long long)now->successes, rrate, hit,
+		(unsigned long long)now->io.rx_drops, (unsigned long long)now->io.tx_busy,
+		__atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) ? "" : " (cooldown)");
+}
+
+static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
+{
+	const struct salvo_config *cfg = s->cfg;
+	sigset_t all, old;
+	int ret = 0;
+
+	/* Signals go to the monitoring thread only: workers are started with them blocked. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (unsigned i = 0; i < cfg->receivers && !ret; i++)
+		ret = -pthread_create(&s->receivers[i].thread, NULL, scan_receiver_main,
+				      &s->receivers[i]);
+	if (!ret)
+		ret = -pthread_create(&s->writer, NULL, scan_writer_main, s);
+	s->start_ns = clock_mono_ns();
+	pace_init(&s->pace, cfg->rate, s->start_ns);
+	__atomic_store_n(&s->senders_running, cfg->sender_threads, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < cfg->sender_threads && !ret; i++)
+		ret = -pthread_create(&s->senders[i].thread, NULL, scan_sender_main,
+				      &s->senders[i]);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		snprintf(err, SCAN_ERRLEN, "cannot start threads: %s", strerror(-ret));
+	return ret;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The monitoring thread's loop: status lines until sending, then the cooldown, ends. */
+static void scan_monitor(struct scan *s)
+{
+	const struct salvo_config *cfg = s->cfg;
+	struct scan_totals prev = { 0 }, now;
+	uint64_t last = clock_mono_ns(), cooldown_end = 0;
+
+	for (;;) {
+		int sending = __atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) != 0;
+		uint64_t t;
+
+		if (scan_signals >= 1 && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED))
+			__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
+		if (!sending && !cooldown_end) {
+			s->send_done_ns = clock_mono_ns();
+			cooldown_end = s->send_done_ns + (uint64_t)cfg->cooldown_s * 1000000000ULL;
+		}
+		t = clock_mono_ns();
+		if (cooldown_end && (t >= cooldown_end || scan_signals >= 2))
+			break;
+		if (t - last >= 1000000000ULL) {
+			scan_totals(s, &now);
+			if (!cfg->quiet)
+				scan_status_line(s, &now, &prev, (double)(t - last) / 1e9);
+			prev = now;
+			last = t;
+		}
+		sleep_ms(50);
+	}
+}
+
+static void scan_summary(struct scan *s)
+{
+	struct scan_totals t;
+	double secs = (double)(clock_mono_ns() - s->start_ns) / 1e9;
+	double send_secs = (double)(s->send_done_ns - s->start_ns) / 1e9;
+
+	scan_totals(s, &t);
+	fprintf(stderr,
+		"salvo: done in %.1fs: sent %llu probes (%.0f pps), %llu replies valid, "
+		"%llu successes (unique), %llu failures, %llu duplicates; tx refused %llu, "
+		"tx busy %llu, rx drops %llu%s\n",
+		secs, (unsigned long long)t.io.tx_completed,
+		send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0.0,
+		(unsigned long long)t.valid, (unsigned long long)t.successes,
+		(unsigned long long)t.failures, (unsigned long long)t.duplicates,
+		(unsigned long long)t.io.tx_errors, (unsigned long long)t.io.tx_busy,
+		(unsigned long long)t.io.rx_drops, scan_signals ? " (interrupted)" : "");
+}
+
+static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
+{
+	const struct salvo_config *cfg = s->cfg;
+	uint64_t slice;
+	int ret;
+
+	s->elements = cfg->targets.addresses * cfg->ports.count;
+	if ((ret = target_permutation_init(&s->perm, s->elements, cfg->seed))) {
+		snprintf(err, SCAN_ERRLEN, "the scan is too large: %llu addresses x %u ports",
+			 (unsigned long long)cfg->targets.addresses, cfg->ports.count);
+		return ret;
+	}
+	target_permutation_slice(s->elements, cfg->shard, cfg->shards, &s->shard_begin,
+				 &s->shard_end);
+	if ((ret = dedup_init(&s->dedup, s->elements))) {
+		snprintf(err, SCAN_ERRLEN, "dedup bitmap of %llu bits: %s",
+			 (unsigned long long)s->elements, strerror(-ret));
+		return ret;
+	}
+	s->senders = calloc(cfg->sender_threads, sizeof(*s->senders));
+	s->receivers = calloc(cfg->receivers, sizeof(*s->receivers));
+	if (!s->senders || !s->receivers) {
+		snprintf(err, SCAN_ERRLEN, "out of memory");
+		return -ENOMEM;
+	}
+	slice = s->shard_end - s->shard_begin;
+	for (unsigned i = 0; i < cfg->sender_threads; i++) {
+		uint64_t b, e;
+
+		target_permutation_slice(slice, i, cfg->sender_threads, &b, &e);
+		s->senders[i].scan = s;
+		s->senders[i].queue = i;
+		s->senders[i].begin = s->shard_begin + b;
+		s->senders[i].end = s->shard_begin + e;
+	}
+	for (unsigned i = 0; i < cfg->receivers; i++) {
+		s->receivers[i].scan = s;
+		s->receivers[i].queue = i;
+	}
+	return 0;
+}
+
+int scan_run(struct scan *s, char err[SCAN_ERRLEN])
+{
+	const struct salvo_config *cfg = s->cfg;
+	struct probe_params *pp = &s->probe.params;
+	struct io_config io = { 0 };
+	uint8_t tmpl[PROBE_FRAME_MAX];
+	char ioerr[IO_ERRLEN], src[16], mac[18], gw[18];
+	int ret, tlen;
+
+	s->probe.ops = cfg->probe;
+	pp->sport_first = cfg->sport_first;
+	pp->sport_count = cfg->sport_count;
+	pp->probes = cfg->probes;
+	pp->ttl = 255;
+	if (getrandom(pp->key, sizeof(pp->key), 0) != (ssize_t)sizeof(pp->key)) {
+		snprintf(err, SCAN_ERRLEN, "getrandom: %s", strerror(errno));
+		return -errno;
+	}
+	if (cfg->probe->init && (ret = cfg->probe->init(&s->probe, err, SCAN_ERRLEN)))
+		return ret;
+	if ((tlen = probe_template(&s->probe, tmpl, sizeof(tmpl))) < 0) {
+		snprintf(err, SCAN_ERRLEN, "%s: the probe does not fit in a frame", cfg->probe->name);
+		return tlen;
+	}
+	if ((ret = scan_alloc(s, err)))
+		goto out_alloc;
+
+	io.ifname = s->ifname;
+	io.ifindex = s->ifindex;
+	io.tx_queues = cfg->sender_threads;
+	io.rx_queues = cfg->receivers;
+	io.frame_len_max = (unsigned)tlen;
+	io.rx_daddr = pp->saddr;
+	if ((ret = io_engine_open(&s->engine, cfg->engine, &io, ioerr))) {
+		snprintf(err, SCAN_ERRLEN, "--io-engine %s: %s", cfg->engine->name, ioerr);
+		goto out_alloc;
+	}
+	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields, err,
+			       SCAN_ERRLEN)))
+		goto out_engine;
+
+	if (!cfg->quiet) {
+		target_format_ipv4(pp->saddr, src);
+		format_mac(pp->smac, mac);
+		format_mac(pp->gwmac, gw);
+		fprintf(stderr,
+			"salvo: scanning %llu addresses x %u ports = %llu probes%s (shard %llu/%llu: "
+			"%llu) from %s (%s) on %s, probe %s, gateway %s; engine %s (%s); rate %llu pps; "
+			"seed %llu\n",
+			(unsigned long long)cfg->targets.addresses, cfg->ports.count,
+			(unsigned long long)s->elements, cfg->probes > 1 ? " (each xP)" : "",
+			(unsigned long long)cfg->shard, (unsigned long long)cfg->shards,
+			(unsigned long long)(s->shard_end - s->shard_begin), src, mac, s->ifname,
+			cfg->probe->name, gw, cfg->engine->name, s->engine.mode,
+			(unsigned long long)cfg->rate, (unsigned long long)cfg->seed);
+	}
+
+	if ((ret = scan_start_threads(s, err))) {
+		/* Whatever started must be stopped before the engine goes away. */
+		__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
+	} else {
+		scan_monitor(s);
+	}
+	__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < cfg->sender_threads; i++)
+		if (s->senders[i].thread)
+			pthread_join(s->senders[i].thread, NULL);
+	if (!s->send_done_ns)
+		s->send_done_ns = clock_mono_ns();
+	__atomic_store_n(&s->stop_receiving, 1, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < cfg->receivers; i++)
+		if (s->receivers[i].thread)
+			pthread_join(s->receivers[i].thread, NULL);
+	__atomic_store_n(&s->stop_writing, 1, __ATOMIC_RELEASE);
+	if (s->writer)
+		pthread_join(s->writer, NULL);
+
+	if (!ret) {
+		for (unsigned i = 0; i < cfg->sender_threads && !ret; i++)
+			if ((ret = s->senders[i].error))
+				snprintf(err, SCAN_ERRLEN, "sender %u: %s", i, strerror(-ret));
+		for (unsigned i = 0; i < cfg->receivers && !ret; i++)
+			if ((ret = s->receivers[i].error))
+				snprintf(err, SCAN_ERRLEN, "receiver %u: %s", i, strerror(-ret));
+	}
+	if (!cfg->quiet)
+		scan_summary(s);
+	{
+		int oret = output_close(&s->output);
+
+		if (!ret && (oret || s->writer_error)) {
+			ret = oret ? oret : s->writer_error;
+			snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file,
+				 strerror(-ret));
+		}
+	}
+out_engine:
+	io_engine_close(&s->engine);
+out_alloc:
+	free(s->senders);
+	free(s->receivers);
+	dedup_free(&s->dedup);
+	return ret;
+}

@@ -1,0 +1,107 @@
+/*
+ * The scan: sender threads walk their slice of the permutation and put
+ * probes on the wire, receive threads validate replies and queue results,
+ * one writer thread formats them, and the calling thread monitors and
+ * decides when everything stops.
+ *
+ * Stopping: when the senders finish (or on the first SIGINT/SIGTERM) the
+ * scan stops sending, waits the cooldown for late replies (a second signal
+ * cuts it short), then stops the receivers, and the writer drains every
+ * queued result before the output is closed.  No result is dropped: a full
+ * queue makes its receive thread wait.
+ */
+#ifndef SALVO_SCAN_SCAN_H
+#define SALVO_SCAN_SCAN_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "cli/cli.h"
+#include "io/io.h"
+#include "output/output.h"
+#include "probe/probe.h"
+#include "scan/dedup.h"
+#include "scan/pace.h"
+#include "target/permutation.h"
+
+#define SCAN_ERRLEN 512
+#define SCAN_RESULT_QUEUE 4096 /* results per receive thread; a power of two */
+#define SCAN_TX_BATCH 64
+
+struct scan;
+
+struct scan_sender {
+	struct scan *scan;
+	pthread_t thread;
+	unsigned queue;
+	uint64_t begin, end; /* positions in the permutation */
+	uint64_t done;	     /* positions finished (atomic) */
+	uint64_t frames;     /* frames submitted (atomic) */
+	int error;	     /* -errno if the thread stopped on an error */
+} __attribute__((aligned(64)));
+
+struct scan_receiver {
+	struct scan *scan;
+	pthread_t thread;
+	unsigned queue;
+	/* Counters written by this thread only (atomic stores), read by the monitor. */
+	uint64_t frames, valid, duplicates, successes, failures;
+	int error;
+	/* Single-producer (this thread), single-consumer (the writer) result queue. */
+	uint64_t q_head __attribute__((aligned(64))); /* next slot to write */
+	uint64_t q_tail __attribute__((aligned(64))); /* next slot to read */
+	struct probe_result q[SCAN_RESULT_QUEUE];
+} __attribute__((aligned(64)));
+
+struct scan {
+	const struct salvo_config *cfg;
+	char ifname[16];
+	int ifindex;
+	struct probe probe;
+	struct io_engine engine;
+	struct output output;
+	struct target_permutation perm;
+	struct dedup dedup;
+	struct pace pace;
+	uint64_t elements;	       /* addresses * ports */
+	uint64_t shard_begin, shard_end; /* this shard's positions */
+	uint32_t gateway;		 /* host order; 0 if -G was given or on-link */
+
+	struct scan_sender *senders;
+	struct scan_receiver *receivers;
+	pthread_t writer;
+	int writer_error;
+	uint64_t written;
+
+	/* Flags, all atomic: set once, read by the threads. */
+	int stop_sending;
+	int stop_receiving;
+	int stop_writing;
+	unsigned senders_running;
+
+	uint64_t start_ns;
+	uint64_t send_done_ns;
+};
+
+/*
+ * Fill in what the user left out (interface, source address and MAC,
+ * gateway MAC) from the kernel.  Opens only netlink and ioctl sockets.
+ * 0, or -errno with one line in err.
+ */
+int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char err[SCAN_ERRLEN]);
+
+/* Open the engine and the output, run the scan to the end, close everything. */
+int scan_run(struct scan *s, char err[SCAN_ERRLEN]);
+
+/* Set by the signal handler: the number of SIGINT/SIGTERM received. */
+extern volatile sig_atomic_t scan_signals;
+
+void *scan_sender_main(void *arg);
+void *scan_receiver_main(void *arg);
+void *scan_writer_main(void *arg);
+
+/* Handle one received frame (the receive path): exposed for tests and fuzzing. */
+void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len);
+
+#endif

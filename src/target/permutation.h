@@ -1,0 +1,44 @@
+/*
+ * A seed-keyed random order over the scan: a bijection on [0, n).
+ *
+ * The idea: a Feistel network over 2k bits is a permutation of [0, 4^k)
+ * whatever its round function is, so with the smallest 4^k >= n and a keyed
+ * round function we get a random-looking permutation of a slightly larger
+ * domain.  "Cycle walking" (apply it again while the result is >= n) turns
+ * it into a permutation of exactly [0, n): the walk from any x < n ends at
+ * the next element of x's cycle that is < n, and since 4^k < 4n the walk is
+ * short (fewer than four steps on average).
+ *
+ * Position p of the scan probes element target_permutation_at(p).  A shard
+ * or a sender thread owns a contiguous range of positions, so shards of one
+ * seed partition the scan exactly, and a checkpoint is just a position.
+ * Memory is constant whatever n is.
+ */
+#ifndef SALVO_TARGET_PERMUTATION_H
+#define SALVO_TARGET_PERMUTATION_H
+
+#include <stdint.h>
+
+#define PERMUTATION_ROUNDS 4
+
+struct target_permutation {
+	uint64_t n;
+	unsigned half_bits;
+	uint64_t half_mask;
+	uint64_t round_key[PERMUTATION_ROUNDS];
+};
+
+/* n >= 1 and n <= 2^62. */
+int target_permutation_init(struct target_permutation *perm, uint64_t n, uint64_t seed);
+
+/* The element at position pos (< n). */
+uint64_t target_permutation_at(const struct target_permutation *perm, uint64_t pos);
+
+/*
+ * The positions [begin, end) of one part out of parts: parts differ in size
+ * by at most one and together cover [0, n) without overlap.
+ */
+void target_permutation_slice(uint64_t n, uint64_t part, uint64_t parts, uint64_t *begin,
+			      uint64_t *end);
+
+#endif

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Namespace test runner: owns set-up and teardown of the test networks.
+#
+# Each test gets two fresh namespaces joined by a veth pair:
+#   scanner  salvo-<test>-<pid>-s  sv0 198.18.0.1/30, route 198.18.1.0/24 via 198.18.0.2,
+#                                   a static neighbour entry for the gateway
+#   target   salvo-<test>-<pid>-t  tv0 198.18.0.2/30, "local 198.18.1.0/24 dev lo", so the
+#                                   kernel answers for a whole /24 (RST when closed)
+# salvo always runs inside the scanner namespace, whose only link is the veth: nothing
+# it sends can reach a real interface.  Namespaces are removed on every exit path.
+#
+# usage: runner.sh TEST_FILE [TEST...]   prints PASS/SKIP/FAIL per test and a count line.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${BUILD:-build}
+SALVO=${SALVO:-$ROOT/$BUILD/salvo}
+HELPER=$HERE/helper.py
+SKIP_CODE=77
+
+NS_LIST=()
+BG_PIDS=()
+TMP=""
+
+log() { printf '    %s\n' "$*"; }
+
+# Run a command, echoing it and its exit status.
+check_run() {
+	local status
+	"$@"
+	status=$?
+	log "\$ $* -> $status"
+	return $status
+}
+
+skip_if_not_root() { [ "$(id -u)" = 0 ] || { log "needs root"; return $SKIP_CODE; }; }
+skip_if_missing() {
+	local c
+	for c in "$@"; do command -v "$c" >/dev/null || { log "missing $c"; return $SKIP_CODE; }; done
+}
+
+cleanup() {
+	local p ns
+	for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${BG_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	for ns in "${NS_LIST[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	BG_PIDS=()
+	NS_LIST=()
+	[ -n "$TMP" ] && rm -rf "$TMP"
+	TMP=""
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+# shellcheck source=tests/netns/testbed.sh
+source "$HERE/testbed.sh"
+
+# setup_testbed NAME: sets S, T (namespace names, unique per test and run) and TMP.
+setup_testbed() {
+	S="salvo-$1-$$-s"
+	T="salvo-$1-$$-t"
+	TMP=$(mktemp -d /tmp/salvo-netns.XXXXXX)
+	NS_LIST+=("$S" "$T")
+	testbed_create "$S" "$T"
+}
+
+# start_listeners ADDR:PORT...: TCP listeners in the target namespace.
+start_listeners() {
+	ip netns exec "$T" python3 "$HELPER" listen "$TMP/listen.ready" "$@" &
+	BG_PIDS+=($!)
+	for _ in $(seq 100); do [ -e "$TMP/listen.ready" ] && return 0; sleep 0.05; done
+	log "listeners did not start"
+	return 1
+}
+
+# start_sniffer OUT SECONDS: count SYNs arriving at the target per address:port.
+start_sniffer() {
+	ip netns exec "$T" python3 "$HELPER" sniff tv0 "$1" "$2" &
+	SNIFF_PID=$!
+	BG_PIDS+=($SNIFF_PID)
+	sleep 0.5
+}
+
+# salvo_in_scanner ARGS...: run salvo inside the scanner namespace.
+salvo_in_scanner() {
+	ip netns exec "$S" "$SALVO" "$@"
+}
+
+# sorted_results FILE: the csv rows (header dropped), sorted.
+sorted_results() { tail -n +2 "$1" | sort; }
+
+# expect_same_lines NAME EXPECTED_FILE ACTUAL_FILE
+expect_same_lines() {
+	if diff -u "$2" "$3" >"$TMP/diff"; then
+		log "$1: $(wc -l <"$3") lines as expected"
+		return 0
+	fi
+	log "$1 differs:"
+	sed 's/^/      /' "$TMP/diff"
+	return 1
+}
+
+run_tests() {
+	local file=$1 pass=0 fail=0 skip=0 t status
+	shift
+	# shellcheck source=/dev/null
+	source "$file"
+	local tests=("$@")
+	[ ${#tests[@]} -eq 0 ] && tests=($ALL_TESTS)
+	for t in "${tests[@]}"; do
+		echo "  $t"
+		# Each test runs in a subshell that cleans up after itself on every exit path.
+		( trap cleanup EXIT; trap 'exit 130' INT TERM; "$t" ) 2>&1
+		status=$?
+		cleanup
+		case $status in
+		0) echo "PASS: $t"; pass=$((pass + 1)) ;;
+		$SKIP_CODE) echo "SKIP: $t"; skip=$((skip + 1)) ;;
+		*) echo "FAIL: $t (status $status)"; fail=$((fail + 1)) ;;
+		esac
+	done
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ $fail -eq 0 ]
+}
+
+run_tests "$@"

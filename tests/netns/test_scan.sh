@@ -1,0 +1,157 @@
+# Namespace tests of whole scans with the af_packet engine; run by runner.sh.
+# Each test function sets up its own test bed and returns 0 (pass), 77 (skip) or other (fail).
+
+ALL_TESTS="test_multiport_scan_finds_exactly_the_open_set
+test_two_threads_two_receivers_find_the_same_set
+test_every_probe_sent_exactly_once
+test_forged_synacks_are_not_reported
+test_three_shards_partition_the_scan
+test_default_blocklist_sends_nothing
+test_sigint_flushes_results_and_exits_0
+test_missing_gateway_mac_is_an_error"
+
+OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
+
+# The expected csv rows (saddr,sport) for OPEN_SET, sorted.
+expected_rows() {
+	for p in $OPEN_SET; do echo "${p%:*},${p#*:}"; done | sort
+}
+
+# scan_and_compare NAME SALVO_ARGS...: scan -p 22,80,443,8080 198.18.1.0/24 and compare.
+scan_and_compare() {
+	local name=$1
+	shift
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
+		-o "$TMP/$name.csv" "$@" 198.18.1.0/24 || return 1
+	[ "$(head -1 "$TMP/$name.csv")" = "saddr,sport" ] || { log "bad header"; return 1; }
+	expected_rows >"$TMP/expected"
+	sorted_results "$TMP/$name.csv" >"$TMP/$name.sorted"
+	expect_same_lines "$name" "$TMP/expected" "$TMP/$name.sorted"
+}
+
+test_multiport_scan_finds_exactly_the_open_set() {
+	skip_if_not_root || return
+	setup_testbed multi || return 1
+	start_listeners $OPEN_SET || return 1
+	scan_and_compare multi
+}
+
+test_two_threads_two_receivers_find_the_same_set() {
+	skip_if_not_root || return
+	setup_testbed threads || return 1
+	start_listeners $OPEN_SET || return 1
+	scan_and_compare threads -T 2 --receivers 2
+}
+
+# Count SYNs at the target: 256 addresses x 3 ports x 2 probes, each pair exactly twice.
+test_every_probe_sent_exactly_once() {
+	skip_if_not_root || return
+	setup_testbed count || return 1
+	start_sniffer "$TMP/syns.json" 4 || return 1
+	check_run salvo_in_scanner -q -b /dev/null -p 21-23 -P 2 -T 2 -c 0 -r 5000 \
+		-o "$TMP/out.csv" 198.18.1.0/24 || return 1
+	wait "$SNIFF_PID"
+	python3 - "$TMP/syns.json" <<'PY' || return 1
+import ipaddress, json, sys
+counts = json.load(open(sys.argv[1]))
+want = {"%s:%d" % (a, p) for a in ipaddress.ip_network("198.18.1.0/24") for p in (21, 22, 23)}
+bad = {k: v for k, v in counts.items() if v != 2}
+missing = want - set(counts)
+extra = set(counts) - want
+print("    SYNs seen: %d for %d pairs; missing %d, extra %d, not twice %d"
+      % (sum(counts.values()), len(counts), len(missing), len(extra), len(bad)))
+sys.exit(1 if missing or extra or bad else 0)
+PY
+}
+
+test_forged_synacks_are_not_reported() {
+	skip_if_not_root || return
+	setup_testbed forge || return 1
+	# The target answers only for 198.18.1.0/25: SYNs to the upper half get no RST, so a
+	# forged SYN-ACK there is the only reply and nothing but validation can reject it.
+	ip -n "$T" route del local 198.18.1.0/24 dev lo || return 1
+	ip -n "$T" route add local 198.18.1.0/25 dev lo || return 1
+	local open="198.18.1.5:80 198.18.1.9:443 198.18.1.5:8080 198.18.1.77:443"
+	start_listeners $open || return 1
+	# Wrong acks from the probed address, right acks from its neighbour.
+	ip netns exec "$T" python3 "$HELPER" forge tv0 "$TMP/forged" 4 198.18.1.128/25 &
+	BG_PIDS+=($!)
+	local forger=$!
+	sleep 0.5
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 2 -r 1000 \
+		-o "$TMP/forge.csv" 198.18.1.0/24 || return 1
+	wait "$forger"
+	log "forged SYN-ACKs sent: $(cat "$TMP/forged")"
+	[ "$(cat "$TMP/forged")" -gt 1000 ] || { log "too few forgeries to mean anything"; return 1; }
+	for p in $open; do echo "${p%:*},${p#*:}"; done | sort >"$TMP/expected"
+	sorted_results "$TMP/forge.csv" >"$TMP/forge.sorted"
+	expect_same_lines forge "$TMP/expected" "$TMP/forge.sorted"
+}
+
+test_three_shards_partition_the_scan() {
+	skip_if_not_root || return
+	setup_testbed shards || return 1
+	start_listeners $OPEN_SET || return 1
+	local i
+	for i in 0 1 2; do
+		check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 -e 4242 \
+			--shards 3 --shard $i -o "$TMP/shard$i.csv" 198.18.1.0/24 || return 1
+		log "shard $i: $(($(wc -l <"$TMP/shard$i.csv") - 1)) results"
+	done
+	expected_rows >"$TMP/expected"
+	cat "$TMP"/shard?.csv | grep -v '^saddr' | sort >"$TMP/union"
+	expect_same_lines "union of shards (duplicates would show)" "$TMP/expected" "$TMP/union" ||
+		return 1
+	# Each shard alone must find only part of the set: the shards really split the work.
+	for i in 0 1 2; do
+		[ "$(($(wc -l <"$TMP/shard$i.csv") - 1))" -lt 5 ] || { log "shard $i found all"; return 1; }
+	done
+}
+
+test_default_blocklist_sends_nothing() {
+	skip_if_not_root || return
+	setup_testbed block || return 1
+	local before after
+	before=$(ip netns exec "$T" cat /sys/class/net/tv0/statistics/rx_packets)
+	salvo_in_scanner -p 80 198.18.1.0/24 >"$TMP/out" 2>"$TMP/err"
+	local status=$?
+	after=$(ip netns exec "$T" cat /sys/class/net/tv0/statistics/rx_packets)
+	log "exit $status: $(cat "$TMP/err")"
+	[ $status -eq 1 ] || return 1
+	[ "$(wc -l <"$TMP/err")" -eq 1 ] || return 1
+	grep -q "built-in blocklist" "$TMP/err" || return 1
+	[ "$before" = "$after" ] || { log "target saw $((after - before)) packets"; return 1; }
+}
+
+test_sigint_flushes_results_and_exits_0() {
+	skip_if_not_root || return
+	setup_testbed sigint || return 1
+	# Port 80 open on every address of the /24: results arrive steadily.
+	start_listeners 0.0.0.0:80 || return 1
+	ip netns exec "$S" "$SALVO" -b /dev/null -p 80 -r 100 -c 1 -o "$TMP/out.csv" \
+		198.18.1.0/24 2>"$TMP/err" &
+	local pid=$!
+	sleep 1.5
+	kill -INT $pid
+	wait $pid
+	local status=$? n
+	n=$(($(wc -l <"$TMP/out.csv") - 1))
+	log "exit $status after SIGINT, $n results written; $(tail -1 "$TMP/err")"
+	[ $status -eq 0 ] || return 1
+	grep -q "interrupted" "$TMP/err" || return 1
+	# About 150 probes went out before the signal: all their results must be there, no more.
+	[ "$n" -ge 100 ] && [ "$n" -lt 256 ] || return 1
+	[ "$(sorted_results "$TMP/out.csv" | uniq | wc -l)" -eq "$n" ] || return 1
+	! grep -qv '^198\.18\.1\.[0-9]*$' <(tail -n +2 "$TMP/out.csv") || return 1
+}
+
+test_missing_gateway_mac_is_an_error() {
+	skip_if_not_root || return
+	setup_testbed nogw || return 1
+	ip -n "$S" neigh del 198.18.0.2 dev sv0 || return 1
+	salvo_in_scanner -b /dev/null -p 80 198.18.1.0/24 >"$TMP/out" 2>"$TMP/err"
+	local status=$?
+	log "exit $status: $(cat "$TMP/err")"
+	[ $status -eq 1 ] && grep -q "gateway 198.18.0.2 on sv0 is not in the neighbour table" \
+		"$TMP/err"
+}

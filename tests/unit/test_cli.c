@@ -1,0 +1,231 @@
+/*
+ * Unit tests for option parsing: defaults, ZMap-compatible flags and
+ * aliases, and one clear error for each kind of bad value.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int parse(struct salvo_config *cfg, char *err, const char *const *args)
+{
+	char *argv[64];
+	int argc = 0;
+
+	argv[argc++] = "salvo";
+	for (; *args; args++)
+		argv[argc++] = (char *)*args;
+	argv[argc] = NULL;
+	return cli_parse(argc, argv, cfg, err, CLI_ERRLEN);
+}
+
+#define PARSE(...) parse(&cfg, err, (const char *const[]){ __VA_ARGS__, NULL })
+
+static void defaults_match_zmap(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "198.18.1.0/24"), 0);
+	assert_int_equal(cfg.rate, 10000);
+	assert_int_equal(cfg.cooldown_s, 8);
+	assert_int_equal(cfg.probes, 1);
+	assert_int_equal(cfg.sender_threads, 1);
+	assert_int_equal(cfg.shards, 1);
+	assert_string_equal(cfg.engine->name, "af_packet");
+	assert_string_equal(cfg.probe->name, "tcp_synscan");
+	assert_string_equal(cfg.output->name, "csv");
+	assert_string_equal(cfg.output_file, "-");
+	assert_int_equal(cfg.targets.addresses, 256);
+	assert_int_equal(cfg.fields.count, 1); /* saddr for one port */
+	cli_config_free(&cfg);
+
+	assert_int_equal(PARSE("-p", "80,443", "-b", "/dev/null", "198.18.1.1"), 0);
+	assert_int_equal(cfg.fields.count, 2); /* saddr,sport for several */
+	cli_config_free(&cfg);
+}
+
+static void short_and_long_flags_and_aliases(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	assert_int_equal(PARSE("--port", "22,80-81", "--target-range", "198.18.1.0/30",
+			       "198.18.2.1-198.18.2.2", "-r", "20k", "-c", "2", "-P", "2", "-e",
+			       "7", "--shards", "3", "--shard", "2", "-T", "2", "--blacklist-file",
+			       "/dev/null", "-o", "out.csv", "-f", "saddr,dport,timestamp", "-q",
+			       "-i", "veth0", "-S", "198.18.0.1", "-G", "02:00:00:00:00:02",
+			       "--source-mac", "02:00:00:00:00:01", "--io-engine=af_packet",
+			       "--receivers", "2", "-s", "40000-40009"),
+			 0);
+	assert_int_equal(cfg.ports.count, 3);
+	assert_int_equal(cfg.targets.addresses, 6);
+	assert_int_equal(cfg.rate, 20000);
+	assert_int_equal(cfg.cooldown_s, 2);
+	assert_int_equal(cfg.probes, 2);
+	assert_int_equal(cfg.seed, 7);
+	assert_int_equal(cfg.shard, 2);
+	assert_int_equal(cfg.shards, 3);
+	assert_int_equal(cfg.sender_threads, 2);
+	assert_int_equal(cfg.receivers, 2);
+	assert_int_equal(cfg.quiet, 1);
+	assert_int_equal(cfg.fields.count, 3);
+	assert_int_equal(cfg.gateway_mac[5], 2);
+	assert_int_equal(cfg.sport_first, 40000);
+	assert_int_equal(cfg.sport_count, 10);
+	assert_string_equal(cfg.ifname, "veth0");
+	cli_config_free(&cfg);
+}
+
+static void missing_target_is_an_error(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	assert_int_equal(PARSE("-p", "80"), -EINVAL);
+	assert_non_null(strstr(err, "no targets"));
+	assert_int_equal(PARSE("198.18.1.1", "-b", "/dev/null"), -EINVAL);
+	assert_non_null(strstr(err, "no ports"));
+}
+
+static void default_blocklist_refuses_reserved_targets(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	assert_int_equal(PARSE("-p", "80", "198.18.1.0/24"), -EINVAL);
+	assert_non_null(strstr(err, "built-in blocklist"));
+	assert_int_equal(PARSE("-p", "80", "10.0.0.0/8", "192.168.1.1"), -EINVAL);
+	/* Public addresses pass the parser (nothing is sent by parsing). */
+	assert_int_equal(PARSE("-p", "80", "1.1.1.0/24"), 0);
+	assert_int_equal(cfg.blocklist_default, 1);
+	cli_config_free(&cfg);
+}
+
+struct bad_case {
+	const char *flag, *value, *expect;
+};
+
+static void every_bad_value_names_itself(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ "-p", "70000", "'70000'" },
+		{ "-p", "80-20", "'80-20'" },
+		{ "-r", "abc", "--rate: 'abc'" },
+		{ "-r", "-5", "--rate: '-5'" },
+		{ "-r", "10x", "--rate: '10x'" },
+		{ "-G", "zz:00:00:00:00:00", "--gateway-mac: 'zz:00:00:00:00:00'" },
+		{ "-G", "02:00:00:00:00", "--gateway-mac" },
+		{ "--source-mac", "02:00:00:00:00:01:03", "--source-mac" },
+		{ "-S", "300.1.1.1", "--source-ip: '300.1.1.1'" },
+		{ "-c", "x", "--cooldown-time: 'x'" },
+		{ "-P", "0", "--probes: '0'" },
+		{ "-T", "1000", "--sender-threads: '1000'" },
+		{ "-e", "99999999999999999999999", "--seed" },
+		{ "-f", "saddr,bogus", "'bogus': unknown field" },
+		{ "-M", "bogus", "--probe-module: 'bogus'" },
+		{ "-O", "bogus", "--output-module: 'bogus'" },
+		{ "-w", "/nonexistent/allow", "--allowlist-file: /nonexistent/allow" },
+		{ "-b", "/nonexistent/block", "--blocklist-file: /nonexistent/block" },
+		{ "--io-engine", "bogus",
+		  "Unknown --io-engine 'bogus' (choose: af_packet, af_xdp, pfring_zc)" },
+		{ "-s", "0", "--source-port" },
+		{ "-s", "9-3", "--source-port" },
+		{ "-i", "", "--interface" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct salvo_config cfg;
+		char err[CLI_ERRLEN] = "";
+
+		if (PARSE("-p", "80", "-b", "/dev/null", cases[i].flag, cases[i].value,
+			  "198.18.1.1") != -EINVAL ||
+		    !strstr(err, cases[i].expect)) {
+			print_error("%s %s gave \"%s\", expected \"%s\"\n", cases[i].flag,
+				    cases[i].value, err, cases[i].expect);
+			fail();
+		}
+		assert_null(strchr(err, '\n'));
+	}
+}
+
+static void bad_targets_and_shards_are_errors(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "198.18.1.0/33"), -EINVAL);
+	assert_non_null(strstr(err, "'198.18.1.0/33'"));
+	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "300.1.1.1"), -EINVAL);
+	assert_non_null(strstr(err, "'300.1.1.1'"));
+	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "--shards", "3", "--shard", "3",
+			       "198.18.1.1"),
+			 -EINVAL);
+	assert_non_null(strstr(err, "--shard: 3"));
+	assert_int_equal(PARSE("-p", "80", "--bogus-flag", "198.18.1.1"), -EINVAL);
+	assert_non_null(strstr(err, "--bogus-flag"));
+	assert_int_equal(PARSE("198.18.1.1", "-p"), -EINVAL);
+	assert_non_null(strstr(err, "needs a value"));
+}
+
+static void engines_not_built_say_so(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	assert_int_equal(PARSE("-p", "80", "--io-engine=pfring_zc", "198.18.1.1"), -EINVAL);
+	assert_non_null(strstr(err, "USE_PFRING_ZC=1"));
+	assert_int_equal(PARSE("-p", "80", "--io-engine=af_xdp", "198.18.1.1"), -EINVAL);
+	assert_non_null(strstr(err, "af_xdp not built in (needs libxdp)"));
+}
+
+static void value_parsers(void **state)
+{
+	uint64_t v;
+	uint8_t mac[6];
+	(void)state;
+
+	assert_int_equal(cli_parse_rate("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(cli_parse_rate("1M", &v), 0);
+	assert_int_equal(v, 1000000);
+	assert_int_equal(cli_parse_rate("", &v), -EINVAL);
+	assert_int_equal(cli_parse_rate("K", &v), -EINVAL);
+	assert_int_equal(cli_parse_rate("99999999999999999999G", &v), -EINVAL);
+	assert_int_equal(cli_parse_mac("aA:bB:cC:00:11:ff", mac), 0);
+	assert_int_equal(mac[0], 0xaa);
+	assert_int_equal(mac[5], 0xff);
+	assert_int_equal(cli_parse_mac("aa:bb:cc:00:11:ff:", mac), -EINVAL);
+	assert_int_equal(cli_parse_mac("aa-bb-cc-00-11-ff", mac), -EINVAL);
+	assert_int_equal(cli_parse_uint("12", 0, 10, &v), -ERANGE);
+	assert_int_equal(cli_parse_uint(" 1", 0, 10, &v), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_match_zmap),
+		cmocka_unit_test(short_and_long_flags_and_aliases),
+		cmocka_unit_test(missing_target_is_an_error),
+		cmocka_unit_test(default_blocklist_refuses_reserved_targets),
+		cmocka_unit_test(every_bad_value_names_itself),
+		cmocka_unit_test(bad_targets_and_shards_are_errors),
+		cmocka_unit_test(engines_not_built_say_so),
+		cmocka_unit_test(value_parsers),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

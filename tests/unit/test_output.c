@@ -1,0 +1,84 @@
+/* Unit tests for output fields and the csv module. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output/output.h"
+
+static void fields_parse_and_reject_unknown(void **state)
+{
+	struct output_fields f;
+	char err[256];
+	(void)state;
+
+	assert_int_equal(output_fields_parse("saddr,sport,timestamp", &f, err, sizeof(err)), 0);
+	assert_int_equal(f.count, 3);
+	assert_int_equal(f.id[2], OUTPUT_FIELD_TIMESTAMP);
+	assert_int_equal(output_fields_parse("saddr,,sport", &f, err, sizeof(err)), -EINVAL);
+	assert_int_equal(output_fields_parse("nope", &f, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'nope': unknown field (choose: saddr"));
+}
+
+static void csv_has_header_and_formatted_rows(void **state)
+{
+	const struct probe_result r = { .saddr = 0xc6120105, .daddr = 0xc6120001, .sport = 443,
+					.dport = 40001, .ttl = 64, .success = 1,
+					.classification = "synack",
+					.timestamp_us = 1795624629123456ULL };
+	struct output o;
+	struct output_fields f;
+	char err[256], path[] = "/tmp/salvo-out-XXXXXX", text[512] = "";
+	int fd = mkstemp(path);
+	FILE *in;
+	size_t n;
+	(void)state;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(output_fields_parse("saddr,sport,daddr,dport,classification,success,ttl,"
+					     "timestamp",
+					     &f, err, sizeof(err)),
+			 0);
+	assert_int_equal(output_open(&o, output_by_name("csv"), path, &f, err, sizeof(err)), 0);
+	assert_int_equal(output_write(&o, &r), 0);
+	assert_int_equal(output_close(&o), 0);
+	in = fopen(path, "r");
+	n = fread(text, 1, sizeof(text) - 1, in);
+	text[n] = '\0';
+	fclose(in);
+	unlink(path);
+	assert_string_equal(text, "saddr,sport,daddr,dport,classification,success,ttl,timestamp\n"
+				  "198.18.1.5,443,198.18.0.1,40001,synack,1,64,"
+				  "2026-11-25T16:37:09.123456Z\n");
+}
+
+static void open_fails_clearly_on_a_bad_path(void **state)
+{
+	struct output o;
+	struct output_fields f = { 1, { OUTPUT_FIELD_SADDR } };
+	char err[256];
+	(void)state;
+
+	assert_int_equal(output_open(&o, output_by_name("csv"), "/nonexistent/dir/out.csv", &f,
+				     err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/dir/out.csv"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(fields_parse_and_reject_unknown),
+		cmocka_unit_test(csv_has_header_and_formatted_rows),
+		cmocka_unit_test(open_fails_clearly_on_a_bad_path),
+	};
+
+	return cmocka_run_group_tests_name("output", tests, NULL, NULL);
+}

@@ -1,0 +1,145 @@
+/* Unit tests for the keyed permutation and the slicing of it into shards and threads. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target/permutation.h"
+
+/* Every element of [0, n) exactly once over positions [0, n). */
+static void check_bijection(uint64_t n, uint64_t seed)
+{
+	struct target_permutation p;
+	uint8_t *seen = calloc(n, 1);
+
+	assert_non_null(seen);
+	assert_int_equal(target_permutation_init(&p, n, seed), 0);
+	for (uint64_t pos = 0; pos < n; pos++) {
+		uint64_t e = target_permutation_at(&p, pos);
+
+		assert_true(e < n);
+		assert_int_equal(seen[e], 0);
+		seen[e] = 1;
+	}
+	free(seen);
+}
+
+static void permutation_is_a_bijection_for_every_small_size(void **state)
+{
+	(void)state;
+	for (uint64_t n = 1; n <= 300; n++)
+		check_bijection(n, n * 7919);
+}
+
+static void permutation_is_a_bijection_for_awkward_large_sizes(void **state)
+{
+	(void)state;
+	check_bijection(65536, 1);     /* a power of four */
+	check_bijection(65537, 2);     /* just above one: the domain is 4x larger */
+	check_bijection(1000003, 3);   /* prime */
+	check_bijection(256 * 100, 4); /* a /24 x 100 ports */
+}
+
+static void permutation_depends_on_seed_only(void **state)
+{
+	struct target_permutation a, b, c;
+	int differ = 0;
+	(void)state;
+
+	target_permutation_init(&a, 100000, 42);
+	target_permutation_init(&b, 100000, 42);
+	target_permutation_init(&c, 100000, 43);
+	for (uint64_t pos = 0; pos < 1000; pos++) {
+		assert_int_equal(target_permutation_at(&a, pos), target_permutation_at(&b, pos));
+		differ += target_permutation_at(&a, pos) != target_permutation_at(&c, pos);
+	}
+	assert_true(differ > 900);
+}
+
+static void permutation_is_not_the_identity(void **state)
+{
+	struct target_permutation p;
+	int fixed = 0;
+	(void)state;
+
+	target_permutation_init(&p, 1 << 20, 7);
+	for (uint64_t pos = 0; pos < 10000; pos++)
+		fixed += target_permutation_at(&p, pos) == pos;
+	assert_true(fixed < 10);
+}
+
+static void permutation_rejects_empty_domain(void **state)
+{
+	struct target_permutation p;
+	(void)state;
+
+	assert_int_equal(target_permutation_init(&p, 0, 1), -22);
+}
+
+static void slices_are_disjoint_complete_and_balanced(void **state)
+{
+	(void)state;
+	for (uint64_t n = 0; n < 200; n += 7) {
+		for (uint64_t parts = 1; parts <= 9; parts++) {
+			uint64_t expect = 0;
+
+			for (uint64_t i = 0; i < parts; i++) {
+				uint64_t b, e;
+
+				target_permutation_slice(n, i, parts, &b, &e);
+				assert_int_equal(b, expect);
+				assert_true(e - b == n / parts || e - b == n / parts + 1);
+				expect = e;
+			}
+			assert_int_equal(expect, n);
+		}
+	}
+}
+
+/* Shards x threads of one seed cover the scan exactly, as a sharded run does. */
+static void shards_and_threads_partition_one_seed(void **state)
+{
+	const uint64_t n = 5000, shards = 3, threads = 4;
+	struct target_permutation p;
+	uint8_t *seen = calloc(n, 1);
+	(void)state;
+
+	target_permutation_init(&p, n, 99);
+	for (uint64_t s = 0; s < shards; s++) {
+		uint64_t sb, se;
+
+		target_permutation_slice(n, s, shards, &sb, &se);
+		for (uint64_t t = 0; t < threads; t++) {
+			uint64_t tb, te;
+
+			target_permutation_slice(se - sb, t, threads, &tb, &te);
+			for (uint64_t pos = sb + tb; pos < sb + te; pos++) {
+				uint64_t e = target_permutation_at(&p, pos);
+
+				assert_int_equal(seen[e], 0);
+				seen[e] = 1;
+			}
+		}
+	}
+	for (uint64_t e = 0; e < n; e++)
+		assert_int_equal(seen[e], 1);
+	free(seen);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(permutation_is_a_bijection_for_every_small_size),
+		cmocka_unit_test(permutation_is_a_bijection_for_awkward_large_sizes),
+		cmocka_unit_test(permutation_depends_on_seed_only),
+		cmocka_unit_test(permutation_is_not_the_identity),
+		cmocka_unit_test(permutation_rejects_empty_domain),
+		cmocka_unit_test(slices_are_disjoint_complete_and_balanced),
+		cmocka_unit_test(shards_and_threads_partition_one_seed),
+	};
+
+	return cmocka_run_group_tests_name("permutation", tests, NULL, NULL);
+}

@@ -1,0 +1,327 @@
+/*
+ * Unit tests for the tcp_synscan probe and the frame parser: the SYN's
+ * fields and checksums (verified with an independent summation), and
+ * stateless validation of replies: the right one accepted, each kind of
+ * wrong one rejected, and any bytes survived.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/packet.h"
+#include "probe/probe.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define US IP(198, 18, 0, 1)
+#define TARGET IP(198, 18, 1, 5)
+
+static struct probe make_probe(uint32_t probes)
+{
+	struct probe p = { .ops = probe_by_name("tcp_synscan") };
+	static const uint8_t smac[6] = { 2, 0, 0, 0, 0, 1 }, gw[6] = { 2, 0, 0, 0, 0, 2 };
+
+	assert_non_null(p.ops);
+	p.params.saddr = US;
+	memcpy(p.params.smac, smac, 6);
+	memcpy(p.params.gwmac, gw, 6);
+	p.params.sport_first = 32768;
+	p.params.sport_count = 28233;
+	p.params.probes = probes;
+	p.params.ttl = 255;
+	for (int i = 0; i < 16; i++)
+		p.params.key[i] = (uint8_t)(i * 11 + 3);
+	return p;
+}
+
+/* Reference one's-complement sum, written independently of util/checksum.c. */
+static uint16_t ref_sum(const uint8_t *p, size_t len, uint32_t start)
+{
+	uint64_t s = start;
+
+	for (size_t i = 0; i < len; i++)
+		s += (i % 2 == 0) ? (uint64_t)p[i] * 256 : p[i];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+static int build_syn(const struct probe *p, uint8_t *f, uint32_t daddr, uint16_t dport,
+		     uint32_t probe_num)
+{
+	int len = probe_template(p, f, PROBE_FRAME_MAX);
+
+	assert_true(len > 0);
+	probe_patch(p, f, daddr, dport, probe_num);
+	return len;
+}
+
+static void syn_has_right_fields_and_valid_checksums(void **state)
+{
+	struct probe p = make_probe(1);
+	uint8_t f[PROBE_FRAME_MAX];
+	int len = build_syn(&p, f, TARGET, 443, 0);
+	const uint8_t *ip = f + 14, *tcp = ip + 20;
+	uint32_t tcp_len = (uint32_t)len - 34, pseudo;
+	(void)state;
+
+	assert_int_equal(len, 14 + 20 + 24);
+	assert_int_equal(packet_get16(f + 12), 0x0800);
+	assert_int_equal(f[5], 2); /* gateway MAC first */
+	assert_int_equal(ip[0], 0x45);
+	assert_int_equal(packet_get16(ip + 2), 20 + 24);
+	assert_int_equal(ip[9], 6);
+	assert_int_equal(packet_get32(ip + 12), US);
+	assert_int_equal(packet_get32(ip + 16), TARGET);
+	assert_int_equal(packet_get16(tcp + 2), 443);
+	assert_int_equal(tcp[13], TCP_FLAG_SYN);
+	assert_true(packet_get16(tcp) >= 32768 && packet_get16(tcp) < 32768 + 28233);
+	/* A header that includes its own checksum sums to 0xffff. */
+	assert_int_equal(ref_sum(ip, 20, 0), 0xffff);
+	pseudo = (US >> 16) + (US & 0xffff) + (TARGET >> 16) + (TARGET & 0xffff) + 6 + tcp_len;
+	assert_int_equal(ref_sum(tcp, tcp_len, pseudo), 0xffff);
+}
+
+static void syns_to_different_targets_differ(void **state)
+{
+	struct probe p = make_probe(1);
+	uint8_t a[PROBE_FRAME_MAX], b[PROBE_FRAME_MAX];
+	(void)state;
+
+	build_syn(&p, a, TARGET, 80, 0);
+	build_syn(&p, b, TARGET, 81, 0);
+	assert_true(packet_get32(a + 38) != packet_get32(b + 38)); /* sequence numbers */
+	build_syn(&p, b, TARGET, 80, 0);
+	assert_memory_equal(a, b, 58); /* deterministic */
+}
+
+/* Build the reply a target would send to the SYN in syn. */
+static uint32_t build_reply(const uint8_t *syn, uint8_t *f, uint8_t flags, uint32_t ack_delta)
+{
+	const uint8_t *sip = syn + 14, *stcp = sip + 20;
+
+	memset(f, 0, 60);
+	memcpy(f, syn + 6, 6);
+	memcpy(f + 6, syn, 6);
+	packet_put16(f + 12, 0x0800);
+	f[14] = 0x45;
+	packet_put16(f + 16, 40);
+	f[22] = 64;
+	f[23] = 6;
+	memcpy(f + 26, sip + 16, 4); /* from the target */
+	memcpy(f + 30, sip + 12, 4); /* to us */
+	memcpy(f + 34, stcp + 2, 2);
+	memcpy(f + 36, stcp, 2);
+	packet_put32(f + 38, 12345);
+	packet_put32(f + 42, packet_get32(stcp + 4) + ack_delta);
+	f[46] = 5 << 4;
+	f[47] = flags;
+	packet_put16(f + 48, 29200);
+	return 60;
+}
+
+static int check_reply(const struct probe *p, const uint8_t *f, uint32_t len,
+		       struct probe_result *r)
+{
+	struct packet_view v;
+
+	if (packet_parse_ipv4(f, len, &v))
+		return 0;
+	return probe_validate(p, &v, r);
+}
+
+static void synack_with_right_ack_validates_as_open(void **state)
+{
+	struct probe p = make_probe(1);
+	uint8_t syn[PROBE_FRAME_MAX], reply[64];
+	struct probe_result r = { 0 };
+	uint32_t len;
+	(void)state;
+
+	build_syn(&p, syn, TARGET, 443, 0);
+	len = build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+	assert_int_equal(check_reply(&p, reply, len, &r), 1);
+	probe_classify(&p, &r);
+	assert_int_equal(r.saddr, TARGET);
+	assert_int_equal(r.sport, 443);
+	assert_int_equal(r.ttl, 64);
+	assert_int_equal(r.window, 29200);
+	assert_string_equal(r.classification, "synack");
+	assert_int_equal(r.success, 1);
+}
+
+static void rst_validates_as_closed(void **state)
+{
+	struct probe p = make_probe(1);
+	uint8_t syn[PROBE_FRAME_MAX], reply[64];
+	struct probe_result r = { 0 };
+	(void)state;
+
+	build_syn(&p, syn, TARGET, 22, 0);
+	build_reply(syn, reply, TCP_FLAG_RST | TCP_FLAG_ACK, 1);
+	assert_int_equal(check_reply(&p, reply, 60, &r), 1);
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "rst");
+	assert_int_equal(r.success, 0);
+}
+
+static void replies_with_wrong_ack_port_or_address_are_rejected(void **state)
+{
+	struct probe p = make_probe(1);
+	uint8_t syn[PROBE_FRAME_MAX], reply[64];
+	struct probe_result r;
+	(void)state;
+
+	build_syn(&p, syn, TARGET, 443, 0);
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 0); /* ack = seq */
+	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 2); /* ack = seq + 2 */
+	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+	packet_put16(reply + 36, packet_get16(reply + 36) + 1); /* our port off by one */
+	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+	packet_put16(reply + 34, 444); /* their port differs from the probed one */
+	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+	packet_put32(reply + 26, TARGET + 1); /* another address */
+	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+	packet_put32(reply + 30, US + 1); /* not to us */
+	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+
+	build_reply(syn, reply, TCP_FLAG_ACK, 1); /* neither SYN nor RST */
+	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+}
+
+static void a_different_key_rejects_the_reply(void **state)
+{
+	struct probe p = make_probe(1), other = make_probe(1);
+	uint8_t syn[PROBE_FRAME_MAX], reply[64];
+	struct probe_result r;
+	(void)state;
+
+	other.params.key[0] ^= 1;
+	build_syn(&p, syn, TARGET, 443, 0);
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+	assert_int_equal(check_reply(&other, reply, 60, &r), 0);
+	assert_int_equal(check_reply(&p, reply, 60, &r), 1);
+}
+
+static void every_repeat_probe_validates(void **state)
+{
+	struct probe p = make_probe(3);
+	uint8_t syn[PROBE_FRAME_MAX], reply[64];
+	struct probe_result r;
+	(void)state;
+
+	for (uint32_t k = 0; k < 3; k++) {
+		build_syn(&p, syn, TARGET, 80, k);
+		build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+		assert_int_equal(check_reply(&p, reply, 60, &r), 1);
+	}
+	/* A fourth source port was never used. */
+	build_syn(&p, syn, TARGET, 80, 3);
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+}
+
+static void parser_handles_vlan_options_truncation_and_fragments(void **state)
+{
+	struct probe p = make_probe(1);
+	uint8_t syn[PROBE_FRAME_MAX], reply[64], tagged[80], opts[80];
+	struct packet_view v;
+	struct probe_result r;
+	(void)state;
+
+	build_syn(&p, syn, TARGET, 443, 0);
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+
+	/* One 802.1Q tag. */
+	memcpy(tagged, reply, 12);
+	packet_put16(tagged + 12, 0x8100);
+	packet_put16(tagged + 14, 7);
+	memcpy(tagged + 16, reply + 12, 48);
+	assert_int_equal(check_reply(&p, tagged, 64, &r), 1);
+
+	/* IP options: ihl 6, the TCP header moves by 4 bytes. */
+	memcpy(opts, reply, 34);
+	opts[14] = 0x46;
+	packet_put16(opts + 16, 44);
+	memset(opts + 34, 1, 4); /* NOPs */
+	memcpy(opts + 38, reply + 34, 20);
+	assert_int_equal(check_reply(&p, opts, 58, &r), 1);
+
+	/* Truncated anywhere: never accepted, never read past the end. */
+	for (uint32_t len = 0; len < 54; len++)
+		assert_int_equal(check_reply(&p, reply, len, &r), 0);
+
+	/* A fragment is dropped. */
+	reply[20] = 0x20; /* MF */
+	assert_int_equal(packet_parse_ipv4(reply, 60, &v), -1);
+	reply[20] = 0;
+	packet_put16(reply + 20, 8); /* offset */
+	assert_int_equal(packet_parse_ipv4(reply, 60, &v), -1);
+
+	/* Bad version and bad header lengths. */
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+	reply[14] = 0x65;
+	assert_int_equal(packet_parse_ipv4(reply, 60, &v), -1);
+	reply[14] = 0x44;
+	assert_int_equal(packet_parse_ipv4(reply, 60, &v), -1);
+	reply[14] = 0x4f; /* 60-byte header in a 46-byte packet */
+	assert_int_equal(packet_parse_ipv4(reply, 60, &v), -1);
+}
+
+/* Random and mutated frames: validation must never crash or read out of bounds (ASan). */
+static void random_bytes_are_survived(void **state)
+{
+	struct probe p = make_probe(2);
+	uint8_t syn[PROBE_FRAME_MAX], reply[64];
+	struct probe_result r;
+	uint64_t x = 88172645463325252ULL;
+	(void)state;
+
+	build_syn(&p, syn, TARGET, 443, 0);
+	for (int i = 0; i < 200000; i++) {
+		uint32_t len;
+		uint8_t *buf;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		len = (uint32_t)(x % 80);
+		buf = malloc(len ? len : 1);
+		build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+		memcpy(buf, reply, len < 60 ? len : 60);
+		for (uint32_t k = 0; k < len; k++)
+			if ((x >> (k % 60)) & 1 && (x >> 3) % 4 == 0)
+				buf[k] = (uint8_t)(x >> (k % 56));
+		(void)check_reply(&p, buf, len, &r);
+		free(buf);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(syn_has_right_fields_and_valid_checksums),
+		cmocka_unit_test(syns_to_different_targets_differ),
+		cmocka_unit_test(synack_with_right_ack_validates_as_open),
+		cmocka_unit_test(rst_validates_as_closed),
+		cmocka_unit_test(replies_with_wrong_ack_port_or_address_are_rejected),
+		cmocka_unit_test(a_different_key_rejects_the_reply),
+		cmocka_unit_test(every_repeat_probe_validates),
+		cmocka_unit_test(parser_handles_vlan_options_truncation_and_fragments),
+		cmocka_unit_test(random_bytes_are_survived),
+	};
+
+	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);
+}

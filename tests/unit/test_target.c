@@ -1,0 +1,237 @@
+/* Unit tests for src/target: address and range parsing, sets, blocklists, port lists. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "target/target.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static void ipv4_parses_dotted_quads_strictly(void **state)
+{
+	uint32_t a;
+	(void)state;
+
+	assert_int_equal(target_parse_ipv4("198.18.1.5", &a), 0);
+	assert_int_equal(a, IP(198, 18, 1, 5));
+	assert_int_equal(target_parse_ipv4("0.0.0.0", &a), 0);
+	assert_int_equal(target_parse_ipv4("255.255.255.255", &a), 0);
+	assert_int_equal(a, 0xffffffffu);
+	assert_int_equal(target_parse_ipv4("300.1.1.1", &a), -EINVAL);
+	assert_int_equal(target_parse_ipv4("1.2.3", &a), -EINVAL);
+	assert_int_equal(target_parse_ipv4("1.2.3.4.5", &a), -EINVAL);
+	assert_int_equal(target_parse_ipv4("1.2.3.4 ", &a), -EINVAL);
+	assert_int_equal(target_parse_ipv4("1..3.4", &a), -EINVAL);
+	assert_int_equal(target_parse_ipv4("", &a), -EINVAL);
+	assert_int_equal(target_parse_ipv4("0001.2.3.4", &a), -EINVAL);
+}
+
+static void ipv4_formats_back(void **state)
+{
+	char buf[16];
+	(void)state;
+
+	target_format_ipv4(IP(198, 18, 1, 200), buf);
+	assert_string_equal(buf, "198.18.1.200");
+	target_format_ipv4(0, buf);
+	assert_string_equal(buf, "0.0.0.0");
+	target_format_ipv4(IP(10, 100, 9, 255), buf);
+	assert_string_equal(buf, "10.100.9.255");
+}
+
+static void ranges_parse_cidr_and_dash_forms(void **state)
+{
+	struct target_range r;
+	const char *why;
+	(void)state;
+
+	assert_int_equal(target_parse_range("198.18.1.77/24", &r, &why), 0);
+	assert_int_equal(r.first, IP(198, 18, 1, 0));
+	assert_int_equal(r.last, IP(198, 18, 1, 255));
+	assert_int_equal(target_parse_range("0.0.0.0/0", &r, &why), 0);
+	assert_int_equal(r.first, 0);
+	assert_int_equal(r.last, 0xffffffffu);
+	assert_int_equal(target_parse_range("198.18.1.10-198.18.1.20", &r, &why), 0);
+	assert_int_equal(r.last - r.first, 10);
+	assert_int_equal(target_parse_range("198.18.1.1", &r, &why), 0);
+	assert_int_equal(r.first, r.last);
+}
+
+static void ranges_reject_bad_forms_with_a_reason(void **state)
+{
+	struct target_range r;
+	const char *why = NULL;
+	(void)state;
+
+	assert_int_equal(target_parse_range("198.18.1.0/33", &r, &why), -EINVAL);
+	assert_non_null(strstr(why, "0 to 32"));
+	assert_int_equal(target_parse_range("198.18.1.0/", &r, &why), -EINVAL);
+	assert_int_equal(target_parse_range("198.18.1.0/-1", &r, &why), -EINVAL);
+	assert_int_equal(target_parse_range("198.18.1.20-198.18.1.10", &r, &why), -EINVAL);
+	assert_non_null(strstr(why, "ends before"));
+	assert_int_equal(target_parse_range("300.1.1.1", &r, &why), -EINVAL);
+	assert_int_equal(target_parse_range("example.com", &r, &why), -EINVAL);
+}
+
+static void sets_merge_and_subtract_the_blocklist(void **state)
+{
+	struct target_set set, block;
+	struct target_range r;
+	const char *why;
+	(void)state;
+
+	target_set_init(&set);
+	target_set_init(&block);
+	target_parse_range("198.18.1.0/24", &r, &why);
+	target_set_add(&set, r);
+	target_parse_range("198.18.1.128/25", &r, &why); /* overlaps: merged */
+	target_set_add(&set, r);
+	target_parse_range("198.18.2.0/31", &r, &why); /* separate */
+	target_set_add(&set, r);
+	target_parse_range("198.18.1.10-198.18.1.19", &r, &why);
+	target_set_add(&block, r);
+	target_parse_range("198.18.2.1", &r, &why);
+	target_set_add(&block, r);
+	assert_int_equal(target_set_finish(&set, &block), 0);
+	assert_int_equal(set.addresses, 256 - 10 + 1);
+	assert_int_equal(target_set_index(&set, IP(198, 18, 1, 10)), -1);
+	assert_int_equal(target_set_index(&set, IP(198, 18, 1, 19)), -1);
+	assert_int_equal(target_set_index(&set, IP(198, 18, 2, 1)), -1);
+	assert_int_equal(target_set_index(&set, IP(198, 18, 3, 0)), -1);
+	assert_int_equal(target_set_index(&set, IP(198, 18, 1, 9)), 9);
+	assert_int_equal(target_set_index(&set, IP(198, 18, 1, 20)), 10);
+	/* Every index maps to an address that maps back to the same index. */
+	for (uint64_t i = 0; i < set.addresses; i++)
+		assert_int_equal(target_set_index(&set, target_set_address(&set, i)), (int64_t)i);
+	target_set_free(&set);
+	target_set_free(&block);
+}
+
+static void default_blocklist_covers_reserved_ranges(void **state)
+{
+	struct target_set set, block;
+	struct target_range r;
+	const char *why;
+	(void)state;
+
+	target_set_init(&set);
+	target_set_init(&block);
+	target_parse_range("0.0.0.0/0", &r, &why);
+	target_set_add(&set, r);
+	assert_int_equal(target_set_add_default_blocklist(&block), 0);
+	assert_int_equal(target_set_finish(&set, &block), 0);
+	assert_int_equal(target_set_index(&set, IP(198, 18, 1, 5)), -1);
+	assert_int_equal(target_set_index(&set, IP(198, 19, 255, 255)), -1);
+	assert_int_equal(target_set_index(&set, IP(10, 1, 2, 3)), -1);
+	assert_int_equal(target_set_index(&set, IP(127, 0, 0, 1)), -1);
+	assert_int_equal(target_set_index(&set, IP(192, 168, 0, 1)), -1);
+	assert_int_equal(target_set_index(&set, IP(224, 0, 0, 1)), -1);
+	assert_int_equal(target_set_index(&set, IP(255, 255, 255, 255)), -1);
+	assert_true(target_set_index(&set, IP(1, 1, 1, 1)) >= 0);
+	assert_true(target_set_index(&set, IP(198, 20, 0, 0)) >= 0);
+	/* 2^32 minus the special-purpose blocks: about 3.7 billion. */
+	assert_true(set.addresses > 3600000000ULL && set.addresses < 3750000000ULL);
+	target_set_free(&set);
+	target_set_free(&block);
+}
+
+static char *write_temp(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/salvo-test-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void list_files_allow_comments_and_name_the_bad_line(void **state)
+{
+	struct target_set set;
+	char err[256];
+	char *path;
+	(void)state;
+
+	target_set_init(&set);
+	path = write_temp("# test hosts\n198.18.1.0/30  # four\n\n  198.18.2.1\n");
+	assert_int_equal(target_set_load_file(&set, path, err, sizeof(err)), 0);
+	assert_int_equal(set.count, 2);
+	unlink(path);
+	target_set_free(&set);
+
+	target_set_init(&set);
+	path = write_temp("198.18.1.0/24\n198.18.1.0/40\n");
+	assert_int_equal(target_set_load_file(&set, path, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ":2: 198.18.1.0/40:"));
+	unlink(path);
+	target_set_free(&set);
+
+	target_set_init(&set);
+	assert_int_equal(target_set_load_file(&set, "/nonexistent/list", err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/list"));
+	target_set_free(&set);
+}
+
+static void ports_parse_lists_and_ranges(void **state)
+{
+	struct target_ports p;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(target_ports_parse("80,443,8000-8002,80", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.count, 5);
+	assert_int_equal(p.ports[0], 80);
+	assert_int_equal(p.ports[4], 8002);
+	assert_int_equal(target_ports_index(&p, 443), 1);
+	assert_int_equal(target_ports_index(&p, 22), -1);
+	target_ports_free(&p);
+	assert_int_equal(target_ports_parse("0-65535", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.count, 65536);
+	target_ports_free(&p);
+}
+
+static void ports_reject_bad_values_naming_them(void **state)
+{
+	struct target_ports p;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(target_ports_parse("70000", &p, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'70000'"));
+	assert_non_null(strstr(err, "0 to 65535"));
+	assert_int_equal(target_ports_parse("80-20", &p, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'80-20'"));
+	assert_int_equal(target_ports_parse("80,", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(target_ports_parse("http", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(target_ports_parse("", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(target_ports_parse("-5", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(target_ports_parse("1,,2", &p, err, sizeof(err)), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ipv4_parses_dotted_quads_strictly),
+		cmocka_unit_test(ipv4_formats_back),
+		cmocka_unit_test(ranges_parse_cidr_and_dash_forms),
+		cmocka_unit_test(ranges_reject_bad_forms_with_a_reason),
+		cmocka_unit_test(sets_merge_and_subtract_the_blocklist),
+		cmocka_unit_test(default_blocklist_covers_reserved_ranges),
+		cmocka_unit_test(list_files_allow_comments_and_name_the_bad_line),
+		cmocka_unit_test(ports_parse_lists_and_ranges),
+		cmocka_unit_test(ports_reject_bad_values_naming_them),
+	};
+
+	return cmocka_run_group_tests_name("target", tests, NULL, NULL);
+}

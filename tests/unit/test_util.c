@@ -1,0 +1,66 @@
+/* Unit tests for src/util: SipHash-2-4 against the paper's vectors, Internet checksums. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/checksum.h"
+#include "util/siphash.h"
+
+/* Appendix A of the SipHash paper: key 00 01 .. 0f, messages 00, 00 01, ... */
+static void siphash_matches_published_vectors(void **state)
+{
+	uint8_t key[16], msg[64];
+	(void)state;
+
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (int i = 0; i < 64; i++)
+		msg[i] = (uint8_t)i;
+	assert_int_equal(siphash24(msg, 0, key), 0x726fdb47dd0e0e31ULL);
+	assert_int_equal(siphash24(msg, 1, key), 0x74f839c593dc67fdULL);
+	assert_int_equal(siphash24(msg, 2, key), 0x0d6c8009d9a94f5aULL);
+	assert_int_equal(siphash24(msg, 15, key), 0xa129ca6149be45e5ULL);
+}
+
+static void siphash_depends_on_the_key(void **state)
+{
+	uint8_t k1[16] = { 0 }, k2[16] = { 0 }, msg[10] = { 1, 2, 3 };
+	(void)state;
+
+	k2[15] = 1;
+	assert_true(siphash24(msg, sizeof(msg), k1) != siphash24(msg, sizeof(msg), k2));
+}
+
+/* The classic RFC 1071 worked example: an IPv4 header whose checksum is 0xb861. */
+static void checksum_of_known_ipv4_header(void **state)
+{
+	const uint8_t hdr[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+				  0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
+	(void)state;
+
+	assert_int_equal(csum_fold(csum_add_bytes(0, hdr, sizeof(hdr))), 0xb861);
+}
+
+static void checksum_handles_odd_length_and_u32(void **state)
+{
+	const uint8_t odd[3] = { 0x12, 0x34, 0x56 };
+	(void)state;
+
+	/* 0x1234 + 0x5600 = 0x6834 -> ~ = 0x97cb */
+	assert_int_equal(csum_fold(csum_add_bytes(0, odd, 3)), 0x97cb);
+	assert_int_equal(csum_fold(csum_add_u32(0, 0x12345600)), 0x97cb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(siphash_matches_published_vectors),
+		cmocka_unit_test(siphash_depends_on_the_key),
+		cmocka_unit_test(checksum_of_known_ipv4_header),
+		cmocka_unit_test(checksum_handles_odd_length_and_u32),
+	};
+
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
