@@ -4,12 +4,14 @@
 #   make check           format and banned-function checks
 #   make demo            install dependencies, build, scan a sandbox network of namespaces
 #   make asan            unit tests under ASan+UBSan
+#   make test-asan       every test against ASan+UBSan builds
 #   make USE_PFRING_ZC=1 build the pfring_zc engine (needs ntop's PF_RING ZC SDK)
 
 CC ?= gcc
 BUILD ?= build
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+# Our flags live in ALL_CFLAGS so that `make CFLAGS=...` (sanitizers, debug) adds to them.
+ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
 	  -D_GNU_SOURCE -Isrc -MMD -MP
 LDLIBS += -lpthread
 USE_PFRING_ZC ?= 0
@@ -25,7 +27,7 @@ SRCS := src/main.c \
 
 ifeq ($(USE_PFRING_ZC),1)
 SRCS += src/io/pfring_zc.c
-CFLAGS += -DSALVO_HAVE_PFRING_ZC
+ALL_CFLAGS += -DSALVO_HAVE_PFRING_ZC
 LDLIBS += -lpfring
 PFRING_SUMMARY := yes
 else
@@ -39,7 +41,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit-tests check demo clean asan summary check-pfring
+.PHONY: all test unit-tests check demo clean asan test-asan summary check-pfring
 
 all: $(BUILD)/salvo summary
 
@@ -48,32 +50,38 @@ summary: $(BUILD)/salvo
 	@echo "  io engines: af_packet yes, af_xdp no (needs libxdp), pfring_zc $(PFRING_SUMMARY)"
 
 $(BUILD)/salvo: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(LDLIBS)
 
 unit-tests: $(UNIT_TESTS)
 
 # Compile-check the PF_RING ZC engine against our declarations header when the SDK is absent.
 check-pfring:
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/pfring_zc_check.o src/io/pfring_zc.c
-	$(CC) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/io_pfring_check.o src/io/io.c
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/pfring_zc_check.o src/io/pfring_zc.c
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/io_pfring_check.o src/io/io.c
 
 test: $(BUILD)/salvo unit-tests
 	@BUILD=$(BUILD) tests/run-all.sh
 
+SANITIZE := BUILD=build-asan CC=gcc LDFLAGS="-fsanitize=address,undefined" \
+	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+# Unit tests only, under ASan + UBSan.
 asan:
-	$(MAKE) BUILD=build-asan CC=gcc \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-		LDFLAGS="-fsanitize=address,undefined" unit-tests
-	@for t in build-asan/tests/test_*; do $$t || exit 1; done
+	$(MAKE) $(SANITIZE) unit-tests
+	@for t in $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_TESTS)); do $$t || exit 1; done
+
+# Every test of `make test` against ASan + UBSan builds of salvo and the unit tests.
+test-asan:
+	$(MAKE) $(SANITIZE) test
 
 check:
 	@scripts/check-source.sh

@@ -15,6 +15,7 @@
  * No code but io.c's table should name this file's symbols.
  */
 #include "io/io.h"
+#include "util/alloc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -190,8 +191,8 @@ static int afp_init(struct io_engine *e, const struct io_config *cfg, char err[I
 	unsigned fanout = 0;
 	int ret;
 
-	s->tx = calloc(cfg->tx_queues ? cfg->tx_queues : 1, sizeof(*s->tx));
-	s->rx = calloc(cfg->rx_queues ? cfg->rx_queues : 1, sizeof(*s->rx));
+	s->tx = alloc_array_aligned(cfg->tx_queues, sizeof(*s->tx));
+	s->rx = alloc_array_aligned(cfg->rx_queues, sizeof(*s->rx));
 	if (!s->tx || !s->rx) {
 		snprintf(err, IO_ERRLEN, "af_packet: out of memory");
 		return -ENOMEM;

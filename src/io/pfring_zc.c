@@ -13,6 +13,7 @@
 #ifdef SALVO_HAVE_PFRING_ZC
 
 #include "io/io.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -59,8 +60,8 @@ static int zc_init(struct io_engine *e, const struct io_config *cfg, char err[IO
 			 strerror(errno));
 		return -(errno ? errno : ENOMEM);
 	}
-	s->tx = calloc(cfg->tx_queues ? cfg->tx_queues : 1, sizeof(*s->tx));
-	s->rx = calloc(cfg->rx_queues ? cfg->rx_queues : 1, sizeof(*s->rx));
+	s->tx = alloc_array_aligned(cfg->tx_queues, sizeof(*s->tx));
+	s->rx = alloc_array_aligned(cfg->rx_queues, sizeof(*s->rx));
 	if (!s->tx || !s->rx) {
 		snprintf(err, IO_ERRLEN, "pfring_zc: out of memory");
 		return -ENOMEM;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "io/netif.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 
 volatile sig_atomic_t scan_signals;
@@ -264,8 +265,8 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 			 (unsigned long long)s->elements, strerror(-ret));
 		return ret;
 	}
-	s->senders = calloc(cfg->sender_threads, sizeof(*s->senders));
-	s->receivers = calloc(cfg->receivers, sizeof(*s->receivers));
+	s->senders = alloc_array_aligned(cfg->sender_threads, sizeof(*s->senders));
+	s->receivers = alloc_array_aligned(cfg->receivers, sizeof(*s->receivers));
 	if (!s->senders || !s->receivers) {
 		snprintf(err, SCAN_ERRLEN, "out of memory");
 		return -ENOMEM;
