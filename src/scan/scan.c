@@ -321,13 +321,14 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	io.rx_queues = cfg->receivers;
 	io.frame_len_max = (unsigned)tlen;
 	io.rx_daddr = pp->saddr;
-	if ((ret = io_engine_open(&s->engine, cfg->engine, &io, ioerr))) {
-		snprintf(err, SCAN_ERRLEN, "--io-engine %s: %s", cfg->engine->name, ioerr);
-		goto out_alloc;
-	}
+	/* The output first: a bad path is the user's to fix before any socket is opened. */
 	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields, err,
 			       SCAN_ERRLEN)))
-		goto out_engine;
+		goto out_alloc;
+	if ((ret = io_engine_open(&s->engine, cfg->engine, &io, ioerr))) {
+		snprintf(err, SCAN_ERRLEN, "--io-engine %s: %s", cfg->engine->name, ioerr);
+		goto out_output;
+	}
 
 	if (!cfg->quiet) {
 		target_format_ipv4(pp->saddr, src);
@@ -375,6 +376,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	}
 	if (!cfg->quiet)
 		scan_summary(s);
+	io_engine_close(&s->engine);
 	{
 		int oret = output_close(&s->output);
 
@@ -384,8 +386,9 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 				 strerror(-ret));
 		}
 	}
-out_engine:
-	io_engine_close(&s->engine);
+	goto out_alloc;
+out_output:
+	output_close(&s->output);
 out_alloc:
 	free(s->senders);
 	free(s->receivers);

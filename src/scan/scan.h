@@ -27,7 +27,7 @@
 
 #define SCAN_ERRLEN 512
 #define SCAN_RESULT_QUEUE 4096 /* results per receive thread; a power of two */
-#define SCAN_TX_BATCH 64
+#define SCAN_TX_BATCH 1024
 
 struct scan;
 
