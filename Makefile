@@ -15,6 +15,10 @@ ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-n
 	  -D_GNU_SOURCE -Isrc -MMD -MP
 LDLIBS += -lpthread
 USE_PFRING_ZC ?= 0
+# af_xdp is built when libxdp, libbpf and clang are there, unless USE_AF_XDP=0.
+HAVE_LIBXDP := $(shell pkg-config --exists libxdp libbpf 2>/dev/null && command -v clang >/dev/null && echo 1)
+USE_AF_XDP ?= $(if $(HAVE_LIBXDP),1,0)
+CLANG ?= clang
 
 SRCS := src/main.c \
 	src/cli/cli.c \
@@ -34,7 +38,20 @@ else
 PFRING_SUMMARY := no (make USE_PFRING_ZC=1)
 endif
 
-OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+ifeq ($(USE_AF_XDP),1)
+ifneq ($(HAVE_LIBXDP),1)
+$(error USE_AF_XDP=1 needs libxdp, libbpf and clang: run scripts/install-deps.sh)
+endif
+SRCS += src/io/af_xdp.c
+GEN_SRCS := $(BUILD)/gen/xdp_steer_obj.c
+ALL_CFLAGS += -DSALVO_HAVE_AF_XDP $(shell pkg-config --cflags libxdp libbpf)
+LDLIBS += $(shell pkg-config --libs libxdp libbpf)
+AF_XDP_SUMMARY := yes (libxdp $(shell pkg-config --modversion libxdp), libbpf $(shell pkg-config --modversion libbpf))
+else
+AF_XDP_SUMMARY := no (make USE_AF_XDP=1; needs libxdp-dev libbpf-dev clang)
+endif
+
+OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:%.c=%.o)
 LIB_OBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -47,7 +64,7 @@ all: $(BUILD)/salvo summary
 
 summary: $(BUILD)/salvo
 	@echo "salvo built: $(BUILD)/salvo"
-	@echo "  io engines: af_packet yes, af_xdp no (needs libxdp), pfring_zc $(PFRING_SUMMARY)"
+	@echo "  io engines: af_packet yes, af_xdp $(AF_XDP_SUMMARY), pfring_zc $(PFRING_SUMMARY)"
 
 $(BUILD)/salvo: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -55,6 +72,18 @@ $(BUILD)/salvo: $(OBJS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The XDP program: compiled for BPF, then embedded in salvo as a byte array.
+$(BUILD)/bpf/xdp_steer.bpf.o: src/bpf/xdp_steer.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -O2 -g -Wall -Werror -target bpf -I/usr/include/$(shell gcc -dumpmachine) -c -o $@ $<
+
+$(BUILD)/gen/xdp_steer_obj.c: $(BUILD)/bpf/xdp_steer.bpf.o scripts/embed.sh
+	@mkdir -p $(dir $@)
+	scripts/embed.sh $< $@ salvo_xdp_steer_obj
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -90,6 +119,6 @@ demo:
 	@scripts/demo.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-noxdp build-asan-noxdp
 
 -include $(OBJS:.o=.d)

@@ -63,15 +63,32 @@ out=$(tests/cli/test_dispatch.sh 2>&1)
 echo "$out" | grep -v '^PASS' || true
 add_counts "$out"
 
-section "namespace tests (af_packet)"
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: namespace tests need root"
-	skip=$((skip + 1))
+section "CLI dispatch of a build without af_xdp (make USE_AF_XDP=0)"
+if make -s BUILD="$BUILD-noxdp" USE_AF_XDP=0 "$BUILD-noxdp/salvo" >/dev/null 2>&1; then
+	out=$(BUILD="$BUILD-noxdp" tests/cli/test_dispatch.sh 2>&1)
+	echo "$out" | grep -v '^PASS' || true
+	add_counts "$out"
 else
-	out=$(tests/netns/runner.sh tests/netns/test_scan.sh 2>&1)
+	echo "FAIL: make USE_AF_XDP=0 does not build"
+	fail=$((fail + 1))
+fi
+
+# Every namespace test runs once per engine built in and, for af_xdp, per mode veth offers.
+ENGINES=("af_packet")
+if "$BUILD/salvo" --version | grep -q "af_xdp"; then
+	ENGINES+=("af_xdp --xdp-mode=copy" "af_xdp --xdp-mode=skb")
+fi
+for engine in "${ENGINES[@]}"; do
+	section "namespace tests ($engine)"
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: namespace tests need root"
+		skip=$((skip + 1))
+		continue
+	fi
+	out=$(ENGINE="$engine" tests/netns/runner.sh tests/netns/test_scan.sh 2>&1)
 	echo "$out"
 	add_counts "$out"
-fi
+done
 
 echo
 echo "$pass passed, $fail failed, $skip skipped"

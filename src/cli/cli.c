@@ -22,6 +22,7 @@ enum {
 	OPT_IO_ENGINE,
 	OPT_RECEIVERS,
 	OPT_TARGET_RANGE,
+	OPT_XDP_MODE,
 };
 
 static const struct option long_options[] = {
@@ -50,6 +51,7 @@ static const struct option long_options[] = {
 	{ "probe-module", required_argument, NULL, 'M' },
 	{ "io-engine", required_argument, NULL, OPT_IO_ENGINE },
 	{ "target-range", required_argument, NULL, OPT_TARGET_RANGE },
+	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -80,6 +82,7 @@ static void cli_usage(void)
 	       "      --source-mac=MAC       our MAC (default: the interface's)\n"
 	       "  -s, --source-port=P|P-Q    source ports to use (default 32768-61000)\n"
 	       "      --io-engine=NAME       %s (default af_packet)\n"
+	       "      --xdp-mode=MODE        af_xdp: auto (zero-copy, then copy, then skb), zc, copy, skb\n"
 	       "\n"
 	       "scan:\n"
 	       "  -M, --probe-module=NAME    %s (default tcp_synscan)\n"
@@ -380,6 +383,21 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			break;
 		case OPT_IO_ENGINE:
 			engine = optarg;
+			break;
+		case OPT_XDP_MODE:
+			if (strcmp(optarg, "auto") == 0) {
+				cfg->xdp_mode = IO_XDP_MODE_AUTO;
+			} else if (strcmp(optarg, "zc") == 0) {
+				cfg->xdp_mode = IO_XDP_MODE_ZEROCOPY;
+			} else if (strcmp(optarg, "copy") == 0) {
+				cfg->xdp_mode = IO_XDP_MODE_COPY;
+			} else if (strcmp(optarg, "skb") == 0) {
+				cfg->xdp_mode = IO_XDP_MODE_SKB;
+			} else {
+				ret = bad_value(err, errlen, "--xdp-mode", optarg,
+						"auto, zc, copy or skb");
+				goto out;
+			}
 			break;
 		case OPT_TARGET_RANGE:
 			if ((ret = add_target(&cfg->targets, optarg, "--target-range: ", err, errlen)))

@@ -46,6 +46,7 @@ struct salvo_config {
 	const char *output_file;
 	int quiet;
 	int blocklist_default;	/* the built-in blocklist applies (no -b) */
+	enum io_xdp_mode xdp_mode;
 };
 
 /*

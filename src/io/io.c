@@ -22,7 +22,7 @@ extern const struct io_engine_ops io_pfring_zc_ops;
 static const struct io_engine_ops io_af_xdp_stub = {
 	.name = "af_xdp",
 	.help = "AF_XDP sockets with an XDP steering program",
-	.not_built = "af_xdp not built in (needs libxdp)",
+	.not_built = "af_xdp not built in (needs libxdp; make USE_AF_XDP=1)",
 };
 #endif
 #ifndef SALVO_HAVE_PFRING_ZC
@@ -103,6 +103,7 @@ int io_engine_open(struct io_engine *e, const struct io_engine_ops *ops,
 		snprintf(err, IO_ERRLEN, "%s: out of memory", ops->name);
 		return -ENOMEM;
 	}
+	e->rx_queues = cfg->rx_queues;
 	ret = ops->init(e, cfg, err);
 	if (ret)
 		io_engine_close(e);

@@ -18,13 +18,16 @@
 #include <stdint.h>
 
 #define IO_ERRLEN 256
-#define IO_MODE_LEN 64
+#define IO_MODE_LEN 256
 
 /* Capabilities, for --version and --selftest. */
 #define IO_CAP_TX (1u << 0)
 #define IO_CAP_RX (1u << 1)
 #define IO_CAP_MULTI_QUEUE (1u << 2)
 #define IO_CAP_ZERO_COPY (1u << 3)
+
+/* For engines with an XDP bind ladder (--xdp-mode); others ignore it. */
+enum io_xdp_mode { IO_XDP_MODE_AUTO, IO_XDP_MODE_ZEROCOPY, IO_XDP_MODE_COPY, IO_XDP_MODE_SKB };
 
 struct io_config {
 	const char *ifname;
@@ -33,6 +36,9 @@ struct io_config {
 	unsigned rx_queues;
 	unsigned frame_len_max; /* largest frame a probe will write */
 	uint32_t rx_daddr;	/* our address in host order: receive only frames sent to it */
+	uint16_t rx_sport_first; /* our source ports: replies come back to these */
+	uint32_t rx_sport_count;
+	enum io_xdp_mode xdp_mode;
 };
 
 /* One frame buffer lent by the engine: write up to cap bytes at data, set len. */
@@ -113,6 +119,12 @@ struct io_engine {
 	const struct io_engine_ops *ops;
 	void *priv;
 	char mode[IO_MODE_LEN];
+	/*
+	 * Receive queues the core must poll, set by init: cfg->rx_queues, or
+	 * more when replies can arrive on any of the interface's queues (af_xdp
+	 * binds a socket to every one of them).
+	 */
+	unsigned rx_queues;
 };
 
 /* The engine called name, or NULL with a message for the user in err. */

@@ -92,7 +92,7 @@ static unsigned writer_drain(struct scan *s)
 {
 	unsigned moved = 0;
 
-	for (unsigned i = 0; i < s->cfg->receivers; i++) {
+	for (unsigned i = 0; i < s->receiver_count; i++) {
 		struct scan_receiver *rcv = &s->receivers[i];
 		uint64_t tail = rcv->q_tail;
 		uint64_t head = __atomic_load_n(&rcv->q_head, __ATOMIC_ACQUIRE);

@@ -121,7 +121,7 @@ static void scan_totals(struct scan *s, struct scan_totals *t)
 		t->positions += __atomic_load_n(&s->senders[i].done, __ATOMIC_RELAXED);
 		t->frames += __atomic_load_n(&s->senders[i].frames, __ATOMIC_RELAXED);
 	}
-	for (unsigned i = 0; i < s->cfg->receivers; i++) {
+	for (unsigned i = 0; i < s->receiver_count; i++) {
 		struct scan_receiver *r = &s->receivers[i];
 
 		t->rx_frames += __atomic_load_n(&r->frames, __ATOMIC_RELAXED);
@@ -172,7 +172,7 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	/* Signals go to the monitoring thread only: workers are started with them blocked. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (unsigned i = 0; i < cfg->receivers && !ret; i++)
+	for (unsigned i = 0; i < s->receiver_count && !ret; i++)
 		ret = -pthread_create(&s->receivers[i].thread, NULL, scan_receiver_main,
 				      &s->receivers[i]);
 	if (!ret)
@@ -266,8 +266,7 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 		return ret;
 	}
 	s->senders = alloc_array_aligned(cfg->sender_threads, sizeof(*s->senders));
-	s->receivers = alloc_array_aligned(cfg->receivers, sizeof(*s->receivers));
-	if (!s->senders || !s->receivers) {
+	if (!s->senders) {
 		snprintf(err, SCAN_ERRLEN, "out of memory");
 		return -ENOMEM;
 	}
@@ -281,7 +280,19 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 		s->senders[i].begin = s->shard_begin + b;
 		s->senders[i].end = s->shard_begin + e;
 	}
-	for (unsigned i = 0; i < cfg->receivers; i++) {
+	return 0;
+}
+
+/* One receive thread per queue the engine asks us to poll. */
+static int scan_alloc_receivers(struct scan *s, char err[SCAN_ERRLEN])
+{
+	s->receiver_count = s->engine.rx_queues;
+	s->receivers = alloc_array_aligned(s->receiver_count, sizeof(*s->receivers));
+	if (!s->receivers) {
+		snprintf(err, SCAN_ERRLEN, "out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < s->receiver_count; i++) {
 		s->receivers[i].scan = s;
 		s->receivers[i].queue = i;
 	}
@@ -295,7 +306,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	struct io_config io = { 0 };
 	uint8_t tmpl[PROBE_FRAME_MAX];
 	char ioerr[IO_ERRLEN], src[16], mac[18], gw[18];
-	int ret, tlen;
+	int ret, oret, tlen;
 
 	s->probe.ops = cfg->probe;
 	pp->sport_first = cfg->sport_first;
@@ -321,6 +332,9 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	io.rx_queues = cfg->receivers;
 	io.frame_len_max = (unsigned)tlen;
 	io.rx_daddr = pp->saddr;
+	io.rx_sport_first = cfg->sport_first;
+	io.rx_sport_count = cfg->sport_count;
+	io.xdp_mode = cfg->xdp_mode;
 	/* The output first: a bad path is the user's to fix before any socket is opened. */
 	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields, err,
 			       SCAN_ERRLEN)))
@@ -329,6 +343,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		snprintf(err, SCAN_ERRLEN, "--io-engine %s: %s", cfg->engine->name, ioerr);
 		goto out_output;
 	}
+	if ((ret = scan_alloc_receivers(s, err)))
+		goto out_engine;
 
 	if (!cfg->quiet) {
 		target_format_ipv4(pp->saddr, src);
@@ -359,7 +375,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	if (!s->send_done_ns)
 		s->send_done_ns = clock_mono_ns();
 	__atomic_store_n(&s->stop_receiving, 1, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < cfg->receivers; i++)
+	for (unsigned i = 0; i < s->receiver_count; i++)
 		if (s->receivers[i].thread)
 			pthread_join(s->receivers[i].thread, NULL);
 	__atomic_store_n(&s->stop_writing, 1, __ATOMIC_RELEASE);
@@ -370,25 +386,20 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		for (unsigned i = 0; i < cfg->sender_threads && !ret; i++)
 			if ((ret = s->senders[i].error))
 				snprintf(err, SCAN_ERRLEN, "sender %u: %s", i, strerror(-ret));
-		for (unsigned i = 0; i < cfg->receivers && !ret; i++)
+		for (unsigned i = 0; i < s->receiver_count && !ret; i++)
 			if ((ret = s->receivers[i].error))
 				snprintf(err, SCAN_ERRLEN, "receiver %u: %s", i, strerror(-ret));
 	}
 	if (!cfg->quiet)
 		scan_summary(s);
+out_engine:
 	io_engine_close(&s->engine);
-	{
-		int oret = output_close(&s->output);
-
-		if (!ret && (oret || s->writer_error)) {
-			ret = oret ? oret : s->writer_error;
-			snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file,
-				 strerror(-ret));
-		}
-	}
-	goto out_alloc;
 out_output:
-	output_close(&s->output);
+	oret = output_close(&s->output);
+	if (!ret && (oret || s->writer_error)) {
+		ret = oret ? oret : s->writer_error;
+		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file, strerror(-ret));
+	}
 out_alloc:
 	free(s->senders);
 	free(s->receivers);

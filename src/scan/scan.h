@@ -70,6 +70,7 @@ struct scan {
 
 	struct scan_sender *senders;
 	struct scan_receiver *receivers;
+	unsigned receiver_count; /* --receivers, or one per sender for queue-pair engines */
 	pthread_t writer;
 	int writer_error;
 	uint64_t written;

@@ -47,7 +47,14 @@ expect "bogus engine" 1 "" "Unknown --io-engine 'bogus' (choose: af_packet, af_x
 	--io-engine=bogus -p 80 $T
 expect "pfring_zc not built" 1 "" "pfring_zc not built in (make USE_PFRING_ZC=1" \
 	--io-engine=pfring_zc -p 80 $T
-expect "af_xdp not built" 1 "" "af_xdp not built in (needs libxdp)" --io-engine=af_xdp -p 80 $T
+if "$SALVO" --version | grep -q af_xdp; then
+	# Built in: the engine is accepted and the next problem (the blocklist) is reported.
+	expect "af_xdp built in" 1 "" "built-in blocklist" --io-engine=af_xdp -p 80 $T
+	expect "--xdp-mode bad" 1 "" "--xdp-mode: 'fast'" --io-engine=af_xdp --xdp-mode=fast -p 80 $T
+else
+	expect "af_xdp not built" 1 "" "af_xdp not built in (needs libxdp; make USE_AF_XDP=1)" \
+		--io-engine=af_xdp -p 80 $T
+fi
 expect "af_packet --help" 0 "usage: salvo" "" --io-engine=af_packet --help
 expect "--version lists engines" 0 "io engines: af_packet" "" --version
 expect "-V" 0 "^salvo [0-9]" "" -V

@@ -82,9 +82,21 @@ start_sniffer() {
 	sleep 0.5
 }
 
-# salvo_in_scanner ARGS...: run salvo inside the scanner namespace.
+# The engine under test, e.g. "af_xdp --xdp-mode=skb"; ENGINE_NAME names it in the output.
+ENGINE=${ENGINE:-af_packet}
+read -r -a ENGINE_ARGS <<<"--io-engine=$ENGINE"
+
+# salvo_in_scanner ARGS...: run salvo with the engine under test inside the scanner namespace.
 salvo_in_scanner() {
-	ip netns exec "$S" "$SALVO" "$@"
+	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" "$@"
+}
+
+# no_xdp_left: the scanner's interface has no XDP program attached.
+no_xdp_left() {
+	if ip -n "$S" link show sv0 | grep -q "prog/xdp"; then
+		log "an XDP program is still attached to sv0"
+		return 1
+	fi
 }
 
 # sorted_results FILE: the csv rows (header dropped), sorted.
@@ -109,15 +121,15 @@ run_tests() {
 	local tests=("$@")
 	[ ${#tests[@]} -eq 0 ] && tests=($ALL_TESTS)
 	for t in "${tests[@]}"; do
-		echo "  $t"
+		echo "  $t [$ENGINE]"
 		# Each test runs in a subshell that cleans up after itself on every exit path.
 		( trap cleanup EXIT; trap 'exit 130' INT TERM; "$t" ) 2>&1
 		status=$?
 		cleanup
 		case $status in
-		0) echo "PASS: $t"; pass=$((pass + 1)) ;;
-		$SKIP_CODE) echo "SKIP: $t"; skip=$((skip + 1)) ;;
-		*) echo "FAIL: $t (status $status)"; fail=$((fail + 1)) ;;
+		0) echo "PASS: $t [$ENGINE]"; pass=$((pass + 1)) ;;
+		$SKIP_CODE) echo "SKIP: $t [$ENGINE]"; skip=$((skip + 1)) ;;
+		*) echo "FAIL: $t [$ENGINE] (status $status)"; fail=$((fail + 1)) ;;
 		esac
 	done
 	echo "$pass passed, $fail failed, $skip skipped"

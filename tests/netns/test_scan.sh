@@ -1,14 +1,23 @@
-# Namespace tests of whole scans with the af_packet engine; run by runner.sh.
-# Each test function sets up its own test bed and returns 0 (pass), 77 (skip) or other (fail).
+# Namespace tests of whole scans; run by runner.sh once per engine (ENGINE=af_packet,
+# ENGINE="af_xdp --xdp-mode=copy", ...).  Each test function sets up its own test bed and
+# returns 0 (pass), 77 (skip) or other (fail).
 
 ALL_TESTS="test_multiport_scan_finds_exactly_the_open_set
 test_two_threads_two_receivers_find_the_same_set
 test_every_probe_sent_exactly_once
 test_forged_synacks_are_not_reported
 test_three_shards_partition_the_scan
+test_sigint_flushes_results_and_exits_0"
+case $ENGINE in af_xdp*)
+	ALL_TESTS="$ALL_TESTS
+test_xdp_program_left_by_sigkill_is_replaced" ;;
+esac
+# Tests of what happens before any engine is opened run once, with the default engine.
+if [ "$ENGINE" = af_packet ]; then
+	ALL_TESTS="$ALL_TESTS
 test_default_blocklist_sends_nothing
-test_sigint_flushes_results_and_exits_0
 test_missing_gateway_mac_is_an_error"
+fi
 
 OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
 
@@ -26,7 +35,7 @@ scan_and_compare() {
 	[ "$(head -1 "$TMP/$name.csv")" = "saddr,sport" ] || { log "bad header"; return 1; }
 	expected_rows >"$TMP/expected"
 	sorted_results "$TMP/$name.csv" >"$TMP/$name.sorted"
-	expect_same_lines "$name" "$TMP/expected" "$TMP/$name.sorted"
+	expect_same_lines "$name" "$TMP/expected" "$TMP/$name.sorted" && no_xdp_left
 }
 
 test_multiport_scan_finds_exactly_the_open_set() {
@@ -128,8 +137,9 @@ test_sigint_flushes_results_and_exits_0() {
 	setup_testbed sigint || return 1
 	# Port 80 open on every address of the /24: results arrive steadily.
 	start_listeners 0.0.0.0:80 || return 1
-	ip netns exec "$S" "$SALVO" -b /dev/null -p 80 -r 100 -c 1 -o "$TMP/out.csv" \
-		198.18.1.0/24 2>"$TMP/err" &
+	# Not through salvo_in_scanner: $! must be salvo itself, not a shell around it.
+	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -b /dev/null -p 80 -r 100 -c 1 \
+		-o "$TMP/out.csv" 198.18.1.0/24 2>"$TMP/err" &
 	local pid=$!
 	sleep 1.5
 	kill -INT $pid
@@ -143,6 +153,7 @@ test_sigint_flushes_results_and_exits_0() {
 	[ "$n" -ge 100 ] && [ "$n" -lt 256 ] || return 1
 	[ "$(sorted_results "$TMP/out.csv" | uniq | wc -l)" -eq "$n" ] || return 1
 	! grep -qv '^198\.18\.1\.[0-9]*$' <(tail -n +2 "$TMP/out.csv") || return 1
+	no_xdp_left
 }
 
 test_missing_gateway_mac_is_an_error() {
@@ -154,4 +165,24 @@ test_missing_gateway_mac_is_an_error() {
 	log "exit $status: $(cat "$TMP/err")"
 	[ $status -eq 1 ] && grep -q "gateway 198.18.0.2 on sv0 is not in the neighbour table" \
 		"$TMP/err"
+}
+
+# A run killed with SIGKILL cannot detach its XDP program; the next run must replace it,
+# find the open set, and leave nothing attached.
+test_xdp_program_left_by_sigkill_is_replaced() {
+	skip_if_not_root || return
+	setup_testbed xdpkill || return 1
+	start_listeners $OPEN_SET || return 1
+	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 80 -r 50 -c 0 \
+		-o /dev/null 198.18.1.0/24 &
+	local pid=$!
+	sleep 1
+	kill -KILL $pid
+	wait $pid 2>/dev/null
+	if ! ip -n "$S" link show sv0 | grep -q "prog/xdp"; then
+		log "SIGKILL left no program: nothing to test"
+		return 1
+	fi
+	log "left attached: $(ip -n "$S" link show sv0 | grep -o 'prog/xdp id [0-9]*')"
+	scan_and_compare xdpkill
 }

@@ -18,7 +18,9 @@ testbed_create() {
 			net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
 		ip -n "$ns" link set lo up || return 1
 	done
-	ip link add sv0 netns "$s" type veth peer name tv0 netns "$t" || return 1
+	# Two queues each way, so that two sender threads can each own a queue (af_xdp).
+	ip link add sv0 netns "$s" numtxqueues 2 numrxqueues 2 type veth peer name tv0 netns "$t" \
+		numtxqueues 2 numrxqueues 2 || return 1
 	ip -n "$s" addr add 198.18.0.1/30 dev sv0 || return 1
 	ip -n "$t" addr add 198.18.0.2/30 dev tv0 || return 1
 	ip -n "$s" link set sv0 up || return 1

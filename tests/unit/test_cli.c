@@ -188,8 +188,19 @@ static void engines_not_built_say_so(void **state)
 
 	assert_int_equal(PARSE("-p", "80", "--io-engine=pfring_zc", "198.18.1.1"), -EINVAL);
 	assert_non_null(strstr(err, "USE_PFRING_ZC=1"));
+#ifdef SALVO_HAVE_AF_XDP
+	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "--io-engine=af_xdp", "--xdp-mode=skb",
+			       "198.18.1.1"),
+			 0);
+	assert_string_equal(cfg.engine->name, "af_xdp");
+	assert_int_equal(cfg.xdp_mode, IO_XDP_MODE_SKB);
+	cli_config_free(&cfg);
+#else
 	assert_int_equal(PARSE("-p", "80", "--io-engine=af_xdp", "198.18.1.1"), -EINVAL);
-	assert_non_null(strstr(err, "af_xdp not built in (needs libxdp)"));
+	assert_non_null(strstr(err, "af_xdp not built in (needs libxdp"));
+#endif
+	assert_int_equal(PARSE("-p", "80", "--xdp-mode=fast", "198.18.1.1"), -EINVAL);
+	assert_non_null(strstr(err, "--xdp-mode: 'fast': expected auto, zc, copy or skb"));
 }
 
 static void value_parsers(void **state)

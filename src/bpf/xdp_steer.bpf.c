@@ -1,0 +1,83 @@
+/*
+ * salvo's XDP steering program for the af_xdp io engine.
+ *
+ * Runs on the scanning interface and sends to salvo's AF_XDP socket (via
+ * xsks_map, keyed by receive queue) only the frames that can be replies to
+ * our probes: IPv4 to our address, TCP to a port in our source-port range.
+ * Everything else (ARP, the host's own traffic) passes to the kernel as if
+ * we were not there.  Redirected replies never reach the host's TCP stack,
+ * so the host sends no RST for them.
+ *
+ * The user-space side writes its address and port range into config_map
+ * before it attaches the program.  Built with clang -target bpf; loaded by
+ * src/io/af_xdp.c from an object embedded in the salvo binary.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#define VLAN_HLEN 4
+
+struct steer_config {
+	__u32 daddr_be; /* our IPv4 address, network order */
+	__u16 sport_first;
+	__u16 sport_last;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct steer_config);
+} config_map SEC(".maps");
+
+SEC("xdp")
+int salvo_steer(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct steer_config *cfg;
+	struct iphdr *ip;
+	struct tcphdr *tcp;
+	__u16 proto, dport;
+	__u32 key = 0, off = sizeof(*eth);
+
+	if ((void *)(eth + 1) > end)
+		return XDP_PASS;
+	proto = eth->h_proto;
+	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {
+		if (data + off + VLAN_HLEN > end)
+			return XDP_PASS;
+		proto = *(__u16 *)(data + off + 2);
+		off += VLAN_HLEN;
+	}
+	if (proto != bpf_htons(ETH_P_IP))
+		return XDP_PASS;
+	ip = data + off;
+	if ((void *)(ip + 1) > end || ip->protocol != IPPROTO_TCP || ip->ihl < 5)
+		return XDP_PASS;
+	cfg = bpf_map_lookup_elem(&config_map, &key);
+	if (!cfg || ip->daddr != cfg->daddr_be)
+		return XDP_PASS;
+	tcp = (void *)ip + ip->ihl * 4;
+	if ((void *)(tcp + 1) > end)
+		return XDP_PASS;
+	dport = bpf_ntohs(tcp->dest);
+	if (dport < cfg->sport_first || dport > cfg->sport_last)
+		return XDP_PASS;
+	/* No socket on this queue: let the kernel have it rather than drop it. */
+	return bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS);
+}
+
+char _license[] SEC("license") = "GPL";
