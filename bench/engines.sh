@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Send-rate benchmark (run by hand, as root): salvo against zmap and masscan from Debian,
-# measured in the same run, each sending the same number of probes from one sender thread
-# into a veth whose peer is up in an empty namespace (frames are dropped at once).
+# Engine benchmark (run by hand, as root): salvo with each io engine and mode against zmap
+# and masscan from Debian and against bare senders, measured in the same run, each sending
+# the same number of probes from one sender thread into a veth whose peer is up in an empty
+# namespace (frames are dropped at once).
 # Every probe is counted at the sink (rx_packets of the peer) and timed by the wall clock of
 # the whole process, start-up included, so a sender that exits early cannot win.
 # Also prints salvo's peak RSS for a /16 x 100 ports scan.
 #
-# usage: bench/send-rate.sh [PROBES_PER_TARGET]   (default 40: a /16 x 40 = 2.6 M probes)
+# usage: bench/engines.sh [PROBES_PER_TARGET]   (default 40: a /16 x 40 = 2.6 M probes)
 # Needs: apt-get install zmap masscan bc time.  Every packet stays inside the two namespaces
 # this script creates.
 set -u
@@ -55,6 +56,13 @@ measure() {
 echo "== $N probes each (198.18.128.0/16-sized block x $PER), one sender thread, into a veth sink"
 measure "salvo af_packet" "$SALVO" -q -b /dev/null -r 0 -c 0 -T 1 -G $GWMAC \
 	-p 1-"$PER" -o /dev/null 198.18.128.0/17 198.19.0.0/17
+if "$SALVO" --version | grep -q af_xdp; then
+	for mode in copy skb; do
+		measure "salvo af_xdp ($mode)" "$SALVO" --io-engine=af_xdp --xdp-mode=$mode -q \
+			-b /dev/null -r 0 -c 0 -T 1 -G $GWMAC -p 1-"$PER" -o /dev/null \
+			198.18.128.0/17 198.19.0.0/17
+	done
+fi
 measure "zmap 2.1.1 (-P $PER)" zmap -C /dev/null -b /dev/null -q -r 0 -c 0 -T 1 \
 	-G $GWMAC -p 80 -P "$PER" -o /dev/null -i bs0 198.18.128.0/17 198.19.0.0/17
 measure "masscan 1.3.2 (ports 1-$PER)" masscan --rate 100000000 --wait 0 \
@@ -63,6 +71,10 @@ measure "masscan 1.3.2 (ports 1-$PER)" masscan --rate 100000000 --wait 0 \
 measure "bare TPACKET_V2 ring (ceiling)" build/bare_tx ring bs0 "$N"
 measure "bare sendmmsg (ceiling)" build/bare_tx mmsg bs0 "$N"
 echo
+if [ -n "${PPS[salvo af_xdp (copy)]:-}" ]; then
+	printf 'af_xdp copy / af_packet = %.2f\n' "$(echo "${PPS[salvo af_xdp (copy)]} / ${PPS[salvo af_packet]}" | bc -l)"
+	printf 'af_xdp skb  / af_packet = %.2f\n' "$(echo "${PPS[salvo af_xdp (skb)]} / ${PPS[salvo af_packet]}" | bc -l)"
+fi
 printf 'salvo / bare ring = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[bare TPACKET_V2 ring (ceiling)]}" | bc -l)"
 printf 'salvo / zmap    = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[zmap 2.1.1 (-P $PER)]}" | bc -l)"
 printf 'salvo / masscan = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[masscan 1.3.2 (ports 1-$PER)]}" | bc -l)"
