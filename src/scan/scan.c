@@ -340,7 +340,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 			       SCAN_ERRLEN)))
 		goto out_alloc;
 	if ((ret = io_engine_open(&s->engine, cfg->engine, &io, ioerr))) {
-		snprintf(err, SCAN_ERRLEN, "--io-engine %s: %s", cfg->engine->name, ioerr);
+		/* Engines name themselves at the start of their messages. */
+		snprintf(err, SCAN_ERRLEN, "%s", ioerr);
 		goto out_output;
 	}
 	if ((ret = scan_alloc_receivers(s, err)))

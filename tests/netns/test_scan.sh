@@ -7,7 +7,8 @@ test_two_threads_two_receivers_find_the_same_set
 test_every_probe_sent_exactly_once
 test_forged_synacks_are_not_reported
 test_three_shards_partition_the_scan
-test_sigint_flushes_results_and_exits_0"
+test_sigint_flushes_results_and_exits_0
+test_without_privileges_names_the_capabilities"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -185,4 +186,21 @@ test_xdp_program_left_by_sigkill_is_replaced() {
 	fi
 	log "left attached: $(ip -n "$S" link show sv0 | grep -o 'prog/xdp id [0-9]*')"
 	scan_and_compare xdpkill
+}
+
+# As an unprivileged user the engine cannot open its sockets: one line that names what is
+# missing, exit 1, nothing sent.
+test_without_privileges_names_the_capabilities() {
+	skip_if_not_root || return
+	skip_if_missing setpriv || return
+	setup_testbed noprivs || return 1
+	local before after status
+	before=$(ip netns exec "$T" cat /sys/class/net/tv0/statistics/rx_packets)
+	ip netns exec "$S" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$SALVO" "${ENGINE_ARGS[@]}" -b /dev/null -p 80 198.18.1.0/24 >"$TMP/out" 2>"$TMP/err"
+	status=$?
+	after=$(ip netns exec "$T" cat /sys/class/net/tv0/statistics/rx_packets)
+	log "exit $status: $(cat "$TMP/err")"
+	[ $status -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "CAP_NET_RAW" "$TMP/err" &&
+		[ "$before" = "$after" ] && no_xdp_left
 }
