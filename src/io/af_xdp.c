@@ -22,6 +22,7 @@
 
 #include "io/io.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,7 +34,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -90,13 +90,6 @@ static const char *const rung_names[] = { "native zero-copy", "native copy", "sk
 static inline struct afxdp_state *afxdp_state(struct io_engine *e)
 {
 	return e->priv;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 /* The interface's receive queues, from sysfs (queues/rx-N); at least 1. */
@@ -240,7 +233,7 @@ static int afxdp_queue_open(struct afxdp_queue *q, const struct io_config *cfg, 
 	while ((ret = xsk_socket__create(&q->xsk, cfg->ifname, qi, q->umem, &q->rx, &q->tx,
 					 &scfg)) == -EBUSY &&
 	       waited < AFXDP_BIND_RETRY_MS) {
-		sleep_ms(100);
+		clock_sleep_us(100000);
 		waited += 100;
 	}
 	if (ret) {

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <sched.h>
-#include <time.h>
 
 #include "util/clock.h"
 
@@ -126,11 +125,8 @@ void *scan_writer_main(void *arg)
 		}
 		if (last && moved == 0)
 			break;
-		if (moved == 0) {
-			struct timespec ts = { 0, 1000000 };
-
-			nanosleep(&ts, NULL);
-		}
+		if (moved == 0)
+			clock_sleep_us(1000);
 	}
 	return NULL;
 }

@@ -189,13 +189,6 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	return ret;
 }
 
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* The monitoring thread's loop: status lines until sending, then the cooldown, ends. */
 static void scan_monitor(struct scan *s)
 {
@@ -223,7 +216,7 @@ static void scan_monitor(struct scan *s)
 			prev = now;
 			last = t;
 		}
-		sleep_ms(50);
+		clock_sleep_us(50000);
 	}
 }
 

@@ -7,18 +7,11 @@
 
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include "util/clock.h"
 
 /* Give the kernel time to drain the ring before we look again. */
-static void send_backoff(void)
-{
-	struct timespec ts = { 0, 20000 };
-
-	nanosleep(&ts, NULL);
-}
-
+#define SEND_BACKOFF_US 20
 void *scan_sender_main(void *arg)
 {
 	struct scan_sender *snd = arg;
@@ -49,7 +42,7 @@ void *scan_sender_main(void *arg)
 				(void)io_tx_submit(&s->engine, snd->queue, frames, 0);
 				if (__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED))
 					break;
-				send_backoff();
+				clock_sleep_us(SEND_BACKOFF_US);
 				continue;
 			}
 			unsigned i;
@@ -82,7 +75,7 @@ void *scan_sender_main(void *arg)
 	/* Push out what is still in the ring; give up after a second. */
 	flush_deadline = clock_mono_ns() + 1000000000ULL;
 	while (io_tx_flush(&s->engine, snd->queue) && clock_mono_ns() < flush_deadline)
-		send_backoff();
+		clock_sleep_us(SEND_BACKOFF_US);
 out:
 	__atomic_fetch_sub(&s->senders_running, 1, __ATOMIC_RELEASE);
 	return NULL;

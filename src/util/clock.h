@@ -24,4 +24,12 @@ static inline uint64_t clock_real_us(void)
 /* Sleep until the monotonic clock reads deadline_ns: sleep while far, spin the last 50 us. */
 void clock_wait_until(uint64_t deadline_ns);
 
+/* Sleep about us microseconds (a signal may cut it short: callers loop on a condition). */
+static inline void clock_sleep_us(uint64_t us)
+{
+	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000L };
+
+	nanosleep(&ts, NULL);
+}
+
 #endif
