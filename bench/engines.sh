@@ -23,6 +23,11 @@ trap cleanup EXIT
 
 [ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }
 mkdir -p build && gcc -O2 -Wall -Wextra -Werror -o build/bare_tx bench/bare_tx.c || exit 1
+BARE_XDP=0
+if pkg-config --exists libxdp libbpf && gcc -O2 -Wall -Wextra -Werror -o build/bare_xdp_tx \
+	bench/bare_xdp_tx.c $(pkg-config --cflags --libs libxdp libbpf); then
+	BARE_XDP=1
+fi
 ip netns add "$S" && ip netns add "$K" || exit 1
 ip link add bs0 netns "$S" type veth peer name bk0 netns "$K" || exit 1
 ip -n "$S" link set lo up
@@ -70,10 +75,13 @@ measure "masscan 1.3.2 (ports 1-$PER)" masscan --rate 100000000 --wait 0 \
 	198.18.128.0/17 198.19.0.0/17
 measure "bare TPACKET_V2 ring (ceiling)" build/bare_tx ring bs0 "$N"
 measure "bare sendmmsg (ceiling)" build/bare_tx mmsg bs0 "$N"
+[ $BARE_XDP = 1 ] && measure "bare AF_XDP copy (ceiling)" build/bare_xdp_tx bs0 "$N"
 echo
 if [ -n "${PPS[salvo af_xdp (copy)]:-}" ]; then
 	printf 'af_xdp copy / af_packet = %.2f\n' "$(echo "${PPS[salvo af_xdp (copy)]} / ${PPS[salvo af_packet]}" | bc -l)"
 	printf 'af_xdp skb  / af_packet = %.2f\n' "$(echo "${PPS[salvo af_xdp (skb)]} / ${PPS[salvo af_packet]}" | bc -l)"
+	[ $BARE_XDP = 1 ] && printf 'af_xdp copy / bare AF_XDP = %.2f\n' \
+		"$(echo "${PPS[salvo af_xdp (copy)]} / ${PPS[bare AF_XDP copy (ceiling)]}" | bc -l)"
 fi
 printf 'salvo / bare ring = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[bare TPACKET_V2 ring (ceiling)]}" | bc -l)"
 printf 'salvo / zmap    = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[zmap 2.1.1 (-P $PER)]}" | bc -l)"
