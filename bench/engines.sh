@@ -29,7 +29,9 @@ if pkg-config --exists libxdp libbpf && gcc -O2 -Wall -Wextra -Werror -o build/b
 	BARE_XDP=1
 fi
 ip netns add "$S" && ip netns add "$K" || exit 1
-ip link add bs0 netns "$S" type veth peer name bk0 netns "$K" || exit 1
+# Two queues each way, so that two sender threads each own one.
+ip link add bs0 netns "$S" numtxqueues 2 numrxqueues 2 type veth peer name bk0 netns "$K" \
+	numtxqueues 2 numrxqueues 2 || exit 1
 ip -n "$S" link set lo up
 ip -n "$S" addr add 198.18.0.1/30 dev bs0
 ip -n "$S" link set bs0 up
@@ -68,6 +70,13 @@ if "$SALVO" --version | grep -q af_xdp; then
 			198.18.128.0/17 198.19.0.0/17
 	done
 fi
+measure "salvo af_packet -T 2" "$SALVO" -q -b /dev/null -r 0 -c 0 -T 2 -G $GWMAC \
+	-p 1-"$PER" -o /dev/null 198.18.128.0/17 198.19.0.0/17
+if "$SALVO" --version | grep -q af_xdp; then
+	measure "salvo af_xdp (copy) -T 2" "$SALVO" --io-engine=af_xdp --xdp-mode=copy -q \
+		-b /dev/null -r 0 -c 0 -T 2 -G $GWMAC -p 1-"$PER" -o /dev/null \
+		198.18.128.0/17 198.19.0.0/17
+fi
 measure "zmap 2.1.1 (-P $PER)" zmap -C /dev/null -b /dev/null -q -r 0 -c 0 -T 1 \
 	-G $GWMAC -p 80 -P "$PER" -o /dev/null -i bs0 198.18.128.0/17 198.19.0.0/17
 measure "masscan 1.3.2 (ports 1-$PER)" masscan --rate 100000000 --wait 0 \
@@ -83,6 +92,9 @@ if [ -n "${PPS[salvo af_xdp (copy)]:-}" ]; then
 	[ $BARE_XDP = 1 ] && printf 'af_xdp copy / bare AF_XDP = %.2f\n' \
 		"$(echo "${PPS[salvo af_xdp (copy)]} / ${PPS[bare AF_XDP copy (ceiling)]}" | bc -l)"
 fi
+printf 'af_packet -T 2 / -T 1 = %.2f\n' "$(echo "${PPS[salvo af_packet -T 2]} / ${PPS[salvo af_packet]}" | bc -l)"
+[ -n "${PPS[salvo af_xdp (copy) -T 2]:-}" ] && printf 'af_xdp copy -T 2 / -T 1 = %.2f\n' \
+	"$(echo "${PPS[salvo af_xdp (copy) -T 2]} / ${PPS[salvo af_xdp (copy)]}" | bc -l)"
 printf 'salvo / bare ring = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[bare TPACKET_V2 ring (ceiling)]}" | bc -l)"
 printf 'salvo / zmap    = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[zmap 2.1.1 (-P $PER)]}" | bc -l)"
 printf 'salvo / masscan = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[masscan 1.3.2 (ports 1-$PER)]}" | bc -l)"

@@ -56,6 +56,13 @@ struct probe_result {
 struct probe {
 	const struct probe_ops *ops;
 	struct probe_params params;
+	/*
+	 * One's-complement sums of the constant fields of the template's
+	 * network and transport headers (pseudo-header included), set by
+	 * init: patch adds only the per-target words, so a checksum costs a
+	 * few additions instead of a pass over the headers.
+	 */
+	uint32_t sum_l3, sum_l4;
 };
 
 struct probe_ops {
@@ -120,6 +127,12 @@ static inline int probe_sport_valid(const struct probe_params *pp, uint64_t hash
 		return 0;
 	off = (uint32_t)(port - pp->sport_first);
 	return (off + pp->sport_count - base) % pp->sport_count < pp->probes;
+}
+
+/* Call the module's init, if it has one: once, after params are set. */
+static inline int probe_init(struct probe *p, char *err, size_t errlen)
+{
+	return p->ops->init ? p->ops->init(p, err, errlen) : 0;
 }
 
 static inline int probe_template(const struct probe *p, uint8_t *buf, size_t cap)

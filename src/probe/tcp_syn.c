@@ -10,6 +10,7 @@
 #include "probe/probe.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/checksum.h"
@@ -39,6 +40,23 @@ static int synscan_template(const struct probe *p, uint8_t *buf, size_t cap)
 	return SYNSCAN_FRAME_LEN;
 }
 
+/* Sum the template's constant fields once; the variable ones are zero in it. */
+static int synscan_init(struct probe *p, char *err, size_t errlen)
+{
+	uint8_t frame[SYNSCAN_FRAME_LEN];
+	const uint8_t *ip = frame + ETH_HLEN_;
+
+	if (synscan_template(p, frame, sizeof(frame)) < 0) {
+		snprintf(err, errlen, "tcp_synscan: the probe does not fit in a frame");
+		return -ENOSPC;
+	}
+	p->sum_l3 = csum_add_bytes(0, ip, IPV4_HLEN);
+	/* Pseudo-header (our address, protocol, TCP length), then the segment. */
+	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_TCP_ + SYNSCAN_TCP_LEN;
+	p->sum_l4 = csum_add_bytes(p->sum_l4, ip + IPV4_HLEN, SYNSCAN_TCP_LEN);
+	return 0;
+}
+
 static void synscan_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
 			  uint32_t probe_num)
 {
@@ -48,23 +66,16 @@ static void synscan_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
 	uint32_t seq = (uint32_t)h;
 	uint16_t sport = probe_sport(pp, h, probe_num);
 	uint16_t ipid = (uint16_t)(h >> 16);
-	uint32_t sum;
 
 	packet_put16(ip + 4, ipid);
 	packet_put32(ip + 16, daddr);
-	packet_put16(ip + 10, 0);
-	packet_put16(ip + 10, csum_fold(csum_add_bytes(0, ip, IPV4_HLEN)));
+	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + ipid, daddr)));
 
 	packet_put16(tcp, sport);
 	packet_put16(tcp + 2, dport);
 	packet_put32(tcp + 4, seq);
-	packet_put16(tcp + 16, 0);
-	/* Pseudo-header: addresses, protocol, TCP length; then the segment. */
-	sum = csum_add_u32(0, pp->saddr);
-	sum = csum_add_u32(sum, daddr);
-	sum += IPPROTO_TCP_ + SYNSCAN_TCP_LEN;
-	sum = csum_add_bytes(sum, tcp, SYNSCAN_TCP_LEN);
-	packet_put16(tcp + 16, csum_fold(sum));
+	packet_put16(tcp + 16, csum_fold(csum_add_u32(csum_add_u32(p->sum_l4 + sport + dport, seq),
+						      daddr)));
 }
 
 static int synscan_validate(const struct probe *p, const struct packet_view *v,
@@ -118,6 +129,7 @@ static void synscan_classify(const struct probe *p, struct probe_result *r)
 const struct probe_ops probe_tcp_synscan_ops = {
 	.name = "tcp_synscan",
 	.help = "TCP SYN to each port; open = SYN-ACK, closed = RST",
+	.init = synscan_init,
 	.template = synscan_template,
 	.patch = synscan_patch,
 	.validate = synscan_validate,

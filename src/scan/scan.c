@@ -224,7 +224,14 @@ static void scan_summary(struct scan *s)
 {
 	struct scan_totals t;
 	double secs = (double)(clock_mono_ns() - s->start_ns) / 1e9;
-	double send_secs = (double)(s->send_done_ns - s->start_ns) / 1e9;
+	uint64_t last_send = s->start_ns;
+	double send_secs;
+
+	/* The senders' own clocks: the monitor only looks every 50 ms. */
+	for (unsigned i = 0; i < s->cfg->sender_threads; i++)
+		if (s->senders[i].last_send_ns > last_send)
+			last_send = s->senders[i].last_send_ns;
+	send_secs = (double)(last_send - s->start_ns) / 1e9;
 
 	scan_totals(s, &t);
 	fprintf(stderr,
@@ -310,7 +317,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		snprintf(err, SCAN_ERRLEN, "getrandom: %s", strerror(errno));
 		return -errno;
 	}
-	if (cfg->probe->init && (ret = cfg->probe->init(&s->probe, err, SCAN_ERRLEN)))
+	if ((ret = probe_init(&s->probe, err, SCAN_ERRLEN)))
 		return ret;
 	if ((tlen = probe_template(&s->probe, tmpl, sizeof(tmpl))) < 0) {
 		snprintf(err, SCAN_ERRLEN, "%s: the probe does not fit in a frame", cfg->probe->name);

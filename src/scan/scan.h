@@ -39,6 +39,7 @@ struct scan_sender {
 	uint64_t done;	     /* positions finished (atomic) */
 	uint64_t frames;     /* frames submitted (atomic) */
 	int error;	     /* -errno if the thread stopped on an error */
+	uint64_t last_send_ns; /* when its last probe was handed to the engine */
 } __attribute__((aligned(64)));
 
 struct scan_receiver {

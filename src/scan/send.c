@@ -72,6 +72,7 @@ void *scan_sender_main(void *arg)
 		__atomic_store_n(&snd->done, pos - snd->begin, __ATOMIC_RELAXED);
 	}
 
+	snd->last_send_ns = clock_mono_ns();
 	/* Push out what is still in the ring; give up after a second. */
 	flush_deadline = clock_mono_ns() + 1000000000ULL;
 	while (io_tx_flush(&s->engine, snd->queue) && clock_mono_ns() < flush_deadline)

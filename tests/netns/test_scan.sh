@@ -58,9 +58,12 @@ test_every_probe_sent_exactly_once() {
 	skip_if_not_root || return
 	setup_testbed count || return 1
 	start_sniffer "$TMP/syns.json" 4 || return 1
-	check_run salvo_in_scanner -q -b /dev/null -p 21-23 -P 2 -T 2 -c 0 -r 5000 \
-		-o "$TMP/out.csv" 198.18.1.0/24 || return 1
+	check_run salvo_in_scanner -b /dev/null -p 21-23 -P 2 -T 2 -c 0 -r 5000 \
+		-o "$TMP/out.csv" 198.18.1.0/24 2>"$TMP/err" || return 1
 	wait "$SNIFF_PID"
+	# salvo counts a probe as sent only when the engine reports it completed.
+	log "$(tail -1 "$TMP/err")"
+	grep -q "sent 1536 probes" "$TMP/err" || { log "salvo's sent count is not 1536"; return 1; }
 	python3 - "$TMP/syns.json" <<'PY' || return 1
 import ipaddress, json, sys
 counts = json.load(open(sys.argv[1]))

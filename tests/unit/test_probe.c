@@ -34,6 +34,7 @@ static struct probe make_probe(uint32_t probes)
 	p.params.ttl = 255;
 	for (int i = 0; i < 16; i++)
 		p.params.key[i] = (uint8_t)(i * 11 + 3);
+	assert_int_equal(probe_init(&p, NULL, 0), 0);
 	return p;
 }
 
@@ -83,6 +84,30 @@ static void syn_has_right_fields_and_valid_checksums(void **state)
 	assert_int_equal(ref_sum(ip, 20, 0), 0xffff);
 	pseudo = (US >> 16) + (US & 0xffff) + (TARGET >> 16) + (TARGET & 0xffff) + 6 + tcp_len;
 	assert_int_equal(ref_sum(tcp, tcp_len, pseudo), 0xffff);
+}
+
+/* The incremental checksums hold for any target: 20000 random ones, checked independently. */
+static void checksums_are_valid_for_random_targets(void **state)
+{
+	struct probe p = make_probe(4);
+	uint8_t f[PROBE_FRAME_MAX];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	(void)state;
+
+	for (int i = 0; i < 20000; i++) {
+		uint32_t daddr, pseudo;
+		int len;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		daddr = (uint32_t)x;
+		len = build_syn(&p, f, daddr, (uint16_t)(x >> 32), (uint32_t)(x >> 60) % 4);
+		assert_int_equal(ref_sum(f + 14, 20, 0), 0xffff);
+		pseudo = (US >> 16) + (US & 0xffff) + (daddr >> 16) + (daddr & 0xffff) + 6 +
+			 (uint32_t)(len - 34);
+		assert_int_equal(ref_sum(f + 34, (size_t)(len - 34), pseudo), 0xffff);
+	}
 }
 
 static void syns_to_different_targets_differ(void **state)
@@ -313,6 +338,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(syn_has_right_fields_and_valid_checksums),
+		cmocka_unit_test(checksums_are_valid_for_random_targets),
 		cmocka_unit_test(syns_to_different_targets_differ),
 		cmocka_unit_test(synack_with_right_ack_validates_as_open),
 		cmocka_unit_test(rst_validates_as_closed),
