@@ -23,6 +23,9 @@ enum {
 	OPT_RECEIVERS,
 	OPT_TARGET_RANGE,
 	OPT_XDP_MODE,
+	OPT_LIST_PROBES,
+	OPT_LIST_OUTPUTS,
+	OPT_LIST_FIELDS,
 };
 
 static const struct option long_options[] = {
@@ -52,6 +55,9 @@ static const struct option long_options[] = {
 	{ "io-engine", required_argument, NULL, OPT_IO_ENGINE },
 	{ "target-range", required_argument, NULL, OPT_TARGET_RANGE },
 	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
+	{ "list-probe-modules", no_argument, NULL, OPT_LIST_PROBES },
+	{ "list-output-modules", no_argument, NULL, OPT_LIST_OUTPUTS },
+	{ "list-output-fields", no_argument, NULL, OPT_LIST_FIELDS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -100,6 +106,7 @@ static void cli_usage(void)
 	       "  -O, --output-module=NAME   %s (default csv)\n"
 	       "  -f, --output-fields=LIST   of: %s\n"
 	       "                             (default saddr for one port, saddr,sport for several)\n"
+	       "      --list-output-modules, --list-output-fields, --list-probe-modules\n"
 	       "  -q, --quiet                no status line on stderr\n"
 	       "  -h, --help                 this text\n"
 	       "  -V, --version              version and the io engines built in\n",
@@ -413,6 +420,18 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			goto out;
 		case 'V':
 			cli_version();
+			ret = 1;
+			goto out;
+		case OPT_LIST_PROBES:
+			probe_modules_describe(stdout);
+			ret = 1;
+			goto out;
+		case OPT_LIST_OUTPUTS:
+			output_modules_describe(stdout);
+			ret = 1;
+			goto out;
+		case OPT_LIST_FIELDS:
+			output_fields_describe(stdout);
 			ret = 1;
 			goto out;
 		case ':':

@@ -13,22 +13,38 @@
 #include "target/target.h"
 
 extern const struct output_ops output_csv_ops;
+extern const struct output_ops output_json_ops;
+extern const struct output_ops output_list_ops;
 
 static const struct output_ops *const outputs[] = {
 	&output_csv_ops,
+	&output_json_ops,
+	&output_list_ops,
 };
 
-static const char *const field_names[OUTPUT_FIELD_COUNT] = {
-	[OUTPUT_FIELD_SADDR] = "saddr",
-	[OUTPUT_FIELD_DADDR] = "daddr",
-	[OUTPUT_FIELD_SPORT] = "sport",
-	[OUTPUT_FIELD_DPORT] = "dport",
-	[OUTPUT_FIELD_CLASSIFICATION] = "classification",
-	[OUTPUT_FIELD_SUCCESS] = "success",
-	[OUTPUT_FIELD_TTL] = "ttl",
-	[OUTPUT_FIELD_IPID] = "ipid",
-	[OUTPUT_FIELD_WINDOW] = "window",
-	[OUTPUT_FIELD_TIMESTAMP] = "timestamp",
+struct output_field_info {
+	const char *name;
+	enum output_field_type type;
+	const char *help;
+};
+
+static const struct output_field_info fields[OUTPUT_FIELD_COUNT] = {
+	[OUTPUT_FIELD_SADDR] = { "saddr", OUTPUT_TYPE_STRING, "the target that answered" },
+	[OUTPUT_FIELD_DADDR] = { "daddr", OUTPUT_TYPE_STRING, "our address the reply was sent to" },
+	[OUTPUT_FIELD_SPORT] = { "sport", OUTPUT_TYPE_NUMBER, "the target's port" },
+	[OUTPUT_FIELD_DPORT] = { "dport", OUTPUT_TYPE_NUMBER, "our port the reply was sent to" },
+	[OUTPUT_FIELD_CLASSIFICATION] = { "classification", OUTPUT_TYPE_STRING,
+					  "what the reply says: synack, rst, ..." },
+	[OUTPUT_FIELD_SUCCESS] = { "success", OUTPUT_TYPE_NUMBER,
+				   "1 if the port answered positively (open)" },
+	[OUTPUT_FIELD_TTL] = { "ttl", OUTPUT_TYPE_NUMBER, "IP time-to-live of the reply" },
+	[OUTPUT_FIELD_IPID] = { "ipid", OUTPUT_TYPE_NUMBER, "IP identification of the reply" },
+	[OUTPUT_FIELD_WINDOW] = { "window", OUTPUT_TYPE_NUMBER, "TCP window of the reply" },
+	[OUTPUT_FIELD_TIMESTAMP] = { "timestamp", OUTPUT_TYPE_STRING,
+				     "when it was received, RFC 3339 UTC with microseconds" },
+	[OUTPUT_FIELD_REPEAT] = { "repeat", OUTPUT_TYPE_NUMBER,
+				  "1 if an earlier reply for the same address and port was seen" },
+	[OUTPUT_FIELD_PROBE] = { "probe", OUTPUT_TYPE_STRING, "the probe module that sent it" },
 };
 
 #define OUTPUT_COUNT (sizeof(outputs) / sizeof(outputs[0]))
@@ -56,7 +72,25 @@ const char *output_list(void)
 
 const char *output_field_name(enum output_field id)
 {
-	return field_names[id];
+	return fields[id].name;
+}
+
+enum output_field_type output_field_type(enum output_field id)
+{
+	return fields[id].type;
+}
+
+void output_fields_describe(FILE *f)
+{
+	for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
+		fprintf(f, "%-15s %-7s %s\n", fields[i].name,
+			fields[i].type == OUTPUT_TYPE_STRING ? "string" : "number", fields[i].help);
+}
+
+void output_modules_describe(FILE *f)
+{
+	for (size_t i = 0; i < OUTPUT_COUNT; i++)
+		fprintf(f, "%-6s %s\n", outputs[i]->name, outputs[i]->help);
 }
 
 const char *output_field_names(void)
@@ -68,33 +102,33 @@ const char *output_field_names(void)
 		return buf;
 	for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "",
-					 field_names[i]);
+					 fields[i].name);
 	return buf;
 }
 
-int output_fields_parse(const char *s, struct output_fields *f, char *err, size_t errlen)
+int output_fields_parse(const char *s, struct output_fields *out, char *err, size_t errlen)
 {
 	const char *p = s;
 
-	f->count = 0;
+	out->count = 0;
 	for (;;) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		int found = -1;
 
 		for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
-			if (strlen(field_names[i]) == len && memcmp(field_names[i], p, len) == 0)
+			if (strlen(fields[i].name) == len && memcmp(fields[i].name, p, len) == 0)
 				found = i;
 		if (found < 0) {
 			snprintf(err, errlen, "'%.*s': unknown field (choose: %s)", (int)len, p,
 				 output_field_names());
 			return -EINVAL;
 		}
-		if (f->count == OUTPUT_FIELD_COUNT) {
+		if (out->count == OUTPUT_FIELD_COUNT) {
 			snprintf(err, errlen, "'%s': too many fields", s);
 			return -EINVAL;
 		}
-		f->id[f->count++] = (enum output_field)found;
+		out->id[out->count++] = (enum output_field)found;
 		if (!end)
 			return 0;
 		p = end + 1;
@@ -159,6 +193,11 @@ size_t output_field_format(enum output_field id, const struct probe_result *r, c
 		return format_uint(r->window, buf);
 	case OUTPUT_FIELD_TIMESTAMP:
 		return format_timestamp(r->timestamp_us, buf);
+	case OUTPUT_FIELD_REPEAT:
+		return format_uint(r->repeat, buf);
+	case OUTPUT_FIELD_PROBE:
+		return (size_t)snprintf(buf, OUTPUT_FIELD_TEXT_MAX, "%s",
+					r->probe ? r->probe : "");
 	case OUTPUT_FIELD_COUNT:
 		break;
 	}
@@ -167,11 +206,14 @@ size_t output_field_format(enum output_field id, const struct probe_result *r, c
 }
 
 int output_open(struct output *o, const struct output_ops *ops, const char *path,
-		const struct output_fields *fields, char *err, size_t errlen)
+		const struct output_fields *fieldset, int multi_port, const char *probe_name,
+		char *err, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
 	o->ops = ops;
-	o->fields = *fields;
+	o->fields = *fieldset;
+	o->multi_port = multi_port;
+	o->probe_name = probe_name;
 	if (strcmp(path, "-") == 0) {
 		o->file = stdout;
 		o->file_is_stdout = 1;

@@ -24,8 +24,13 @@ enum output_field {
 	OUTPUT_FIELD_IPID,
 	OUTPUT_FIELD_WINDOW,
 	OUTPUT_FIELD_TIMESTAMP,
+	OUTPUT_FIELD_REPEAT,
+	OUTPUT_FIELD_PROBE,
 	OUTPUT_FIELD_COUNT
 };
+
+/* How a field is written where the format distinguishes (json: strings are quoted). */
+enum output_field_type { OUTPUT_TYPE_STRING, OUTPUT_TYPE_NUMBER };
 
 struct output_fields {
 	unsigned count;
@@ -52,6 +57,8 @@ struct output {
 	FILE *file;
 	int file_is_stdout;
 	struct output_fields fields;
+	int multi_port; /* more than one port scanned: list writes ip:port */
+	const char *probe_name;
 };
 
 const struct output_ops *output_by_name(const char *name);
@@ -60,14 +67,24 @@ const char *output_list(void);
 /* Parse "saddr,sport"; 0 or -EINVAL with "'NAME': unknown field (choose: ...)" in err. */
 int output_fields_parse(const char *s, struct output_fields *f, char *err, size_t errlen);
 const char *output_field_name(enum output_field id);
+enum output_field_type output_field_type(enum output_field id);
+
+/* Print every field with its type and meaning, one per line (--list-output-fields). */
+void output_fields_describe(FILE *f);
+/* Print every output module with its help line (--list-output-modules). */
+void output_modules_describe(FILE *f);
 const char *output_field_names(void);
 
 /* Format one field of r as text into buf (OUTPUT_FIELD_TEXT_MAX bytes); returns the length. */
 size_t output_field_format(enum output_field id, const struct probe_result *r, char *buf);
 
-/* Open path ("-" = stdout), then the module's open; 0 or -errno with a line in err. */
+/*
+ * Open path ("-" = stdout), then the module's open; 0 or -errno with a line in err.
+ * multi_port and probe_name describe the scan for modules and fields that need them.
+ */
 int output_open(struct output *o, const struct output_ops *ops, const char *path,
-		const struct output_fields *fields, char *err, size_t errlen);
+		const struct output_fields *fields, int multi_port, const char *probe_name,
+		char *err, size_t errlen);
 int output_write(struct output *o, const struct probe_result *r);
 int output_flush(struct output *o);
 /* Module close, flush, fclose; returns the first error. */

@@ -20,6 +20,12 @@ const struct probe_ops *probe_by_name(const char *name)
 	return NULL;
 }
 
+void probe_modules_describe(FILE *f)
+{
+	for (size_t i = 0; i < PROBE_COUNT; i++)
+		fprintf(f, "%-14s %s\n", probes[i]->name, probes[i]->help);
+}
+
 const char *probe_list(void)
 {
 	static char buf[256];

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "probe/packet.h"
 #include "util/siphash.h"
@@ -48,9 +49,10 @@ struct probe_result {
 	uint8_t ttl;
 	uint8_t flags;	 /* transport flags as received (TCP flags) */
 	uint8_t success; /* set by classify: the port answered positively */
-	uint8_t pad;
+	uint8_t repeat;	 /* set by the core: not the first reply for this (address, port) */
 	const char *classification; /* set by classify: a static string such as "synack" */
 	uint64_t timestamp_us;	    /* wall clock when received, set by the core */
+	const char *probe;	    /* the probe module's name, set by the core */
 };
 
 struct probe {
@@ -97,6 +99,8 @@ struct probe_ops {
 
 const struct probe_ops *probe_by_name(const char *name);
 const char *probe_list(void);
+/* Print every probe module with its help line (--list-probe-modules). */
+void probe_modules_describe(FILE *f);
 
 /* The (validation) hash of one probe: everything a reply must echo comes from it. */
 static inline uint64_t probe_hash(const struct probe_params *pp, uint32_t saddr, uint32_t daddr,

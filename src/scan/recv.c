@@ -65,6 +65,8 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 	}
 	count(&rcv->successes);
 	r.timestamp_us = clock_real_us();
+	r.repeat = 0; /* only first replies reach the output */
+	r.probe = cfg->probe->name;
 	result_push(rcv, &r);
 }
 

@@ -336,8 +336,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	io.rx_sport_count = cfg->sport_count;
 	io.xdp_mode = cfg->xdp_mode;
 	/* The output first: a bad path is the user's to fix before any socket is opened. */
-	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields, err,
-			       SCAN_ERRLEN)))
+	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields,
+			       cfg->ports.count > 1, cfg->probe->name, err, SCAN_ERRLEN)))
 		goto out_alloc;
 	if ((ret = io_engine_open(&s->engine, cfg->engine, &io, ioerr))) {
 		/* Engines name themselves at the start of their messages. */

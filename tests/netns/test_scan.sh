@@ -8,7 +8,8 @@ test_every_probe_sent_exactly_once
 test_forged_synacks_are_not_reported
 test_three_shards_partition_the_scan
 test_sigint_flushes_results_and_exits_0
-test_without_privileges_names_the_capabilities"
+test_without_privileges_names_the_capabilities
+test_output_formats_round_trip"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -206,4 +207,47 @@ test_without_privileges_names_the_capabilities() {
 	log "exit $status: $(cat "$TMP/err")"
 	[ $status -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "CAP_NET_RAW" "$TMP/err" &&
 		[ "$before" = "$after" ] && no_xdp_left
+}
+
+# One scan per output module; each file is read back with Python's own csv and json parsers
+# (and the list format as the orchestrator reads it) and must give exactly the open set.
+test_output_formats_round_trip() {
+	skip_if_not_root || return
+	setup_testbed formats || return 1
+	start_listeners $OPEN_SET || return 1
+	local all=saddr,daddr,sport,dport,classification,success,ttl,ipid,window,timestamp,repeat,probe
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 -O csv -f "$all" \
+		-o "$TMP/out.csv" 198.18.1.0/24 || return 1
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 -O json -f "$all" \
+		-o "$TMP/out.json" 198.18.1.0/24 || return 1
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 -O list \
+		-o "$TMP/multi.list" 198.18.1.0/24 || return 1
+	check_run salvo_in_scanner -q -b /dev/null -p 443 -c 1 -r 20000 -O list \
+		-o "$TMP/single.list" 198.18.1.0/24 || return 1
+	python3 - "$TMP" $OPEN_SET <<'PY'
+import csv, datetime, json, sys
+tmp, want = sys.argv[1], {tuple(p.split(":")) for p in sys.argv[2:]}
+want = {(a, int(p)) for a, p in want}
+ok = True
+def check(name, got):
+    global ok
+    print("    %s: %d results%s" % (name, len(got), "" if got == want else " DIFFER: %r" % got))
+    ok &= got == want
+rows = list(csv.DictReader(open(tmp + "/out.csv")))
+check("csv", {(r["saddr"], int(r["sport"])) for r in rows})
+ok &= all(r["classification"] == "synack" and r["success"] == "1" and r["daddr"] == "198.18.0.1"
+          and r["probe"] == "tcp_synscan" and r["repeat"] == "0" for r in rows)
+objs = [json.loads(l) for l in open(tmp + "/out.json")]
+check("json", {(o["saddr"], o["sport"]) for o in objs})
+for o in objs:
+    ok &= isinstance(o["sport"], int) and isinstance(o["ttl"], int) and o["success"] == 1
+    datetime.datetime.strptime(o["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
+multi = [l.split()[0] for l in open(tmp + "/multi.list")]
+check("list (several ports)", {(l.split(":")[0], int(l.split(":")[1])) for l in multi})
+single = [l.split()[0] for l in open(tmp + "/single.list")]
+want443 = {a for a, p in want if p == 443}
+print("    list (one port): %r" % single)
+ok &= set(single) == want443 and len(single) == len(want443)
+sys.exit(0 if ok else 1)
+PY
 }

@@ -46,7 +46,9 @@ static void csv_has_header_and_formatted_rows(void **state)
 					     "timestamp",
 					     &f, err, sizeof(err)),
 			 0);
-	assert_int_equal(output_open(&o, output_by_name("csv"), path, &f, err, sizeof(err)), 0);
+	assert_int_equal(output_open(&o, output_by_name("csv"), path, &f, 1, "tcp_synscan", err,
+				     sizeof(err)),
+			 0);
 	assert_int_equal(output_write(&o, &r), 0);
 	assert_int_equal(output_close(&o), 0);
 	in = fopen(path, "r");
@@ -59,6 +61,62 @@ static void csv_has_header_and_formatted_rows(void **state)
 				  "2026-11-25T16:37:09.123456Z\n");
 }
 
+/* Write r with module name and fields, return what was written. */
+static void render(const char *module, const char *fieldlist, int multi_port,
+		   const struct probe_result *r, char *text, size_t cap)
+{
+	struct output o;
+	struct output_fields f;
+	char err[256], path[] = "/tmp/salvo-out-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *in;
+	size_t n;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(output_fields_parse(fieldlist, &f, err, sizeof(err)), 0);
+	assert_int_equal(output_open(&o, output_by_name(module), path, &f, multi_port,
+				     "tcp_synscan", err, sizeof(err)),
+			 0);
+	assert_int_equal(output_write(&o, r), 0);
+	assert_int_equal(output_close(&o), 0);
+	in = fopen(path, "r");
+	n = fread(text, 1, cap - 1, in);
+	text[n] = '\0';
+	fclose(in);
+	unlink(path);
+}
+
+static void json_writes_one_typed_object_per_line(void **state)
+{
+	const struct probe_result r = { .saddr = 0xc6120105, .sport = 443, .success = 1,
+					.classification = "synack", .probe = "tcp_synscan",
+					.timestamp_us = 1795624629000001ULL };
+	char text[512];
+	(void)state;
+
+	render("json", "saddr,sport,classification,success,repeat,probe,timestamp", 1, &r, text,
+	       sizeof(text));
+	assert_string_equal(text, "{\"saddr\":\"198.18.1.5\",\"sport\":443,\"classification\":"
+				  "\"synack\",\"success\":1,\"repeat\":0,\"probe\":\"tcp_synscan\","
+				  "\"timestamp\":\"2026-11-25T16:37:09.000001Z\"}\n");
+}
+
+static void list_writes_ip_or_ip_port(void **state)
+{
+	const struct probe_result r = { .saddr = 0xc6120105, .sport = 8080 };
+	const struct probe_result r0 = { .saddr = 0x01020304, .sport = 0 };
+	char text[64];
+	(void)state;
+
+	render("list", "saddr", 0, &r, text, sizeof(text));
+	assert_string_equal(text, "198.18.1.5\n");
+	render("list", "saddr", 1, &r, text, sizeof(text));
+	assert_string_equal(text, "198.18.1.5:8080\n");
+	render("list", "saddr", 1, &r0, text, sizeof(text));
+	assert_string_equal(text, "1.2.3.4:0\n");
+}
+
 static void open_fails_clearly_on_a_bad_path(void **state)
 {
 	struct output o;
@@ -66,8 +124,8 @@ static void open_fails_clearly_on_a_bad_path(void **state)
 	char err[256];
 	(void)state;
 
-	assert_int_equal(output_open(&o, output_by_name("csv"), "/nonexistent/dir/out.csv", &f,
-				     err, sizeof(err)),
+	assert_int_equal(output_open(&o, output_by_name("csv"), "/nonexistent/dir/out.csv", &f, 0,
+				     "tcp_synscan", err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/dir/out.csv"));
 }
@@ -77,6 +135,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fields_parse_and_reject_unknown),
 		cmocka_unit_test(csv_has_header_and_formatted_rows),
+		cmocka_unit_test(json_writes_one_typed_object_per_line),
+		cmocka_unit_test(list_writes_ip_or_ip_port),
 		cmocka_unit_test(open_fails_clearly_on_a_bad_path),
 	};
 
