@@ -58,13 +58,15 @@ static const struct option long_options[] = {
 	{ "list-probe-modules", no_argument, NULL, OPT_LIST_PROBES },
 	{ "list-output-modules", no_argument, NULL, OPT_LIST_OUTPUTS },
 	{ "list-output-fields", no_argument, NULL, OPT_LIST_FIELDS },
+	{ "metadata-file", required_argument, NULL, 'm' },
+	{ "status-updates-file", required_argument, NULL, 'u' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = ":p:i:S:G:s:r:c:P:e:T:b:w:o:O:f:M:qhV";
+static const char short_options[] = ":p:i:S:G:s:r:c:P:e:T:b:w:o:O:f:M:m:u:qhV";
 
 static void cli_usage(void)
 {
@@ -106,6 +108,8 @@ static void cli_usage(void)
 	       "  -O, --output-module=NAME   %s (default csv)\n"
 	       "  -f, --output-fields=LIST   of: %s\n"
 	       "                             (default saddr for one port, saddr,sport for several)\n"
+	       "  -m, --metadata-file=FILE   a JSON summary of the scan at the end\n"
+	       "  -u, --status-updates-file=FILE  a CSV line of counters every second\n"
 	       "      --list-output-modules, --list-output-fields, --list-probe-modules\n"
 	       "  -q, --quiet                no status line on stderr\n"
 	       "  -h, --help                 this text\n"
@@ -382,6 +386,19 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		case 'O':
 			output = optarg;
 			break;
+		case 'm':
+		case 'u':
+			if (optarg[0] == '\0') {
+				ret = bad_value(err, errlen,
+						opt == 'm' ? "--metadata-file" : "--status-updates-file",
+						optarg, "a file name");
+				goto out;
+			}
+			if (opt == 'm')
+				cfg->metadata_file = optarg;
+			else
+				cfg->status_updates_file = optarg;
+			break;
 		case 'f':
 			fields_arg = optarg;
 			break;
@@ -505,6 +522,8 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			cfg->fields.id[cfg->fields.count++] = OUTPUT_FIELD_SPORT;
 	}
 
+	cfg->ports_spec = ports_arg;
+	cfg->blocklist_file = blocklist;
 	if (blocklist) {
 		char ferr[CLI_ERRLEN - 32];
 

@@ -44,6 +44,10 @@ struct salvo_config {
 	unsigned sender_threads;
 	unsigned receivers;
 	const char *output_file;
+	const char *metadata_file;	 /* -m, NULL = none */
+	const char *status_updates_file; /* -u, NULL = none */
+	const char *ports_spec;		 /* -p as given, for the metadata */
+	const char *blocklist_file;	 /* -b as given, NULL = built-in */
 	int quiet;
 	int blocklist_default;	/* the built-in blocklist applies (no -b) */
 	enum io_xdp_mode xdp_mode;

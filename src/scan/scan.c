@@ -96,73 +96,6 @@ int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char er
 	return 0;
 }
 
-/* "1.37 Mp/s", "523 p/s": what the status line shows. */
-static void format_rate(double pps, char *buf, size_t len)
-{
-	if (pps >= 1e9)
-		snprintf(buf, len, "%.2f Gp/s", pps / 1e9);
-	else if (pps >= 1e6)
-		snprintf(buf, len, "%.2f Mp/s", pps / 1e6);
-	else if (pps >= 1e3)
-		snprintf(buf, len, "%.2f Kp/s", pps / 1e3);
-	else
-		snprintf(buf, len, "%.0f p/s", pps);
-}
-
-struct scan_totals {
-	uint64_t positions, frames, rx_frames, valid, duplicates, successes, failures;
-	struct io_stats io;
-};
-
-static void scan_totals(struct scan *s, struct scan_totals *t)
-{
-	memset(t, 0, sizeof(*t));
-	for (unsigned i = 0; i < s->cfg->sender_threads; i++) {
-		t->positions += __atomic_load_n(&s->senders[i].done, __ATOMIC_RELAXED);
-		t->frames += __atomic_load_n(&s->senders[i].frames, __ATOMIC_RELAXED);
-	}
-	for (unsigned i = 0; i < s->receiver_count; i++) {
-		struct scan_receiver *r = &s->receivers[i];
-
-		t->rx_frames += __atomic_load_n(&r->frames, __ATOMIC_RELAXED);
-		t->valid += __atomic_load_n(&r->valid, __ATOMIC_RELAXED);
-		t->duplicates += __atomic_load_n(&r->duplicates, __ATOMIC_RELAXED);
-		t->successes += __atomic_load_n(&r->successes, __ATOMIC_RELAXED);
-		t->failures += __atomic_load_n(&r->failures, __ATOMIC_RELAXED);
-	}
-	io_stats(&s->engine, &t->io);
-}
-
-/*
- * One status line, shaped so that the orchestrators that parse ZMap-like
- * progress lines can read it:
- * "0:05 50%; send: 50000 10.00 Kp/s (10.00 Kp/s avg); recv: 25 5 p/s; hitrate: 0.05%; ..."
- */
-static void scan_status_line(struct scan *s, const struct scan_totals *now,
-			     const struct scan_totals *prev, double interval_s)
-{
-	double elapsed = (double)(clock_mono_ns() - s->start_ns) / 1e9;
-	uint64_t slice = s->shard_end - s->shard_begin;
-	unsigned percent = slice ? (unsigned)(now->positions * 100 / slice) : 100;
-	char rate[24], avg[24], rrate[24];
-	double hit = now->io.tx_completed
-			     ? 100.0 * (double)now->successes / (double)now->io.tx_completed
-			     : 0.0;
-
-	format_rate((double)(now->io.tx_completed - prev->io.tx_completed) / interval_s, rate,
-		    sizeof(rate));
-	format_rate(elapsed > 0 ? (double)now->io.tx_completed / elapsed : 0, avg, sizeof(avg));
-	format_rate((double)(now->successes - prev->successes) / interval_s, rrate, sizeof(rrate));
-	fprintf(stderr,
-		"%u:%02u %u%%; send: %llu %s (%s avg); recv: %llu %s; hitrate: %.2f%%; "
-		"drops: %llu; tx busy: %llu%s\n",
-		(unsigned)elapsed / 60, (unsigned)elapsed % 60, percent,
-		(unsigned long long)now->io.tx_completed, rate, avg,
-		(unsigned long long)now->successes, rrate, hit,
-		(unsigned long long)now->io.rx_drops, (unsigned long long)now->io.tx_busy,
-		__atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) ? "" : " (cooldown)");
-}
-
 static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 {
 	const struct salvo_config *cfg = s->cfg;
@@ -187,63 +120,6 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	if (ret)
 		snprintf(err, SCAN_ERRLEN, "cannot start threads: %s", strerror(-ret));
 	return ret;
-}
-
-/* The monitoring thread's loop: status lines until sending, then the cooldown, ends. */
-static void scan_monitor(struct scan *s)
-{
-	const struct salvo_config *cfg = s->cfg;
-	struct scan_totals prev = { 0 }, now;
-	uint64_t last = clock_mono_ns(), cooldown_end = 0;
-
-	for (;;) {
-		int sending = __atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) != 0;
-		uint64_t t;
-
-		if (scan_signals >= 1 && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED))
-			__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
-		if (!sending && !cooldown_end) {
-			s->send_done_ns = clock_mono_ns();
-			cooldown_end = s->send_done_ns + (uint64_t)cfg->cooldown_s * 1000000000ULL;
-		}
-		t = clock_mono_ns();
-		if (cooldown_end && (t >= cooldown_end || scan_signals >= 2))
-			break;
-		if (t - last >= 1000000000ULL) {
-			scan_totals(s, &now);
-			if (!cfg->quiet)
-				scan_status_line(s, &now, &prev, (double)(t - last) / 1e9);
-			prev = now;
-			last = t;
-		}
-		clock_sleep_us(50000);
-	}
-}
-
-static void scan_summary(struct scan *s)
-{
-	struct scan_totals t;
-	double secs = (double)(clock_mono_ns() - s->start_ns) / 1e9;
-	uint64_t last_send = s->start_ns;
-	double send_secs;
-
-	/* The senders' own clocks: the monitor only looks every 50 ms. */
-	for (unsigned i = 0; i < s->cfg->sender_threads; i++)
-		if (s->senders[i].last_send_ns > last_send)
-			last_send = s->senders[i].last_send_ns;
-	send_secs = (double)(last_send - s->start_ns) / 1e9;
-
-	scan_totals(s, &t);
-	fprintf(stderr,
-		"salvo: done in %.1fs: sent %llu probes (%.0f pps), %llu replies valid, "
-		"%llu successes (unique), %llu failures, %llu duplicates; tx refused %llu, "
-		"tx busy %llu, rx drops %llu%s\n",
-		secs, (unsigned long long)t.io.tx_completed,
-		send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0.0,
-		(unsigned long long)t.valid, (unsigned long long)t.successes,
-		(unsigned long long)t.failures, (unsigned long long)t.duplicates,
-		(unsigned long long)t.io.tx_errors, (unsigned long long)t.io.tx_busy,
-		(unsigned long long)t.io.rx_drops, scan_signals ? " (interrupted)" : "");
 }
 
 static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
@@ -339,6 +215,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields,
 			       cfg->ports.count > 1, cfg->probe->name, err, SCAN_ERRLEN)))
 		goto out_alloc;
+	if ((ret = scan_monitor_open(s, err)))
+		goto out_output;
 	if ((ret = io_engine_open(&s->engine, cfg->engine, &io, ioerr))) {
 		/* Engines name themselves at the start of their messages. */
 		snprintf(err, SCAN_ERRLEN, "%s", ioerr);
@@ -394,8 +272,14 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	if (!cfg->quiet)
 		scan_summary(s);
 out_engine:
+	/* The metadata reads the engine's final counters: write it before the engine goes. */
+	if ((oret = scan_monitor_close(s, ret)) && !ret) {
+		ret = oret;
+		snprintf(err, SCAN_ERRLEN, "--metadata-file: %s", strerror(-ret));
+	}
 	io_engine_close(&s->engine);
 out_output:
+	scan_monitor_close(s, ret);
 	oret = output_close(&s->output);
 	if (!ret && (oret || s->writer_error)) {
 		ret = oret ? oret : s->writer_error;

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli/cli.h"
 #include "io/io.h"
@@ -55,6 +56,11 @@ struct scan_receiver {
 	struct probe_result q[SCAN_RESULT_QUEUE];
 } __attribute__((aligned(64)));
 
+struct scan_totals {
+	uint64_t positions, frames, rx_frames, valid, duplicates, successes, failures;
+	struct io_stats io;
+};
+
 struct scan {
 	const struct salvo_config *cfg;
 	char ifname[16];
@@ -84,6 +90,9 @@ struct scan {
 
 	uint64_t start_ns;
 	uint64_t send_done_ns;
+	uint64_t start_real_us;
+	FILE *status_file; /* -u */
+	FILE *metadata;	   /* -m */
 };
 
 /*
@@ -98,6 +107,13 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN]);
 
 /* Set by the signal handler: the number of SIGINT/SIGTERM received. */
 extern volatile sig_atomic_t scan_signals;
+
+/* monitor.c: the status line, -u and -m files, the cooldown and the summary. */
+int scan_monitor_open(struct scan *s, char err[SCAN_ERRLEN]);
+void scan_monitor(struct scan *s);
+void scan_summary(struct scan *s);
+/* Write the metadata (status: the scan's result) and close the files; 0 or -errno. */
+int scan_monitor_close(struct scan *s, int status);
 
 void *scan_sender_main(void *arg);
 void *scan_receiver_main(void *arg);

@@ -9,7 +9,8 @@ test_forged_synacks_are_not_reported
 test_three_shards_partition_the_scan
 test_sigint_flushes_results_and_exits_0
 test_without_privileges_names_the_capabilities
-test_output_formats_round_trip"
+test_output_formats_round_trip
+test_metadata_and_status_updates_files"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -248,6 +249,33 @@ single = [l.split()[0] for l in open(tmp + "/single.list")]
 want443 = {a for a, p in want if p == 443}
 print("    list (one port): %r" % single)
 ok &= set(single) == want443 and len(single) == len(want443)
+sys.exit(0 if ok else 1)
+PY
+}
+
+# -m writes a JSON summary whose counts match the scan; -u a CSV line per second.
+test_metadata_and_status_updates_files() {
+	skip_if_not_root || return
+	setup_testbed meta || return 1
+	start_listeners $OPEN_SET || return 1
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 400 -e 77 \
+		-m "$TMP/meta.json" -u "$TMP/status.csv" -o "$TMP/out.csv" 198.18.1.0/24 || return 1
+	python3 - "$TMP" "$ENGINE" <<'PY'
+import csv, json, sys
+tmp, engine = sys.argv[1], sys.argv[2].split()[0]
+m = json.load(open(tmp + "/meta.json"))
+c = m["counts"]
+print("    metadata: engine %s (%s), sent %d, successes %d, written %d, %.2fs, seed %d"
+      % (m["engine"]["name"], m["engine"]["mode"], c["sent"], c["successes"],
+         c["results_written"], m["duration_s"], m["config"]["seed"]))
+ok = (m["engine"]["name"] == engine and c["sent"] == 1024 and c["probes_in_shard"] == 1024
+      and c["successes"] == 5 and c["results_written"] == 5 and m["config"]["seed"] == 77
+      and m["config"]["ports"] == "22,80,443,8080" and m["config"]["addresses"] == 256
+      and m["interrupted"] is False and m["config"]["blocklist"] == "/dev/null")
+rows = list(csv.DictReader(open(tmp + "/status.csv")))
+sent = [int(r["sent"]) for r in rows]
+print("    status updates: %d lines, sent %s" % (len(rows), sent))
+ok &= len(rows) >= 2 and sent == sorted(sent) and sent[-1] == 1024
 sys.exit(0 if ok else 1)
 PY
 }

@@ -1,0 +1,307 @@
+/*
+ * The monitor: what salvo tells people and programs while and after it
+ * scans.  Once a second it sums the per-thread counters into a status
+ * line on stderr (unless -q) and a line of the -u status-updates CSV; it
+ * decides when the cooldown ends; at the end it prints the summary and
+ * writes the -m metadata JSON.  Runs on the main thread, never per packet.
+ */
+#include "scan/scan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "target/target.h"
+#include "util/clock.h"
+#include "version.h"
+
+/* "1.37 Mp/s", "523 p/s": what the status line shows. */
+static void format_rate(double pps, char *buf, size_t len)
+{
+	if (pps >= 1e9)
+		snprintf(buf, len, "%.2f Gp/s", pps / 1e9);
+	else if (pps >= 1e6)
+		snprintf(buf, len, "%.2f Mp/s", pps / 1e6);
+	else if (pps >= 1e3)
+		snprintf(buf, len, "%.2f Kp/s", pps / 1e3);
+	else
+		snprintf(buf, len, "%.0f p/s", pps);
+}
+
+static void scan_totals(struct scan *s, struct scan_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i < s->cfg->sender_threads; i++) {
+		t->positions += __atomic_load_n(&s->senders[i].done, __ATOMIC_RELAXED);
+		t->frames += __atomic_load_n(&s->senders[i].frames, __ATOMIC_RELAXED);
+	}
+	for (unsigned i = 0; i < s->receiver_count; i++) {
+		struct scan_receiver *r = &s->receivers[i];
+
+		t->rx_frames += __atomic_load_n(&r->frames, __ATOMIC_RELAXED);
+		t->valid += __atomic_load_n(&r->valid, __ATOMIC_RELAXED);
+		t->duplicates += __atomic_load_n(&r->duplicates, __ATOMIC_RELAXED);
+		t->successes += __atomic_load_n(&r->successes, __ATOMIC_RELAXED);
+		t->failures += __atomic_load_n(&r->failures, __ATOMIC_RELAXED);
+	}
+	io_stats(&s->engine, &t->io);
+}
+
+/*
+ * One status line, shaped so that the orchestrators that parse ZMap-like
+ * progress lines can read it:
+ * "0:05 50%; send: 50000 10.00 Kp/s (10.00 Kp/s avg); recv: 25 5 p/s; hitrate: 0.05%; ..."
+ */
+static void scan_status_line(struct scan *s, const struct scan_totals *now,
+			     const struct scan_totals *prev, double interval_s)
+{
+	double elapsed = (double)(clock_mono_ns() - s->start_ns) / 1e9;
+	uint64_t slice = s->shard_end - s->shard_begin;
+	unsigned percent = slice ? (unsigned)(now->positions * 100 / slice) : 100;
+	char rate[24], avg[24], rrate[24];
+	double hit = now->io.tx_completed
+			     ? 100.0 * (double)now->successes / (double)now->io.tx_completed
+			     : 0.0;
+
+	format_rate((double)(now->io.tx_completed - prev->io.tx_completed) / interval_s, rate,
+		    sizeof(rate));
+	format_rate(elapsed > 0 ? (double)now->io.tx_completed / elapsed : 0, avg, sizeof(avg));
+	format_rate((double)(now->successes - prev->successes) / interval_s, rrate, sizeof(rrate));
+	fprintf(stderr,
+		"%u:%02u %u%%; send: %llu %s (%s avg); recv: %llu %s; hitrate: %.2f%%; "
+		"drops: %llu; tx busy: %llu%s\n",
+		(unsigned)elapsed / 60, (unsigned)elapsed % 60, percent,
+		(unsigned long long)now->io.tx_completed, rate, avg,
+		(unsigned long long)now->successes, rrate, hit,
+		(unsigned long long)now->io.rx_drops, (unsigned long long)now->io.tx_busy,
+		__atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) ? "" : " (cooldown)");
+}
+
+static double scan_send_seconds(const struct scan *s)
+{
+	uint64_t last_send = s->start_ns;
+
+	/* The senders' own clocks: the monitor only looks every 50 ms. */
+	for (unsigned i = 0; i < s->cfg->sender_threads; i++)
+		if (s->senders[i].last_send_ns > last_send)
+			last_send = s->senders[i].last_send_ns;
+	return (double)(last_send - s->start_ns) / 1e9;
+}
+
+static void status_file_line(struct scan *s, const struct scan_totals *now,
+			     const struct scan_totals *prev, double interval_s)
+{
+	double elapsed = (double)(clock_mono_ns() - s->start_ns) / 1e9;
+	uint64_t slice = s->shard_end - s->shard_begin;
+	char when[40];
+	struct probe_result stamp = { .timestamp_us = clock_real_us() };
+
+	output_field_format(OUTPUT_FIELD_TIMESTAMP, &stamp, when);
+	fprintf(s->status_file, "%s,%.3f,%.2f,%llu,%.0f,%llu,%.0f,%.4f,%llu,%llu,%llu\n", when,
+		elapsed, slice ? 100.0 * (double)now->positions / (double)slice : 100.0,
+		(unsigned long long)now->io.tx_completed,
+		(double)(now->io.tx_completed - prev->io.tx_completed) / interval_s,
+		(unsigned long long)now->successes,
+		(double)(now->successes - prev->successes) / interval_s,
+		now->io.tx_completed ? 100.0 * (double)now->successes / (double)now->io.tx_completed
+				     : 0.0,
+		(unsigned long long)now->valid, (unsigned long long)now->io.rx_drops,
+		(unsigned long long)now->io.tx_busy);
+	fflush(s->status_file);
+}
+
+/* The monitoring thread's loop: status lines until sending, then the cooldown, ends. */
+void scan_monitor(struct scan *s)
+{
+	const struct salvo_config *cfg = s->cfg;
+	struct scan_totals prev = { 0 }, now;
+	uint64_t last = clock_mono_ns(), cooldown_end = 0;
+
+	for (;;) {
+		int sending = __atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) != 0;
+		uint64_t t;
+
+		if (scan_signals >= 1 && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED))
+			__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
+		if (!sending && !cooldown_end) {
+			s->send_done_ns = clock_mono_ns();
+			cooldown_end = s->send_done_ns + (uint64_t)cfg->cooldown_s * 1000000000ULL;
+		}
+		t = clock_mono_ns();
+		if (cooldown_end && (t >= cooldown_end || scan_signals >= 2))
+			break;
+		if (t - last >= 1000000000ULL) {
+			scan_totals(s, &now);
+			if (!cfg->quiet)
+				scan_status_line(s, &now, &prev, (double)(t - last) / 1e9);
+			if (s->status_file)
+				status_file_line(s, &now, &prev, (double)(t - last) / 1e9);
+			prev = now;
+			last = t;
+		}
+		clock_sleep_us(50000);
+	}
+}
+
+void scan_summary(struct scan *s)
+{
+	struct scan_totals t;
+	double secs = (double)(clock_mono_ns() - s->start_ns) / 1e9;
+	double send_secs = scan_send_seconds(s);
+
+	scan_totals(s, &t);
+	fprintf(stderr,
+		"salvo: done in %.1fs: sent %llu probes (%.0f pps), %llu replies valid, "
+		"%llu successes (unique), %llu failures, %llu duplicates; tx refused %llu, "
+		"tx busy %llu, rx drops %llu%s\n",
+		secs, (unsigned long long)t.io.tx_completed,
+		send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0.0,
+		(unsigned long long)t.valid, (unsigned long long)t.successes,
+		(unsigned long long)t.failures, (unsigned long long)t.duplicates,
+		(unsigned long long)t.io.tx_errors, (unsigned long long)t.io.tx_busy,
+		(unsigned long long)t.io.rx_drops, scan_signals ? " (interrupted)" : "");
+}
+
+
+int scan_monitor_open(struct scan *s, char err[SCAN_ERRLEN])
+{
+	const struct salvo_config *cfg = s->cfg;
+
+	if (cfg->status_updates_file) {
+		if (!(s->status_file = fopen(cfg->status_updates_file, "w"))) {
+			int e = errno;
+
+			snprintf(err, SCAN_ERRLEN, "--status-updates-file: %s: %s",
+				 cfg->status_updates_file, strerror(e));
+			return -e;
+		}
+		fprintf(s->status_file, "real_time,elapsed_s,percent,sent,send_rate,successes,"
+					"success_rate,hitrate,valid,rx_drops,tx_busy\n");
+	}
+	if (cfg->metadata_file) {
+		if (!(s->metadata = fopen(cfg->metadata_file, "w"))) {
+			int e = errno;
+
+			snprintf(err, SCAN_ERRLEN, "--metadata-file: %s: %s", cfg->metadata_file,
+				 strerror(e));
+			scan_monitor_close(s, 0);
+			return -e;
+		}
+	}
+	s->start_real_us = clock_real_us();
+	return 0;
+}
+
+/* A JSON string: the values are ours (paths, names), but a path may hold anything. */
+static void json_string(FILE *f, const char *v)
+{
+	fputc('"', f);
+	for (; v && *v; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_time(FILE *f, uint64_t us)
+{
+	struct probe_result stamp = { .timestamp_us = us };
+	char when[40];
+
+	output_field_format(OUTPUT_FIELD_TIMESTAMP, &stamp, when);
+	json_string(f, when);
+}
+
+static void write_metadata(struct scan *s, int status)
+{
+	const struct salvo_config *cfg = s->cfg;
+	const struct probe_params *pp = &s->probe.params;
+	struct scan_totals t;
+	double secs = (double)(clock_mono_ns() - s->start_ns) / 1e9, send_secs;
+	char addr[16], mac[18];
+	FILE *f = s->metadata;
+
+	scan_totals(s, &t);
+	send_secs = scan_send_seconds(s);
+	fprintf(f, "{\n  \"salvo_version\": \"%s\",\n  \"start_time\": ", SALVO_VERSION);
+	json_time(f, s->start_real_us);
+	fprintf(f, ",\n  \"end_time\": ");
+	json_time(f, clock_real_us());
+	fprintf(f, ",\n  \"duration_s\": %.3f,\n  \"send_duration_s\": %.3f,\n", secs, send_secs);
+	fprintf(f, "  \"interrupted\": %s,\n  \"exit_status\": %d,\n",
+		scan_signals ? "true" : "false", status ? 1 : 0);
+	fprintf(f, "  \"config\": {\n    \"addresses\": %llu,\n    \"ports\": ",
+		(unsigned long long)cfg->targets.addresses);
+	json_string(f, cfg->ports_spec);
+	fprintf(f, ",\n    \"port_count\": %u,\n    \"probes_per_target\": %u,\n",
+		cfg->ports.count, cfg->probes);
+	fprintf(f, "    \"rate\": %llu,\n    \"cooldown_s\": %u,\n    \"seed\": %llu,\n",
+		(unsigned long long)cfg->rate, cfg->cooldown_s, (unsigned long long)cfg->seed);
+	fprintf(f, "    \"shards\": %llu,\n    \"shard\": %llu,\n    \"sender_threads\": %u,\n",
+		(unsigned long long)cfg->shards, (unsigned long long)cfg->shard,
+		cfg->sender_threads);
+	fprintf(f, "    \"receive_threads\": %u,\n    \"interface\": ", s->receiver_count);
+	json_string(f, s->ifname);
+	target_format_ipv4(pp->saddr, addr);
+	fprintf(f, ",\n    \"source_ip\": \"%s\",\n", addr);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", pp->smac[0], pp->smac[1],
+		 pp->smac[2], pp->smac[3], pp->smac[4], pp->smac[5]);
+	fprintf(f, "    \"source_mac\": \"%s\",\n", mac);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", pp->gwmac[0], pp->gwmac[1],
+		 pp->gwmac[2], pp->gwmac[3], pp->gwmac[4], pp->gwmac[5]);
+	fprintf(f, "    \"gateway_mac\": \"%s\",\n    \"source_ports\": \"%u-%u\",\n", mac,
+		cfg->sport_first, cfg->sport_first + cfg->sport_count - 1);
+	fprintf(f, "    \"blocklist\": ");
+	json_string(f, cfg->blocklist_default ? "built-in" : cfg->blocklist_file);
+	fprintf(f, ",\n    \"probe_module\": \"%s\",\n    \"output_module\": \"%s\",\n",
+		cfg->probe->name, cfg->output->name);
+	fprintf(f, "    \"output_file\": ");
+	json_string(f, cfg->output_file);
+	fprintf(f, ",\n    \"output_fields\": [");
+	for (unsigned i = 0; i < cfg->fields.count; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "", output_field_name(cfg->fields.id[i]));
+	fprintf(f, "]\n  },\n  \"engine\": { \"name\": \"%s\", \"mode\": ", cfg->engine->name);
+	json_string(f, s->engine.mode);
+	fprintf(f, " },\n  \"counts\": {\n    \"probes_in_shard\": %llu,\n",
+		(unsigned long long)(s->shard_end - s->shard_begin) * cfg->probes);
+	fprintf(f, "    \"sent\": %llu,\n    \"tx_errors\": %llu,\n    \"tx_busy\": %llu,\n",
+		(unsigned long long)t.io.tx_completed, (unsigned long long)t.io.tx_errors,
+		(unsigned long long)t.io.tx_busy);
+	fprintf(f, "    \"rx_frames\": %llu,\n    \"rx_drops\": %llu,\n    \"valid\": %llu,\n",
+		(unsigned long long)t.rx_frames, (unsigned long long)t.io.rx_drops,
+		(unsigned long long)t.valid);
+	fprintf(f, "    \"successes\": %llu,\n    \"failures\": %llu,\n    \"duplicates\": %llu,\n",
+		(unsigned long long)t.successes, (unsigned long long)t.failures,
+		(unsigned long long)t.duplicates);
+	fprintf(f, "    \"results_written\": %llu\n  },\n",
+		(unsigned long long)__atomic_load_n(&s->written, __ATOMIC_RELAXED));
+	fprintf(f, "  \"rates\": { \"send_pps_avg\": %.1f, \"hitrate_percent\": %.4f }\n}\n",
+		send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0.0,
+		t.io.tx_completed ? 100.0 * (double)t.successes / (double)t.io.tx_completed : 0.0);
+}
+
+int scan_monitor_close(struct scan *s, int status)
+{
+	int ret = 0;
+
+	if (s->metadata) {
+		if (s->start_ns)
+			write_metadata(s, status);
+		if (fclose(s->metadata))
+			ret = -errno;
+		s->metadata = NULL;
+	}
+	if (s->status_file) {
+		if (fclose(s->status_file) && !ret)
+			ret = -errno;
+		s->status_file = NULL;
+	}
+	return ret;
+}
