@@ -13,7 +13,7 @@ CFLAGS ?= -O2 -g
 # Our flags live in ALL_CFLAGS so that `make CFLAGS=...` (sanitizers, debug) adds to them.
 ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
 	  -D_GNU_SOURCE -Isrc -MMD -MP
-LDLIBS += -lpthread
+LDLIBS += -lpthread $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 USE_PFRING_ZC ?= 0
 # af_xdp is built when libxdp, libbpf and clang are there, unless USE_AF_XDP=0.
 HAVE_LIBXDP := $(shell pkg-config --exists libxdp libbpf 2>/dev/null && command -v clang >/dev/null && echo 1)
@@ -22,7 +22,7 @@ CLANG ?= clang
 
 SRCS := src/main.c \
 	src/cli/cli.c \
-	src/io/io.c src/io/af_packet.c src/io/netif.c \
+	src/io/io.c src/io/af_packet.c src/io/dryrun.c src/io/netif.c \
 	src/probe/probe.c src/probe/packet.c src/probe/tcp_syn.c \
 	src/output/output.c src/output/csv.c src/output/json.c src/output/list.c \
 	src/target/target.c src/target/blocklist.c src/target/permutation.c \

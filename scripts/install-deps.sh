@@ -11,6 +11,8 @@ PACKAGES=(
 	python3          # target-side helpers of the namespace tests (listeners, sniffer, forger)
 	util-linux       # unshare and setpriv: CLI tests run unprivileged without a network
 	procps           # sysctl: the test bed turns IPv6 off in its namespaces
+	libpcap-dev      # --dryrun writes probes as pcap files
+	tcpdump          # tests read the dry-run pcap files back
 	libxdp-dev       # the af_xdp engine: AF_XDP sockets (xsk API)
 	libbpf-dev       # the af_xdp engine: loading and attaching the XDP program
 	libelf-dev       # libbpf's object loader

@@ -63,6 +63,11 @@ out=$(tests/cli/test_dispatch.sh 2>&1)
 echo "$out" | grep -v '^PASS' || true
 add_counts "$out"
 
+section "dry-run coverage (unprivileged, no network)"
+out=$(tests/cli/test_dryrun.sh 2>&1)
+echo "$out"
+add_counts "$out"
+
 section "CLI dispatch of a build without af_xdp (make USE_AF_XDP=0)"
 if make -s BUILD="$BUILD-noxdp" USE_AF_XDP=0 "$BUILD-noxdp/salvo" >/dev/null 2>&1; then
 	out=$(BUILD="$BUILD-noxdp" tests/cli/test_dispatch.sh 2>&1)

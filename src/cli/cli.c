@@ -26,6 +26,8 @@ enum {
 	OPT_LIST_PROBES,
 	OPT_LIST_OUTPUTS,
 	OPT_LIST_FIELDS,
+	OPT_DRYRUN,
+	OPT_PCAP,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +57,8 @@ static const struct option long_options[] = {
 	{ "io-engine", required_argument, NULL, OPT_IO_ENGINE },
 	{ "target-range", required_argument, NULL, OPT_TARGET_RANGE },
 	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
+	{ "dryrun", no_argument, NULL, OPT_DRYRUN },
+	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "list-probe-modules", no_argument, NULL, OPT_LIST_PROBES },
 	{ "list-output-modules", no_argument, NULL, OPT_LIST_OUTPUTS },
 	{ "list-output-fields", no_argument, NULL, OPT_LIST_FIELDS },
@@ -90,6 +94,9 @@ static void cli_usage(void)
 	       "      --source-mac=MAC       our MAC (default: the interface's)\n"
 	       "  -s, --source-port=P|P-Q    source ports to use (default 32768-61000)\n"
 	       "      --io-engine=NAME       %s (default af_packet)\n"
+	       "      --dryrun               build every probe but send nothing (no privilege needed)\n"
+	       "      --pcap=FILE            with --dryrun: write the probes to FILE as pcap\n"
+	       "                             (also -o FILE.pcap)\n"
 	       "      --xdp-mode=MODE        af_xdp: auto (zero-copy, then copy, then skb), zc, copy, skb\n"
 	       "\n"
 	       "scan:\n"
@@ -439,6 +446,16 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			cli_version();
 			ret = 1;
 			goto out;
+		case OPT_DRYRUN:
+			cfg->dryrun = 1;
+			break;
+		case OPT_PCAP:
+			if (optarg[0] == '\0') {
+				ret = bad_value(err, errlen, "--pcap", optarg, "a file name");
+				goto out;
+			}
+			cfg->pcap_file = optarg;
+			break;
 		case OPT_LIST_PROBES:
 			probe_modules_describe(stdout);
 			ret = 1;
@@ -477,6 +494,22 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		snprintf(err, errlen, "--output-module: '%s': unknown output module (choose: %s)",
 			 output, output_list());
 		goto out;
+	}
+	if (cfg->pcap_file && !cfg->dryrun) {
+		snprintf(err, errlen, "--pcap: %s: only with --dryrun (salvo never captures a real scan)",
+			 cfg->pcap_file);
+		goto out;
+	}
+	if (cfg->dryrun) {
+		size_t olen = strlen(cfg->output_file);
+
+		/* ZMap's habit: --dryrun -o probes.pcap writes the probes there. */
+		if (!cfg->pcap_file && olen > 5 && strcmp(cfg->output_file + olen - 5, ".pcap") == 0) {
+			cfg->pcap_file = cfg->output_file;
+			cfg->output_file = "/dev/null";
+		}
+		cfg->engine = io_engine_find("dryrun");
+		cfg->cooldown_s = 0; /* nothing was sent: nothing can answer */
 	}
 	if (shard_set && cfg->shard >= cfg->shards) {
 		snprintf(err, errlen, "--shard: %llu: expected a shard from 0 to %llu (--shards %llu)",

@@ -51,6 +51,8 @@ struct salvo_config {
 	int quiet;
 	int blocklist_default;	/* the built-in blocklist applies (no -b) */
 	enum io_xdp_mode xdp_mode;
+	int dryrun;		/* --dryrun: build every probe, send nothing */
+	const char *pcap_file;	/* --pcap, or -o FILE.pcap with --dryrun */
 };
 
 /*

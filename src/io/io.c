@@ -11,6 +11,7 @@
 #include <string.h>
 
 extern const struct io_engine_ops io_af_packet_ops;
+extern const struct io_engine_ops io_dryrun_ops;
 #ifdef SALVO_HAVE_AF_XDP
 extern const struct io_engine_ops io_af_xdp_ops;
 #endif
@@ -45,6 +46,7 @@ static const struct io_engine_ops *const io_engines[] = {
 #else
 	&io_pfring_zc_stub,
 #endif
+	&io_dryrun_ops,
 };
 
 #define IO_ENGINE_COUNT (sizeof(io_engines) / sizeof(io_engines[0]))
@@ -58,7 +60,7 @@ static const char *engine_list(int built_only)
 	if (buf[0])
 		return buf;
 	for (size_t i = 0; i < IO_ENGINE_COUNT; i++) {
-		if (built_only && io_engines[i]->not_built)
+		if (io_engines[i]->hidden || (built_only && io_engines[i]->not_built))
 			continue;
 		used += (size_t)snprintf(buf + used, 128 - used, "%s%s", used ? ", " : "",
 					 io_engines[i]->name);
@@ -79,7 +81,7 @@ const char *io_engine_list_built(void)
 const struct io_engine_ops *io_engine_by_name(const char *name, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < IO_ENGINE_COUNT; i++) {
-		if (strcmp(io_engines[i]->name, name) != 0)
+		if (io_engines[i]->hidden || strcmp(io_engines[i]->name, name) != 0)
 			continue;
 		if (io_engines[i]->not_built) {
 			snprintf(err, errlen, "--io-engine: %s; available: %s",
@@ -89,6 +91,14 @@ const struct io_engine_ops *io_engine_by_name(const char *name, char *err, size_
 		return io_engines[i];
 	}
 	snprintf(err, errlen, "Unknown --io-engine '%s' (choose: %s)", name, io_engine_list());
+	return NULL;
+}
+
+const struct io_engine_ops *io_engine_find(const char *name)
+{
+	for (size_t i = 0; i < IO_ENGINE_COUNT; i++)
+		if (!io_engines[i]->not_built && strcmp(io_engines[i]->name, name) == 0)
+			return io_engines[i];
 	return NULL;
 }
 

@@ -39,6 +39,7 @@ struct io_config {
 	uint16_t rx_sport_first; /* our source ports: replies come back to these */
 	uint32_t rx_sport_count;
 	enum io_xdp_mode xdp_mode;
+	const char *pcap_file; /* dryrun: where to write the probes, NULL = only count */
 };
 
 /* One frame buffer lent by the engine: write up to cap bytes at data, set len. */
@@ -68,6 +69,8 @@ struct io_engine_ops {
 	unsigned caps;
 	/* Why the engine is absent from this build (NULL when it is built in). */
 	const char *not_built;
+	/* Not offered by --io-engine: reached through its own option (dryrun: --dryrun). */
+	int hidden;
 	/* Bytes of private state the core allocates (zeroed) before init. */
 	size_t priv_size;
 
@@ -127,8 +130,11 @@ struct io_engine {
 	unsigned rx_queues;
 };
 
-/* The engine called name, or NULL with a message for the user in err. */
+/* The engine --io-engine=name asks for, or NULL with a message for the user in err. */
 const struct io_engine_ops *io_engine_by_name(const char *name, char *err, size_t errlen);
+
+/* Any engine in the table by name, hidden ones included (--dryrun); NULL if none. */
+const struct io_engine_ops *io_engine_find(const char *name);
 
 /* "af_packet, af_xdp, pfring_zc": every engine salvo knows, built or not. */
 const char *io_engine_list(void);

@@ -23,7 +23,8 @@ static void format_mac(const uint8_t m[6], char buf[18])
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
-int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char err[SCAN_ERRLEN])
+static int resolve_from_kernel(struct scan *s, const struct salvo_config *cfg,
+			       char err[SCAN_ERRLEN])
 {
 	struct probe_params *pp = &s->probe.params;
 	uint32_t first = cfg->targets.ranges[0].first;
@@ -93,6 +94,27 @@ int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char er
 			 b, s->ifname);
 		return ret == -ENOENT ? -EHOSTUNREACH : ret;
 	}
+	return 0;
+}
+
+int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char err[SCAN_ERRLEN])
+{
+	struct probe_params *pp = &s->probe.params;
+	char ignored[SCAN_ERRLEN];
+
+	if (!cfg->dryrun)
+		return resolve_from_kernel(s, cfg, err);
+	/*
+	 * A dry run sends nothing: use what the kernel knows if it can tell,
+	 * else the options given, else zeros, so probes can be built anywhere.
+	 */
+	if (resolve_from_kernel(s, cfg, ignored) == 0)
+		return 0;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname ? cfg->ifname : "none");
+	s->ifindex = 0;
+	pp->saddr = cfg->source_ip_set ? cfg->source_ip : 0;
+	memcpy(pp->smac, cfg->source_mac, 6);
+	memcpy(pp->gwmac, cfg->gateway_mac, 6);
 	return 0;
 }
 
@@ -211,6 +233,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	io.rx_sport_first = cfg->sport_first;
 	io.rx_sport_count = cfg->sport_count;
 	io.xdp_mode = cfg->xdp_mode;
+	io.pcap_file = cfg->pcap_file;
 	/* The output first: a bad path is the user's to fix before any socket is opened. */
 	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields,
 			       cfg->ports.count > 1, cfg->probe->name, err, SCAN_ERRLEN)))

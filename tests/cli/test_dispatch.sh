@@ -55,6 +55,11 @@ else
 	expect "af_xdp not built" 1 "" "af_xdp not built in (needs libxdp; make USE_AF_XDP=1)" \
 		--io-engine=af_xdp -p 80 $T
 fi
+expect "dryrun is not an --io-engine" 1 "" "Unknown --io-engine 'dryrun'" --io-engine=dryrun -p 80 $T
+expect "--pcap needs --dryrun" 1 "" "--pcap: x.pcap: only with --dryrun" --pcap x.pcap -p 80 $T
+expect "--list-output-modules" 0 "^list " "" --list-output-modules
+expect "--list-output-fields" 0 "^timestamp +string" "" --list-output-fields
+expect "--list-probe-modules" 0 "^tcp_synscan " "" --list-probe-modules
 expect "af_packet --help" 0 "usage: salvo" "" --io-engine=af_packet --help
 expect "--version lists engines" 0 "io engines: af_packet" "" --version
 expect "-V" 0 "^salvo [0-9]" "" -V
