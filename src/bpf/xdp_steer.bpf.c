@@ -3,10 +3,11 @@
  *
  * Runs on the scanning interface and sends to salvo's AF_XDP socket (via
  * xsks_map, keyed by receive queue) only the frames that can be replies to
- * our probes: IPv4 to our address, TCP to a port in our source-port range.
- * Everything else (ARP, the host's own traffic) passes to the kernel as if
- * we were not there.  Redirected replies never reach the host's TCP stack,
- * so the host sends no RST for them.
+ * our probes: IPv4 to our address, and of the kinds the probe expects:
+ * TCP or UDP to a port in our source-port range, ICMP errors, ICMP echo
+ * replies.  Everything else (ARP, the host's own traffic) passes to the
+ * kernel as if we were not there.  Redirected replies never reach the
+ * host's TCP stack, so the host sends no RST for them.
  *
  * The user-space side writes its address and port range into config_map
  * before it attaches the program.  Built with clang -target bpf; loaded by
@@ -17,15 +18,34 @@
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
+#include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 #define VLAN_HLEN 4
 
+/* linux/icmp.h pulls in libc headers that do not exist for the BPF target. */
+struct icmp_head {
+	__u8 type;
+	__u8 code;
+	__u16 checksum;
+};
+
+#define ICMP_ECHO_REPLY 0
+#define ICMP_UNREACHABLE 3
+#define ICMP_TIME_EXCEEDED_ 11
+
+/* The same bits as IO_RX_* in src/io/io.h. */
+#define STEER_TCP (1u << 0)
+#define STEER_UDP (1u << 1)
+#define STEER_ICMP_ERROR (1u << 2)
+#define STEER_ICMP_ECHO (1u << 3)
+
 struct steer_config {
 	__u32 daddr_be; /* our IPv4 address, network order */
 	__u16 sport_first;
 	__u16 sport_last;
+	__u32 protocols; /* STEER_* */
 };
 
 struct {
@@ -49,7 +69,7 @@ int salvo_steer(struct xdp_md *ctx)
 	struct ethhdr *eth = data;
 	struct steer_config *cfg;
 	struct iphdr *ip;
-	struct tcphdr *tcp;
+	void *l4;
 	__u16 proto, dport;
 	__u32 key = 0, off = sizeof(*eth);
 
@@ -65,15 +85,37 @@ int salvo_steer(struct xdp_md *ctx)
 	if (proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
 	ip = data + off;
-	if ((void *)(ip + 1) > end || ip->protocol != IPPROTO_TCP || ip->ihl < 5)
+	if ((void *)(ip + 1) > end || ip->ihl < 5)
 		return XDP_PASS;
 	cfg = bpf_map_lookup_elem(&config_map, &key);
 	if (!cfg || ip->daddr != cfg->daddr_be)
 		return XDP_PASS;
-	tcp = (void *)ip + ip->ihl * 4;
-	if ((void *)(tcp + 1) > end)
+	l4 = (void *)ip + ip->ihl * 4;
+	if (ip->protocol == IPPROTO_TCP && (cfg->protocols & STEER_TCP)) {
+		struct tcphdr *tcp = l4;
+
+		if ((void *)(tcp + 1) > end)
+			return XDP_PASS;
+		dport = bpf_ntohs(tcp->dest);
+	} else if (ip->protocol == IPPROTO_UDP && (cfg->protocols & STEER_UDP)) {
+		struct udphdr *udp = l4;
+
+		if ((void *)(udp + 1) > end)
+			return XDP_PASS;
+		dport = bpf_ntohs(udp->dest);
+	} else if (ip->protocol == IPPROTO_ICMP) {
+		struct icmp_head *icmp = l4;
+
+		if ((void *)(icmp + 1) > end)
+			return XDP_PASS;
+		if (((icmp->type == ICMP_UNREACHABLE || icmp->type == ICMP_TIME_EXCEEDED_) &&
+		     (cfg->protocols & STEER_ICMP_ERROR)) ||
+		    (icmp->type == ICMP_ECHO_REPLY && (cfg->protocols & STEER_ICMP_ECHO)))
+			return bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS);
 		return XDP_PASS;
-	dport = bpf_ntohs(tcp->dest);
+	} else {
+		return XDP_PASS;
+	}
 	if (dport < cfg->sport_first || dport > cfg->sport_last)
 		return XDP_PASS;
 	/* No socket on this queue: let the kernel have it rather than drop it. */

@@ -28,6 +28,7 @@ enum {
 	OPT_LIST_FIELDS,
 	OPT_DRYRUN,
 	OPT_PCAP,
+	OPT_PROBE_ARGS,
 };
 
 static const struct option long_options[] = {
@@ -58,6 +59,7 @@ static const struct option long_options[] = {
 	{ "target-range", required_argument, NULL, OPT_TARGET_RANGE },
 	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
 	{ "dryrun", no_argument, NULL, OPT_DRYRUN },
+	{ "probe-args", required_argument, NULL, OPT_PROBE_ARGS },
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "list-probe-modules", no_argument, NULL, OPT_LIST_PROBES },
 	{ "list-output-modules", no_argument, NULL, OPT_LIST_OUTPUTS },
@@ -101,6 +103,7 @@ static void cli_usage(void)
 	       "\n"
 	       "scan:\n"
 	       "  -M, --probe-module=NAME    %s (default tcp_synscan)\n"
+	       "      --probe-args=ARGS      for the probe module; udp: text:STR, hex:HEX or file:PATH\n"
 	       "  -r, --rate=PPS             packets per second over all threads (default 10000; 0 = no limit;\n"
 	       "                             K, M, G suffixes)\n"
 	       "  -c, --cooldown-time=SECS   how long to keep receiving after the last probe (default 8)\n"
@@ -448,6 +451,9 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			goto out;
 		case OPT_DRYRUN:
 			cfg->dryrun = 1;
+			break;
+		case OPT_PROBE_ARGS:
+			cfg->probe_args = optarg;
 			break;
 		case OPT_PCAP:
 			if (optarg[0] == '\0') {

@@ -52,6 +52,7 @@ struct salvo_config {
 	int blocklist_default;	/* the built-in blocklist applies (no -b) */
 	enum io_xdp_mode xdp_mode;
 	int dryrun;		/* --dryrun: build every probe, send nothing */
+	const char *probe_args;	/* --probe-args, for the probe module's init */
 	const char *pcap_file;	/* --pcap, or -o FILE.pcap with --dryrun */
 };
 

@@ -77,10 +77,12 @@ struct afxdp_state {
 	__u32 attach_flags; /* nonzero while our program is attached */
 };
 
+/* As in src/bpf/xdp_steer.bpf.c; protocols carries the IO_RX_* bits. */
 struct steer_config {
 	__u32 daddr_be;
 	__u16 sport_first;
 	__u16 sport_last;
+	__u32 protocols;
 };
 
 enum afxdp_rung { RUNG_ZEROCOPY, RUNG_NATIVE_COPY, RUNG_SKB };
@@ -139,7 +141,8 @@ static int afxdp_load(struct afxdp_state *s, const struct io_config *cfg, char e
 {
 	struct steer_config sc = { .daddr_be = htonl(cfg->rx_daddr),
 				   .sport_first = cfg->rx_sport_first,
-				   .sport_last = (__u16)(cfg->rx_sport_first + cfg->rx_sport_count - 1) };
+				   .sport_last = (__u16)(cfg->rx_sport_first + cfg->rx_sport_count - 1),
+				   .protocols = cfg->rx_protocols };
 	struct bpf_map *map;
 	__u32 key = 0;
 	int ret;

@@ -40,7 +40,14 @@ struct io_config {
 	uint32_t rx_sport_count;
 	enum io_xdp_mode xdp_mode;
 	const char *pcap_file; /* dryrun: where to write the probes, NULL = only count */
+	unsigned rx_protocols; /* IO_RX_*: the replies the probe expects, for steering */
 };
+
+/* Reply kinds an engine that steers traffic (af_xdp) must take for salvo. */
+#define IO_RX_TCP (1u << 0)	    /* TCP to our address and source ports */
+#define IO_RX_UDP (1u << 1)	    /* UDP to our address and source ports */
+#define IO_RX_ICMP_ERROR (1u << 2) /* ICMP destination unreachable / time exceeded to us */
+#define IO_RX_ICMP_ECHO (1u << 3)  /* ICMP echo replies to us */
 
 /* One frame buffer lent by the engine: write up to cap bytes at data, set len. */
 struct io_frame {

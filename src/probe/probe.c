@@ -5,9 +5,11 @@
 #include <string.h>
 
 extern const struct probe_ops probe_tcp_synscan_ops;
+extern const struct probe_ops probe_udp_ops;
 
 static const struct probe_ops *const probes[] = {
 	&probe_tcp_synscan_ops,
+	&probe_udp_ops,
 };
 
 #define PROBE_COUNT (sizeof(probes) / sizeof(probes[0]))

@@ -65,25 +65,41 @@ struct probe {
 	 * few additions instead of a pass over the headers.
 	 */
 	uint32_t sum_l3, sum_l4;
+	uint32_t frame_len_max; /* set by init when frames can outgrow the template */
+	const char *args; /* --probe-args, NULL if none */
+	void *priv;	  /* the module's own state, from init */
 };
+
+/* Which replies a probe expects, so an engine can steer just those to salvo. */
+#define PROBE_REPLY_TCP (1u << 0)	 /* TCP to our source ports */
+#define PROBE_REPLY_UDP (1u << 1)	 /* UDP to our source ports */
+#define PROBE_REPLY_ICMP_ERROR (1u << 2) /* ICMP destination unreachable / time exceeded */
+#define PROBE_REPLY_ICMP_ECHO (1u << 3)	 /* ICMP echo reply */
 
 struct probe_ops {
 	const char *name;
 	const char *help;
+	unsigned replies; /* PROBE_REPLY_* */
 
-	/* Check params and module arguments; 0 or -EINVAL with a line in err. May be NULL. */
+	/*
+	 * Check params and p->args (--probe-args, may be NULL) and precompute;
+	 * 0 or -EINVAL with a line in err.  May be NULL.  What it allocates
+	 * goes in p->priv, released by close.
+	 */
 	int (*init)(struct probe *p, char *err, size_t errlen);
 
 	/* Write the constant frame into buf (cap bytes); return its length or -ENOSPC. */
 	int (*template)(const struct probe *p, uint8_t *buf, size_t cap);
 
 	/*
-	 * frame holds a copy of the template: write what depends on the
-	 * target (addresses, ports, sequence, ids, checksums).  probe_num
-	 * counts from 0 to params.probes-1 for the repeats of one target.
+	 * frame holds a copy of the template and has room for
+	 * PROBE_FRAME_MAX bytes: write what depends on the target
+	 * (addresses, ports, sequence, ids, payload, checksums) and return
+	 * the frame's length.  probe_num counts from 0 to params.probes-1 for
+	 * the repeats of one target.
 	 */
-	void (*patch)(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
-		      uint32_t probe_num);
+	uint32_t (*patch)(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
+			  uint32_t probe_num);
 
 	/*
 	 * Is this IPv4 packet (already parsed by packet_parse_ipv4) a reply to
@@ -95,7 +111,14 @@ struct probe_ops {
 
 	/* Set r->classification and r->success for a validated reply. */
 	void (*classify)(const struct probe *p, struct probe_result *r);
+
+	/* Release what init allocated.  May be NULL. */
+	void (*close)(struct probe *p);
 };
+
+/* udp's built-in payload for port: 1 with data, len and a name, or 0 (for the tests). */
+int probe_udp_payload_for_port(uint16_t port, const uint8_t **data, uint16_t *len,
+			       const char **name);
 
 const struct probe_ops *probe_by_name(const char *name);
 const char *probe_list(void);
@@ -139,15 +162,22 @@ static inline int probe_init(struct probe *p, char *err, size_t errlen)
 	return p->ops->init ? p->ops->init(p, err, errlen) : 0;
 }
 
+static inline void probe_close(struct probe *p)
+{
+	if (p->ops && p->ops->close)
+		p->ops->close(p);
+	p->priv = NULL;
+}
+
 static inline int probe_template(const struct probe *p, uint8_t *buf, size_t cap)
 {
 	return p->ops->template(p, buf, cap);
 }
 
-static inline void probe_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
-			       uint16_t dport, uint32_t probe_num)
+static inline uint32_t probe_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
+				   uint16_t dport, uint32_t probe_num)
 {
-	p->ops->patch(p, frame, daddr, dport, probe_num);
+	return p->ops->patch(p, frame, daddr, dport, probe_num);
 }
 
 static inline int probe_validate(const struct probe *p, const struct packet_view *v,

@@ -46,6 +46,10 @@ static int synscan_init(struct probe *p, char *err, size_t errlen)
 	uint8_t frame[SYNSCAN_FRAME_LEN];
 	const uint8_t *ip = frame + ETH_HLEN_;
 
+	if (p->args) {
+		snprintf(err, errlen, "--probe-args: tcp_synscan takes none (got '%s')", p->args);
+		return -EINVAL;
+	}
 	if (synscan_template(p, frame, sizeof(frame)) < 0) {
 		snprintf(err, errlen, "tcp_synscan: the probe does not fit in a frame");
 		return -ENOSPC;
@@ -57,8 +61,8 @@ static int synscan_init(struct probe *p, char *err, size_t errlen)
 	return 0;
 }
 
-static void synscan_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
-			  uint32_t probe_num)
+static uint32_t synscan_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
+			      uint16_t dport, uint32_t probe_num)
 {
 	const struct probe_params *pp = &p->params;
 	uint8_t *ip = frame + ETH_HLEN_, *tcp = ip + IPV4_HLEN;
@@ -76,6 +80,7 @@ static void synscan_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
 	packet_put32(tcp + 4, seq);
 	packet_put16(tcp + 16, csum_fold(csum_add_u32(csum_add_u32(p->sum_l4 + sport + dport, seq),
 						      daddr)));
+	return SYNSCAN_FRAME_LEN;
 }
 
 static int synscan_validate(const struct probe *p, const struct packet_view *v,
@@ -129,6 +134,7 @@ static void synscan_classify(const struct probe *p, struct probe_result *r)
 const struct probe_ops probe_tcp_synscan_ops = {
 	.name = "tcp_synscan",
 	.help = "TCP SYN to each port; open = SYN-ACK, closed = RST",
+	.replies = PROBE_REPLY_TCP,
 	.init = synscan_init,
 	.template = synscan_template,
 	.patch = synscan_patch,

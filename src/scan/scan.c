@@ -207,6 +207,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	int ret, oret, tlen;
 
 	s->probe.ops = cfg->probe;
+	s->probe.args = cfg->probe_args;
 	pp->sport_first = cfg->sport_first;
 	pp->sport_count = cfg->sport_count;
 	pp->probes = cfg->probes;
@@ -219,7 +220,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		return ret;
 	if ((tlen = probe_template(&s->probe, tmpl, sizeof(tmpl))) < 0) {
 		snprintf(err, SCAN_ERRLEN, "%s: the probe does not fit in a frame", cfg->probe->name);
-		return tlen;
+		ret = tlen;
+		goto out_alloc;
 	}
 	if ((ret = scan_alloc(s, err)))
 		goto out_alloc;
@@ -228,7 +230,12 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	io.ifindex = s->ifindex;
 	io.tx_queues = cfg->sender_threads;
 	io.rx_queues = cfg->receivers;
-	io.frame_len_max = (unsigned)tlen;
+	io.frame_len_max = s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max
+								 : (unsigned)tlen;
+	io.rx_protocols = (cfg->probe->replies & PROBE_REPLY_TCP ? IO_RX_TCP : 0) |
+			  (cfg->probe->replies & PROBE_REPLY_UDP ? IO_RX_UDP : 0) |
+			  (cfg->probe->replies & PROBE_REPLY_ICMP_ERROR ? IO_RX_ICMP_ERROR : 0) |
+			  (cfg->probe->replies & PROBE_REPLY_ICMP_ECHO ? IO_RX_ICMP_ECHO : 0);
 	io.rx_daddr = pp->saddr;
 	io.rx_sport_first = cfg->sport_first;
 	io.rx_sport_count = cfg->sport_count;
@@ -312,5 +319,6 @@ out_alloc:
 	free(s->senders);
 	free(s->receivers);
 	dedup_free(&s->dedup);
+	probe_close(&s->probe);
 	return ret;
 }

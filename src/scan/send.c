@@ -56,8 +56,8 @@ void *scan_sender_main(void *arg)
 					dport = cfg->ports.ports[e % cfg->ports.count];
 				}
 				memcpy(frames[i].data, tmpl, (size_t)tlen);
-				probe_patch(&s->probe, frames[i].data, daddr, dport, probe_num);
-				frames[i].len = (uint32_t)tlen;
+				frames[i].len = probe_patch(&s->probe, frames[i].data, daddr, dport,
+							    probe_num);
 				if (++probe_num == cfg->probes) {
 					probe_num = 0;
 					pos++;

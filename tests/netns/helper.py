@@ -2,6 +2,7 @@
 """Target-side helpers for salvo's namespace tests; they run inside the target namespace.
 
   listen READY ADDR:PORT...      listen on each TCP address:port, touch READY, wait for SIGTERM
+  udp-listen READY ADDR:PORT...  answer every datagram to each UDP address:port with "pong"
   sniff IFACE OUT SECONDS        count TCP SYNs arriving on IFACE per (daddr, dport) into OUT (json)
   forge IFACE OUT SECONDS NET    answer every SYN to NET (a.b.c.d/len) with forged SYN-ACKs that
                                  must not validate: wrong ack, or from the wrong address; the
@@ -31,6 +32,25 @@ def listen(ready, specs):
         socks.append(s)
     open(ready, "w").close()
     signal.sigwait([signal.SIGTERM, signal.SIGINT])
+
+
+def udp_listen(ready, specs):
+    import selectors
+    sel = selectors.DefaultSelector()
+    for spec in specs:
+        addr, port = spec.rsplit(":", 1)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((addr, int(port)))
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ)
+    open(ready, "w").close()
+    while True:
+        for key, _ in sel.select():
+            try:
+                _, peer = key.fileobj.recvfrom(2048)
+                key.fileobj.sendto(b"pong", peer)
+            except OSError:
+                pass
 
 
 def syns(iface, seconds):
@@ -112,6 +132,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "listen":
         listen(sys.argv[2], sys.argv[3:])
+    elif cmd == "udp-listen":
+        udp_listen(sys.argv[2], sys.argv[3:])
     elif cmd == "sniff":
         sniff(*sys.argv[2:5])
     elif cmd == "forge":

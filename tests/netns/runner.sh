@@ -74,6 +74,15 @@ start_listeners() {
 	return 1
 }
 
+# start_udp_listeners ADDR:PORT...: UDP responders ("pong") in the target namespace.
+start_udp_listeners() {
+	ip netns exec "$T" python3 "$HELPER" udp-listen "$TMP/udp.ready" "$@" &
+	BG_PIDS+=($!)
+	for _ in $(seq 100); do [ -e "$TMP/udp.ready" ] && return 0; sleep 0.05; done
+	log "UDP listeners did not start"
+	return 1
+}
+
 # start_sniffer OUT SECONDS: count SYNs arriving at the target per address:port.
 start_sniffer() {
 	ip netns exec "$T" python3 "$HELPER" sniff tv0 "$1" "$2" &

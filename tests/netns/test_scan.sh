@@ -10,7 +10,8 @@ test_three_shards_partition_the_scan
 test_sigint_flushes_results_and_exits_0
 test_without_privileges_names_the_capabilities
 test_output_formats_round_trip
-test_metadata_and_status_updates_files"
+test_metadata_and_status_updates_files
+test_udp_scan_finds_exactly_the_udp_services"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -277,5 +278,28 @@ sent = [int(r["sent"]) for r in rows]
 print("    status updates: %d lines, sent %s" % (len(rows), sent))
 ok &= len(rows) >= 2 and sent == sorted(sent) and sent[-1] == 1024
 sys.exit(0 if ok else 1)
+PY
+}
+
+# UDP: responders on some (address, port) pairs; every other port of the /24 answers with an
+# ICMP port unreachable (rate limits lifted), which must count as closed and never as open.
+test_udp_scan_finds_exactly_the_udp_services() {
+	skip_if_not_root || return
+	setup_testbed udp || return 1
+	ip netns exec "$T" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
+		net.ipv4.icmp_msgs_burst=1000000 || return 1
+	local open="198.18.1.5:53 198.18.1.9:123 198.18.1.77:161 198.18.1.5:9999"
+	start_udp_listeners $open || return 1
+	check_run salvo_in_scanner -q -b /dev/null -M udp -p 53,123,161,9999 -c 1 -r 2000 \
+		-f saddr,sport,classification -m "$TMP/meta.json" -o "$TMP/udp.csv" 198.18.1.0/24 ||
+		return 1
+	for p in $open; do echo "${p%:*},${p#*:},udp"; done | sort >"$TMP/expected"
+	sorted_results "$TMP/udp.csv" >"$TMP/udp.sorted"
+	expect_same_lines udp "$TMP/expected" "$TMP/udp.sorted" || return 1
+	python3 - "$TMP/meta.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["counts"]
+print("    sent %d, successes %d, closed (ICMP unreachable) %d" % (c["sent"], c["successes"], c["failures"]))
+sys.exit(0 if c["sent"] == 1024 and c["successes"] == 4 and c["failures"] == 1020 else 1)
 PY
 }

@@ -1,0 +1,364 @@
+/*
+ * udp: a UDP datagram to each (address, port), carrying a payload a
+ * service on that port will answer: a built-in one per well-known port
+ * (below, written from each protocol's specification), or the one given
+ * with --probe-args=text:...|hex:...|file:PATH for every port.
+ *
+ * A UDP reply from the probed port to our source port is a success
+ * ("udp").  An ICMP destination-unreachable is matched through the
+ * headers it quotes (our source, the target, both ports, and the keyed
+ * source-port choice) and reported as "port-unreachable" (closed) or
+ * "unreachable": never as open.
+ */
+#include "probe/probe.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/checksum.h"
+
+#define UDP_HLEN 8
+#define IPPROTO_UDP_ 17
+#define IPPROTO_ICMP_ 1
+#define ICMP_HLEN 8
+#define ICMP_UNREACH 3
+#define ICMP_UNREACH_PORT 3
+#define UDP_PAYLOAD_MAX (PROBE_FRAME_MAX - ETH_HLEN_ - IPV4_HLEN - UDP_HLEN)
+#define UDP_FLAG_ICMP 0x80 /* in probe_result.flags: an ICMP error; low bits hold its code */
+
+/* DNS (RFC 1035): a recursive query for the root's NS records. */
+static const uint8_t payload_dns[] = { 0x53, 0x41, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+				       0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01 };
+
+/* NTP (RFC 5905): a version 4 client request, 48 bytes, all else zero. */
+static const uint8_t payload_ntp[48] = { 0x23 };
+
+/* SNMP v2c (RFC 3416, BER): GetRequest for sysDescr.0 with community "public". */
+static const uint8_t payload_snmp[] = { 0x30, 0x26, 0x02, 0x01, 0x01, 0x04, 0x06, 'p',  'u',
+					'b',  'l',  'i',  'c',  0xa0, 0x19, 0x02, 0x01, 0x01,
+					0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30,
+					0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01,
+					0x01, 0x00, 0x05, 0x00 };
+
+/* NetBIOS name service (RFC 1002): node status request for "*". */
+static const uint8_t payload_netbios[] = {
+	0x53, 0x41, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20, 'C',  'K',
+	'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',
+	'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',
+	0x00, 0x00, 0x21, 0x00, 0x01,
+};
+
+/* SSDP (UPnP Device Architecture 1.1): discover everything. */
+static const char payload_ssdp[] = "M-SEARCH * HTTP/1.1\r\n"
+				   "HOST: 239.255.255.250:1900\r\n"
+				   "MAN: \"ssdp:discover\"\r\n"
+				   "MX: 1\r\n"
+				   "ST: ssdp:all\r\n\r\n";
+
+/* mDNS (RFC 6762/6763): service enumeration, asking for a unicast answer (QU bit). */
+static const uint8_t payload_mdns[] = {
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, '_',
+	's',  'e',  'r',  'v',  'i',  'c',  'e',  's',	0x07, '_',  'd',  'n',	's',  '-',
+	's',  'd',  0x04, '_',	'u',  'd',  'p',  0x05, 'l',  'o',  'c',  'a',	'l',  0x00,
+	0x00, 0x0c, 0x80, 0x01,
+};
+
+/* memcached (protocol.txt, UDP): the 8-byte frame header, then "stats". */
+static const char payload_memcached[] = "\0\x01\0\0\0\x01\0\0stats\r\n";
+
+struct udp_payload {
+	uint16_t port;
+	const char *name;
+	const uint8_t *data;
+	uint16_t len;
+};
+
+static const struct udp_payload udp_defaults[] = {
+	{ 53, "dns", payload_dns, sizeof(payload_dns) },
+	{ 123, "ntp", payload_ntp, sizeof(payload_ntp) },
+	{ 137, "netbios-ns", payload_netbios, sizeof(payload_netbios) },
+	{ 161, "snmp", payload_snmp, sizeof(payload_snmp) },
+	{ 1900, "ssdp", (const uint8_t *)payload_ssdp, sizeof(payload_ssdp) - 1 },
+	{ 5353, "mdns", payload_mdns, sizeof(payload_mdns) },
+	{ 11211, "memcached", (const uint8_t *)payload_memcached, sizeof(payload_memcached) - 1 },
+};
+
+#define UDP_DEFAULTS (sizeof(udp_defaults) / sizeof(udp_defaults[0]))
+
+struct udp_state {
+	uint8_t custom[UDP_PAYLOAD_MAX]; /* from --probe-args */
+	uint16_t custom_len;
+	int have_custom;
+	uint8_t by_port[65536]; /* default payload index + 1, 0 = none */
+	uint32_t sum[UDP_DEFAULTS + 1]; /* payload sums; [UDP_DEFAULTS] is the custom one */
+	uint16_t len[UDP_DEFAULTS + 1];
+	const uint8_t *data[UDP_DEFAULTS + 1];
+};
+
+int probe_udp_payload_for_port(uint16_t port, const uint8_t **data, uint16_t *len,
+			       const char **name)
+{
+	for (size_t i = 0; i < UDP_DEFAULTS; i++) {
+		if (udp_defaults[i].port == port) {
+			*data = udp_defaults[i].data;
+			*len = udp_defaults[i].len;
+			*name = udp_defaults[i].name;
+			return 1;
+		}
+	}
+	*data = NULL;
+	*len = 0;
+	*name = NULL;
+	return 0;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int udp_parse_args(struct udp_state *st, const char *args, char *err, size_t errlen)
+{
+	size_t n;
+
+	if (strncmp(args, "text:", 5) == 0) {
+		n = strlen(args + 5);
+		if (n > UDP_PAYLOAD_MAX)
+			goto too_long;
+		memcpy(st->custom, args + 5, n);
+	} else if (strncmp(args, "hex:", 4) == 0) {
+		const char *h = args + 4;
+
+		n = strlen(h);
+		if (n % 2) {
+			snprintf(err, errlen, "--probe-args: '%s': expected an even number of hex digits",
+				 args);
+			return -EINVAL;
+		}
+		n /= 2;
+		if (n > UDP_PAYLOAD_MAX)
+			goto too_long;
+		for (size_t i = 0; i < n; i++) {
+			int hi = hex_value(h[2 * i]), lo = hex_value(h[2 * i + 1]);
+
+			if (hi < 0 || lo < 0) {
+				snprintf(err, errlen, "--probe-args: '%s': '%c%c' is not hex", args,
+					 h[2 * i], h[2 * i + 1]);
+				return -EINVAL;
+			}
+			st->custom[i] = (uint8_t)(hi << 4 | lo);
+		}
+	} else if (strncmp(args, "file:", 5) == 0) {
+		FILE *f = fopen(args + 5, "rb");
+		uint8_t extra;
+
+		if (!f) {
+			int e = errno;
+
+			snprintf(err, errlen, "--probe-args: %s: %s", args + 5, strerror(e));
+			return -e;
+		}
+		n = fread(st->custom, 1, UDP_PAYLOAD_MAX, f);
+		if (ferror(f)) {
+			snprintf(err, errlen, "--probe-args: %s: %s", args + 5, strerror(errno));
+			fclose(f);
+			return -EIO;
+		}
+		if (fread(&extra, 1, 1, f) == 1) {
+			fclose(f);
+			goto too_long;
+		}
+		fclose(f);
+	} else {
+		snprintf(err, errlen, "--probe-args: '%s': expected text:STRING, hex:DIGITS or file:PATH",
+			 args);
+		return -EINVAL;
+	}
+	st->custom_len = (uint16_t)n;
+	st->have_custom = 1;
+	return 0;
+
+too_long:
+	snprintf(err, errlen, "--probe-args: the payload is longer than %d bytes", UDP_PAYLOAD_MAX);
+	return -EINVAL;
+}
+
+static int udp_template(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	const struct probe_params *pp = &p->params;
+	uint8_t *ip = buf + ETH_HLEN_;
+
+	if (cap < ETH_HLEN_ + IPV4_HLEN + UDP_HLEN)
+		return -ENOSPC;
+	packet_build_eth(buf, pp->gwmac, pp->smac);
+	/* Total length 0 here: it depends on the payload and is patched per packet. */
+	packet_build_ipv4(ip, pp->saddr, IPPROTO_UDP_, 0, pp->ttl);
+	memset(ip + IPV4_HLEN, 0, UDP_HLEN);
+	return ETH_HLEN_ + IPV4_HLEN + UDP_HLEN;
+}
+
+static int udp_init(struct probe *p, char *err, size_t errlen)
+{
+	struct udp_state *st = calloc(1, sizeof(*st));
+	uint8_t frame[ETH_HLEN_ + IPV4_HLEN + UDP_HLEN];
+	int ret;
+
+	if (!st) {
+		snprintf(err, errlen, "udp: out of memory");
+		return -ENOMEM;
+	}
+	if (p->args && (ret = udp_parse_args(st, p->args, err, errlen))) {
+		free(st);
+		return ret;
+	}
+	for (size_t i = 0; i < UDP_DEFAULTS; i++) {
+		st->by_port[udp_defaults[i].port] = (uint8_t)(i + 1);
+		st->data[i] = udp_defaults[i].data;
+		st->len[i] = udp_defaults[i].len;
+		st->sum[i] = csum_add_bytes(0, udp_defaults[i].data, udp_defaults[i].len);
+	}
+	p->frame_len_max = ETH_HLEN_ + IPV4_HLEN + UDP_HLEN + (uint32_t)st->custom_len;
+	for (size_t i = 0; i < UDP_DEFAULTS && !st->have_custom; i++)
+		if (ETH_HLEN_ + IPV4_HLEN + UDP_HLEN + (uint32_t)st->len[i] > p->frame_len_max)
+			p->frame_len_max = ETH_HLEN_ + IPV4_HLEN + UDP_HLEN + (uint32_t)st->len[i];
+	st->data[UDP_DEFAULTS] = st->custom;
+	st->len[UDP_DEFAULTS] = st->custom_len;
+	st->sum[UDP_DEFAULTS] = csum_add_bytes(0, st->custom, st->custom_len);
+	udp_template(p, frame, sizeof(frame));
+	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
+	/* Pseudo-header: our address and the protocol; lengths and ports come per packet. */
+	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_UDP_;
+	p->priv = st;
+	return 0;
+}
+
+static void udp_close(struct probe *p)
+{
+	free(p->priv);
+}
+
+static uint32_t udp_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
+			  uint32_t probe_num)
+{
+	const struct probe_params *pp = &p->params;
+	const struct udp_state *st = p->priv;
+	uint8_t *ip = frame + ETH_HLEN_, *udp = ip + IPV4_HLEN;
+	uint64_t h = probe_hash(pp, pp->saddr, daddr, dport);
+	uint16_t sport = probe_sport(pp, h, probe_num), ipid = (uint16_t)(h >> 16);
+	unsigned which = UDP_DEFAULTS; /* the custom payload, or none */
+	uint16_t plen = st->have_custom ? st->custom_len : 0, ulen, tlen;
+	uint32_t sum;
+	uint16_t csum;
+
+	if (!st->have_custom && st->by_port[dport]) {
+		which = st->by_port[dport] - 1u;
+		plen = st->len[which];
+	}
+	ulen = (uint16_t)(UDP_HLEN + plen);
+	tlen = (uint16_t)(IPV4_HLEN + ulen);
+
+	memcpy(udp + UDP_HLEN, st->data[which], plen);
+	packet_put16(ip + 2, tlen);
+	packet_put16(ip + 4, ipid);
+	packet_put32(ip + 16, daddr);
+	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + tlen + ipid, daddr)));
+
+	packet_put16(udp, sport);
+	packet_put16(udp + 2, dport);
+	packet_put16(udp + 4, ulen);
+	/* The UDP length counts twice: once in the pseudo-header, once in the header. */
+	sum = csum_add_u32(p->sum_l4 + 2u * ulen + sport + dport, daddr);
+	sum += plen ? st->sum[which] : 0;
+	csum = csum_fold(sum);
+	/* In UDP a computed 0 is sent as 0xffff: 0 means "no checksum". */
+	packet_put16(udp + 6, csum ? csum : 0xffff);
+	return ETH_HLEN_ + tlen;
+}
+
+/* Fill r from the headers of our probe as (to, port) saw or quoted them. */
+static int udp_match(const struct probe *p, uint32_t target, uint16_t target_port,
+		     uint16_t our_port, struct probe_result *r)
+{
+	const struct probe_params *pp = &p->params;
+
+	if (!probe_sport_valid(pp, probe_hash(pp, pp->saddr, target, target_port), our_port))
+		return 0;
+	r->saddr = target;
+	r->daddr = pp->saddr;
+	r->sport = target_port;
+	r->dport = our_port;
+	return 1;
+}
+
+static int udp_validate(const struct probe *p, const struct packet_view *v,
+			struct probe_result *r)
+{
+	const uint8_t *l4 = v->l4;
+
+	if (v->daddr != p->params.saddr)
+		return 0;
+	if (v->proto == IPPROTO_UDP_) {
+		if (v->l4_len < UDP_HLEN ||
+		    !udp_match(p, v->saddr, packet_get16(l4), packet_get16(l4 + 2), r))
+			return 0;
+		r->flags = 0;
+	} else if (v->proto == IPPROTO_ICMP_) {
+		const uint8_t *inner = l4 + ICMP_HLEN, *iudp;
+		uint32_t ihl;
+
+		/* Unreachable, then the quoted IP header and at least 8 bytes of our UDP header. */
+		if (v->l4_len < ICMP_HLEN + IPV4_HLEN + UDP_HLEN || l4[0] != ICMP_UNREACH)
+			return 0;
+		ihl = (uint32_t)(inner[0] & 0x0f) * 4;
+		if ((inner[0] >> 4) != 4 || ihl < IPV4_HLEN ||
+		    v->l4_len < ICMP_HLEN + ihl + UDP_HLEN || inner[9] != IPPROTO_UDP_ ||
+		    packet_get32(inner + 12) != p->params.saddr)
+			return 0;
+		iudp = inner + ihl;
+		if (!udp_match(p, packet_get32(inner + 16), packet_get16(iudp + 2),
+			       packet_get16(iudp), r))
+			return 0;
+		r->flags = (uint8_t)(UDP_FLAG_ICMP | (l4[1] & 0x7f));
+	} else {
+		return 0;
+	}
+	r->ipid = v->ipid;
+	r->ttl = v->ttl;
+	r->window = 0;
+	return 1;
+}
+
+static void udp_classify(const struct probe *p, struct probe_result *r)
+{
+	(void)p;
+	if (!(r->flags & UDP_FLAG_ICMP)) {
+		r->classification = "udp";
+		r->success = 1;
+	} else if ((r->flags & 0x7f) == ICMP_UNREACH_PORT) {
+		r->classification = "port-unreachable";
+		r->success = 0;
+	} else {
+		r->classification = "unreachable";
+		r->success = 0;
+	}
+}
+
+const struct probe_ops probe_udp_ops = {
+	.name = "udp",
+	.help = "UDP with a per-port payload (DNS, NTP, SNMP, ...) or --probe-args=text:|hex:|file:",
+	.replies = PROBE_REPLY_UDP | PROBE_REPLY_ICMP_ERROR,
+	.init = udp_init,
+	.template = udp_template,
+	.patch = udp_patch,
+	.validate = udp_validate,
+	.classify = udp_classify,
+	.close = udp_close,
+};
