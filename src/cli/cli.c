@@ -534,7 +534,15 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		ret = -EINVAL;
 		goto out;
 	}
-	if (!ports_arg) {
+	if (cfg->probe->portless) {
+		if (ports_arg) {
+			snprintf(err, errlen, "--target-ports: %s: %s probes addresses, not ports",
+				 ports_arg, cfg->probe->name);
+			ret = -EINVAL;
+			goto out;
+		}
+		ports_arg = "0";
+	} else if (!ports_arg) {
 		snprintf(err, errlen, "no ports: give -p/--target-ports, e.g. -p 80,443");
 		ret = -EINVAL;
 		goto out;

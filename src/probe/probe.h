@@ -80,6 +80,7 @@ struct probe_ops {
 	const char *name;
 	const char *help;
 	unsigned replies; /* PROBE_REPLY_* */
+	int portless;	  /* probes addresses, not ports: the scan covers port 0 only */
 
 	/*
 	 * Check params and p->args (--probe-args, may be NULL) and precompute;

@@ -56,6 +56,8 @@ else
 		--io-engine=af_xdp -p 80 $T
 fi
 expect "dryrun is not an --io-engine" 1 "" "Unknown --io-engine 'dryrun'" --io-engine=dryrun -p 80 $T
+expect "icmp_echoscan takes no ports" 1 "" "--target-ports: 80: icmp_echoscan probes addresses, not ports" \
+	-M icmp_echoscan -p 80 $T
 expect "--pcap needs --dryrun" 1 "" "--pcap: x.pcap: only with --dryrun" --pcap x.pcap -p 80 $T
 expect "--list-output-modules" 0 "^list " "" --list-output-modules
 expect "--list-output-fields" 0 "^timestamp +string" "" --list-output-fields

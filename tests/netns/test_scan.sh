@@ -11,7 +11,8 @@ test_sigint_flushes_results_and_exits_0
 test_without_privileges_names_the_capabilities
 test_output_formats_round_trip
 test_metadata_and_status_updates_files
-test_udp_scan_finds_exactly_the_udp_services"
+test_udp_scan_finds_exactly_the_udp_services
+test_icmp_echoscan_finds_exactly_the_live_hosts"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -302,4 +303,18 @@ c = json.load(open(sys.argv[1]))["counts"]
 print("    sent %d, successes %d, closed (ICMP unreachable) %d" % (c["sent"], c["successes"], c["failures"]))
 sys.exit(0 if c["sent"] == 1024 and c["successes"] == 4 and c["failures"] == 1020 else 1)
 PY
+}
+
+# ICMP echo: the target namespace is alive for 198.18.1.0/26 and 198.18.1.200 only.
+test_icmp_echoscan_finds_exactly_the_live_hosts() {
+	skip_if_not_root || return
+	setup_testbed icmp || return 1
+	ip -n "$T" route del local 198.18.1.0/24 dev lo || return 1
+	ip -n "$T" route add local 198.18.1.0/26 dev lo || return 1
+	ip -n "$T" route add local 198.18.1.200/32 dev lo || return 1
+	check_run salvo_in_scanner -q -b /dev/null -M icmp_echoscan -c 1 -r 2000 \
+		-o "$TMP/icmp.csv" 198.18.1.0/24 || return 1
+	{ for i in $(seq 0 63) 200; do echo "198.18.1.$i"; done; } | sort >"$TMP/expected"
+	sorted_results "$TMP/icmp.csv" >"$TMP/icmp.sorted"
+	expect_same_lines "live hosts" "$TMP/expected" "$TMP/icmp.sorted"
 }

@@ -1,0 +1,155 @@
+/*
+ * icmp_echoscan: an ICMP echo request to each address (no ports).  The
+ * identifier and sequence number come from the probe hash, so an echo
+ * reply validates when it echoes both back from the address probed.  An
+ * ICMP error quoting one of our requests is matched through the quote and
+ * reported as "unreachable" (not alive).
+ */
+#include "probe/probe.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/checksum.h"
+
+#define IPPROTO_ICMP_ 1
+#define ICMP_HLEN 8
+#define ICMP_ECHO_REPLY 0
+#define ICMP_UNREACH 3
+#define ICMP_ECHO_REQUEST 8
+#define ICMP_TIME_EXCEEDED 11
+#define ECHO_FRAME_LEN (ETH_HLEN_ + IPV4_HLEN + ICMP_HLEN)
+#define ECHO_FLAG_ERROR 0x80 /* in probe_result.flags: an ICMP error quoting our request */
+
+static int echo_template(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	const struct probe_params *pp = &p->params;
+	uint8_t *ip = buf + ETH_HLEN_;
+
+	if (cap < ECHO_FRAME_LEN)
+		return -ENOSPC;
+	packet_build_eth(buf, pp->gwmac, pp->smac);
+	packet_build_ipv4(ip, pp->saddr, IPPROTO_ICMP_, IPV4_HLEN + ICMP_HLEN, pp->ttl);
+	memset(ip + IPV4_HLEN, 0, ICMP_HLEN);
+	ip[IPV4_HLEN] = ICMP_ECHO_REQUEST;
+	return ECHO_FRAME_LEN;
+}
+
+static int echo_init(struct probe *p, char *err, size_t errlen)
+{
+	uint8_t frame[ECHO_FRAME_LEN];
+
+	if (p->args) {
+		snprintf(err, errlen, "--probe-args: icmp_echoscan takes none (got '%s')", p->args);
+		return -EINVAL;
+	}
+	echo_template(p, frame, sizeof(frame));
+	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
+	p->sum_l4 = csum_add_bytes(0, frame + ETH_HLEN_ + IPV4_HLEN, ICMP_HLEN);
+	return 0;
+}
+
+/* The identifier and first sequence number of our requests to daddr. */
+static inline void echo_ids(const struct probe_params *pp, uint32_t daddr, uint16_t *id,
+			    uint16_t *seq)
+{
+	uint64_t h = probe_hash(pp, pp->saddr, daddr, 0);
+
+	*id = (uint16_t)(h >> 32);
+	*seq = (uint16_t)h;
+}
+
+static uint32_t echo_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
+			   uint32_t probe_num)
+{
+	uint8_t *ip = frame + ETH_HLEN_, *icmp = ip + IPV4_HLEN;
+	uint16_t id, seq, ipid;
+
+	(void)dport;
+	echo_ids(&p->params, daddr, &id, &seq);
+	seq = (uint16_t)(seq + probe_num);
+	ipid = (uint16_t)(id ^ seq);
+	packet_put16(ip + 4, ipid);
+	packet_put32(ip + 16, daddr);
+	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + ipid, daddr)));
+	packet_put16(icmp + 4, id);
+	packet_put16(icmp + 6, seq);
+	packet_put16(icmp + 2, csum_fold(p->sum_l4 + id + seq));
+	return ECHO_FRAME_LEN;
+}
+
+/* Do id and seq belong to one of our requests to target? */
+static int echo_match(const struct probe *p, uint32_t target, uint16_t id, uint16_t seq)
+{
+	uint16_t want_id, first;
+
+	echo_ids(&p->params, target, &want_id, &first);
+	return id == want_id && (uint16_t)(seq - first) < p->params.probes;
+}
+
+static int echo_validate(const struct probe *p, const struct packet_view *v,
+			 struct probe_result *r)
+{
+	const uint8_t *icmp = v->l4;
+
+	if (v->proto != IPPROTO_ICMP_ || v->daddr != p->params.saddr || v->l4_len < ICMP_HLEN)
+		return 0;
+	if (icmp[0] == ICMP_ECHO_REPLY) {
+		if (!echo_match(p, v->saddr, packet_get16(icmp + 4), packet_get16(icmp + 6)))
+			return 0;
+		r->saddr = v->saddr;
+		r->flags = 0;
+	} else if (icmp[0] == ICMP_UNREACH || icmp[0] == ICMP_TIME_EXCEEDED) {
+		const uint8_t *inner = icmp + ICMP_HLEN, *iicmp;
+		uint32_t ihl;
+
+		if (v->l4_len < ICMP_HLEN + IPV4_HLEN + ICMP_HLEN)
+			return 0;
+		ihl = (uint32_t)(inner[0] & 0x0f) * 4;
+		if ((inner[0] >> 4) != 4 || ihl < IPV4_HLEN ||
+		    v->l4_len < ICMP_HLEN + ihl + ICMP_HLEN || inner[9] != IPPROTO_ICMP_ ||
+		    packet_get32(inner + 12) != p->params.saddr)
+			return 0;
+		iicmp = inner + ihl;
+		if (iicmp[0] != ICMP_ECHO_REQUEST ||
+		    !echo_match(p, packet_get32(inner + 16), packet_get16(iicmp + 4),
+				packet_get16(iicmp + 6)))
+			return 0;
+		r->saddr = packet_get32(inner + 16);
+		r->flags = (uint8_t)(ECHO_FLAG_ERROR | (icmp[0] & 0x7f));
+	} else {
+		return 0;
+	}
+	r->daddr = v->daddr;
+	r->sport = 0;
+	r->dport = 0;
+	r->ipid = v->ipid;
+	r->ttl = v->ttl;
+	r->window = 0;
+	return 1;
+}
+
+static void echo_classify(const struct probe *p, struct probe_result *r)
+{
+	(void)p;
+	if (r->flags & ECHO_FLAG_ERROR) {
+		r->classification = (r->flags & 0x7f) == ICMP_UNREACH ? "unreachable" : "timxceed";
+		r->success = 0;
+	} else {
+		r->classification = "echoreply";
+		r->success = 1;
+	}
+}
+
+const struct probe_ops probe_icmp_echoscan_ops = {
+	.name = "icmp_echoscan",
+	.help = "ICMP echo request to each address (no ports); alive = echo reply",
+	.replies = PROBE_REPLY_ICMP_ECHO | PROBE_REPLY_ICMP_ERROR,
+	.portless = 1,
+	.init = echo_init,
+	.template = echo_template,
+	.patch = echo_patch,
+	.validate = echo_validate,
+	.classify = echo_classify,
+};
