@@ -29,6 +29,7 @@ enum {
 	OPT_DRYRUN,
 	OPT_PCAP,
 	OPT_PROBE_ARGS,
+	OPT_OUTPUT_FILTER,
 };
 
 static const struct option long_options[] = {
@@ -54,6 +55,7 @@ static const struct option long_options[] = {
 	{ "output-file", required_argument, NULL, 'o' },
 	{ "output-module", required_argument, NULL, 'O' },
 	{ "output-fields", required_argument, NULL, 'f' },
+	{ "output-filter", required_argument, NULL, OPT_OUTPUT_FILTER },
 	{ "probe-module", required_argument, NULL, 'M' },
 	{ "io-engine", required_argument, NULL, OPT_IO_ENGINE },
 	{ "target-range", required_argument, NULL, OPT_TARGET_RANGE },
@@ -118,6 +120,8 @@ static void cli_usage(void)
 	       "  -O, --output-module=NAME   %s (default csv)\n"
 	       "  -f, --output-fields=LIST   of: %s\n"
 	       "                             (default saddr for one port, saddr,sport for several)\n"
+	       "      --output-filter=EXPR   which replies to write (default: success = 1 && repeat = 0);\n"
+	       "                             e.g. 'classification = \"rst\"', 'sport = 443 || ttl < 64'\n"
 	       "  -m, --metadata-file=FILE   a JSON summary of the scan at the end\n"
 	       "  -u, --status-updates-file=FILE  a CSV line of counters every second\n"
 	       "      --list-output-modules, --list-output-fields, --list-probe-modules\n"
@@ -267,6 +271,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 {
 	struct target_set block;
 	const char *ports_arg = NULL, *blocklist = NULL, *fields_arg = NULL;
+	const char *filter_arg = "success = 1 && repeat = 0";
 	const char *engine = "af_packet", *probe = "tcp_synscan", *output = "csv";
 	int shard_set = 0, ret = -EINVAL, opt, targets_given = 0;
 	uint64_t v;
@@ -455,6 +460,9 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		case OPT_PROBE_ARGS:
 			cfg->probe_args = optarg;
 			break;
+		case OPT_OUTPUT_FILTER:
+			filter_arg = optarg;
+			break;
 		case OPT_PCAP:
 			if (optarg[0] == '\0') {
 				ret = bad_value(err, errlen, "--pcap", optarg, "a file name");
@@ -569,6 +577,14 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			cfg->fields.id[cfg->fields.count++] = OUTPUT_FIELD_SPORT;
 	}
 
+	{
+		char ferr[CLI_ERRLEN - 32];
+
+		if ((ret = output_filter_parse(filter_arg, &cfg->filter, ferr, sizeof(ferr)))) {
+			snprintf(err, errlen, "--output-filter: %s", ferr);
+			goto out;
+		}
+	}
 	cfg->ports_spec = ports_arg;
 	cfg->blocklist_file = blocklist;
 	if (blocklist) {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "io/io.h"
+#include "output/filter.h"
 #include "output/output.h"
 #include "probe/probe.h"
 #include "target/target.h"
@@ -24,6 +25,7 @@ struct salvo_config {
 	const struct probe_ops *probe;
 	const struct output_ops *output;
 	struct output_fields fields;
+	struct output_filter filter; /* --output-filter, default "success = 1 && repeat = 0" */
 
 	const char *ifname;	 /* NULL: from the route to the first target */
 	uint32_t source_ip;	 /* host order; valid if source_ip_set */

@@ -54,19 +54,16 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 		return;
 	element = (uint64_t)addr_index * cfg->ports.count + (uint64_t)port_index;
 	count(&rcv->valid);
-	if (dedup_test_and_set(&s->dedup, element)) {
-		count(&rcv->duplicates);
-		return;
-	}
 	probe_classify(&s->probe, &r);
-	if (!r.success) {
-		count(&rcv->failures);
-		return;
-	}
-	count(&rcv->successes);
-	r.timestamp_us = clock_real_us();
-	r.repeat = 0; /* only first replies reach the output */
+	r.repeat = (uint8_t)dedup_test_and_set(&s->dedup, element);
 	r.probe = cfg->probe->name;
+	if (r.repeat)
+		count(&rcv->duplicates);
+	else
+		count(r.success ? &rcv->successes : &rcv->failures);
+	if (!output_filter_match(&cfg->filter, &r))
+		return;
+	r.timestamp_us = clock_real_us();
 	result_push(rcv, &r);
 }
 

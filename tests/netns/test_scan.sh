@@ -12,7 +12,8 @@ test_without_privileges_names_the_capabilities
 test_output_formats_round_trip
 test_metadata_and_status_updates_files
 test_udp_scan_finds_exactly_the_udp_services
-test_icmp_echoscan_finds_exactly_the_live_hosts"
+test_icmp_echoscan_finds_exactly_the_live_hosts
+test_output_filter_selects_replies"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -317,4 +318,25 @@ test_icmp_echoscan_finds_exactly_the_live_hosts() {
 	{ for i in $(seq 0 63) 200; do echo "198.18.1.$i"; done; } | sort >"$TMP/expected"
 	sorted_results "$TMP/icmp.csv" >"$TMP/icmp.sorted"
 	expect_same_lines "live hosts" "$TMP/expected" "$TMP/icmp.sorted"
+}
+
+# --output-filter decides what is written: the closed ports of one port number, or the open
+# ones of another; the status counters are not affected.
+test_output_filter_selects_replies() {
+	skip_if_not_root || return
+	setup_testbed filter || return 1
+	start_listeners $OPEN_SET || return 1
+	check_run salvo_in_scanner -q -b /dev/null -p 22,443 -c 1 -r 20000 -f saddr,sport,classification \
+		--output-filter 'classification = "rst" && sport = 22' -o "$TMP/rst.csv" 198.18.1.0/24 ||
+		return 1
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
+		--output-filter 'success = 1 && repeat = 0 && (sport = 443 || sport = 8080)' -o "$TMP/open.csv" \
+		198.18.1.0/24 || return 1
+	# Port 22 is open on 198.18.1.200 only: the other 255 addresses answer RST.
+	for i in $(seq 0 255); do [ $i = 200 ] || echo "198.18.1.$i,22,rst"; done | sort >"$TMP/want.rst"
+	sorted_results "$TMP/rst.csv" >"$TMP/got.rst"
+	expect_same_lines "rst on 22" "$TMP/want.rst" "$TMP/got.rst" || return 1
+	printf '%s\n' 198.18.1.5,8080 198.18.1.77,443 198.18.1.9,443 | sort >"$TMP/want.open"
+	sorted_results "$TMP/open.csv" >"$TMP/got.open"
+	expect_same_lines "open on 443 or 8080" "$TMP/want.open" "$TMP/got.open"
 }
