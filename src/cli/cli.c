@@ -30,6 +30,7 @@ enum {
 	OPT_PCAP,
 	OPT_PROBE_ARGS,
 	OPT_OUTPUT_FILTER,
+	OPT_ICMP_PRESCAN,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +62,8 @@ static const struct option long_options[] = {
 	{ "target-range", required_argument, NULL, OPT_TARGET_RANGE },
 	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
 	{ "dryrun", no_argument, NULL, OPT_DRYRUN },
+	{ "icmp-prescan", no_argument, NULL, OPT_ICMP_PRESCAN },
+	{ "icmp", no_argument, NULL, OPT_ICMP_PRESCAN },
 	{ "probe-args", required_argument, NULL, OPT_PROBE_ARGS },
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "list-probe-modules", no_argument, NULL, OPT_LIST_PROBES },
@@ -110,6 +113,8 @@ static void cli_usage(void)
 	       "                             K, M, G suffixes)\n"
 	       "  -c, --cooldown-time=SECS   how long to keep receiving after the last probe (default 8)\n"
 	       "  -P, --probes=N             probes per (address, port) (default 1)\n"
+	       "      --icmp-prescan         ping every address first and probe the ports of those\n"
+	       "                             that answer, pipelined (alias --icmp)\n"
 	       "  -e, --seed=N               permutation seed: the same seed gives the same order\n"
 	       "      --shards=N --shard=I   scan only part I (0-based) of N of the same seed's order\n"
 	       "  -T, --sender-threads=N     sender threads (default 1)\n"
@@ -457,6 +462,9 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		case OPT_DRYRUN:
 			cfg->dryrun = 1;
 			break;
+		case OPT_ICMP_PRESCAN:
+			cfg->icmp_prescan = 1;
+			break;
 		case OPT_PROBE_ARGS:
 			cfg->probe_args = optarg;
 			break;
@@ -539,6 +547,14 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 	if (!targets_given) {
 		snprintf(err, errlen, "no targets: give addresses, CIDR blocks or ranges "
 				      "(e.g. salvo -p 80 198.18.1.0/24), or -w FILE");
+		ret = -EINVAL;
+		goto out;
+	}
+	if (cfg->icmp_prescan)
+		cfg->prescan_probe = probe_by_name("icmp_echoscan");
+	if (cfg->icmp_prescan && cfg->probe->portless) {
+		snprintf(err, errlen, "--icmp-prescan: %s already probes addresses, not ports",
+			 cfg->probe->name);
 		ret = -EINVAL;
 		goto out;
 	}

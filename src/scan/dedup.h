@@ -21,6 +21,12 @@ struct dedup {
 int dedup_init(struct dedup *d, uint64_t n);
 void dedup_free(struct dedup *d);
 
+/* Is element i marked? */
+static inline int dedup_test(const struct dedup *d, uint64_t i)
+{
+	return (__atomic_load_n(&d->bits[i >> 6], __ATOMIC_RELAXED) >> (i & 63)) & 1;
+}
+
 /* Mark element i; returns 1 if it was already marked. */
 static inline int dedup_test_and_set(struct dedup *d, uint64_t i)
 {

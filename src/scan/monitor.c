@@ -44,6 +44,7 @@ static void scan_totals(struct scan *s, struct scan_totals *t)
 		t->duplicates += __atomic_load_n(&r->duplicates, __ATOMIC_RELAXED);
 		t->successes += __atomic_load_n(&r->successes, __ATOMIC_RELAXED);
 		t->failures += __atomic_load_n(&r->failures, __ATOMIC_RELAXED);
+		t->alive += __atomic_load_n(&r->alive, __ATOMIC_RELAXED);
 	}
 	io_stats(&s->engine, &t->io);
 }
@@ -149,18 +150,22 @@ void scan_summary(struct scan *s)
 	struct scan_totals t;
 	double secs = (double)(clock_mono_ns() - s->start_ns) / 1e9;
 	double send_secs = scan_send_seconds(s);
+	char alive[48] = "";
 
 	scan_totals(s, &t);
+	if (s->cfg->icmp_prescan)
+		snprintf(alive, sizeof(alive), "; prescan: %llu hosts alive",
+			 (unsigned long long)t.alive);
 	fprintf(stderr,
 		"salvo: done in %.1fs: sent %llu probes (%.0f pps), %llu replies valid, "
 		"%llu successes (unique), %llu failures, %llu duplicates; tx refused %llu, "
-		"tx busy %llu, rx drops %llu%s\n",
+		"tx busy %llu, rx drops %llu%s%s\n",
 		secs, (unsigned long long)t.io.tx_completed,
 		send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0.0,
 		(unsigned long long)t.valid, (unsigned long long)t.successes,
 		(unsigned long long)t.failures, (unsigned long long)t.duplicates,
 		(unsigned long long)t.io.tx_errors, (unsigned long long)t.io.tx_busy,
-		(unsigned long long)t.io.rx_drops, scan_signals ? " (interrupted)" : "");
+		(unsigned long long)t.io.rx_drops, alive, scan_signals ? " (interrupted)" : "");
 }
 
 
@@ -280,6 +285,7 @@ static void write_metadata(struct scan *s, int status)
 	fprintf(f, "    \"successes\": %llu,\n    \"failures\": %llu,\n    \"duplicates\": %llu,\n",
 		(unsigned long long)t.successes, (unsigned long long)t.failures,
 		(unsigned long long)t.duplicates);
+	fprintf(f, "    \"alive\": %llu,\n", (unsigned long long)t.alive);
 	fprintf(f, "    \"results_written\": %llu\n  },\n",
 		(unsigned long long)__atomic_load_n(&s->written, __ATOMIC_RELAXED));
 	fprintf(f, "  \"rates\": { \"send_pps_avg\": %.1f, \"hitrate_percent\": %.4f }\n}\n",

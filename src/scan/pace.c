@@ -29,6 +29,12 @@ uint64_t pace_deadline(const struct pace *p, uint64_t k)
 	return p->start_ns + (uint64_t)ns;
 }
 
+void pace_refund(struct pace *p, unsigned n)
+{
+	if (p->rate)
+		__atomic_fetch_sub(&p->claimed, n, __ATOMIC_RELAXED);
+}
+
 void pace_wait(struct pace *p, unsigned n)
 {
 	uint64_t first;

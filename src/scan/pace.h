@@ -28,4 +28,7 @@ uint64_t pace_deadline(const struct pace *p, uint64_t k);
 /* Claim n packets and wait until they are due. */
 void pace_wait(struct pace *p, unsigned n);
 
+/* Give back n claimed packets that were not sent. */
+void pace_refund(struct pace *p, unsigned n);
+
 #endif

@@ -45,6 +45,14 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 	count(&rcv->frames);
 	if (packet_parse_ipv4(data, len, &v))
 		return;
+	/* --icmp-prescan: an echo reply marks its address live for the port probes. */
+	if (cfg->icmp_prescan && v.proto == 1 && probe_validate(&s->prescan, &v, &r)) {
+		probe_classify(&s->prescan, &r);
+		if (r.success && (addr_index = target_set_index(&cfg->targets, r.saddr)) >= 0 &&
+		    !dedup_test_and_set(&s->live, (uint64_t)addr_index))
+			count(&rcv->alive);
+		return;
+	}
 	if (!probe_validate(&s->probe, &v, &r))
 		return;
 	/* A reply from an address or port we did not scan is not ours, whatever it says. */

@@ -156,8 +156,20 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 			 (unsigned long long)cfg->targets.addresses, cfg->ports.count);
 		return ret;
 	}
-	target_permutation_slice(s->elements, cfg->shard, cfg->shards, &s->shard_begin,
-				 &s->shard_end);
+	if (cfg->icmp_prescan) {
+		/* Senders walk addresses, not (address, port) elements: slice those. */
+		if ((ret = target_permutation_init(&s->perm_addr, cfg->targets.addresses,
+						   cfg->seed)) ||
+		    (ret = dedup_init(&s->live, cfg->targets.addresses))) {
+			snprintf(err, SCAN_ERRLEN, "--icmp-prescan: %s", strerror(-ret));
+			return ret;
+		}
+		target_permutation_slice(cfg->targets.addresses, cfg->shard, cfg->shards,
+					 &s->shard_begin, &s->shard_end);
+	} else {
+		target_permutation_slice(s->elements, cfg->shard, cfg->shards, &s->shard_begin,
+					 &s->shard_end);
+	}
 	if ((ret = dedup_init(&s->dedup, s->elements))) {
 		snprintf(err, SCAN_ERRLEN, "dedup bitmap of %llu bits: %s",
 			 (unsigned long long)s->elements, strerror(-ret));
@@ -218,6 +230,12 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	}
 	if ((ret = probe_init(&s->probe, err, SCAN_ERRLEN)))
 		return ret;
+	if (cfg->prescan_probe) {
+		s->prescan.ops = cfg->prescan_probe;
+		s->prescan.params = *pp;
+		if ((ret = probe_init(&s->prescan, err, SCAN_ERRLEN)))
+			goto out_alloc;
+	}
 	if ((tlen = probe_template(&s->probe, tmpl, sizeof(tmpl))) < 0) {
 		snprintf(err, SCAN_ERRLEN, "%s: the probe does not fit in a frame", cfg->probe->name);
 		ret = tlen;
@@ -232,7 +250,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	io.rx_queues = cfg->receivers;
 	io.frame_len_max = s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max
 								 : (unsigned)tlen;
-	io.rx_protocols = (cfg->probe->replies & PROBE_REPLY_TCP ? IO_RX_TCP : 0) |
+	io.rx_protocols = (cfg->prescan_probe ? IO_RX_ICMP_ECHO : 0) |
+			  (cfg->probe->replies & PROBE_REPLY_TCP ? IO_RX_TCP : 0) |
 			  (cfg->probe->replies & PROBE_REPLY_UDP ? IO_RX_UDP : 0) |
 			  (cfg->probe->replies & PROBE_REPLY_ICMP_ERROR ? IO_RX_ICMP_ERROR : 0) |
 			  (cfg->probe->replies & PROBE_REPLY_ICMP_ECHO ? IO_RX_ICMP_ECHO : 0);
@@ -319,6 +338,8 @@ out_alloc:
 	free(s->senders);
 	free(s->receivers);
 	dedup_free(&s->dedup);
+	dedup_free(&s->live);
 	probe_close(&s->probe);
+	probe_close(&s->prescan);
 	return ret;
 }

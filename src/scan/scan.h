@@ -48,7 +48,7 @@ struct scan_receiver {
 	pthread_t thread;
 	unsigned queue;
 	/* Counters written by this thread only (atomic stores), read by the monitor. */
-	uint64_t frames, valid, duplicates, successes, failures;
+	uint64_t frames, valid, duplicates, successes, failures, alive;
 	int error;
 	/* Single-producer (this thread), single-consumer (the writer) result queue. */
 	uint64_t q_head __attribute__((aligned(64))); /* next slot to write */
@@ -57,7 +57,7 @@ struct scan_receiver {
 } __attribute__((aligned(64)));
 
 struct scan_totals {
-	uint64_t positions, frames, rx_frames, valid, duplicates, successes, failures;
+	uint64_t positions, frames, rx_frames, valid, duplicates, successes, failures, alive;
 	struct io_stats io;
 };
 
@@ -70,6 +70,10 @@ struct scan {
 	struct output output;
 	struct target_permutation perm;
 	struct dedup dedup;
+	/* --icmp-prescan: the echo probe, the order of the addresses, the live ones. */
+	struct probe prescan;
+	struct target_permutation perm_addr;
+	struct dedup live;
 	struct pace pace;
 	uint64_t elements;	       /* addresses * ports */
 	uint64_t shard_begin, shard_end; /* this shard's positions */

@@ -1,7 +1,18 @@
 /*
  * The send loop: one thread per transmit queue.  Each batch: wait for the
- * pacer, reserve ring slots, copy the template into each and patch in the
- * target, submit and kick.  Nothing here allocates, locks or logs.
+ * pacer, reserve ring slots, let the frame source fill them, submit and
+ * kick.  Nothing here allocates, locks or logs.
+ *
+ * Two frame sources:
+ *   plain     the thread's slice of the (address, port) permutation, each
+ *             element probed -P times;
+ *   prescan   (--icmp-prescan) the thread's slice of a permutation of the
+ *             addresses, walked twice: a discovery cursor sends ICMP echo
+ *             requests, and a port cursor that trails it by PRESCAN_LAG
+ *             sends the port probes to the addresses whose echo replies
+ *             the receive threads marked in the live bitmap.  Ports start
+ *             while discovery runs; memory is one bit per address plus a
+ *             small ring of (position, time) marks.
  */
 #include "scan/scan.h"
 
@@ -12,30 +23,152 @@
 
 /* Give the kernel time to drain the ring before we look again. */
 #define SEND_BACKOFF_US 20
-void *scan_sender_main(void *arg)
-{
-	struct scan_sender *snd = arg;
-	struct scan *s = snd->scan;
-	const struct salvo_config *cfg = s->cfg;
-	struct io_frame frames[SCAN_TX_BATCH];
-	uint8_t tmpl[PROBE_FRAME_MAX];
-	int tlen = probe_template(&s->probe, tmpl, sizeof(tmpl));
-	unsigned batch = pace_batch(&s->pace, SCAN_TX_BATCH);
-	uint64_t pos = snd->begin, frames_sent = 0;
-	uint32_t probe_num = 0, daddr = 0;
-	uint16_t dport = 0;
-	uint64_t flush_deadline;
+/* How long after its echo request an address is port-probed (or skipped as dead). */
+#define PRESCAN_LAG_NS 1000000000ULL
+#define PRESCAN_MARK_EVERY_NS 1000000ULL
+#define PRESCAN_MARKS 4096 /* > lag / mark spacing: the ring never fills */
 
-	if (tlen < 0) {
-		snd->error = tlen;
-		goto out;
+enum { SOURCE_DONE = -1, SOURCE_WAIT = 0, SOURCE_FRAME = 1 };
+
+struct send_source {
+	/* Fill one frame (PROBE_FRAME_MAX bytes at data): SOURCE_FRAME, _WAIT or _DONE. */
+	int (*next)(struct send_source *src, uint8_t *data, uint32_t *len);
+	uint64_t now_ns; /* set by the loop before each batch */
+	uint64_t done;	 /* positions finished, for the progress line */
+};
+
+struct plain_source {
+	struct send_source base;
+	struct scan *s;
+	const uint8_t *tmpl;
+	size_t tlen;
+	uint64_t pos, end;
+	uint32_t probe_num, daddr;
+	uint16_t dport;
+};
+
+static int plain_next(struct send_source *src, uint8_t *data, uint32_t *len)
+{
+	struct plain_source *c = (struct plain_source *)src;
+	const struct salvo_config *cfg = c->s->cfg;
+
+	if (c->pos >= c->end)
+		return SOURCE_DONE;
+	if (c->probe_num == 0) {
+		uint64_t e = target_permutation_at(&c->s->perm, c->pos);
+
+		c->daddr = target_set_address(&cfg->targets, e / cfg->ports.count);
+		c->dport = cfg->ports.ports[e % cfg->ports.count];
 	}
-	while (pos < snd->end && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED)) {
+	memcpy(data, c->tmpl, c->tlen);
+	*len = probe_patch(&c->s->probe, data, c->daddr, c->dport, c->probe_num);
+	if (++c->probe_num == cfg->probes) {
+		c->probe_num = 0;
+		c->pos++;
+		src->done++;
+	}
+	return SOURCE_FRAME;
+}
+
+struct prescan_mark {
+	uint64_t pos, ns;
+};
+
+struct prescan_source {
+	struct send_source base;
+	struct scan *s;
+	const uint8_t *tmpl, *echo_tmpl;
+	size_t tlen, echo_tlen;
+	uint64_t end;
+	uint64_t disc;	 /* next address position to ping */
+	uint64_t port;	 /* next address position to port-probe */
+	uint64_t ready;	 /* positions below this were pinged at least PRESCAN_LAG ago */
+	int in_host;	 /* probing the ports of the address at port */
+	uint32_t daddr, port_index, probe_num;
+	struct prescan_mark marks[PRESCAN_MARKS];
+	unsigned mark_head, mark_tail; /* ring of (disc, time) */
+	uint64_t last_mark_ns;
+	int final_mark;
+};
+
+static void prescan_mark(struct prescan_source *c)
+{
+	if (c->mark_head - c->mark_tail == PRESCAN_MARKS)
+		return; /* cannot happen with the spacing above; never overwrite */
+	c->marks[c->mark_head % PRESCAN_MARKS] = (struct prescan_mark){ c->disc, c->base.now_ns };
+	c->mark_head++;
+	c->last_mark_ns = c->base.now_ns;
+}
+
+static int prescan_next(struct send_source *src, uint8_t *data, uint32_t *len)
+{
+	struct prescan_source *c = (struct prescan_source *)src;
+	struct scan *s = c->s;
+	const struct salvo_config *cfg = s->cfg;
+
+	/* Addresses whose echo is old enough: probe the live ones, skip the rest. */
+	while (c->mark_tail != c->mark_head &&
+	       c->marks[c->mark_tail % PRESCAN_MARKS].ns + PRESCAN_LAG_NS <= src->now_ns)
+		c->ready = c->marks[c->mark_tail++ % PRESCAN_MARKS].pos;
+	while (c->port < c->ready) {
+		if (c->in_host) {
+			uint16_t dport = cfg->ports.ports[c->port_index];
+
+			memcpy(data, c->tmpl, c->tlen);
+			*len = probe_patch(&s->probe, data, c->daddr, dport, c->probe_num);
+			if (++c->probe_num == cfg->probes) {
+				c->probe_num = 0;
+				if (++c->port_index == cfg->ports.count) {
+					c->in_host = 0;
+					c->port++;
+					src->done++;
+				}
+			}
+			return SOURCE_FRAME;
+		}
+		uint64_t a = target_permutation_at(&s->perm_addr, c->port);
+
+		if (dedup_test(&s->live, a)) {
+			c->in_host = 1;
+			c->port_index = 0;
+			c->probe_num = 0;
+			c->daddr = target_set_address(&cfg->targets, a);
+		} else {
+			c->port++;
+			src->done++;
+		}
+	}
+	if (c->disc < c->end) {
+		uint64_t a = target_permutation_at(&s->perm_addr, c->disc);
+
+		memcpy(data, c->echo_tmpl, c->echo_tlen);
+		*len = probe_patch(&s->prescan, data, target_set_address(&cfg->targets, a), 0, 0);
+		c->disc++;
+		if (src->now_ns >= c->last_mark_ns + PRESCAN_MARK_EVERY_NS || c->disc == c->end)
+			prescan_mark(c);
+		return SOURCE_FRAME;
+	}
+	return c->port >= c->end ? SOURCE_DONE : SOURCE_WAIT;
+}
+
+/* The loop shared by both sources: pacing, reserve, fill, submit, kick, publish counters. */
+static void send_loop(struct scan_sender *snd, struct send_source *src)
+{
+	struct scan *s = snd->scan;
+	struct io_frame frames[SCAN_TX_BATCH];
+	unsigned batch = pace_batch(&s->pace, SCAN_TX_BATCH);
+	uint64_t frames_sent = 0;
+	int state = SOURCE_FRAME;
+
+	while (state != SOURCE_DONE && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED)) {
 		unsigned want = batch, filled = 0;
 
 		pace_wait(&s->pace, want);
-		while (filled < want && pos < snd->end) {
+		src->now_ns = clock_mono_ns();
+		state = SOURCE_FRAME;
+		while (filled < want && state == SOURCE_FRAME) {
 			unsigned got = io_tx_reserve(&s->engine, snd->queue, frames, want - filled);
+			unsigned i;
 
 			if (got == 0) {
 				/* Ring full: kick what is queued and let the kernel catch up. */
@@ -45,31 +178,60 @@ void *scan_sender_main(void *arg)
 				clock_sleep_us(SEND_BACKOFF_US);
 				continue;
 			}
-			unsigned i;
-
-			for (i = 0; i < got && pos < snd->end; i++) {
-				if (probe_num == 0) {
-					uint64_t e = target_permutation_at(&s->perm, pos);
-					uint64_t addr_index = e / cfg->ports.count;
-
-					daddr = target_set_address(&cfg->targets, addr_index);
-					dport = cfg->ports.ports[e % cfg->ports.count];
-				}
-				memcpy(frames[i].data, tmpl, (size_t)tlen);
-				frames[i].len = probe_patch(&s->probe, frames[i].data, daddr, dport,
-							    probe_num);
-				if (++probe_num == cfg->probes) {
-					probe_num = 0;
-					pos++;
-				}
-			}
-			/* Slots reserved but not filled (end of slice) are simply not submitted. */
+			for (i = 0; i < got; i++)
+				if ((state = src->next(src, frames[i].data, &frames[i].len)) != SOURCE_FRAME)
+					break;
+			/* Slots reserved but not filled are handed back by submit. */
 			(void)io_tx_submit(&s->engine, snd->queue, frames, i);
 			filled += i;
 			frames_sent += i;
 		}
+		/* Tokens for frames not sent go back, so a pause does not turn into a burst. */
+		if (filled < want)
+			pace_refund(&s->pace, want - filled);
 		__atomic_store_n(&snd->frames, frames_sent, __ATOMIC_RELAXED);
-		__atomic_store_n(&snd->done, pos - snd->begin, __ATOMIC_RELAXED);
+		__atomic_store_n(&snd->done, src->done, __ATOMIC_RELAXED);
+		if (state == SOURCE_WAIT && filled == 0)
+			clock_sleep_us(1000);
+	}
+}
+
+void *scan_sender_main(void *arg)
+{
+	struct scan_sender *snd = arg;
+	struct scan *s = snd->scan;
+	uint8_t tmpl[PROBE_FRAME_MAX], echo_tmpl[PROBE_FRAME_MAX];
+	int tlen = probe_template(&s->probe, tmpl, sizeof(tmpl));
+	uint64_t flush_deadline;
+
+	if (tlen < 0) {
+		snd->error = tlen;
+		goto out;
+	}
+	if (s->cfg->icmp_prescan) {
+		/* 64 KiB with its mark ring: well within a thread's stack. */
+		struct prescan_source c;
+		int elen = probe_template(&s->prescan, echo_tmpl, sizeof(echo_tmpl));
+
+		if (elen < 0) {
+			snd->error = elen;
+			goto out;
+		}
+		memset(&c, 0, sizeof(c));
+		c.base.next = prescan_next;
+		c.s = s;
+		c.tmpl = tmpl;
+		c.tlen = (size_t)tlen;
+		c.echo_tmpl = echo_tmpl;
+		c.echo_tlen = (size_t)elen;
+		c.disc = c.port = c.ready = snd->begin;
+		c.end = snd->end;
+		send_loop(snd, &c.base);
+	} else {
+		struct plain_source c = { .base.next = plain_next, .s = s, .tmpl = tmpl,
+					  .tlen = (size_t)tlen, .pos = snd->begin, .end = snd->end };
+
+		send_loop(snd, &c.base);
 	}
 
 	snd->last_send_ns = clock_mono_ns();

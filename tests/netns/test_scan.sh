@@ -13,7 +13,8 @@ test_output_formats_round_trip
 test_metadata_and_status_updates_files
 test_udp_scan_finds_exactly_the_udp_services
 test_icmp_echoscan_finds_exactly_the_live_hosts
-test_output_filter_selects_replies"
+test_output_filter_selects_replies
+test_icmp_prescan_probes_only_live_hosts"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -339,4 +340,39 @@ test_output_filter_selects_replies() {
 	printf '%s\n' 198.18.1.5,8080 198.18.1.77,443 198.18.1.9,443 | sort >"$TMP/want.open"
 	sorted_results "$TMP/open.csv" >"$TMP/got.open"
 	expect_same_lines "open on 443 or 8080" "$TMP/want.open" "$TMP/got.open"
+}
+
+# --icmp-prescan finds the same open set as a plain scan while the target sees port probes
+# only for the live hosts (198.18.1.0/26 and 198.18.1.200), each port exactly once.
+test_icmp_prescan_probes_only_live_hosts() {
+	skip_if_not_root || return
+	setup_testbed prescan || return 1
+	ip -n "$T" route del local 198.18.1.0/24 dev lo || return 1
+	ip -n "$T" route add local 198.18.1.0/26 dev lo || return 1
+	ip -n "$T" route add local 198.18.1.200/32 dev lo || return 1
+	local open="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080"
+	start_listeners $open || return 1
+	start_sniffer "$TMP/syns.json" 6 || return 1
+	check_run salvo_in_scanner -b /dev/null -p 22,80,443,8080 -c 1 -r 2000 -T 2 --icmp-prescan \
+		-o "$TMP/prescan.csv" 198.18.1.0/24 2>"$TMP/err" || return 1
+	log "$(tail -1 "$TMP/err")"
+	wait "$SNIFF_PID"
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
+		-o "$TMP/plain.csv" 198.18.1.0/24 || return 1
+	for p in $open; do echo "${p%:*},${p#*:}"; done | sort >"$TMP/expected"
+	sorted_results "$TMP/prescan.csv" >"$TMP/prescan.sorted"
+	sorted_results "$TMP/plain.csv" >"$TMP/plain.sorted"
+	expect_same_lines "prescan" "$TMP/expected" "$TMP/prescan.sorted" || return 1
+	expect_same_lines "plain" "$TMP/expected" "$TMP/plain.sorted" || return 1
+	grep -q "prescan: 65 hosts alive" "$TMP/err" || return 1
+	python3 - "$TMP/syns.json" <<'PY'
+import json, sys
+counts = json.load(open(sys.argv[1]))
+live = {"198.18.1.%d" % i for i in list(range(64)) + [200]}
+want = {"%s:%d" % (a, p) for a in live for p in (22, 80, 443, 8080)}
+print("    SYNs seen: %d to %d pairs; to dead hosts %d; missing %d; repeated %d"
+      % (sum(counts.values()), len(counts), sum(1 for k in counts if k.split(":")[0] not in live),
+         len(want - set(counts)), sum(1 for v in counts.values() if v != 1)))
+sys.exit(0 if set(counts) == want and all(v == 1 for v in counts.values()) else 1)
+PY
 }
