@@ -66,6 +66,7 @@ struct probe {
 	 */
 	uint32_t sum_l3, sum_l4;
 	uint32_t frame_len_max; /* set by init when frames can outgrow the template */
+	uint32_t variant;	/* a choice init made from args (tcp_synscan: the option preset) */
 	const char *args; /* --probe-args, NULL if none */
 	void *priv;	  /* the module's own state, from init */
 };

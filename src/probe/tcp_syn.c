@@ -1,7 +1,11 @@
 /*
  * tcp_synscan: a TCP SYN to each (address, port).  A SYN-ACK means the port
- * is open; a RST means it is closed.  The SYN carries an MSS option as
- * every real stack's does.
+ * is open; a RST means it is closed.
+ *
+ * The SYN carries TCP options like a real stack's, chosen with
+ * --probe-args (presets written from RFC 6691 MSS, RFC 2018 SACK-permitted
+ * and RFC 7323 timestamps and window scale, in the order each family of
+ * systems sends them): mss (the default), none, linux, windows, bsd.
  *
  * The sequence number is the low 32 bits of the probe hash and the source
  * port comes from its high bits, so a reply validates when its ports match
@@ -15,49 +19,98 @@
 
 #include "util/checksum.h"
 
-#define SYNSCAN_OPT_LEN 4 /* MSS */
-#define SYNSCAN_TCP_LEN (TCP_HLEN + SYNSCAN_OPT_LEN)
-#define SYNSCAN_FRAME_LEN (ETH_HLEN_ + IPV4_HLEN + SYNSCAN_TCP_LEN)
-#define SYNSCAN_MSS 1460
-#define SYNSCAN_WINDOW 65535
+#define SYNSCAN_OPT_MAX 40
+#define SYNSCAN_TS_OFFSET_NONE 0xff
+
+struct synscan_preset {
+	const char *name;
+	uint16_t window;
+	uint8_t len;	   /* bytes of options, a multiple of 4 */
+	uint8_t ts_offset; /* where the timestamp value goes, or SYNSCAN_TS_OFFSET_NONE */
+	uint8_t options[SYNSCAN_OPT_MAX];
+};
+
+/* MSS 1460 = 02 04 05 b4; SACK-permitted = 04 02; NOP = 01; window scale n = 03 03 n;
+ * timestamps = 08 0a TSval(4) TSecr(4); end of list = 00. */
+static const struct synscan_preset synscan_presets[] = {
+	{ "mss", 65535, 4, SYNSCAN_TS_OFFSET_NONE, { 0x02, 0x04, 0x05, 0xb4 } },
+	{ "none", 65535, 0, SYNSCAN_TS_OFFSET_NONE, { 0 } },
+	{ "linux", 64240, 20, 8,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x03,
+	    0x03, 0x07 } },
+	{ "windows", 64240, 12, SYNSCAN_TS_OFFSET_NONE,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x08, 0x01, 0x01, 0x04, 0x02 } },
+	{ "bsd", 65535, 24, 12,
+	  { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x06, 0x01, 0x01, 0x08, 0x0a, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0x04, 0x02, 0x00, 0x00 } },
+};
+
+#define SYNSCAN_PRESETS (sizeof(synscan_presets) / sizeof(synscan_presets[0]))
+
+static const struct synscan_preset *synscan_preset(const struct probe *p)
+{
+	return &synscan_presets[p->variant];
+}
+
+static uint32_t synscan_tcp_len(const struct probe *p)
+{
+	return TCP_HLEN + synscan_preset(p)->len;
+}
 
 static int synscan_template(const struct probe *p, uint8_t *buf, size_t cap)
 {
 	const struct probe_params *pp = &p->params;
+	const struct synscan_preset *preset = synscan_preset(p);
 	uint8_t *ip = buf + ETH_HLEN_, *tcp = ip + IPV4_HLEN;
+	uint32_t tcp_len = synscan_tcp_len(p);
 
-	if (cap < SYNSCAN_FRAME_LEN)
+	if (cap < ETH_HLEN_ + IPV4_HLEN + tcp_len)
 		return -ENOSPC;
 	packet_build_eth(buf, pp->gwmac, pp->smac);
-	packet_build_ipv4(ip, pp->saddr, IPPROTO_TCP_, IPV4_HLEN + SYNSCAN_TCP_LEN, pp->ttl);
-	memset(tcp, 0, SYNSCAN_TCP_LEN);
-	tcp[12] = (SYNSCAN_TCP_LEN / 4) << 4;
+	packet_build_ipv4(ip, pp->saddr, IPPROTO_TCP_, (uint16_t)(IPV4_HLEN + tcp_len), pp->ttl);
+	memset(tcp, 0, TCP_HLEN);
+	tcp[12] = (uint8_t)((tcp_len / 4) << 4);
 	tcp[13] = TCP_FLAG_SYN;
-	packet_put16(tcp + 14, SYNSCAN_WINDOW);
-	tcp[20] = 2; /* MSS option: kind 2, length 4 */
-	tcp[21] = 4;
-	packet_put16(tcp + 22, SYNSCAN_MSS);
-	return SYNSCAN_FRAME_LEN;
+	packet_put16(tcp + 14, preset->window);
+	memcpy(tcp + TCP_HLEN, preset->options, preset->len);
+	/* One timestamp value per scan, from the key: a fixed one would mark our probes. */
+	if (preset->ts_offset != SYNSCAN_TS_OFFSET_NONE)
+		memcpy(tcp + TCP_HLEN + preset->ts_offset, pp->key + 4, 4);
+	return (int)(ETH_HLEN_ + IPV4_HLEN + tcp_len);
 }
 
-/* Sum the template's constant fields once; the variable ones are zero in it. */
+/* Choose the preset, then sum the template's constant fields once. */
 static int synscan_init(struct probe *p, char *err, size_t errlen)
 {
-	uint8_t frame[SYNSCAN_FRAME_LEN];
+	uint8_t frame[ETH_HLEN_ + IPV4_HLEN + TCP_HLEN + SYNSCAN_OPT_MAX];
 	const uint8_t *ip = frame + ETH_HLEN_;
+	uint32_t tcp_len;
 
+	p->variant = 0;
 	if (p->args) {
-		snprintf(err, errlen, "--probe-args: tcp_synscan takes none (got '%s')", p->args);
-		return -EINVAL;
+		size_t i;
+
+		for (i = 0; i < SYNSCAN_PRESETS; i++)
+			if (strcmp(p->args, synscan_presets[i].name) == 0)
+				break;
+		if (i == SYNSCAN_PRESETS) {
+			snprintf(err, errlen,
+				 "--probe-args: '%s': tcp_synscan options are mss, none, linux, windows "
+				 "or bsd",
+				 p->args);
+			return -EINVAL;
+		}
+		p->variant = (uint32_t)i;
 	}
 	if (synscan_template(p, frame, sizeof(frame)) < 0) {
 		snprintf(err, errlen, "tcp_synscan: the probe does not fit in a frame");
 		return -ENOSPC;
 	}
+	tcp_len = synscan_tcp_len(p);
 	p->sum_l3 = csum_add_bytes(0, ip, IPV4_HLEN);
 	/* Pseudo-header (our address, protocol, TCP length), then the segment. */
-	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_TCP_ + SYNSCAN_TCP_LEN;
-	p->sum_l4 = csum_add_bytes(p->sum_l4, ip + IPV4_HLEN, SYNSCAN_TCP_LEN);
+	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_TCP_ + tcp_len;
+	p->sum_l4 = csum_add_bytes(p->sum_l4, ip + IPV4_HLEN, tcp_len);
 	return 0;
 }
 
@@ -80,7 +133,7 @@ static uint32_t synscan_patch(const struct probe *p, uint8_t *frame, uint32_t da
 	packet_put32(tcp + 4, seq);
 	packet_put16(tcp + 16, csum_fold(csum_add_u32(csum_add_u32(p->sum_l4 + sport + dport, seq),
 						      daddr)));
-	return SYNSCAN_FRAME_LEN;
+	return ETH_HLEN_ + IPV4_HLEN + synscan_tcp_len(p);
 }
 
 static int synscan_validate(const struct probe *p, const struct packet_view *v,
@@ -133,7 +186,7 @@ static void synscan_classify(const struct probe *p, struct probe_result *r)
 
 const struct probe_ops probe_tcp_synscan_ops = {
 	.name = "tcp_synscan",
-	.help = "TCP SYN to each port; open = SYN-ACK, closed = RST",
+	.help = "TCP SYN to each port; open = SYN-ACK, closed = RST; --probe-args=mss|none|linux|windows|bsd",
 	.replies = PROBE_REPLY_TCP,
 	.init = synscan_init,
 	.template = synscan_template,

@@ -14,7 +14,8 @@ test_metadata_and_status_updates_files
 test_udp_scan_finds_exactly_the_udp_services
 test_icmp_echoscan_finds_exactly_the_live_hosts
 test_output_filter_selects_replies
-test_icmp_prescan_probes_only_live_hosts"
+test_icmp_prescan_probes_only_live_hosts
+test_syn_option_presets_find_the_open_set"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -375,4 +376,19 @@ print("    SYNs seen: %d to %d pairs; to dead hosts %d; missing %d; repeated %d"
          len(want - set(counts)), sum(1 for v in counts.values() if v != 1)))
 sys.exit(0 if set(counts) == want and all(v == 1 for v in counts.values()) else 1)
 PY
+}
+
+# Every tcp_synscan option preset is answered by a real stack: the same open set each time.
+test_syn_option_presets_find_the_open_set() {
+	skip_if_not_root || return
+	setup_testbed synopt || return 1
+	start_listeners $OPEN_SET || return 1
+	expected_rows >"$TMP/expected"
+	local preset
+	for preset in none linux windows bsd; do
+		check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
+			--probe-args=$preset -o "$TMP/$preset.csv" 198.18.1.0/24 || return 1
+		sorted_results "$TMP/$preset.csv" >"$TMP/$preset.sorted"
+		expect_same_lines "$preset" "$TMP/expected" "$TMP/$preset.sorted" || return 1
+	done
 }

@@ -110,6 +110,66 @@ static void checksums_are_valid_for_random_targets(void **state)
 	}
 }
 
+/* Each --probe-args preset: well-formed options (walked as TLVs), right length, valid sums. */
+static void option_presets_are_well_formed(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned opt_len;
+		const char *kinds; /* option kinds in order, as characters '0' + kind */
+	} presets[] = {
+		{ "mss", 4, "2" }, { "none", 0, "" }, { "linux", 20, "24813" },
+		{ "windows", 12, "213114" }, { "bsd", 24, "2131184" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++) {
+		struct probe p = make_probe(1);
+		uint8_t f[PROBE_FRAME_MAX];
+		char kinds[16] = "", err[128];
+		unsigned k = 0, off;
+		const uint8_t *tcp;
+		uint32_t len, pseudo;
+
+		p.args = presets[i].name;
+		assert_int_equal(probe_init(&p, err, sizeof(err)), 0);
+		len = (uint32_t)build_syn(&p, f, TARGET, 80, 0);
+		tcp = f + 34;
+		assert_int_equal(len, 54 + presets[i].opt_len);
+		assert_int_equal((tcp[12] >> 4) * 4, 20 + presets[i].opt_len);
+		for (off = 20; off < 20 + presets[i].opt_len && tcp[off] != 0;) {
+			kinds[k++] = (char)('0' + tcp[off]);
+			if (tcp[off] == 1) {
+				off++;
+				continue;
+			}
+			assert_true(tcp[off + 1] >= 2);
+			if (tcp[off] == 8) { /* timestamps: length 10, TSval from the key */
+				assert_int_equal(tcp[off + 1], 10);
+				assert_memory_equal(tcp + off + 2, p.params.key + 4, 4);
+			}
+			off += tcp[off + 1];
+		}
+		assert_true(off <= 20 + presets[i].opt_len);
+		assert_string_equal(kinds, presets[i].kinds);
+		assert_int_equal(ref_sum(f + 14, 20, 0), 0xffff);
+		pseudo = (US >> 16) + (US & 0xffff) + (TARGET >> 16) + (TARGET & 0xffff) + 6 +
+			 (len - 34);
+		assert_int_equal(ref_sum(tcp, len - 34, pseudo), 0xffff);
+	}
+}
+
+static void unknown_preset_is_named(void **state)
+{
+	struct probe p = make_probe(1);
+	char err[160];
+	(void)state;
+
+	p.args = "solaris";
+	assert_int_equal(probe_init(&p, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "'solaris': tcp_synscan options are mss, none, linux, windows or bsd"));
+}
+
 static void syns_to_different_targets_differ(void **state)
 {
 	struct probe p = make_probe(1);
@@ -339,6 +399,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(syn_has_right_fields_and_valid_checksums),
 		cmocka_unit_test(checksums_are_valid_for_random_targets),
+		cmocka_unit_test(option_presets_are_well_formed),
+		cmocka_unit_test(unknown_preset_is_named),
 		cmocka_unit_test(syns_to_different_targets_differ),
 		cmocka_unit_test(synack_with_right_ack_validates_as_open),
 		cmocka_unit_test(rst_validates_as_closed),
