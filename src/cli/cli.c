@@ -31,6 +31,8 @@ enum {
 	OPT_PROBE_ARGS,
 	OPT_OUTPUT_FILTER,
 	OPT_ICMP_PRESCAN,
+	OPT_CHECKPOINT_FILE,
+	OPT_RESUME,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +64,8 @@ static const struct option long_options[] = {
 	{ "target-range", required_argument, NULL, OPT_TARGET_RANGE },
 	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
 	{ "dryrun", no_argument, NULL, OPT_DRYRUN },
+	{ "checkpoint-file", required_argument, NULL, OPT_CHECKPOINT_FILE },
+	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "icmp-prescan", no_argument, NULL, OPT_ICMP_PRESCAN },
 	{ "icmp", no_argument, NULL, OPT_ICMP_PRESCAN },
 	{ "probe-args", required_argument, NULL, OPT_PROBE_ARGS },
@@ -118,6 +122,9 @@ static void cli_usage(void)
 	       "  -e, --seed=N               permutation seed: the same seed gives the same order\n"
 	       "      --shards=N --shard=I   scan only part I (0-based) of N of the same seed's order\n"
 	       "  -T, --sender-threads=N     sender threads (default 1)\n"
+	       "      --checkpoint-file=F    where the scan is, written every second and at exit\n"
+	       "      --resume               continue the scan in --checkpoint-file (same targets,\n"
+	       "                             ports and threads; its seed; output appended)\n"
 	       "      --receivers=N          receive threads, in one fanout group (default 1)\n"
 	       "\n"
 	       "output:\n"
@@ -465,6 +472,16 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		case OPT_ICMP_PRESCAN:
 			cfg->icmp_prescan = 1;
 			break;
+		case OPT_CHECKPOINT_FILE:
+			if (optarg[0] == '\0') {
+				ret = bad_value(err, errlen, "--checkpoint-file", optarg, "a file name");
+				goto out;
+			}
+			cfg->checkpoint_file = optarg;
+			break;
+		case OPT_RESUME:
+			cfg->resume = 1;
+			break;
 		case OPT_PROBE_ARGS:
 			cfg->probe_args = optarg;
 			break;
@@ -515,6 +532,10 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 	if (!(cfg->output = output_by_name(output))) {
 		snprintf(err, errlen, "--output-module: '%s': unknown output module (choose: %s)",
 			 output, output_list());
+		goto out;
+	}
+	if (cfg->resume && !cfg->checkpoint_file) {
+		snprintf(err, errlen, "--resume: needs --checkpoint-file FILE to resume from");
 		goto out;
 	}
 	if (cfg->pcap_file && !cfg->dryrun) {

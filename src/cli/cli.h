@@ -54,6 +54,8 @@ struct salvo_config {
 	int blocklist_default;	/* the built-in blocklist applies (no -b) */
 	enum io_xdp_mode xdp_mode;
 	int dryrun;		/* --dryrun: build every probe, send nothing */
+	const char *checkpoint_file; /* --checkpoint-file, NULL = none */
+	int resume;		     /* --resume: continue from checkpoint_file */
 	int icmp_prescan;	/* --icmp-prescan: ping first, probe ports of live hosts only */
 	const struct probe_ops *prescan_probe; /* the echo probe --icmp-prescan uses */
 	const char *probe_args;	/* --probe-args, for the probe module's init */

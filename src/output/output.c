@@ -207,7 +207,7 @@ size_t output_field_format(enum output_field id, const struct probe_result *r, c
 
 int output_open(struct output *o, const struct output_ops *ops, const char *path,
 		const struct output_fields *fieldset, int multi_port, const char *probe_name,
-		char *err, size_t errlen)
+		int append, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
 	o->ops = ops;
@@ -217,13 +217,15 @@ int output_open(struct output *o, const struct output_ops *ops, const char *path
 	if (strcmp(path, "-") == 0) {
 		o->file = stdout;
 		o->file_is_stdout = 1;
-	} else if (!(o->file = fopen(path, "w"))) {
+	} else if (!(o->file = fopen(path, append ? "a" : "w"))) {
 		int e = errno;
 
 		snprintf(err, errlen, "--output-file: %s: %s", path, strerror(e));
 		return -e;
 	}
-	if (ops->open && ops->open(o)) {
+	if (append && !o->file_is_stdout && fseek(o->file, 0, SEEK_END) == 0 && ftell(o->file) > 0)
+		o->continuing = 1;
+	if (ops->open && !o->continuing && ops->open(o)) {
 		int e = errno ? errno : EIO;
 
 		snprintf(err, errlen, "--output-file: %s: %s", path, strerror(e));

@@ -58,6 +58,7 @@ struct output {
 	int file_is_stdout;
 	struct output_fields fields;
 	int multi_port; /* more than one port scanned: list writes ip:port */
+	int continuing; /* appending to a file that already has records: no header */
 	const char *probe_name;
 };
 
@@ -80,11 +81,12 @@ size_t output_field_format(enum output_field id, const struct probe_result *r, c
 
 /*
  * Open path ("-" = stdout), then the module's open; 0 or -errno with a line in err.
- * multi_port and probe_name describe the scan for modules and fields that need them.
+ * multi_port and probe_name describe the scan for modules and fields that need them;
+ * append (--resume) adds to the file instead of replacing it.
  */
 int output_open(struct output *o, const struct output_ops *ops, const char *path,
 		const struct output_fields *fields, int multi_port, const char *probe_name,
-		char *err, size_t errlen);
+		int append, char *err, size_t errlen);
 int output_write(struct output *o, const struct probe_result *r);
 int output_flush(struct output *o);
 /* Module close, flush, fclose; returns the first error. */

@@ -138,6 +138,8 @@ void scan_monitor(struct scan *s)
 				scan_status_line(s, &now, &prev, (double)(t - last) / 1e9);
 			if (s->status_file)
 				status_file_line(s, &now, &prev, (double)(t - last) / 1e9);
+			/* A failed periodic write is retried next second; the last one reports. */
+			(void)scan_checkpoint_save(s);
 			prev = now;
 			last = t;
 		}
@@ -248,7 +250,7 @@ static void write_metadata(struct scan *s, int status)
 	fprintf(f, ",\n    \"port_count\": %u,\n    \"probes_per_target\": %u,\n",
 		cfg->ports.count, cfg->probes);
 	fprintf(f, "    \"rate\": %llu,\n    \"cooldown_s\": %u,\n    \"seed\": %llu,\n",
-		(unsigned long long)cfg->rate, cfg->cooldown_s, (unsigned long long)cfg->seed);
+		(unsigned long long)cfg->rate, cfg->cooldown_s, (unsigned long long)s->seed);
 	fprintf(f, "    \"shards\": %llu,\n    \"shard\": %llu,\n    \"sender_threads\": %u,\n",
 		(unsigned long long)cfg->shards, (unsigned long long)cfg->shard,
 		cfg->sender_threads);

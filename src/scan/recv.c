@@ -125,7 +125,8 @@ void *scan_writer_main(void *arg)
 		int last = __atomic_load_n(&s->stop_writing, __ATOMIC_ACQUIRE);
 		unsigned moved = writer_drain(s);
 
-		if (clock_mono_ns() >= next_flush) {
+		/* Flushed per batch: a process killed outright loses no result already queued. */
+		if (moved || clock_mono_ns() >= next_flush) {
 			if (output_flush(&s->output) && !s->writer_error)
 				s->writer_error = -EIO;
 			next_flush = clock_mono_ns() + 1000000000ULL;

@@ -144,6 +144,89 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	return ret;
 }
 
+/* What a checkpoint must agree with: the targets after the blocklist, ports, probe, -P. */
+static uint64_t scan_fingerprint(const struct salvo_config *cfg)
+{
+	struct checkpoint_hasher hs;
+	uint32_t knobs[3] = { cfg->probes, (uint32_t)cfg->icmp_prescan, cfg->ports.count };
+
+	checkpoint_hash_init(&hs);
+	checkpoint_hash_add(&hs, cfg->targets.ranges,
+			    cfg->targets.count * sizeof(cfg->targets.ranges[0]));
+	checkpoint_hash_add(&hs, cfg->ports.ports, cfg->ports.count * sizeof(cfg->ports.ports[0]));
+	checkpoint_hash_add(&hs, cfg->probe->name, strlen(cfg->probe->name));
+	if (cfg->probe_args)
+		checkpoint_hash_add(&hs, cfg->probe_args, strlen(cfg->probe_args));
+	checkpoint_hash_add(&hs, knobs, sizeof(knobs));
+	return hs.h;
+}
+
+/* Where every sender thread stands now. */
+static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
+{
+	const struct salvo_config *cfg = s->cfg;
+
+	memset(cp, 0, sizeof(*cp));
+	cp->seed = s->seed;
+	cp->shard = cfg->shard;
+	cp->shards = cfg->shards;
+	cp->elements = cfg->icmp_prescan ? cfg->targets.addresses : s->elements;
+	cp->fingerprint = s->fingerprint;
+	cp->threads = cfg->sender_threads;
+	for (unsigned i = 0; i < cfg->sender_threads; i++) {
+		cp->next[i] = s->senders[i].begin +
+			      __atomic_load_n(&s->senders[i].done, __ATOMIC_ACQUIRE);
+		cp->end[i] = s->senders[i].end;
+	}
+}
+
+int scan_checkpoint_save(struct scan *s)
+{
+	struct scan_checkpoint cp;
+
+	if (!s->cfg->checkpoint_file || !s->senders)
+		return 0;
+	scan_checkpoint_fill(s, &cp);
+	return checkpoint_write(s->cfg->checkpoint_file, &cp);
+}
+
+/* --resume: the checkpoint must describe this very scan; then each thread starts where it was. */
+static int scan_resume(struct scan *s, const struct scan_checkpoint *cp, char err[SCAN_ERRLEN])
+{
+	const struct salvo_config *cfg = s->cfg;
+	const char *path = cfg->checkpoint_file;
+
+	if (cp->fingerprint != s->fingerprint ||
+	    cp->elements != (cfg->icmp_prescan ? cfg->targets.addresses : s->elements)) {
+		snprintf(err, SCAN_ERRLEN,
+			 "--resume: %s is a checkpoint of another scan (targets, ports, probe or -P "
+			 "differ); run the same scan, or start afresh without --resume",
+			 path);
+		return -EINVAL;
+	}
+	if (cp->shard != cfg->shard || cp->shards != cfg->shards) {
+		snprintf(err, SCAN_ERRLEN, "--resume: %s is shard %llu of %llu, not %llu of %llu",
+			 path, (unsigned long long)cp->shard, (unsigned long long)cp->shards,
+			 (unsigned long long)cfg->shard, (unsigned long long)cfg->shards);
+		return -EINVAL;
+	}
+	if (cp->threads != cfg->sender_threads) {
+		snprintf(err, SCAN_ERRLEN,
+			 "--resume: %s was written with %u sender threads; resume with -T %u", path,
+			 cp->threads, cp->threads);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < cfg->sender_threads; i++) {
+		if (cp->end[i] != s->senders[i].end || cp->next[i] < s->senders[i].begin) {
+			snprintf(err, SCAN_ERRLEN, "--resume: %s: thread %u's slice does not match",
+				 path, i);
+			return -EINVAL;
+		}
+		s->senders[i].start = cp->next[i];
+	}
+	return 0;
+}
+
 static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 {
 	const struct salvo_config *cfg = s->cfg;
@@ -151,7 +234,7 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 	int ret;
 
 	s->elements = cfg->targets.addresses * cfg->ports.count;
-	if ((ret = target_permutation_init(&s->perm, s->elements, cfg->seed))) {
+	if ((ret = target_permutation_init(&s->perm, s->elements, s->seed))) {
 		snprintf(err, SCAN_ERRLEN, "the scan is too large: %llu addresses x %u ports",
 			 (unsigned long long)cfg->targets.addresses, cfg->ports.count);
 		return ret;
@@ -159,7 +242,7 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 	if (cfg->icmp_prescan) {
 		/* Senders walk addresses, not (address, port) elements: slice those. */
 		if ((ret = target_permutation_init(&s->perm_addr, cfg->targets.addresses,
-						   cfg->seed)) ||
+						   s->seed)) ||
 		    (ret = dedup_init(&s->live, cfg->targets.addresses))) {
 			snprintf(err, SCAN_ERRLEN, "--icmp-prescan: %s", strerror(-ret));
 			return ret;
@@ -188,6 +271,7 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 		s->senders[i].scan = s;
 		s->senders[i].queue = i;
 		s->senders[i].begin = s->shard_begin + b;
+		s->senders[i].start = s->shard_begin + b;
 		s->senders[i].end = s->shard_begin + e;
 	}
 	return 0;
@@ -216,6 +300,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	struct io_config io = { 0 };
 	uint8_t tmpl[PROBE_FRAME_MAX];
 	char ioerr[IO_ERRLEN], src[16], mac[18], gw[18];
+	struct scan_checkpoint resume_from;
 	int ret, oret, tlen;
 
 	s->probe.ops = cfg->probe;
@@ -241,7 +326,27 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		ret = tlen;
 		goto out_alloc;
 	}
+	s->seed = cfg->seed;
+	s->fingerprint = scan_fingerprint(cfg);
+	if (cfg->resume) {
+		char cerr[SCAN_ERRLEN - 32];
+
+		if ((ret = checkpoint_read(cfg->checkpoint_file, &resume_from, cerr, sizeof(cerr)))) {
+			snprintf(err, SCAN_ERRLEN, "--resume: %s", cerr);
+			goto out_alloc;
+		}
+		if (cfg->seed_set && cfg->seed != resume_from.seed) {
+			snprintf(err, SCAN_ERRLEN,
+				 "--resume: -e %llu differs from the checkpoint's seed %llu",
+				 (unsigned long long)cfg->seed, (unsigned long long)resume_from.seed);
+			ret = -EINVAL;
+			goto out_alloc;
+		}
+		s->seed = resume_from.seed;
+	}
 	if ((ret = scan_alloc(s, err)))
+		goto out_alloc;
+	if (cfg->resume && (ret = scan_resume(s, &resume_from, err)))
 		goto out_alloc;
 
 	io.ifname = s->ifname;
@@ -262,7 +367,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	io.pcap_file = cfg->pcap_file;
 	/* The output first: a bad path is the user's to fix before any socket is opened. */
 	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields,
-			       cfg->ports.count > 1, cfg->probe->name, err, SCAN_ERRLEN)))
+			       cfg->ports.count > 1, cfg->probe->name, cfg->resume, err,
+			       SCAN_ERRLEN)))
 		goto out_alloc;
 	if ((ret = scan_monitor_open(s, err)))
 		goto out_output;
@@ -287,7 +393,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 			(unsigned long long)cfg->shard, (unsigned long long)cfg->shards,
 			(unsigned long long)(s->shard_end - s->shard_begin), src, mac, s->ifname,
 			cfg->probe->name, gw, cfg->engine->name, s->engine.mode,
-			(unsigned long long)cfg->rate, (unsigned long long)cfg->seed);
+			(unsigned long long)cfg->rate, (unsigned long long)s->seed);
 	}
 
 	if ((ret = scan_start_threads(s, err))) {
@@ -302,6 +408,12 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 			pthread_join(s->senders[i].thread, NULL);
 	if (!s->send_done_ns)
 		s->send_done_ns = clock_mono_ns();
+	/* Every sender has stopped: this checkpoint is exact. */
+	if ((oret = scan_checkpoint_save(s)) && !ret) {
+		ret = oret;
+		snprintf(err, SCAN_ERRLEN, "--checkpoint-file %s: %s", cfg->checkpoint_file,
+			 strerror(-ret));
+	}
 	__atomic_store_n(&s->stop_receiving, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < s->receiver_count; i++)
 		if (s->receivers[i].thread)

@@ -22,6 +22,7 @@
 #include "io/io.h"
 #include "output/output.h"
 #include "probe/probe.h"
+#include "scan/checkpoint.h"
 #include "scan/dedup.h"
 #include "scan/pace.h"
 #include "target/permutation.h"
@@ -36,7 +37,8 @@ struct scan_sender {
 	struct scan *scan;
 	pthread_t thread;
 	unsigned queue;
-	uint64_t begin, end; /* positions in the permutation */
+	uint64_t begin, end; /* positions in the permutation: the thread's slice */
+	uint64_t start;	     /* where to start in it: begin, or the checkpoint's next */
 	uint64_t done;	     /* positions finished (atomic) */
 	uint64_t frames;     /* frames submitted (atomic) */
 	int error;	     /* -errno if the thread stopped on an error */
@@ -76,6 +78,8 @@ struct scan {
 	struct dedup live;
 	struct pace pace;
 	uint64_t elements;	       /* addresses * ports */
+	uint64_t seed;		       /* -e, or the checkpoint's with --resume */
+	uint64_t fingerprint;	       /* what is scanned, for checkpoints */
 	uint64_t shard_begin, shard_end; /* this shard's positions */
 	uint32_t gateway;		 /* host order; 0 if -G was given or on-link */
 
@@ -111,6 +115,9 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN]);
 
 /* Set by the signal handler: the number of SIGINT/SIGTERM received. */
 extern volatile sig_atomic_t scan_signals;
+
+/* Write the checkpoint (if --checkpoint-file): every second and at the end; 0 or -errno. */
+int scan_checkpoint_save(struct scan *s);
 
 /* monitor.c: the status line, -u and -m files, the cooldown and the summary. */
 int scan_monitor_open(struct scan *s, char err[SCAN_ERRLEN]);

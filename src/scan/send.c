@@ -224,12 +224,18 @@ void *scan_sender_main(void *arg)
 		c.tlen = (size_t)tlen;
 		c.echo_tmpl = echo_tmpl;
 		c.echo_tlen = (size_t)elen;
-		c.disc = c.port = c.ready = snd->begin;
+		c.disc = c.port = c.ready = snd->start;
+		c.base.done = snd->start - snd->begin;
 		c.end = snd->end;
 		send_loop(snd, &c.base);
 	} else {
-		struct plain_source c = { .base.next = plain_next, .s = s, .tmpl = tmpl,
-					  .tlen = (size_t)tlen, .pos = snd->begin, .end = snd->end };
+		struct plain_source c = { .base.next = plain_next,
+					  .base.done = snd->start - snd->begin,
+					  .s = s,
+					  .tmpl = tmpl,
+					  .tlen = (size_t)tlen,
+					  .pos = snd->start,
+					  .end = snd->end };
 
 		send_loop(snd, &c.base);
 	}

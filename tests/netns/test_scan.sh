@@ -15,7 +15,8 @@ test_udp_scan_finds_exactly_the_udp_services
 test_icmp_echoscan_finds_exactly_the_live_hosts
 test_output_filter_selects_replies
 test_icmp_prescan_probes_only_live_hosts
-test_syn_option_presets_find_the_open_set"
+test_syn_option_presets_find_the_open_set
+test_interrupt_and_resume_send_each_probe_once"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -391,4 +392,49 @@ test_syn_option_presets_find_the_open_set() {
 		sorted_results "$TMP/$preset.csv" >"$TMP/$preset.sorted"
 		expect_same_lines "$preset" "$TMP/expected" "$TMP/$preset.sorted" || return 1
 	done
+}
+
+# SIGINT (then SIGTERM) at a random point, then --resume: the target sees every probe exactly
+# once over both runs, and the output (appended) holds exactly the open set.
+test_interrupt_and_resume_send_each_probe_once() {
+	skip_if_not_root || return
+	setup_testbed resume || return 1
+	start_listeners $OPEN_SET || return 1
+	local sig pid status delay
+	for sig in INT TERM; do
+		rm -f "$TMP/cp" "$TMP/out.csv"
+		start_sniffer "$TMP/syns-$sig.json" 9 || return 1
+		ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 22,80,443,8080 \
+			-c 1 -r 300 -T 2 --checkpoint-file "$TMP/cp" -o "$TMP/out.csv" 198.18.1.0/24 &
+		pid=$!
+		delay=$(python3 -c 'import random; print(round(random.uniform(0.8, 2.5), 2))')
+		sleep "$delay"
+		kill -$sig $pid
+		wait $pid
+		status=$?
+		log "SIG$sig after ${delay}s: exit $status; $(grep -c next "$TMP/cp") threads in checkpoint"
+		[ $status -eq 0 ] || return 1
+		check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 3000 -T 2 \
+			--resume --checkpoint-file "$TMP/cp" -o "$TMP/out.csv" 198.18.1.0/24 || return 1
+		wait "$SNIFF_PID"
+		expected_rows >"$TMP/expected"
+		sorted_results "$TMP/out.csv" >"$TMP/got"
+		expect_same_lines "SIG$sig + resume" "$TMP/expected" "$TMP/got" || return 1
+		[ "$(grep -c '^saddr' "$TMP/out.csv")" = 1 ] || { log "header written twice"; return 1; }
+		python3 - "$TMP/syns-$sig.json" <<'PY' || return 1
+import ipaddress, json, sys
+counts = json.load(open(sys.argv[1]))
+want = {"%s:%d" % (a, p) for a in ipaddress.ip_network("198.18.1.0/24") for p in (22, 80, 443, 8080)}
+print("    SYNs seen: %d for %d pairs; missing %d, extra %d, more than once %d"
+      % (sum(counts.values()), len(counts), len(want - set(counts)), len(set(counts) - want),
+         sum(1 for v in counts.values() if v > 1)))
+sys.exit(0 if set(counts) == want and all(v == 1 for v in counts.values()) else 1)
+PY
+	done
+	# A checkpoint of another scan is refused before anything is sent.
+	salvo_in_scanner -q -b /dev/null -p 22,80 --resume --checkpoint-file "$TMP/cp" \
+		198.18.1.0/24 2>"$TMP/err"
+	status=$?
+	log "other ports: exit $status: $(cat "$TMP/err")"
+	[ $status -eq 1 ] && grep -q "checkpoint of another scan" "$TMP/err"
 }

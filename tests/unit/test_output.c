@@ -46,7 +46,7 @@ static void csv_has_header_and_formatted_rows(void **state)
 					     "timestamp",
 					     &f, err, sizeof(err)),
 			 0);
-	assert_int_equal(output_open(&o, output_by_name("csv"), path, &f, 1, "tcp_synscan", err,
+	assert_int_equal(output_open(&o, output_by_name("csv"), path, &f, 1, "tcp_synscan", 0, err,
 				     sizeof(err)),
 			 0);
 	assert_int_equal(output_write(&o, &r), 0);
@@ -76,7 +76,7 @@ static void render(const char *module, const char *fieldlist, int multi_port,
 	close(fd);
 	assert_int_equal(output_fields_parse(fieldlist, &f, err, sizeof(err)), 0);
 	assert_int_equal(output_open(&o, output_by_name(module), path, &f, multi_port,
-				     "tcp_synscan", err, sizeof(err)),
+				     "tcp_synscan", 0, err, sizeof(err)),
 			 0);
 	assert_int_equal(output_write(&o, r), 0);
 	assert_int_equal(output_close(&o), 0);
@@ -125,7 +125,7 @@ static void open_fails_clearly_on_a_bad_path(void **state)
 	(void)state;
 
 	assert_int_equal(output_open(&o, output_by_name("csv"), "/nonexistent/dir/out.csv", &f, 0,
-				     "tcp_synscan", err, sizeof(err)),
+				     "tcp_synscan", 0, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/dir/out.csv"));
 }
