@@ -12,7 +12,8 @@ PACKAGES=(
 	util-linux       # unshare and setpriv: CLI tests run unprivileged without a network
 	procps           # sysctl: the test bed turns IPv6 off in its namespaces
 	libpcap-dev      # --dryrun writes probes as pcap files
-	tcpdump          # tests read the dry-run pcap files back
+	tcpdump          # tests read the dry-run pcap files back and time probes on the target
+	bc               # tests compute rates from packet timestamps
 	libxdp-dev       # the af_xdp engine: AF_XDP sockets (xsk API)
 	libbpf-dev       # the af_xdp engine: loading and attaching the XDP program
 	libelf-dev       # libbpf's object loader

@@ -10,10 +10,14 @@
 #include "cli/cli.h"
 #include "scan/scan.h"
 
-static void on_stop_signal(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
-	scan_signals++;
+	if (sig == SIGUSR1)
+		scan_rate_ups++;
+	else if (sig == SIGUSR2)
+		scan_rate_downs++;
+	else
+		scan_signals++;
 }
 
 int main(int argc, char **argv)
@@ -33,10 +37,12 @@ int main(int argc, char **argv)
 	}
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
+	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 
 	scan.cfg = &cfg;
 	ret = scan_resolve_network(&scan, &cfg, err);

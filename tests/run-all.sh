@@ -90,9 +90,11 @@ for engine in "${ENGINES[@]}"; do
 		skip=$((skip + 1))
 		continue
 	fi
-	out=$(ENGINE="$engine" tests/netns/runner.sh tests/netns/test_scan.sh 2>&1)
-	echo "$out"
-	add_counts "$out"
+	for file in tests/netns/test_scan.sh tests/netns/test_control.sh; do
+		out=$(ENGINE="$engine" tests/netns/runner.sh "$file" 2>&1)
+		echo "$out"
+		add_counts "$out"
+	done
 done
 
 echo

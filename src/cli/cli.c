@@ -33,6 +33,9 @@ enum {
 	OPT_ICMP_PRESCAN,
 	OPT_CHECKPOINT_FILE,
 	OPT_RESUME,
+	OPT_MAX_SENDTO_FAILURES,
+	OPT_MIN_HITRATE,
+	OPT_STATUS_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +69,13 @@ static const struct option long_options[] = {
 	{ "dryrun", no_argument, NULL, OPT_DRYRUN },
 	{ "checkpoint-file", required_argument, NULL, OPT_CHECKPOINT_FILE },
 	{ "resume", no_argument, NULL, OPT_RESUME },
+	{ "bandwidth", required_argument, NULL, 'B' },
+	{ "max-targets", required_argument, NULL, 'n' },
+	{ "max-results", required_argument, NULL, 'N' },
+	{ "max-runtime", required_argument, NULL, 't' },
+	{ "max-sendto-failures", required_argument, NULL, OPT_MAX_SENDTO_FAILURES },
+	{ "min-hitrate", required_argument, NULL, OPT_MIN_HITRATE },
+	{ "status-format", required_argument, NULL, OPT_STATUS_FORMAT },
 	{ "icmp-prescan", no_argument, NULL, OPT_ICMP_PRESCAN },
 	{ "icmp", no_argument, NULL, OPT_ICMP_PRESCAN },
 	{ "probe-args", required_argument, NULL, OPT_PROBE_ARGS },
@@ -81,7 +91,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = ":p:i:S:G:s:r:c:P:e:T:b:w:o:O:f:M:m:u:qhV";
+static const char short_options[] = ":p:i:S:G:s:r:c:P:e:T:b:w:o:O:f:M:m:u:B:n:N:t:qhV";
 
 static void cli_usage(void)
 {
@@ -115,7 +125,13 @@ static void cli_usage(void)
 	       "      --probe-args=ARGS      for the probe module; udp: text:STR, hex:HEX or file:PATH\n"
 	       "  -r, --rate=PPS             packets per second over all threads (default 10000; 0 = no limit;\n"
 	       "                             K, M, G suffixes)\n"
+	       "  -B, --bandwidth=BPS        the rate from bits per second on the wire (K, M, G suffixes)\n"
 	       "  -c, --cooldown-time=SECS   how long to keep receiving after the last probe (default 8)\n"
+	       "  -n, --max-targets=N|P%%     probe at most N (address, port) pairs, or P%% of the scan\n"
+	       "  -N, --max-results=N        stop after N results\n"
+	       "  -t, --max-runtime=SECS     stop sending after SECS seconds\n"
+	       "      --max-sendto-failures=N  abort after N failed sends\n"
+	       "      --min-hitrate=P        abort if fewer than P%% of probes succeed (checked after 10000)\n"
 	       "  -P, --probes=N             probes per (address, port) (default 1)\n"
 	       "      --icmp-prescan         ping every address first and probe the ports of those\n"
 	       "                             that answer, pipelined (alias --icmp)\n"
@@ -138,6 +154,8 @@ static void cli_usage(void)
 	       "  -u, --status-updates-file=FILE  a CSV line of counters every second\n"
 	       "      --list-output-modules, --list-output-fields, --list-probe-modules\n"
 	       "  -q, --quiet                no status line on stderr\n"
+	       "      --status-format=F      zmap (default), legacy (the orchestrator's progress line)\n"
+	       "                             or json (one object a second); SIGUSR1/SIGUSR2: rate +/-5%%\n"
 	       "  -h, --help                 this text\n"
 	       "  -V, --version              version and the io engines built in\n",
 	       SALVO_VERSION, io_engine_list(), probe_list(), output_list(), output_field_names());
@@ -279,13 +297,31 @@ static int parse_source_ports(const char *s, struct salvo_config *cfg, char *err
 	return 0;
 }
 
+/* A percentage from 0 to 100 ("12.5" or "12.5%"); 0 or -EINVAL. */
+static int parse_percent(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if ((*s < '0' || *s > '9') && *s != '.')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end == '%')
+		end++;
+	if (errno || *end || v < 0 || v > 100)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t errlen)
 {
 	struct target_set block;
 	const char *ports_arg = NULL, *blocklist = NULL, *fields_arg = NULL;
 	const char *filter_arg = "success = 1 && repeat = 0";
 	const char *engine = "af_packet", *probe = "tcp_synscan", *output = "csv";
-	int shard_set = 0, ret = -EINVAL, opt, targets_given = 0;
+	int shard_set = 0, ret = -EINVAL, opt, targets_given = 0, rate_set = 0;
 	uint64_t v;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -345,6 +381,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 				goto out;
 			break;
 		case 'r':
+			rate_set = 1;
 			if (cli_parse_rate(optarg, &cfg->rate)) {
 				ret = bad_value(err, errlen, "--rate", optarg,
 						"packets per second: a whole number, optionally with "
@@ -482,6 +519,61 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		case OPT_RESUME:
 			cfg->resume = 1;
 			break;
+		case 'B':
+			if (cli_parse_rate(optarg, &cfg->bandwidth_bps) || cfg->bandwidth_bps == 0) {
+				ret = bad_value(err, errlen, "--bandwidth", optarg,
+						"bits per second on the wire, with K, M or G (e.g. 100M)");
+				goto out;
+			}
+			break;
+		case 'n':
+			if (strchr(optarg, '%')) {
+				if (parse_percent(optarg, &cfg->max_targets_percent) ||
+				    cfg->max_targets_percent == 0) {
+					ret = bad_value(err, errlen, "--max-targets", optarg,
+							"a number of probes, or a percentage such as 10%");
+					goto out;
+				}
+			} else if ((ret = parse_count("--max-targets", optarg, 1, UINT64_MAX,
+						      &cfg->max_targets, err, errlen))) {
+				goto out;
+			}
+			break;
+		case 'N':
+			if ((ret = parse_count("--max-results", optarg, 1, UINT64_MAX, &cfg->max_results,
+					       err, errlen)))
+				goto out;
+			break;
+		case 't':
+			if ((ret = parse_count("--max-runtime", optarg, 1, 31536000, &v, err, errlen)))
+				goto out;
+			cfg->max_runtime_s = (unsigned)v;
+			break;
+		case OPT_MAX_SENDTO_FAILURES:
+			if ((ret = parse_count("--max-sendto-failures", optarg, 1, UINT64_MAX,
+					       &cfg->max_sendto_failures, err, errlen)))
+				goto out;
+			break;
+		case OPT_MIN_HITRATE:
+			if (parse_percent(optarg, &cfg->min_hitrate)) {
+				ret = bad_value(err, errlen, "--min-hitrate", optarg,
+						"a percentage from 0 to 100");
+				goto out;
+			}
+			break;
+		case OPT_STATUS_FORMAT:
+			if (strcmp(optarg, "zmap") == 0) {
+				cfg->status_format = STATUS_ZMAP;
+			} else if (strcmp(optarg, "legacy") == 0) {
+				cfg->status_format = STATUS_LEGACY;
+			} else if (strcmp(optarg, "json") == 0) {
+				cfg->status_format = STATUS_JSON;
+			} else {
+				ret = bad_value(err, errlen, "--status-format", optarg,
+						"zmap, legacy or json");
+				goto out;
+			}
+			break;
 		case OPT_PROBE_ARGS:
 			cfg->probe_args = optarg;
 			break;
@@ -532,6 +624,10 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 	if (!(cfg->output = output_by_name(output))) {
 		snprintf(err, errlen, "--output-module: '%s': unknown output module (choose: %s)",
 			 output, output_list());
+		goto out;
+	}
+	if (cfg->bandwidth_bps && rate_set) {
+		snprintf(err, errlen, "--bandwidth: give either -r/--rate or -B/--bandwidth, not both");
 		goto out;
 	}
 	if (cfg->resume && !cfg->checkpoint_file) {

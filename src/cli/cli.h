@@ -55,6 +55,14 @@ struct salvo_config {
 	enum io_xdp_mode xdp_mode;
 	int dryrun;		/* --dryrun: build every probe, send nothing */
 	const char *checkpoint_file; /* --checkpoint-file, NULL = none */
+	uint64_t bandwidth_bps;	     /* -B: the rate from bits per second on the wire, 0 = -r */
+	uint64_t max_targets;	     /* -n as a count, 0 = no limit */
+	double max_targets_percent;  /* -n as a percentage of the shard, 0 = no limit */
+	uint64_t max_results;	     /* -N, 0 = no limit */
+	unsigned max_runtime_s;	     /* -t, 0 = no limit */
+	uint64_t max_sendto_failures; /* --max-sendto-failures, 0 = no limit */
+	double min_hitrate;	     /* --min-hitrate in percent, 0 = off */
+	enum { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON } status_format;
 	int resume;		     /* --resume: continue from checkpoint_file */
 	int icmp_prescan;	/* --icmp-prescan: ping first, probe ports of live hosts only */
 	const struct probe_ops *prescan_probe; /* the echo probe --icmp-prescan uses */

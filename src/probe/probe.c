@@ -16,8 +16,19 @@ static const struct probe_ops *const probes[] = {
 
 #define PROBE_COUNT (sizeof(probes) / sizeof(probes[0]))
 
+/* Short names orchestrators pass (--probe-module tcp|udp|icmp). */
+static const struct {
+	const char *alias, *name;
+} probe_aliases[] = {
+	{ "tcp", "tcp_synscan" },
+	{ "icmp", "icmp_echoscan" },
+};
+
 const struct probe_ops *probe_by_name(const char *name)
 {
+	for (size_t i = 0; i < sizeof(probe_aliases) / sizeof(probe_aliases[0]); i++)
+		if (strcmp(probe_aliases[i].alias, name) == 0)
+			name = probe_aliases[i].name;
 	for (size_t i = 0; i < PROBE_COUNT; i++)
 		if (strcmp(probes[i]->name, name) == 0)
 			return probes[i];

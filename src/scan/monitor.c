@@ -35,6 +35,7 @@ static void scan_totals(struct scan *s, struct scan_totals *t)
 	for (unsigned i = 0; i < s->cfg->sender_threads; i++) {
 		t->positions += __atomic_load_n(&s->senders[i].done, __ATOMIC_RELAXED);
 		t->frames += __atomic_load_n(&s->senders[i].frames, __ATOMIC_RELAXED);
+		t->send_errors += __atomic_load_n(&s->senders[i].send_errors, __ATOMIC_RELAXED);
 	}
 	for (unsigned i = 0; i < s->receiver_count; i++) {
 		struct scan_receiver *r = &s->receivers[i];
@@ -54,29 +55,119 @@ static void scan_totals(struct scan *s, struct scan_totals *t)
  * progress lines can read it:
  * "0:05 50%; send: 50000 10.00 Kp/s (10.00 Kp/s avg); recv: 25 5 p/s; hitrate: 0.05%; ..."
  */
+/*
+ * One status line a second on stderr, in the format asked for:
+ *   zmap    "0:05 50%; send: 50000 10.00 Kp/s (10.00 Kp/s avg); recv: 25 5 p/s; hitrate: ..."
+ *   legacy  the same up to the hit rate: the progress line orchestrators of the seed's scanner
+ *           parse with (\d+):(\d+)\s+(\d+)%;\s+send:\s+(\d+)\s+...p/s\s+\(...p/s\s+avg\);...
+ *   json    one object with the counters, for programs.
+ */
 static void scan_status_line(struct scan *s, const struct scan_totals *now,
 			     const struct scan_totals *prev, double interval_s)
 {
 	double elapsed = (double)(clock_mono_ns() - s->start_ns) / 1e9;
 	uint64_t slice = s->shard_end - s->shard_begin;
-	unsigned percent = slice ? (unsigned)(now->positions * 100 / slice) : 100;
+	uint64_t started = 0;
+	unsigned percent;
 	char rate[24], avg[24], rrate[24];
 	double hit = now->io.tx_completed
 			     ? 100.0 * (double)now->successes / (double)now->io.tx_completed
 			     : 0.0;
+	double send_rate = (double)(now->io.tx_completed - prev->io.tx_completed) / interval_s;
+	double eta;
 
-	format_rate((double)(now->io.tx_completed - prev->io.tx_completed) / interval_s, rate,
-		    sizeof(rate));
+	for (unsigned i = 0; i < s->cfg->sender_threads; i++)
+		started += s->senders[i].start - s->senders[i].begin;
+	percent = slice ? (unsigned)(now->positions * 100 / slice) : 100;
+	/* Positions done in this run, over the time taken: what is left at that pace. */
+	eta = now->positions > started && elapsed > 0
+		      ? (double)(slice - now->positions) * elapsed /
+				(double)(now->positions - started)
+		      : -1;
+	if (s->cfg->status_format == STATUS_JSON) {
+		fprintf(stderr,
+			"{\"elapsed_s\":%.3f,\"percent\":%u,\"sent\":%llu,\"submitted\":%llu,"
+			"\"received\":%llu,\"successes\":%llu,\"failures\":%llu,\"drops\":%llu,"
+			"\"tx_busy\":%llu,\"send_errors\":%llu,\"rate_set\":%llu,"
+			"\"rate_achieved\":%.0f,\"hitrate\":%.4f,\"eta_s\":%.1f,\"sending\":%s,"
+			"\"engine\":\"%s\",\"mode\":\"%s\"}\n",
+			elapsed, percent, (unsigned long long)now->io.tx_completed,
+			(unsigned long long)now->frames, (unsigned long long)now->valid,
+			(unsigned long long)now->successes, (unsigned long long)now->failures,
+			(unsigned long long)now->io.rx_drops, (unsigned long long)now->io.tx_busy,
+			(unsigned long long)now->send_errors,
+			(unsigned long long)pace_rate(&s->pace), send_rate, hit, eta,
+			__atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) ? "true" : "false",
+			s->cfg->engine->name, s->engine.mode);
+		return;
+	}
+	format_rate(send_rate, rate, sizeof(rate));
 	format_rate(elapsed > 0 ? (double)now->io.tx_completed / elapsed : 0, avg, sizeof(avg));
 	format_rate((double)(now->successes - prev->successes) / interval_s, rrate, sizeof(rrate));
-	fprintf(stderr,
-		"%u:%02u %u%%; send: %llu %s (%s avg); recv: %llu %s; hitrate: %.2f%%; "
-		"drops: %llu; tx busy: %llu%s\n",
+	fprintf(stderr, "%u:%02u %u%%; send: %llu %s (%s avg); recv: %llu %s; hitrate: %.2f%%",
 		(unsigned)elapsed / 60, (unsigned)elapsed % 60, percent,
 		(unsigned long long)now->io.tx_completed, rate, avg,
-		(unsigned long long)now->successes, rrate, hit,
-		(unsigned long long)now->io.rx_drops, (unsigned long long)now->io.tx_busy,
-		__atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) ? "" : " (cooldown)");
+		(unsigned long long)now->successes, rrate, hit);
+	if (s->cfg->status_format == STATUS_ZMAP) {
+		fprintf(stderr, "; drops: %llu; tx busy: %llu", (unsigned long long)now->io.rx_drops,
+			(unsigned long long)now->io.tx_busy);
+		if (eta >= 0)
+			fprintf(stderr, "; %u:%02u left", (unsigned)eta / 60, (unsigned)eta % 60);
+		if (!__atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE))
+			fprintf(stderr, " (cooldown)");
+	}
+	fputc('\n', stderr);
+}
+
+/* SIGUSR1/SIGUSR2: the rate up or down by 5 %, once per signal. */
+static void monitor_rate_signals(struct scan *s, unsigned *ups, unsigned *downs)
+{
+	unsigned u = (unsigned)scan_rate_ups, d = (unsigned)scan_rate_downs;
+	uint64_t rate = pace_rate(&s->pace);
+
+	if (u == *ups && d == *downs)
+		return;
+	for (; *ups != u; (*ups)++)
+		rate = rate + rate / 20 + (rate < 20);
+	for (; *downs != d; (*downs)++)
+		rate = rate > 1 ? rate - rate / 20 - (rate < 20 && rate > 1) : 1;
+	if (pace_rate(&s->pace) == 0)
+		return; /* unlimited stays unlimited */
+	pace_set_rate(&s->pace, rate, clock_mono_ns());
+	if (!s->cfg->quiet)
+		fprintf(stderr, "salvo: rate now %llu pps\n", (unsigned long long)rate);
+}
+
+/* The limits that end sending early; those that abort set abort_reason. */
+static void monitor_limits(struct scan *s, const struct scan_totals *t, uint64_t now_ns)
+{
+	const struct salvo_config *cfg = s->cfg;
+	const char *stop = NULL;
+
+	if (cfg->max_runtime_s && now_ns - s->start_ns >= (uint64_t)cfg->max_runtime_s * 1000000000ULL)
+		stop = "max-runtime";
+	if (cfg->max_results && t->successes >= cfg->max_results)
+		stop = "max-results";
+	if (cfg->max_sendto_failures && t->send_errors >= cfg->max_sendto_failures) {
+		snprintf(s->abort_reason, sizeof(s->abort_reason),
+			 "--max-sendto-failures: %llu sends failed (limit %llu)",
+			 (unsigned long long)t->send_errors,
+			 (unsigned long long)cfg->max_sendto_failures);
+		stop = "max-sendto-failures";
+	}
+	if (cfg->min_hitrate > 0 && t->io.tx_completed >= 10000 &&
+	    100.0 * (double)t->successes / (double)t->io.tx_completed < cfg->min_hitrate) {
+		snprintf(s->abort_reason, sizeof(s->abort_reason),
+			 "--min-hitrate: %.4f%% of %llu probes succeeded, below %.4f%%",
+			 100.0 * (double)t->successes / (double)t->io.tx_completed,
+			 (unsigned long long)t->io.tx_completed, cfg->min_hitrate);
+		stop = "min-hitrate";
+	}
+	if (stop && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
+		if (!cfg->quiet)
+			fprintf(stderr, "salvo: --%s reached: sending stops\n", stop);
+	}
 }
 
 static double scan_send_seconds(const struct scan *s)
@@ -118,6 +209,7 @@ void scan_monitor(struct scan *s)
 	const struct salvo_config *cfg = s->cfg;
 	struct scan_totals prev = { 0 }, now;
 	uint64_t last = clock_mono_ns(), cooldown_end = 0;
+	unsigned ups = (unsigned)scan_rate_ups, downs = (unsigned)scan_rate_downs;
 
 	for (;;) {
 		int sending = __atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) != 0;
@@ -125,15 +217,20 @@ void scan_monitor(struct scan *s)
 
 		if (scan_signals >= 1 && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED))
 			__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
+		monitor_rate_signals(s, &ups, &downs);
 		if (!sending && !cooldown_end) {
 			s->send_done_ns = clock_mono_ns();
 			cooldown_end = s->send_done_ns + (uint64_t)cfg->cooldown_s * 1000000000ULL;
 		}
 		t = clock_mono_ns();
-		if (cooldown_end && (t >= cooldown_end || scan_signals >= 2))
+		/* An abort, or -N reached, needs no cooldown: the results it wants are in. */
+		if (cooldown_end && (t >= cooldown_end || scan_signals >= 2 || s->abort_reason[0] ||
+				     (cfg->max_results &&
+				      __atomic_load_n(&s->written, __ATOMIC_RELAXED) >= cfg->max_results)))
 			break;
 		if (t - last >= 1000000000ULL) {
 			scan_totals(s, &now);
+			monitor_limits(s, &now, t);
 			if (!cfg->quiet)
 				scan_status_line(s, &now, &prev, (double)(t - last) / 1e9);
 			if (s->status_file)

@@ -96,6 +96,7 @@ void *scan_receiver_main(void *arg)
 /* Move every queued result to the output; returns how many. */
 static unsigned writer_drain(struct scan *s)
 {
+	uint64_t written = s->written; /* only this thread writes it */
 	unsigned moved = 0;
 
 	for (unsigned i = 0; i < s->receiver_count; i++) {
@@ -104,14 +105,18 @@ static unsigned writer_drain(struct scan *s)
 		uint64_t head = __atomic_load_n(&rcv->q_head, __ATOMIC_ACQUIRE);
 
 		for (; tail != head; tail++, moved++) {
+			/* -N: results past the limit are drained, not written. */
+			if (s->cfg->max_results && written >= s->cfg->max_results)
+				continue;
 			if (output_write(&s->output, &rcv->q[tail & (SCAN_RESULT_QUEUE - 1)]) &&
 			    !s->writer_error)
 				s->writer_error = -EIO;
+			written++;
 		}
 		/* Release: we are done with the slots before the receiver may reuse them. */
 		__atomic_store_n(&rcv->q_tail, tail, __ATOMIC_RELEASE);
 	}
-	__atomic_store_n(&s->written, s->written + moved, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->written, written, __ATOMIC_RELAXED);
 	return moved;
 }
 

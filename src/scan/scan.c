@@ -17,6 +17,7 @@
 #include "util/clock.h"
 
 volatile sig_atomic_t scan_signals;
+volatile sig_atomic_t scan_rate_ups, scan_rate_downs;
 
 static void format_mac(const uint8_t m[6], char buf[18])
 {
@@ -133,7 +134,7 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	if (!ret)
 		ret = -pthread_create(&s->writer, NULL, scan_writer_main, s);
 	s->start_ns = clock_mono_ns();
-	pace_init(&s->pace, cfg->rate, s->start_ns);
+	pace_init(&s->pace, s->rate, s->start_ns);
 	__atomic_store_n(&s->senders_running, cfg->sender_threads, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < cfg->sender_threads && !ret; i++)
 		ret = -pthread_create(&s->senders[i].thread, NULL, scan_sender_main,
@@ -253,6 +254,16 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 		target_permutation_slice(s->elements, cfg->shard, cfg->shards, &s->shard_begin,
 					 &s->shard_end);
 	}
+	/* -n: only the first part of this shard's slice. */
+	if (cfg->max_targets || cfg->max_targets_percent > 0) {
+		uint64_t limit = cfg->max_targets;
+
+		if (cfg->max_targets_percent > 0)
+			limit = (uint64_t)((double)(s->shard_end - s->shard_begin) *
+					   cfg->max_targets_percent / 100.0 + 0.5);
+		if (limit < s->shard_end - s->shard_begin)
+			s->shard_end = s->shard_begin + limit;
+	}
 	if ((ret = dedup_init(&s->dedup, s->elements))) {
 		snprintf(err, SCAN_ERRLEN, "dedup bitmap of %llu bits: %s",
 			 (unsigned long long)s->elements, strerror(-ret));
@@ -355,6 +366,13 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	io.rx_queues = cfg->receivers;
 	io.frame_len_max = s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max
 								 : (unsigned)tlen;
+	s->rate = cfg->rate;
+	if (cfg->bandwidth_bps) {
+		/* On the wire a frame is at least 60 bytes, plus FCS, preamble and gap: 24. */
+		uint64_t wire_bits = ((uint64_t)(tlen < 60 ? 60 : tlen) + 24) * 8;
+
+		s->rate = cfg->bandwidth_bps / wire_bits ? cfg->bandwidth_bps / wire_bits : 1;
+	}
 	io.rx_protocols = (cfg->prescan_probe ? IO_RX_ICMP_ECHO : 0) |
 			  (cfg->probe->replies & PROBE_REPLY_TCP ? IO_RX_TCP : 0) |
 			  (cfg->probe->replies & PROBE_REPLY_UDP ? IO_RX_UDP : 0) |
@@ -393,7 +411,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 			(unsigned long long)cfg->shard, (unsigned long long)cfg->shards,
 			(unsigned long long)(s->shard_end - s->shard_begin), src, mac, s->ifname,
 			cfg->probe->name, gw, cfg->engine->name, s->engine.mode,
-			(unsigned long long)cfg->rate, (unsigned long long)s->seed);
+			(unsigned long long)s->rate, (unsigned long long)s->seed);
 	}
 
 	if ((ret = scan_start_threads(s, err))) {
@@ -422,6 +440,10 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	if (s->writer)
 		pthread_join(s->writer, NULL);
 
+	if (!ret && s->abort_reason[0]) {
+		ret = -ECANCELED;
+		snprintf(err, SCAN_ERRLEN, "%s", s->abort_reason);
+	}
 	if (!ret) {
 		for (unsigned i = 0; i < cfg->sender_threads && !ret; i++)
 			if ((ret = s->senders[i].error))

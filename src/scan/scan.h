@@ -42,6 +42,7 @@ struct scan_sender {
 	uint64_t done;	     /* positions finished (atomic) */
 	uint64_t frames;     /* frames submitted (atomic) */
 	int error;	     /* -errno if the thread stopped on an error */
+	uint64_t send_errors; /* submits the engine refused for good (atomic) */
 	uint64_t last_send_ns; /* when its last probe was handed to the engine */
 } __attribute__((aligned(64)));
 
@@ -60,6 +61,7 @@ struct scan_receiver {
 
 struct scan_totals {
 	uint64_t positions, frames, rx_frames, valid, duplicates, successes, failures, alive;
+	uint64_t send_errors;
 	struct io_stats io;
 };
 
@@ -79,6 +81,8 @@ struct scan {
 	struct pace pace;
 	uint64_t elements;	       /* addresses * ports */
 	uint64_t seed;		       /* -e, or the checkpoint's with --resume */
+	uint64_t rate;		       /* -r, or from -B and the frame size */
+	char abort_reason[160];	       /* set by the monitor when a limit aborts the scan */
 	uint64_t fingerprint;	       /* what is scanned, for checkpoints */
 	uint64_t shard_begin, shard_end; /* this shard's positions */
 	uint32_t gateway;		 /* host order; 0 if -G was given or on-link */
@@ -113,8 +117,9 @@ int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char er
 /* Open the engine and the output, run the scan to the end, close everything. */
 int scan_run(struct scan *s, char err[SCAN_ERRLEN]);
 
-/* Set by the signal handler: the number of SIGINT/SIGTERM received. */
+/* Set by the signal handlers: SIGINT/SIGTERM received, SIGUSR1 (+5 %) and SIGUSR2 (-5 %). */
 extern volatile sig_atomic_t scan_signals;
+extern volatile sig_atomic_t scan_rate_ups, scan_rate_downs;
 
 /* Write the checkpoint (if --checkpoint-file): every second and at the end; 0 or -errno. */
 int scan_checkpoint_save(struct scan *s);

@@ -158,7 +158,7 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 	struct io_frame frames[SCAN_TX_BATCH];
 	unsigned batch = pace_batch(&s->pace, SCAN_TX_BATCH);
 	uint64_t frames_sent = 0;
-	int state = SOURCE_FRAME;
+	int state = SOURCE_FRAME, ret;
 
 	while (state != SOURCE_DONE && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED)) {
 		unsigned want = batch, filled = 0;
@@ -182,7 +182,11 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 				if ((state = src->next(src, frames[i].data, &frames[i].len)) != SOURCE_FRAME)
 					break;
 			/* Slots reserved but not filled are handed back by submit. */
-			(void)io_tx_submit(&s->engine, snd->queue, frames, i);
+			ret = io_tx_submit(&s->engine, snd->queue, frames, i);
+			/* No room now is back-pressure (counted by the engine), not a failure. */
+			if (ret < 0 && ret != -EAGAIN && ret != -ENOBUFS)
+				__atomic_store_n(&snd->send_errors, snd->send_errors + 1,
+						 __ATOMIC_RELAXED);
 			filled += i;
 			frames_sent += i;
 		}

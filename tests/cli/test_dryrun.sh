@@ -90,5 +90,41 @@ else
 	echo "FAIL: dry run without a file: $(tail -1 "$TMP/err")"
 	fail=$((fail + 1))
 fi
+# pcap_stats FILE: "<packets> <seconds between first and last>"
+pcap_stats() {
+	tcpdump -nn -tt -r "$1" 2>/dev/null | awk 'NR == 1 { first = $1 } { last = $1; n++ }
+		END { printf "%d %.6f\n", n, last - first }'
+}
+
+check() {
+	if eval "$2"; then
+		echo "PASS: $1"
+		pass=$((pass + 1))
+	else
+		echo "FAIL: $1 ($3)"
+		fail=$((fail + 1))
+	fi
+}
+
+DRY=("${RUN[@]}" "$SALVO" --dryrun -q -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02)
+"${DRY[@]}" -r 0 -p 1-10 -n 100 -o "$TMP/n.pcap" 198.18.1.0/24
+read -r n _ <<<"$(pcap_stats "$TMP/n.pcap")"
+check "-n 100 sends exactly 100 probes" '[ "$n" = 100 ]' "$n"
+"${DRY[@]}" -r 0 -p 1-10 -n 10% -T 3 -o "$TMP/n.pcap" 198.18.1.0/24
+read -r n _ <<<"$(pcap_stats "$TMP/n.pcap")"
+check "-n 10% of 2560 sends 256 over three threads" '[ "$n" = 256 ]' "$n"
+start=$(date +%s.%N)
+"${DRY[@]}" -r 200 -p 1-10 -t 1 -o "$TMP/t.pcap" 198.18.1.0/24
+took=$(echo "$(date +%s.%N) - $start" | bc -l)
+read -r n _ <<<"$(pcap_stats "$TMP/t.pcap")"
+check "-t 1 stops sending after a second" \
+	'[ "$n" -ge 150 ] && [ "$n" -le 260 ] && [ "$(echo "$took < 3" | bc -l)" = 1 ]' \
+	"$n probes in ${took}s"
+# 58-byte frames take 60 + 24 = 84 bytes on the wire: 1 Mbit/s is 1488 frames a second.
+"${DRY[@]}" -B 1M -p 1-8 -o "$TMP/b.pcap" 198.18.1.0/24
+read -r n secs <<<"$(pcap_stats "$TMP/b.pcap")"
+pps=$(echo "($n - 1) / $secs" | bc -l)
+check "-B 1M paces 58-byte SYNs at 1488 pps (+-3%)" \
+	'[ "$(echo "$pps > 1443 && $pps < 1533" | bc -l)" = 1 ]' "$pps pps"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
