@@ -36,6 +36,7 @@ enum {
 	OPT_MAX_SENDTO_FAILURES,
 	OPT_MIN_HITRATE,
 	OPT_STATUS_FORMAT,
+	OPT_CONTROL,
 };
 
 static const struct option long_options[] = {
@@ -76,6 +77,7 @@ static const struct option long_options[] = {
 	{ "max-sendto-failures", required_argument, NULL, OPT_MAX_SENDTO_FAILURES },
 	{ "min-hitrate", required_argument, NULL, OPT_MIN_HITRATE },
 	{ "status-format", required_argument, NULL, OPT_STATUS_FORMAT },
+	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "icmp-prescan", no_argument, NULL, OPT_ICMP_PRESCAN },
 	{ "icmp", no_argument, NULL, OPT_ICMP_PRESCAN },
 	{ "probe-args", required_argument, NULL, OPT_PROBE_ARGS },
@@ -156,6 +158,7 @@ static void cli_usage(void)
 	       "  -q, --quiet                no status line on stderr\n"
 	       "      --status-format=F      zmap (default), legacy (the orchestrator's progress line)\n"
 	       "                             or json (one object a second); SIGUSR1/SIGUSR2: rate +/-5%%\n"
+	       "      --control=PATH         a Unix socket taking 'rate N', 'pause', 'resume', 'status'\n"
 	       "  -h, --help                 this text\n"
 	       "  -V, --version              version and the io engines built in\n",
 	       SALVO_VERSION, io_engine_list(), probe_list(), output_list(), output_field_names());
@@ -560,6 +563,13 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 						"a percentage from 0 to 100");
 				goto out;
 			}
+			break;
+		case OPT_CONTROL:
+			if (optarg[0] == '\0') {
+				ret = bad_value(err, errlen, "--control", optarg, "a socket path");
+				goto out;
+			}
+			cfg->control_path = optarg;
 			break;
 		case OPT_STATUS_FORMAT:
 			if (strcmp(optarg, "zmap") == 0) {

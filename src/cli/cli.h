@@ -55,6 +55,7 @@ struct salvo_config {
 	enum io_xdp_mode xdp_mode;
 	int dryrun;		/* --dryrun: build every probe, send nothing */
 	const char *checkpoint_file; /* --checkpoint-file, NULL = none */
+	const char *control_path;    /* --control: a Unix socket for rate/pause/resume */
 	uint64_t bandwidth_bps;	     /* -B: the rate from bits per second on the wire, 0 = -r */
 	uint64_t max_targets;	     /* -n as a count, 0 = no limit */
 	double max_targets_percent;  /* -n as a percentage of the shard, 0 = no limit */

@@ -218,6 +218,7 @@ void scan_monitor(struct scan *s)
 		if (scan_signals >= 1 && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED))
 			__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
 		monitor_rate_signals(s, &ups, &downs);
+		scan_control_poll(s);
 		if (!sending && !cooldown_end) {
 			s->send_done_ns = clock_mono_ns();
 			cooldown_end = s->send_done_ns + (uint64_t)cfg->cooldown_s * 1000000000ULL;

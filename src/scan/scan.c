@@ -314,6 +314,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	struct scan_checkpoint resume_from;
 	int ret, oret, tlen;
 
+	s->control_fd = -1; /* closed on every exit path below: never fd 0 by accident */
 	s->probe.ops = cfg->probe;
 	s->probe.args = cfg->probe_args;
 	pp->sport_first = cfg->sport_first;
@@ -390,6 +391,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		goto out_alloc;
 	if ((ret = scan_monitor_open(s, err)))
 		goto out_output;
+	if ((ret = scan_control_open(s, err)))
+		goto out_output;
 	if ((ret = io_engine_open(&s->engine, cfg->engine, &io, ioerr))) {
 		/* Engines name themselves at the start of their messages. */
 		snprintf(err, SCAN_ERRLEN, "%s", ioerr);
@@ -462,6 +465,7 @@ out_engine:
 	}
 	io_engine_close(&s->engine);
 out_output:
+	scan_control_close(s);
 	scan_monitor_close(s, ret);
 	oret = output_close(&s->output);
 	if (!ret && (oret || s->writer_error)) {

@@ -83,6 +83,8 @@ struct scan {
 	uint64_t seed;		       /* -e, or the checkpoint's with --resume */
 	uint64_t rate;		       /* -r, or from -B and the frame size */
 	char abort_reason[160];	       /* set by the monitor when a limit aborts the scan */
+	int control_fd;		       /* --control socket, -1 = none */
+	int paused;		       /* set by "pause" on the control socket (atomic) */
 	uint64_t fingerprint;	       /* what is scanned, for checkpoints */
 	uint64_t shard_begin, shard_end; /* this shard's positions */
 	uint32_t gateway;		 /* host order; 0 if -G was given or on-link */
@@ -120,6 +122,11 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN]);
 /* Set by the signal handlers: SIGINT/SIGTERM received, SIGUSR1 (+5 %) and SIGUSR2 (-5 %). */
 extern volatile sig_atomic_t scan_signals;
 extern volatile sig_atomic_t scan_rate_ups, scan_rate_downs;
+
+/* control.c: the --control socket, served by the monitor thread. */
+int scan_control_open(struct scan *s, char err[SCAN_ERRLEN]);
+void scan_control_poll(struct scan *s);
+void scan_control_close(struct scan *s);
 
 /* Write the checkpoint (if --checkpoint-file): every second and at the end; 0 or -errno. */
 int scan_checkpoint_save(struct scan *s);

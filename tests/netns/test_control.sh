@@ -6,7 +6,8 @@ test_sigusr1_raises_the_rate_live
 test_legacy_status_line_matches_the_orchestrator_regex
 test_json_status_lines_parse
 test_max_results_stops_early
-test_min_hitrate_aborts"
+test_min_hitrate_aborts
+test_control_socket_changes_rate_pauses_and_resumes"
 
 OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
 
@@ -136,4 +137,57 @@ test_min_hitrate_aborts() {
 	local status=$?
 	log "exit $status: $(cat "$TMP/err")"
 	[ $status = 1 ] && grep -q -- "--min-hitrate: 0.0000% of" "$TMP/err" && [ -f "$TMP/out.csv" ]
+}
+
+# --control: "rate 2000" takes effect, "pause" stops the SYNs, "resume" restarts them at the
+# set rate without making up for the pause, "status" and bad commands are answered.
+test_control_socket_changes_rate_pauses_and_resumes() {
+	skip_if_not_root || return
+	skip_if_missing tcpdump || return
+	setup_testbed control || return 1
+	capture_syns "$TMP/ctl.pcap" || return 1
+	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 1-100 -c 0 -r 500 \
+		--control "$TMP/ctl.sock" -o /dev/null 198.18.1.0/24 &
+	local pid=$!
+	sleep 1
+	ip netns exec "$S" python3 - "$TMP/ctl.sock" "$TMP/times" <<'PY' || { kill $pid; return 1; }
+import socket, sys, time
+def ask(cmd):
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sys.argv[1])
+    c.sendall(cmd.encode() + b"\n")
+    reply = c.recv(200).decode().strip()
+    print("    %s -> %s" % (cmd, reply))
+    return reply
+marks = {}
+ok = ask("rate 2000") == "ok rate 2000"; marks["rate"] = time.time(); time.sleep(2)
+ok &= ask("pause") == "ok paused"; marks["pause"] = time.time(); time.sleep(1.5)
+ok &= ask("resume") == "ok resumed"; marks["resume"] = time.time(); time.sleep(1.5)
+st = ask("status"); ok &= st.startswith("ok sent ") and " rate 2000 paused 0" in st
+ok &= ask("fly").startswith("error: 'fly': expected rate N, pause, resume or status")
+ok &= ask("rate 0").startswith("error: rate:")
+open(sys.argv[2], "w").write(" ".join("%s=%f" % kv for kv in marks.items()))
+sys.exit(0 if ok else 1)
+PY
+	kill -INT $pid
+	wait $pid || return 1
+	stop_capture
+	[ ! -e "$TMP/ctl.sock" ] || { log "control socket left behind"; return 1; }
+	tcpdump -nn -tt -r "$TMP/ctl.pcap" 2>/dev/null | awk '{ print $1 }' >"$TMP/stamps"
+	python3 - "$TMP/stamps" "$TMP/times" <<'PY'
+import sys
+t = [float(l) for l in open(sys.argv[1])]
+m = dict(kv.split("=") for kv in open(sys.argv[2]).read().split())
+m = {k: float(v) for k, v in m.items()}
+def rate(a, b):
+    n = [x for x in t if a <= x < b]
+    return len(n) / (b - a)
+fast = rate(m["rate"] + 0.3, m["pause"] - 0.1)
+paused = [x for x in t if m["pause"] + 0.1 <= x < m["resume"]]
+after = rate(m["resume"] + 0.1, m["resume"] + 1.4)
+burst = max(sum(1 for x in t if s <= x < s + 0.1) for s in [m["resume"] + i * 0.05 for i in range(20)])
+print("    after 'rate 2000': %.0f pps; SYNs while paused: %d; after resume %.0f pps, most in 100 ms %d"
+      % (fast, len(paused), after, burst))
+sys.exit(0 if 1900 <= fast <= 2100 and not paused and 1900 <= after <= 2100 and burst <= 260 else 1)
+PY
 }
