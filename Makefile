@@ -28,7 +28,7 @@ SRCS := src/main.c \
 	src/output/output.c src/output/csv.c src/output/json.c src/output/list.c src/output/filter.c \
 	src/target/target.c src/target/blocklist.c src/target/permutation.c \
 	src/scan/scan.c src/scan/send.c src/scan/recv.c src/scan/pace.c src/scan/dedup.c \
-	src/scan/monitor.c src/scan/checkpoint.c src/scan/control.c \
+	src/scan/monitor.c src/scan/checkpoint.c src/scan/control.c src/scan/aimd.c \
 	src/util/siphash.c src/util/checksum.c src/util/clock.c
 
 ifeq ($(USE_PFRING_ZC),1)

@@ -37,6 +37,9 @@ enum {
 	OPT_MIN_HITRATE,
 	OPT_STATUS_FORMAT,
 	OPT_CONTROL,
+	OPT_RATE_MODE,
+	OPT_RATE_MIN,
+	OPT_RATE_MAX,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +81,9 @@ static const struct option long_options[] = {
 	{ "min-hitrate", required_argument, NULL, OPT_MIN_HITRATE },
 	{ "status-format", required_argument, NULL, OPT_STATUS_FORMAT },
 	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "rate-mode", required_argument, NULL, OPT_RATE_MODE },
+	{ "rate-min", required_argument, NULL, OPT_RATE_MIN },
+	{ "rate-max", required_argument, NULL, OPT_RATE_MAX },
 	{ "icmp-prescan", no_argument, NULL, OPT_ICMP_PRESCAN },
 	{ "icmp", no_argument, NULL, OPT_ICMP_PRESCAN },
 	{ "probe-args", required_argument, NULL, OPT_PROBE_ARGS },
@@ -159,6 +165,9 @@ static void cli_usage(void)
 	       "      --status-format=F      zmap (default), legacy (the orchestrator's progress line)\n"
 	       "                             or json (one object a second); SIGUSR1/SIGUSR2: rate +/-5%%\n"
 	       "      --control=PATH         a Unix socket taking 'rate N', 'pause', 'resume', 'status'\n"
+	       "      --rate-mode=aimd       adapt the rate: halve on congestion (tx ring full, drops,\n"
+	       "                             send errors, answers collapsing), else grow, within\n"
+	       "      --rate-min=PPS --rate-max=PPS  (default: -r / 25 and -r x 4)\n"
 	       "  -h, --help                 this text\n"
 	       "  -V, --version              version and the io engines built in\n",
 	       SALVO_VERSION, io_engine_list(), probe_list(), output_list(), output_field_names());
@@ -564,6 +573,25 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 				goto out;
 			}
 			break;
+		case OPT_RATE_MODE:
+			if (strcmp(optarg, "fixed") == 0) {
+				cfg->rate_aimd = 0;
+			} else if (strcmp(optarg, "aimd") == 0) {
+				cfg->rate_aimd = 1;
+			} else {
+				ret = bad_value(err, errlen, "--rate-mode", optarg, "fixed or aimd");
+				goto out;
+			}
+			break;
+		case OPT_RATE_MIN:
+		case OPT_RATE_MAX:
+			if (cli_parse_rate(optarg, opt == OPT_RATE_MIN ? &cfg->rate_min : &cfg->rate_max) ||
+			    (opt == OPT_RATE_MIN ? cfg->rate_min : cfg->rate_max) == 0) {
+				ret = bad_value(err, errlen, opt == OPT_RATE_MIN ? "--rate-min" : "--rate-max",
+						optarg, "packets per second, 1 or more (K, M, G suffixes)");
+				goto out;
+			}
+			break;
 		case OPT_CONTROL:
 			if (optarg[0] == '\0') {
 				ret = bad_value(err, errlen, "--control", optarg, "a socket path");
@@ -638,6 +666,28 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 	}
 	if (cfg->bandwidth_bps && rate_set) {
 		snprintf(err, errlen, "--bandwidth: give either -r/--rate or -B/--bandwidth, not both");
+		goto out;
+	}
+	if (cfg->rate_aimd) {
+		if (cfg->bandwidth_bps || cfg->rate == 0) {
+			snprintf(err, errlen, "--rate-mode=aimd: needs a starting -r rate (not 0, not -B)");
+			goto out;
+		}
+		if (!cfg->rate_max)
+			cfg->rate_max = cfg->rate * 4;
+		if (!cfg->rate_min)
+			cfg->rate_min = cfg->rate_max / 100 ? cfg->rate_max / 100 : 1;
+		if (cfg->rate_min > cfg->rate_max) {
+			snprintf(err, errlen, "--rate-min: %llu is above --rate-max %llu",
+				 (unsigned long long)cfg->rate_min, (unsigned long long)cfg->rate_max);
+			goto out;
+		}
+		if (cfg->rate < cfg->rate_min)
+			cfg->rate = cfg->rate_min;
+		if (cfg->rate > cfg->rate_max)
+			cfg->rate = cfg->rate_max;
+	} else if (cfg->rate_min || cfg->rate_max) {
+		snprintf(err, errlen, "--rate-min/--rate-max: only with --rate-mode=aimd");
 		goto out;
 	}
 	if (cfg->resume && !cfg->checkpoint_file) {

@@ -56,6 +56,8 @@ struct salvo_config {
 	int dryrun;		/* --dryrun: build every probe, send nothing */
 	const char *checkpoint_file; /* --checkpoint-file, NULL = none */
 	const char *control_path;    /* --control: a Unix socket for rate/pause/resume */
+	int rate_aimd;		     /* --rate-mode=aimd */
+	uint64_t rate_min, rate_max; /* --rate-min, --rate-max (aimd) */
 	uint64_t bandwidth_bps;	     /* -B: the rate from bits per second on the wire, 0 = -r */
 	uint64_t max_targets;	     /* -n as a count, 0 = no limit */
 	double max_targets_percent;  /* -n as a percentage of the shard, 0 = no limit */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "scan/aimd.h"
 #include "target/target.h"
 #include "util/clock.h"
 #include "version.h"
@@ -113,6 +114,8 @@ static void scan_status_line(struct scan *s, const struct scan_totals *now,
 			(unsigned long long)now->io.tx_busy);
 		if (eta >= 0)
 			fprintf(stderr, "; %u:%02u left", (unsigned)eta / 60, (unsigned)eta % 60);
+		if (s->cfg->rate_aimd)
+			fprintf(stderr, "; rate %llu", (unsigned long long)pace_rate(&s->pace));
 		if (!__atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE))
 			fprintf(stderr, " (cooldown)");
 	}
@@ -136,6 +139,47 @@ static void monitor_rate_signals(struct scan *s, unsigned *ups, unsigned *downs)
 	pace_set_rate(&s->pace, rate, clock_mono_ns());
 	if (!s->cfg->quiet)
 		fprintf(stderr, "salvo: rate now %llu pps\n", (unsigned long long)rate);
+}
+
+/* The interface's transmit drops, from sysfs (0 when it cannot be read). */
+static uint64_t interface_tx_dropped(const char *ifname)
+{
+	char path[96];
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/tx_dropped", ifname);
+	if ((f = fopen(path, "r"))) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+/* --rate-mode=aimd: one step a second from what the counters did. */
+static void monitor_aimd(struct scan *s, const struct scan_totals *t, struct aimd_signals *prev)
+{
+	const struct aimd limits = { .min = s->cfg->rate_min, .max = s->cfg->rate_max };
+	struct aimd_signals now = { .sent = t->io.tx_completed,
+				    .successes = t->successes,
+				    .tx_busy = t->io.tx_busy,
+				    .rx_drops = t->io.rx_drops,
+				    .if_tx_dropped = interface_tx_dropped(s->ifname),
+				    .send_errors = t->send_errors };
+	uint64_t rate = pace_rate(&s->pace), next;
+	const char *why;
+
+	if (prev->sent || prev->tx_busy || prev->if_tx_dropped) {
+		next = aimd_step(&limits, rate, prev, &now, &why);
+		if (next != rate) {
+			pace_set_rate(&s->pace, next, clock_mono_ns());
+			if (why && !s->cfg->quiet)
+				fprintf(stderr, "salvo: aimd: rate %llu -> %llu pps (%s)\n",
+					(unsigned long long)rate, (unsigned long long)next, why);
+		}
+	}
+	*prev = now;
 }
 
 /* The limits that end sending early; those that abort set abort_reason. */
@@ -210,6 +254,7 @@ void scan_monitor(struct scan *s)
 	struct scan_totals prev = { 0 }, now;
 	uint64_t last = clock_mono_ns(), cooldown_end = 0;
 	unsigned ups = (unsigned)scan_rate_ups, downs = (unsigned)scan_rate_downs;
+	struct aimd_signals aimd_prev = { 0 };
 
 	for (;;) {
 		int sending = __atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) != 0;
@@ -232,6 +277,8 @@ void scan_monitor(struct scan *s)
 		if (t - last >= 1000000000ULL) {
 			scan_totals(s, &now);
 			monitor_limits(s, &now, t);
+			if (cfg->rate_aimd && sending)
+				monitor_aimd(s, &now, &aimd_prev);
 			if (!cfg->quiet)
 				scan_status_line(s, &now, &prev, (double)(t - last) / 1e9);
 			if (s->status_file)

@@ -7,7 +7,8 @@ test_legacy_status_line_matches_the_orchestrator_regex
 test_json_status_lines_parse
 test_max_results_stops_early
 test_min_hitrate_aborts
-test_control_socket_changes_rate_pauses_and_resumes"
+test_control_socket_changes_rate_pauses_and_resumes
+test_aimd_grows_the_rate_on_a_clear_path"
 
 OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
 
@@ -189,5 +190,27 @@ burst = max(sum(1 for x in t if s <= x < s + 0.1) for s in [m["resume"] + i * 0.
 print("    after 'rate 2000': %.0f pps; SYNs while paused: %d; after resume %.0f pps, most in 100 ms %d"
       % (fast, len(paused), after, burst))
 sys.exit(0 if 1900 <= fast <= 2100 and not paused and 1900 <= after <= 2100 and burst <= 260 else 1)
+PY
+}
+
+# --rate-mode=aimd on an uncongested path: +1000 pps a second (max / 20) from 2000.
+test_aimd_grows_the_rate_on_a_clear_path() {
+	skip_if_not_root || return
+	skip_if_missing tcpdump || return
+	setup_testbed aimd || return 1
+	capture_syns "$TMP/aimd.pcap" || return 1
+	check_run salvo_in_scanner -b /dev/null -p 1-110 -c 0 -r 2000 --rate-mode=aimd \
+		--rate-max 20000 -t 6 -o /dev/null 198.18.1.0/24 2>"$TMP/err" || return 1
+	stop_capture
+	grep -o "rate [0-9]*$" "$TMP/err" | tr '\n' ' ' | sed 's/^/    status: /'
+	echo
+	tcpdump -nn -tt -r "$TMP/aimd.pcap" 2>/dev/null | awk '{ print $1 }' >"$TMP/stamps"
+	python3 - "$TMP/stamps" <<'PY'
+import sys
+t = [float(l) for l in open(sys.argv[1])]
+per = [sum(1 for x in t if t[0] + i <= x < t[0] + i + 1) for i in range(5)]
+print("    SYNs per second at the target: %s" % per)
+sys.exit(0 if 1800 <= per[0] <= 3200 and per[4] >= 2 * per[0]
+         and all(b >= a - 50 for a, b in zip(per, per[1:])) else 1)
 PY
 }

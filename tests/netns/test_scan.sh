@@ -431,6 +431,33 @@ print("    SYNs seen: %d for %d pairs; missing %d, extra %d, more than once %d"
 sys.exit(0 if set(counts) == want and all(v == 1 for v in counts.values()) else 1)
 PY
 	done
+	# SIGKILL: the checkpoint is at most a second old, so at most about a second of probes
+	# (300) is sent again; none is missed and the results written before the kill stay.
+	rm -f "$TMP/cp" "$TMP/out.csv"
+	start_sniffer "$TMP/syns-KILL.json" 9 || return 1
+	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 22,80,443,8080 \
+		-c 1 -r 300 -T 2 --checkpoint-file "$TMP/cp" -o "$TMP/out.csv" 198.18.1.0/24 &
+	pid=$!
+	sleep 2.3
+	kill -KILL $pid
+	wait $pid 2>/dev/null
+	cp "$TMP/out.csv" "$TMP/before-kill.csv"
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 3000 -T 2 \
+		--resume --checkpoint-file "$TMP/cp" -o "$TMP/out.csv" 198.18.1.0/24 || return 1
+	wait "$SNIFF_PID"
+	head -n "$(wc -l <"$TMP/before-kill.csv")" "$TMP/out.csv" | cmp -s - "$TMP/before-kill.csv" ||
+		{ log "results written before the kill were lost"; return 1; }
+	sort -u <(tail -n +2 "$TMP/out.csv") >"$TMP/got"
+	expect_same_lines "SIGKILL + resume" "$TMP/expected" "$TMP/got" || return 1
+	python3 - "$TMP/syns-KILL.json" <<'PY' || return 1
+import ipaddress, json, sys
+counts = json.load(open(sys.argv[1]))
+want = {"%s:%d" % (a, p) for a in ipaddress.ip_network("198.18.1.0/24") for p in (22, 80, 443, 8080)}
+again = sum(v - 1 for v in counts.values())
+print("    after SIGKILL: %d SYNs; missing %d; sent again %d (at most ~300 allowed)"
+      % (sum(counts.values()), len(want - set(counts)), again))
+sys.exit(0 if set(counts) == want and again <= 400 else 1)
+PY
 	# A checkpoint of another scan is refused before anything is sent.
 	salvo_in_scanner -q -b /dev/null -p 22,80 --resume --checkpoint-file "$TMP/cp" \
 		198.18.1.0/24 2>"$TMP/err"
