@@ -5,6 +5,7 @@
 #   make demo            install dependencies, build, scan a sandbox network of namespaces
 #   make asan            unit tests under ASan+UBSan
 #   make test-asan       every test against ASan+UBSan builds
+#   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 30)
 #   make USE_PFRING_ZC=1 build the pfring_zc engine (needs ntop's PF_RING ZC SDK)
 
 CC ?= gcc
@@ -60,7 +61,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit-tests check demo clean asan test-asan summary check-pfring
+.PHONY: all test unit-tests check demo clean asan test-asan summary check-pfring fuzz
 
 all: $(BUILD)/salvo summary
 
@@ -104,6 +105,36 @@ test: $(BUILD)/salvo unit-tests
 
 SANITIZE := BUILD=build-asan CC=gcc LDFLAGS="-fsanitize=address,undefined" \
 	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+# libFuzzer targets (clang): the receive path, target/port parsers, the filter language and
+# the checkpoint reader.  make fuzz runs each for FUZZ_SECONDS on a copy of its seed corpus.
+FUZZ_SECONDS ?= 30
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_OUTPUT := src/output/output.c src/output/filter.c src/output/csv.c src/output/json.c \
+	src/output/list.c src/target/target.c
+FUZZ_SRCS_reply := src/probe/probe.c src/probe/packet.c src/probe/tcp_syn.c src/probe/udp.c \
+	src/probe/icmp_echo.c src/util/siphash.c src/util/checksum.c $(FUZZ_OUTPUT)
+FUZZ_SRCS_targets := src/target/target.c src/target/blocklist.c
+FUZZ_SRCS_filter := $(FUZZ_OUTPUT)
+FUZZ_SRCS_checkpoint := src/scan/checkpoint.c src/util/siphash.c
+FUZZ_TARGETS := reply targets filter checkpoint
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*/*.c src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/crash-$$t- \
+			$(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>$(BUILD)/fuzz/$$t.log || \
+			{ tail -40 $(BUILD)/fuzz/$$t.log; echo "fuzz: $$t FAILED"; exit 1; }; \
+		grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" $(BUILD)/fuzz/$$t.log | \
+			sed "s/^/  $$t /"; \
+	done
 
 # Unit tests only, under ASan + UBSan.
 asan:

@@ -17,7 +17,8 @@ PACKAGES=(
 	libxdp-dev       # the af_xdp engine: AF_XDP sockets (xsk API)
 	libbpf-dev       # the af_xdp engine: loading and attaching the XDP program
 	libelf-dev       # libbpf's object loader
-	clang            # compiles the XDP program (clang -target bpf)
+	clang            # compiles the XDP program (clang -target bpf) and the fuzz targets
+	libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for clang (make fuzz)
 	llvm             # llvm-strip/objdump for BPF objects
 )
 
