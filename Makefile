@@ -63,7 +63,12 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit-tests check demo clean asan test-asan summary check-pfring fuzz
 
-all: $(BUILD)/salvo summary
+all: $(BUILD)/salvo $(BUILD)/scanner summary
+
+# The orchestrator's entry point: a hard link (it resolves symlinks, and salvo picks its
+# dialect from the name it is run as).
+$(BUILD)/scanner: $(BUILD)/salvo
+	ln -f $< $@
 
 summary: $(BUILD)/salvo
 	@echo "salvo built: $(BUILD)/salvo"
@@ -100,7 +105,7 @@ check-pfring:
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/pfring_zc_check.o src/io/pfring_zc.c
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/io_pfring_check.o src/io/io.c
 
-test: $(BUILD)/salvo unit-tests
+test: $(BUILD)/salvo $(BUILD)/scanner unit-tests
 	@BUILD=$(BUILD) tests/run-all.sh
 
 SANITIZE := BUILD=build-asan CC=gcc LDFLAGS="-fsanitize=address,undefined" \

@@ -90,7 +90,7 @@ for engine in "${ENGINES[@]}"; do
 		skip=$((skip + 1))
 		continue
 	fi
-	for file in tests/netns/test_scan.sh tests/netns/test_control.sh; do
+	for file in tests/netns/test_scan.sh tests/netns/test_control.sh tests/netns/test_anyscan.sh; do
 		out=$(ENGINE="$engine" tests/netns/runner.sh "$file" 2>&1)
 		echo "$out"
 		add_counts "$out"

@@ -40,6 +40,7 @@ enum {
 	OPT_RATE_MODE,
 	OPT_RATE_MIN,
 	OPT_RATE_MAX,
+	OPT_DIALECT,
 };
 
 static const struct option long_options[] = {
@@ -82,6 +83,7 @@ static const struct option long_options[] = {
 	{ "status-format", required_argument, NULL, OPT_STATUS_FORMAT },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "rate-mode", required_argument, NULL, OPT_RATE_MODE },
+	{ "dialect", required_argument, NULL, OPT_DIALECT },
 	{ "rate-min", required_argument, NULL, OPT_RATE_MIN },
 	{ "rate-max", required_argument, NULL, OPT_RATE_MAX },
 	{ "icmp-prescan", no_argument, NULL, OPT_ICMP_PRESCAN },
@@ -165,6 +167,8 @@ static void cli_usage(void)
 	       "      --status-format=F      zmap (default), legacy (the orchestrator's progress line)\n"
 	       "                             or json (one object a second); SIGUSR1/SIGUSR2: rate +/-5%%\n"
 	       "      --control=PATH         a Unix socket taking 'rate N', 'pause', 'resume', 'status'\n"
+	       "      --dialect=anyscan      the seed scanner's ways: list output, legacy progress line\n"
+	       "                             (the default when run as 'scanner')\n"
 	       "      --rate-mode=aimd       adapt the rate: halve on congestion (tx ring full, drops,\n"
 	       "                             send errors, answers collapsing), else grow, within\n"
 	       "      --rate-min=PPS --rate-max=PPS  (default: -r / 25 and -r x 4)\n"
@@ -332,6 +336,8 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 	struct target_set block;
 	const char *ports_arg = NULL, *blocklist = NULL, *fields_arg = NULL;
 	const char *filter_arg = "success = 1 && repeat = 0";
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	int output_set = 0, status_set = 0;
 	const char *engine = "af_packet", *probe = "tcp_synscan", *output = "csv";
 	int shard_set = 0, ret = -EINVAL, opt, targets_given = 0, rate_set = 0;
 	uint64_t v;
@@ -348,6 +354,8 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 	cfg->output_file = "-";
 	cfg->sport_first = 32768;
 	cfg->sport_count = 61000 - 32768 + 1;
+	/* The orchestrator runs salvo through a hard link named "scanner". */
+	cfg->dialect_anyscan = strcmp(base, "scanner") == 0;
 
 	opterr = 0;
 	optind = 1;
@@ -461,6 +469,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			break;
 		case 'O':
 			output = optarg;
+			output_set = 1;
 			break;
 		case 'm':
 		case 'u':
@@ -599,7 +608,18 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			}
 			cfg->control_path = optarg;
 			break;
+		case OPT_DIALECT:
+			if (strcmp(optarg, "zmap") == 0) {
+				cfg->dialect_anyscan = 0;
+			} else if (strcmp(optarg, "anyscan") == 0) {
+				cfg->dialect_anyscan = 1;
+			} else {
+				ret = bad_value(err, errlen, "--dialect", optarg, "zmap or anyscan");
+				goto out;
+			}
+			break;
 		case OPT_STATUS_FORMAT:
+			status_set = 1;
 			if (strcmp(optarg, "zmap") == 0) {
 				cfg->status_format = STATUS_ZMAP;
 			} else if (strcmp(optarg, "legacy") == 0) {
@@ -650,6 +670,13 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		}
 	}
 
+	/* The seed scanner's dialect: list output and its progress line, unless asked otherwise. */
+	if (cfg->dialect_anyscan) {
+		if (!output_set)
+			output = "list";
+		if (!status_set)
+			cfg->status_format = STATUS_LEGACY;
+	}
 	/* Names are resolved here, so a wrong one fails before anything is opened. */
 	ret = -EINVAL;
 	if (!(cfg->engine = io_engine_by_name(engine, err, errlen)))

@@ -52,6 +52,7 @@ struct salvo_config {
 	const char *blocklist_file;	 /* -b as given, NULL = built-in */
 	int quiet;
 	int blocklist_default;	/* the built-in blocklist applies (no -b) */
+	int dialect_anyscan;	/* run as "scanner" or --dialect=anyscan: the seed scanner's ways */
 	enum io_xdp_mode xdp_mode;
 	int dryrun;		/* --dryrun: build every probe, send nothing */
 	const char *checkpoint_file; /* --checkpoint-file, NULL = none */

@@ -26,6 +26,14 @@ static const struct io_engine_ops io_af_xdp_stub = {
 	.not_built = "af_xdp not built in (needs libxdp; make USE_AF_XDP=1)",
 };
 #endif
+/* Named by the orchestrators salvo replaces; salvo has no DPDK engine. */
+static const struct io_engine_ops io_dpdk_stub = {
+	.name = "dpdk",
+	.help = "DPDK (not part of salvo)",
+	.not_built = "dpdk not built in (salvo has no DPDK engine)",
+	.hidden = 1,
+};
+
 #ifndef SALVO_HAVE_PFRING_ZC
 static const struct io_engine_ops io_pfring_zc_stub = {
 	.name = "pfring_zc",
@@ -47,6 +55,7 @@ static const struct io_engine_ops *const io_engines[] = {
 	&io_pfring_zc_stub,
 #endif
 	&io_dryrun_ops,
+	&io_dpdk_stub,
 };
 
 #define IO_ENGINE_COUNT (sizeof(io_engines) / sizeof(io_engines[0]))
@@ -81,7 +90,9 @@ const char *io_engine_list_built(void)
 const struct io_engine_ops *io_engine_by_name(const char *name, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < IO_ENGINE_COUNT; i++) {
-		if (io_engines[i]->hidden || strcmp(io_engines[i]->name, name) != 0)
+		/* Hidden engines are not chosen here, but a hidden stub still says "not built in". */
+		if ((io_engines[i]->hidden && !io_engines[i]->not_built) ||
+		    strcmp(io_engines[i]->name, name) != 0)
 			continue;
 		if (io_engines[i]->not_built) {
 			snprintf(err, errlen, "--io-engine: %s; available: %s",

@@ -62,6 +62,8 @@ expect "--pcap needs --dryrun" 1 "" "--pcap: x.pcap: only with --dryrun" --pcap 
 expect "--list-output-modules" 0 "^list " "" --list-output-modules
 expect "--list-output-fields" 0 "^timestamp +string" "" --list-output-fields
 expect "--list-probe-modules" 0 "^tcp_synscan " "" --list-probe-modules
+expect "dpdk is named as not built in" 1 "" "dpdk not built in" --io-engine=dpdk -p 80 $T
+expect "--dialect bad" 1 "" "--dialect: 'x': expected zmap or anyscan" --dialect=x -p 80 $T
 expect "af_packet --help" 0 "usage: salvo" "" --io-engine=af_packet --help
 expect "--version lists engines" 0 "io engines: af_packet" "" --version
 expect "-V" 0 "^salvo [0-9]" "" -V
