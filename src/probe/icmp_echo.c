@@ -13,12 +13,6 @@
 
 #include "util/checksum.h"
 
-#define IPPROTO_ICMP_ 1
-#define ICMP_HLEN 8
-#define ICMP_ECHO_REPLY 0
-#define ICMP_UNREACH 3
-#define ICMP_ECHO_REQUEST 8
-#define ICMP_TIME_EXCEEDED 11
 #define ECHO_FRAME_LEN (ETH_HLEN_ + IPV4_HLEN + ICMP_HLEN)
 #define ECHO_FLAG_ERROR 0x80 /* in probe_result.flags: an ICMP error quoting our request */
 
@@ -92,6 +86,7 @@ static int echo_validate(const struct probe *p, const struct packet_view *v,
 			 struct probe_result *r)
 {
 	const uint8_t *icmp = v->l4;
+	struct packet_quote q;
 
 	if (v->proto != IPPROTO_ICMP_ || v->daddr != p->params.saddr || v->l4_len < ICMP_HLEN)
 		return 0;
@@ -100,24 +95,14 @@ static int echo_validate(const struct probe *p, const struct packet_view *v,
 			return 0;
 		r->saddr = v->saddr;
 		r->flags = 0;
-	} else if (icmp[0] == ICMP_UNREACH || icmp[0] == ICMP_TIME_EXCEEDED) {
-		const uint8_t *inner = icmp + ICMP_HLEN, *iicmp;
-		uint32_t ihl;
-
-		if (v->l4_len < ICMP_HLEN + IPV4_HLEN + ICMP_HLEN)
+	} else if (packet_parse_icmp_quote(v, &q) == 0) {
+		/* An error quoting one of our requests (8 bytes: the whole echo header). */
+		if (q.proto != IPPROTO_ICMP_ || q.saddr != p->params.saddr ||
+		    q.l4[0] != ICMP_ECHO_REQUEST ||
+		    !echo_match(p, q.daddr, packet_get16(q.l4 + 4), packet_get16(q.l4 + 6)))
 			return 0;
-		ihl = (uint32_t)(inner[0] & 0x0f) * 4;
-		if ((inner[0] >> 4) != 4 || ihl < IPV4_HLEN ||
-		    v->l4_len < ICMP_HLEN + ihl + ICMP_HLEN || inner[9] != IPPROTO_ICMP_ ||
-		    packet_get32(inner + 12) != p->params.saddr)
-			return 0;
-		iicmp = inner + ihl;
-		if (iicmp[0] != ICMP_ECHO_REQUEST ||
-		    !echo_match(p, packet_get32(inner + 16), packet_get16(iicmp + 4),
-				packet_get16(iicmp + 6)))
-			return 0;
-		r->saddr = packet_get32(inner + 16);
-		r->flags = (uint8_t)(ECHO_FLAG_ERROR | (icmp[0] & 0x7f));
+		r->saddr = q.daddr;
+		r->flags = (uint8_t)(ECHO_FLAG_ERROR | (q.icmp_type & 0x7f));
 	} else {
 		return 0;
 	}

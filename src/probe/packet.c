@@ -48,6 +48,26 @@ int packet_parse_ipv4(const uint8_t *frame, uint32_t len, struct packet_view *v)
 	return 0;
 }
 
+int packet_parse_icmp_quote(const struct packet_view *v, struct packet_quote *q)
+{
+	const uint8_t *icmp = v->l4, *inner = icmp + ICMP_HLEN;
+	uint32_t ihl;
+
+	if (v->proto != IPPROTO_ICMP_ || v->l4_len < ICMP_HLEN + IPV4_HLEN + 8 ||
+	    (icmp[0] != ICMP_UNREACH && icmp[0] != ICMP_TIME_EXCEEDED))
+		return -1;
+	ihl = (uint32_t)(inner[0] & 0x0f) * 4;
+	if ((inner[0] >> 4) != 4 || ihl < IPV4_HLEN || v->l4_len < ICMP_HLEN + ihl + 8)
+		return -1;
+	q->icmp_type = icmp[0];
+	q->icmp_code = icmp[1];
+	q->proto = inner[9];
+	q->saddr = packet_get32(inner + 12);
+	q->daddr = packet_get32(inner + 16);
+	q->l4 = inner + ihl;
+	return 0;
+}
+
 unsigned packet_build_eth(uint8_t *p, const uint8_t dst[ETH_ALEN_], const uint8_t src[ETH_ALEN_])
 {
 	memcpy(p, dst, ETH_ALEN_);

@@ -15,6 +15,15 @@
 #define IPV4_HLEN 20
 #define TCP_HLEN 20
 #define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+#define IPPROTO_ICMP_ 1
+#define UDP_HLEN 8
+#define ICMP_HLEN 8
+
+#define ICMP_ECHO_REPLY 0
+#define ICMP_UNREACH 3
+#define ICMP_ECHO_REQUEST 8
+#define ICMP_TIME_EXCEEDED 11
 
 #define TCP_FLAG_FIN 0x01
 #define TCP_FLAG_SYN 0x02
@@ -62,6 +71,21 @@ static inline void packet_put32(uint8_t *p, uint32_t v)
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
 }
+
+/* The packet an ICMP error quotes (host order): one of ours, if validation says so. */
+struct packet_quote {
+	uint8_t icmp_type, icmp_code; /* of the error itself */
+	uint8_t proto;		      /* of the quoted packet */
+	uint32_t saddr, daddr;	      /* of the quoted packet */
+	const uint8_t *l4;	      /* its transport header: at least 8 bytes are there */
+};
+
+/*
+ * If v is an ICMP destination-unreachable or time-exceeded error quoting an
+ * IPv4 header and at least 8 bytes of what followed it, fill q and return
+ * 0; else -1.  Like packet_parse_ipv4, it trusts no length in the packet.
+ */
+int packet_parse_icmp_quote(const struct packet_view *v, struct packet_quote *q);
 
 /* Write an Ethernet header for IPv4; returns its length. */
 unsigned packet_build_eth(uint8_t *p, const uint8_t dst[ETH_ALEN_], const uint8_t src[ETH_ALEN_]);

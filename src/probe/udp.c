@@ -19,11 +19,6 @@
 
 #include "util/checksum.h"
 
-#define UDP_HLEN 8
-#define IPPROTO_UDP_ 17
-#define IPPROTO_ICMP_ 1
-#define ICMP_HLEN 8
-#define ICMP_UNREACH 3
 #define ICMP_UNREACH_PORT 3
 #define UDP_PAYLOAD_MAX (PROBE_FRAME_MAX - ETH_HLEN_ - IPV4_HLEN - UDP_HLEN)
 #define UDP_FLAG_ICMP 0x80 /* in probe_result.flags: an ICMP error; low bits hold its code */
@@ -302,6 +297,7 @@ static int udp_validate(const struct probe *p, const struct packet_view *v,
 			struct probe_result *r)
 {
 	const uint8_t *l4 = v->l4;
+	struct packet_quote q;
 
 	if (v->daddr != p->params.saddr)
 		return 0;
@@ -310,23 +306,13 @@ static int udp_validate(const struct probe *p, const struct packet_view *v,
 		    !udp_match(p, v->saddr, packet_get16(l4), packet_get16(l4 + 2), r))
 			return 0;
 		r->flags = 0;
-	} else if (v->proto == IPPROTO_ICMP_) {
-		const uint8_t *inner = l4 + ICMP_HLEN, *iudp;
-		uint32_t ihl;
-
-		/* Unreachable, then the quoted IP header and at least 8 bytes of our UDP header. */
-		if (v->l4_len < ICMP_HLEN + IPV4_HLEN + UDP_HLEN || l4[0] != ICMP_UNREACH)
+	} else if (packet_parse_icmp_quote(v, &q) == 0) {
+		/* Unreachable, quoting one of our UDP probes (8 bytes: the whole UDP header). */
+		if (q.icmp_type != ICMP_UNREACH || q.proto != IPPROTO_UDP_ ||
+		    q.saddr != p->params.saddr ||
+		    !udp_match(p, q.daddr, packet_get16(q.l4 + 2), packet_get16(q.l4), r))
 			return 0;
-		ihl = (uint32_t)(inner[0] & 0x0f) * 4;
-		if ((inner[0] >> 4) != 4 || ihl < IPV4_HLEN ||
-		    v->l4_len < ICMP_HLEN + ihl + UDP_HLEN || inner[9] != IPPROTO_UDP_ ||
-		    packet_get32(inner + 12) != p->params.saddr)
-			return 0;
-		iudp = inner + ihl;
-		if (!udp_match(p, packet_get32(inner + 16), packet_get16(iudp + 2),
-			       packet_get16(iudp), r))
-			return 0;
-		r->flags = (uint8_t)(UDP_FLAG_ICMP | (l4[1] & 0x7f));
+		r->flags = (uint8_t)(UDP_FLAG_ICMP | (q.icmp_code & 0x7f));
 	} else {
 		return 0;
 	}

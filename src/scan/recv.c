@@ -46,7 +46,7 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 	if (packet_parse_ipv4(data, len, &v))
 		return;
 	/* --icmp-prescan: an echo reply marks its address live for the port probes. */
-	if (cfg->icmp_prescan && v.proto == 1 && probe_validate(&s->prescan, &v, &r)) {
+	if (cfg->icmp_prescan && v.proto == IPPROTO_ICMP_ && probe_validate(&s->prescan, &v, &r)) {
 		probe_classify(&s->prescan, &r);
 		if (r.success && (addr_index = target_set_index(&cfg->targets, r.saddr)) >= 0 &&
 		    !dedup_test_and_set(&s->live, (uint64_t)addr_index))
