@@ -7,6 +7,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -232,6 +233,11 @@ int netif_ipv4_address(int ifindex, uint32_t *addr)
 	if (ret < 0)
 		return ret;
 	return ret > 0 ? 0 : -ENOENT;
+}
+
+void netif_format_mac(const uint8_t m[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 int netif_hwaddr(const char *ifname, uint8_t mac[6])

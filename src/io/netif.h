@@ -27,4 +27,7 @@ int netif_ipv4_address(int ifindex, uint32_t *addr);
 /* The hardware address of ifname. */
 int netif_hwaddr(const char *ifname, uint8_t mac[6]);
 
+/* mac as aa:bb:cc:dd:ee:ff into buf (18 bytes). */
+void netif_format_mac(const uint8_t mac[6], char buf[18]);
+
 #endif

@@ -150,8 +150,7 @@ static size_t format_uint(uint64_t v, char *buf)
 	return len;
 }
 
-/* RFC 3339 in UTC with microseconds: 2026-11-25T16:37:09.123456Z. */
-static size_t format_timestamp(uint64_t us, char *buf)
+size_t output_format_timestamp(uint64_t us, char *buf)
 {
 	time_t secs = (time_t)(us / 1000000);
 	struct tm tm;
@@ -192,7 +191,7 @@ size_t output_field_format(enum output_field id, const struct probe_result *r, c
 	case OUTPUT_FIELD_WINDOW:
 		return format_uint(r->window, buf);
 	case OUTPUT_FIELD_TIMESTAMP:
-		return format_timestamp(r->timestamp_us, buf);
+		return output_format_timestamp(r->timestamp_us, buf);
 	case OUTPUT_FIELD_REPEAT:
 		return format_uint(r->repeat, buf);
 	case OUTPUT_FIELD_PROBE:

@@ -76,6 +76,10 @@ void output_fields_describe(FILE *f);
 void output_modules_describe(FILE *f);
 const char *output_field_names(void);
 
+/* RFC 3339 in UTC with microseconds (2026-11-25T16:37:09.123456Z) into buf
+ * (OUTPUT_FIELD_TEXT_MAX bytes); returns the length. */
+size_t output_format_timestamp(uint64_t us, char *buf);
+
 /* Format one field of r as text into buf (OUTPUT_FIELD_TEXT_MAX bytes); returns the length. */
 size_t output_field_format(enum output_field id, const struct probe_result *r, char *buf);
 

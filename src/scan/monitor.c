@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "io/netif.h"
 #include "scan/aimd.h"
 #include "target/target.h"
 #include "util/clock.h"
@@ -51,11 +52,12 @@ static void scan_totals(struct scan *s, struct scan_totals *t)
 	io_stats(&s->engine, &t->io);
 }
 
-/*
- * One status line, shaped so that the orchestrators that parse ZMap-like
- * progress lines can read it:
- * "0:05 50%; send: 50000 10.00 Kp/s (10.00 Kp/s avg); recv: 25 5 p/s; hitrate: 0.05%; ..."
- */
+/* The share of probes sent that succeeded, in percent. */
+static double hit_percent(const struct scan_totals *t)
+{
+	return t->io.tx_completed ? 100.0 * (double)t->successes / (double)t->io.tx_completed : 0.0;
+}
+
 /*
  * One status line a second on stderr, in the format asked for:
  *   zmap    "0:05 50%; send: 50000 10.00 Kp/s (10.00 Kp/s avg); recv: 25 5 p/s; hitrate: ..."
@@ -71,9 +73,7 @@ static void scan_status_line(struct scan *s, const struct scan_totals *now,
 	uint64_t started = 0;
 	unsigned percent;
 	char rate[24], avg[24], rrate[24];
-	double hit = now->io.tx_completed
-			     ? 100.0 * (double)now->successes / (double)now->io.tx_completed
-			     : 0.0;
+	double hit = hit_percent(now);
 	double send_rate = (double)(now->io.tx_completed - prev->io.tx_completed) / interval_s;
 	double eta;
 
@@ -200,10 +200,9 @@ static void monitor_limits(struct scan *s, const struct scan_totals *t, uint64_t
 		stop = "max-sendto-failures";
 	}
 	if (cfg->min_hitrate > 0 && t->io.tx_completed >= 10000 &&
-	    100.0 * (double)t->successes / (double)t->io.tx_completed < cfg->min_hitrate) {
+	    hit_percent(t) < cfg->min_hitrate) {
 		snprintf(s->abort_reason, sizeof(s->abort_reason),
-			 "--min-hitrate: %.4f%% of %llu probes succeeded, below %.4f%%",
-			 100.0 * (double)t->successes / (double)t->io.tx_completed,
+			 "--min-hitrate: %.4f%% of %llu probes succeeded, below %.4f%%", hit_percent(t),
 			 (unsigned long long)t->io.tx_completed, cfg->min_hitrate);
 		stop = "min-hitrate";
 	}
@@ -230,18 +229,16 @@ static void status_file_line(struct scan *s, const struct scan_totals *now,
 {
 	double elapsed = (double)(clock_mono_ns() - s->start_ns) / 1e9;
 	uint64_t slice = s->shard_end - s->shard_begin;
-	char when[40];
-	struct probe_result stamp = { .timestamp_us = clock_real_us() };
+	char when[OUTPUT_FIELD_TEXT_MAX];
 
-	output_field_format(OUTPUT_FIELD_TIMESTAMP, &stamp, when);
+	output_format_timestamp(clock_real_us(), when);
 	fprintf(s->status_file, "%s,%.3f,%.2f,%llu,%.0f,%llu,%.0f,%.4f,%llu,%llu,%llu\n", when,
 		elapsed, slice ? 100.0 * (double)now->positions / (double)slice : 100.0,
 		(unsigned long long)now->io.tx_completed,
 		(double)(now->io.tx_completed - prev->io.tx_completed) / interval_s,
 		(unsigned long long)now->successes,
 		(double)(now->successes - prev->successes) / interval_s,
-		now->io.tx_completed ? 100.0 * (double)now->successes / (double)now->io.tx_completed
-				     : 0.0,
+		hit_percent(now),
 		(unsigned long long)now->valid, (unsigned long long)now->io.rx_drops,
 		(unsigned long long)now->io.tx_busy);
 	fflush(s->status_file);
@@ -364,10 +361,9 @@ static void json_string(FILE *f, const char *v)
 
 static void json_time(FILE *f, uint64_t us)
 {
-	struct probe_result stamp = { .timestamp_us = us };
-	char when[40];
+	char when[OUTPUT_FIELD_TEXT_MAX];
 
-	output_field_format(OUTPUT_FIELD_TIMESTAMP, &stamp, when);
+	output_format_timestamp(us, when);
 	json_string(f, when);
 }
 
@@ -403,11 +399,9 @@ static void write_metadata(struct scan *s, int status)
 	json_string(f, s->ifname);
 	target_format_ipv4(pp->saddr, addr);
 	fprintf(f, ",\n    \"source_ip\": \"%s\",\n", addr);
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", pp->smac[0], pp->smac[1],
-		 pp->smac[2], pp->smac[3], pp->smac[4], pp->smac[5]);
+	netif_format_mac(pp->smac, mac);
 	fprintf(f, "    \"source_mac\": \"%s\",\n", mac);
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", pp->gwmac[0], pp->gwmac[1],
-		 pp->gwmac[2], pp->gwmac[3], pp->gwmac[4], pp->gwmac[5]);
+	netif_format_mac(pp->gwmac, mac);
 	fprintf(f, "    \"gateway_mac\": \"%s\",\n    \"source_ports\": \"%u-%u\",\n", mac,
 		cfg->sport_first, cfg->sport_first + cfg->sport_count - 1);
 	fprintf(f, "    \"blocklist\": ");
@@ -437,7 +431,7 @@ static void write_metadata(struct scan *s, int status)
 		(unsigned long long)__atomic_load_n(&s->written, __ATOMIC_RELAXED));
 	fprintf(f, "  \"rates\": { \"send_pps_avg\": %.1f, \"hitrate_percent\": %.4f }\n}\n",
 		send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0.0,
-		t.io.tx_completed ? 100.0 * (double)t.successes / (double)t.io.tx_completed : 0.0);
+		hit_percent(&t));
 }
 
 int scan_monitor_close(struct scan *s, int status)

@@ -19,11 +19,6 @@
 volatile sig_atomic_t scan_signals;
 volatile sig_atomic_t scan_rate_ups, scan_rate_downs;
 
-static void format_mac(const uint8_t m[6], char buf[18])
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
 static int resolve_from_kernel(struct scan *s, const struct salvo_config *cfg,
 			       char err[SCAN_ERRLEN])
 {
@@ -171,7 +166,7 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 	cp->seed = s->seed;
 	cp->shard = cfg->shard;
 	cp->shards = cfg->shards;
-	cp->elements = cfg->icmp_prescan ? cfg->targets.addresses : s->elements;
+	cp->elements = s->positions;
 	cp->fingerprint = s->fingerprint;
 	cp->threads = cfg->sender_threads;
 	for (unsigned i = 0; i < cfg->sender_threads; i++) {
@@ -197,8 +192,7 @@ static int scan_resume(struct scan *s, const struct scan_checkpoint *cp, char er
 	const struct salvo_config *cfg = s->cfg;
 	const char *path = cfg->checkpoint_file;
 
-	if (cp->fingerprint != s->fingerprint ||
-	    cp->elements != (cfg->icmp_prescan ? cfg->targets.addresses : s->elements)) {
+	if (cp->fingerprint != s->fingerprint || cp->elements != s->positions) {
 		snprintf(err, SCAN_ERRLEN,
 			 "--resume: %s is a checkpoint of another scan (targets, ports, probe or -P "
 			 "differ); run the same scan, or start afresh without --resume",
@@ -240,20 +234,19 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 			 (unsigned long long)cfg->targets.addresses, cfg->ports.count);
 		return ret;
 	}
+	s->positions = s->elements;
 	if (cfg->icmp_prescan) {
 		/* Senders walk addresses, not (address, port) elements: slice those. */
+		s->positions = cfg->targets.addresses;
 		if ((ret = target_permutation_init(&s->perm_addr, cfg->targets.addresses,
 						   s->seed)) ||
 		    (ret = dedup_init(&s->live, cfg->targets.addresses))) {
 			snprintf(err, SCAN_ERRLEN, "--icmp-prescan: %s", strerror(-ret));
 			return ret;
 		}
-		target_permutation_slice(cfg->targets.addresses, cfg->shard, cfg->shards,
-					 &s->shard_begin, &s->shard_end);
-	} else {
-		target_permutation_slice(s->elements, cfg->shard, cfg->shards, &s->shard_begin,
-					 &s->shard_end);
 	}
+	target_permutation_slice(s->positions, cfg->shard, cfg->shards, &s->shard_begin,
+				 &s->shard_end);
 	/* -n: only the first part of this shard's slice. */
 	if (cfg->max_targets || cfg->max_targets_percent > 0) {
 		uint64_t limit = cfg->max_targets;
@@ -403,8 +396,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 
 	if (!cfg->quiet) {
 		target_format_ipv4(pp->saddr, src);
-		format_mac(pp->smac, mac);
-		format_mac(pp->gwmac, gw);
+		netif_format_mac(pp->smac, mac);
+		netif_format_mac(pp->gwmac, gw);
 		fprintf(stderr,
 			"salvo: scanning %llu addresses x %u ports = %llu probes%s (shard %llu/%llu: "
 			"%llu) from %s (%s) on %s, probe %s, gateway %s; engine %s (%s); rate %llu pps; "

@@ -80,6 +80,7 @@ struct scan {
 	struct dedup live;
 	struct pace pace;
 	uint64_t elements;	       /* addresses * ports */
+	uint64_t positions;	       /* what the senders walk: elements, or addresses (prescan) */
 	uint64_t seed;		       /* -e, or the checkpoint's with --resume */
 	uint64_t rate;		       /* -r, or from -B and the frame size */
 	char abort_reason[160];	       /* set by the monitor when a limit aborts the scan */

@@ -156,20 +156,18 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 {
 	struct scan *s = snd->scan;
 	struct io_frame frames[SCAN_TX_BATCH];
-	unsigned batch = pace_batch(&s->pace, SCAN_TX_BATCH);
 	uint64_t frames_sent = 0;
 	int state = SOURCE_FRAME, ret;
 
 	while (state != SOURCE_DONE && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED)) {
-		unsigned want = batch, filled = 0;
+		unsigned want, filled = 0;
 
 		if (__atomic_load_n(&s->paused, __ATOMIC_ACQUIRE)) {
 			clock_sleep_us(10000);
 			continue;
 		}
 		/* The rate may have changed (control socket, signals): size batches for it. */
-		batch = pace_batch(&s->pace, SCAN_TX_BATCH);
-		want = batch;
+		want = pace_batch(&s->pace, SCAN_TX_BATCH);
 		pace_wait(&s->pace, want);
 		src->now_ns = clock_mono_ns();
 		state = SOURCE_FRAME;
