@@ -264,6 +264,16 @@ static int bad_value(char *err, size_t errlen, const char *opt, const char *valu
 	return -EINVAL;
 }
 
+/* A path option: any non-empty value goes to *dst (opening it is for later). */
+static int take_path(const char *opt, const char *value, const char **dst, const char *expected,
+		     char *err, size_t errlen)
+{
+	if (value[0] == '\0')
+		return bad_value(err, errlen, opt, value, expected);
+	*dst = value;
+	return 0;
+}
+
 static int parse_count(const char *opt, const char *s, uint64_t min, uint64_t max,
 		       uint64_t *out, char *err, size_t errlen)
 {
@@ -460,12 +470,9 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			break;
 		}
 		case 'o':
-			if (optarg[0] == '\0') {
-				ret = bad_value(err, errlen, "--output-file", optarg,
-						"a file name, or - for stdout");
+			if ((ret = take_path("--output-file", optarg, &cfg->output_file,
+					     "a file name, or - for stdout", err, errlen)))
 				goto out;
-			}
-			cfg->output_file = optarg;
 			break;
 		case 'O':
 			output = optarg;
@@ -473,16 +480,11 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			break;
 		case 'm':
 		case 'u':
-			if (optarg[0] == '\0') {
-				ret = bad_value(err, errlen,
-						opt == 'm' ? "--metadata-file" : "--status-updates-file",
-						optarg, "a file name");
+			if ((ret = take_path(opt == 'm' ? "--metadata-file" : "--status-updates-file",
+					     optarg,
+					     opt == 'm' ? &cfg->metadata_file : &cfg->status_updates_file,
+					     "a file name", err, errlen)))
 				goto out;
-			}
-			if (opt == 'm')
-				cfg->metadata_file = optarg;
-			else
-				cfg->status_updates_file = optarg;
 			break;
 		case 'f':
 			fields_arg = optarg;
@@ -531,11 +533,9 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			cfg->icmp_prescan = 1;
 			break;
 		case OPT_CHECKPOINT_FILE:
-			if (optarg[0] == '\0') {
-				ret = bad_value(err, errlen, "--checkpoint-file", optarg, "a file name");
+			if ((ret = take_path("--checkpoint-file", optarg, &cfg->checkpoint_file,
+					     "a file name", err, errlen)))
 				goto out;
-			}
-			cfg->checkpoint_file = optarg;
 			break;
 		case OPT_RESUME:
 			cfg->resume = 1;
@@ -602,11 +602,9 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			}
 			break;
 		case OPT_CONTROL:
-			if (optarg[0] == '\0') {
-				ret = bad_value(err, errlen, "--control", optarg, "a socket path");
+			if ((ret = take_path("--control", optarg, &cfg->control_path, "a socket path",
+					     err, errlen)))
 				goto out;
-			}
-			cfg->control_path = optarg;
 			break;
 		case OPT_DIALECT:
 			if (strcmp(optarg, "zmap") == 0) {
@@ -639,11 +637,9 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			filter_arg = optarg;
 			break;
 		case OPT_PCAP:
-			if (optarg[0] == '\0') {
-				ret = bad_value(err, errlen, "--pcap", optarg, "a file name");
+			if ((ret = take_path("--pcap", optarg, &cfg->pcap_file, "a file name", err,
+					     errlen)))
 				goto out;
-			}
-			cfg->pcap_file = optarg;
 			break;
 		case OPT_LIST_PROBES:
 			probe_modules_describe(stdout);
