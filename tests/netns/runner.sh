@@ -65,23 +65,25 @@ setup_testbed() {
 	testbed_create "$S" "$T"
 }
 
-# start_listeners ADDR:PORT...: TCP listeners in the target namespace.
-start_listeners() {
-	ip netns exec "$T" python3 "$HELPER" listen "$TMP/listen.ready" "$@" &
+# The services the scan tests open in the target namespace, as address:port.
+OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
+
+# start_helper COMMAND ADDR:PORT...: a helper.py server in the target namespace, once ready.
+start_helper() {
+	local cmd=$1
+	shift
+	ip netns exec "$T" python3 "$HELPER" "$cmd" "$TMP/$cmd.ready" "$@" &
 	BG_PIDS+=($!)
-	for _ in $(seq 100); do [ -e "$TMP/listen.ready" ] && return 0; sleep 0.05; done
-	log "listeners did not start"
+	for _ in $(seq 100); do [ -e "$TMP/$cmd.ready" ] && return 0; sleep 0.05; done
+	log "$cmd did not start"
 	return 1
 }
 
+# start_listeners ADDR:PORT...: TCP listeners in the target namespace.
+start_listeners() { start_helper listen "$@"; }
+
 # start_udp_listeners ADDR:PORT...: UDP responders ("pong") in the target namespace.
-start_udp_listeners() {
-	ip netns exec "$T" python3 "$HELPER" udp-listen "$TMP/udp.ready" "$@" &
-	BG_PIDS+=($!)
-	for _ in $(seq 100); do [ -e "$TMP/udp.ready" ] && return 0; sleep 0.05; done
-	log "UDP listeners did not start"
-	return 1
-}
+start_udp_listeners() { start_helper udp-listen "$@"; }
 
 # start_sniffer OUT SECONDS: count SYNs arriving at the target per address:port.
 start_sniffer() {

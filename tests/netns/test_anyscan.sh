@@ -5,7 +5,6 @@ ALL_TESTS="test_orchestrator_single_port_scan
 test_orchestrator_multi_port_scan
 test_orchestrator_engine_errors_fail_with_one_line"
 
-OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
 SCANNER=${SCANNER:-$ROOT/$BUILD/scanner}
 
 # run_job JSON: the client's result JSON on stdout; its status is the client's.

@@ -10,7 +10,6 @@ test_min_hitrate_aborts
 test_control_socket_changes_rate_pauses_and_resumes
 test_aimd_grows_the_rate_on_a_clear_path"
 
-OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
 
 # capture_syns FILE: tcpdump of the SYNs arriving at the target, in the background.
 capture_syns() {

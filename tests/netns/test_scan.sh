@@ -28,7 +28,6 @@ test_default_blocklist_sends_nothing
 test_missing_gateway_mac_is_an_error"
 fi
 
-OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
 
 # The expected csv rows (saddr,sport) for OPEN_SET, sorted.
 expected_rows() {
