@@ -68,11 +68,13 @@ setup_testbed() {
 # The services the scan tests open in the target namespace, as address:port.
 OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
 
-# start_helper COMMAND ADDR:PORT...: a helper.py server in the target namespace, once ready.
+# start_helper COMMAND ADDR:PORT...: a helper.py server in the target namespace (or in
+# $HELPER_NS), once ready.
 start_helper() {
 	local cmd=$1
 	shift
-	ip netns exec "$T" python3 "$HELPER" "$cmd" "$TMP/$cmd.ready" "$@" &
+	rm -f "$TMP/$cmd.ready"
+	ip netns exec "${HELPER_NS:-$T}" python3 "$HELPER" "$cmd" "$TMP/$cmd.ready" "$@" &
 	BG_PIDS+=($!)
 	for _ in $(seq 100); do [ -e "$TMP/$cmd.ready" ] && return 0; sleep 0.05; done
 	log "$cmd did not start"
