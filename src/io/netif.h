@@ -27,6 +27,9 @@ int netif_ipv4_address(int ifindex, uint32_t *addr);
 /* The hardware address of ifname. */
 int netif_hwaddr(const char *ifname, uint8_t mac[6]);
 
+/* 1 when ifname is up with a carrier (IFF_UP and IFF_RUNNING), 0 when not, -ENODEV when gone. */
+int netif_link_up(const char *ifname);
+
 /* mac as aa:bb:cc:dd:ee:ff into buf (18 bytes). */
 void netif_format_mac(const uint8_t mac[6], char buf[18]);
 

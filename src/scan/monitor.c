@@ -182,12 +182,29 @@ static void monitor_aimd(struct scan *s, const struct scan_totals *t, struct aim
 	*prev = now;
 }
 
+/* A link that stays down this long (peer or cable gone, interface removed) ends the scan: the
+ * senders would otherwise wait for ring slots the kernel never frees, for ever. */
+#define MONITOR_LINK_DOWN_S 3
+
 /* The limits that end sending early; those that abort set abort_reason. */
-static void monitor_limits(struct scan *s, const struct scan_totals *t, uint64_t now_ns)
+static void monitor_limits(struct scan *s, const struct scan_totals *t, uint64_t now_ns,
+			   int sending)
 {
 	const struct salvo_config *cfg = s->cfg;
 	const char *stop = NULL;
 
+	if (sending && !cfg->dryrun) {
+		int up = netif_link_up(s->ifname);
+
+		s->link_down_s = up == 1 ? 0 : s->link_down_s + 1;
+		if (s->link_down_s >= MONITOR_LINK_DOWN_S && !s->abort_reason[0]) {
+			snprintf(s->abort_reason, sizeof(s->abort_reason),
+				 "interface %s %s for %u s: sending stopped", s->ifname,
+				 up < 0 ? "is gone" : "is down (not up, or no carrier)",
+				 s->link_down_s);
+			stop = "link-down";
+		}
+	}
 	if (cfg->max_runtime_s && now_ns - s->start_ns >= (uint64_t)cfg->max_runtime_s * 1000000000ULL)
 		stop = "max-runtime";
 	if (cfg->max_results && t->successes >= cfg->max_results)
@@ -273,7 +290,7 @@ void scan_monitor(struct scan *s)
 			break;
 		if (t - last >= 1000000000ULL) {
 			scan_totals(s, &now);
-			monitor_limits(s, &now, t);
+			monitor_limits(s, &now, t, sending);
 			if (cfg->rate_aimd && sending)
 				monitor_aimd(s, &now, &aimd_prev);
 			if (!cfg->quiet)

@@ -84,6 +84,7 @@ struct scan {
 	uint64_t seed;		       /* -e, or the checkpoint's with --resume */
 	uint64_t rate;		       /* -r, or from -B and the frame size */
 	char abort_reason[160];	       /* set by the monitor when a limit aborts the scan */
+	unsigned link_down_s;	       /* the monitor's count of seconds the link has been down */
 	int control_fd;		       /* --control socket, -1 = none */
 	int paused;		       /* set by "pause" on the control socket (atomic) */
 	uint64_t fingerprint;	       /* what is scanned, for checkpoints */

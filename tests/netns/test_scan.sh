@@ -16,7 +16,8 @@ test_icmp_echoscan_finds_exactly_the_live_hosts
 test_output_filter_selects_replies
 test_icmp_prescan_probes_only_live_hosts
 test_syn_option_presets_find_the_open_set
-test_interrupt_and_resume_send_each_probe_once"
+test_interrupt_and_resume_send_each_probe_once
+test_link_down_ends_the_scan_with_an_error"
 case $ENGINE in af_xdp*)
 	ALL_TESTS="$ALL_TESTS
 test_xdp_program_left_by_sigkill_is_replaced" ;;
@@ -463,4 +464,27 @@ PY
 	status=$?
 	log "other ports: exit $status: $(cat "$TMP/err")"
 	[ $status -eq 1 ] && grep -q "checkpoint of another scan" "$TMP/err"
+}
+
+# The peer goes down mid-scan: sv0 loses its carrier and no frame can leave.  salvo must not
+# wait for ring slots for ever: after three seconds it stops with exit 1 and one line naming
+# the interface, and the results found before are in the output.
+test_link_down_ends_the_scan_with_an_error() {
+	skip_if_not_root || return
+	setup_testbed linkdown || return 1
+	start_listeners 0.0.0.0:80 || return 1
+	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 80-89 -r 200 -c 1 \
+		-o "$TMP/out.csv" 198.18.1.0/24 2>"$TMP/err" &
+	local pid=$! status n t0
+	sleep 1
+	ip -n "$T" link set tv0 down || return 1
+	t0=$(date +%s)
+	wait $pid
+	status=$?
+	n=$(($(wc -l <"$TMP/out.csv") - 1))
+	log "exit $status $(($(date +%s) - t0)) s after the link went down, $n results: $(cat "$TMP/err")"
+	[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] || return 1
+	grep -q "interface sv0 is down" "$TMP/err" || return 1
+	[ "$n" -ge 8 ] && [ $(($(date +%s) - t0)) -le 8 ] || return 1
+	no_xdp_left
 }
