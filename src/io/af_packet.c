@@ -24,6 +24,7 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,7 +152,9 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 				   .sll_ifindex = cfg->ifindex };
 	struct tpacket_req3 req = { 0 };
 
-	q->fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	/* Protocol 0 until bind: no frame arrives before the filter is on, and a socket that is
+	 * not yet receiving needs no RCU grace period (10-20 ms each) when bind hooks it in. */
+	q->fd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (q->fd < 0)
 		return afp_fail(err, "socket(AF_PACKET)", cfg->ifname);
 	if (cfg->rx_daddr && afp_rx_filter(q->fd, cfg->rx_daddr))
@@ -185,6 +188,68 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 	return 0;
 }
 
+/* One socket to open, on its own thread. */
+struct afp_open_job {
+	pthread_t thread;
+	struct afp_txq *tx; /* either a send queue ... */
+	struct afp_rxq *rx; /* ... or a receive queue */
+	const struct io_config *cfg;
+	unsigned fanout;
+	int ret, started;
+	char err[IO_ERRLEN];
+};
+
+static void *afp_open_job_main(void *arg)
+{
+	struct afp_open_job *j = arg;
+
+	j->ret = j->tx ? afp_tx_open(j->tx, j->cfg, j->err)
+		       : afp_rx_open(j->rx, j->cfg, j->fanout, j->err);
+	return NULL;
+}
+
+/*
+ * Every ring set-up waits for an RCU grace period in the kernel (10-20 ms): opened one after
+ * another, the sockets of a scan took most of salvo's start-up.  Opened on one thread each,
+ * the waits overlap.  The first failure in queue order is the one reported.
+ */
+static int afp_open_all(struct afp_state *s, const struct io_config *cfg, unsigned fanout,
+			char err[IO_ERRLEN])
+{
+	unsigned n = cfg->tx_queues + cfg->rx_queues, i;
+	struct afp_open_job *jobs = calloc(n, sizeof(*jobs));
+	int ret = 0;
+
+	if (!jobs) {
+		snprintf(err, IO_ERRLEN, "af_packet: out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		struct afp_open_job *j = &jobs[i];
+
+		j->cfg = cfg;
+		j->fanout = fanout;
+		if (i < cfg->tx_queues)
+			j->tx = &s->tx[i];
+		else
+			j->rx = &s->rx[i - cfg->tx_queues];
+		/* No thread to be had: open it here, in turn. */
+		j->started = pthread_create(&j->thread, NULL, afp_open_job_main, j) == 0;
+		if (!j->started)
+			afp_open_job_main(j);
+	}
+	for (i = 0; i < n; i++) {
+		if (jobs[i].started)
+			pthread_join(jobs[i].thread, NULL);
+		if (jobs[i].ret && !ret) {
+			ret = jobs[i].ret;
+			memcpy(err, jobs[i].err, IO_ERRLEN);
+		}
+	}
+	free(jobs);
+	return ret;
+}
+
 static int afp_init(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN])
 {
 	struct afp_state *s = afp_state(e);
@@ -204,18 +269,14 @@ static int afp_init(struct io_engine *e, const struct io_config *cfg, char err[I
 	s->tx_count = cfg->tx_queues;
 	s->rx_count = cfg->rx_queues;
 
-	for (unsigned i = 0; i < cfg->tx_queues; i++)
-		if ((ret = afp_tx_open(&s->tx[i], cfg, err)))
-			return ret;
 	/*
 	 * The fanout group id is per process: a constant id would merge the
 	 * receive sockets of two salvo processes on one interface.
 	 */
 	if (cfg->rx_queues > 1)
 		fanout = ((unsigned)getpid() & 0xffff) ? ((unsigned)getpid() & 0xffff) : 1;
-	for (unsigned i = 0; i < cfg->rx_queues; i++)
-		if ((ret = afp_rx_open(&s->rx[i], cfg, fanout, err)))
-			return ret;
+	if ((ret = afp_open_all(s, cfg, fanout, err)))
+		return ret;
 	snprintf(e->mode, IO_MODE_LEN, "TPACKET_V2 tx qdisc-bypass, TPACKET_V3 rx%s",
 		 fanout ? " fanout" : "");
 	return 0;
