@@ -7,6 +7,8 @@
 #   make test-asan       every test against ASan+UBSan builds
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 30)
 #   make USE_PFRING_ZC=1 build the pfring_zc engine (needs ntop's PF_RING ZC SDK)
+#   make install         salvo, scanner, man page, bash completion under DESTDIR/PREFIX
+#   make uninstall       removes what install put there
 
 CC ?= gcc
 BUILD ?= build
@@ -61,7 +63,16 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit-tests check demo clean asan test-asan summary check-pfring fuzz
+.PHONY: all test unit-tests check demo clean asan test-asan summary check-pfring fuzz \
+	install uninstall
+
+# PREFIX is /usr, not /usr/local: the orchestrator looks for /usr/bin/scanner (issue 8).
+PREFIX ?= /usr
+DESTDIR ?=
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
+COMPDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/salvo
 
 all: $(BUILD)/salvo $(BUILD)/scanner summary
 
@@ -149,6 +160,23 @@ asan:
 # Every test of `make test` against ASan + UBSan builds of salvo and the unit tests.
 test-asan:
 	$(MAKE) $(SANITIZE) test
+
+# scanner is a hard link (the orchestrator resolves symlinks; the name picks the dialect).
+install: $(BUILD)/salvo
+	install -d $(BINDIR) $(MANDIR) $(COMPDIR) $(DOCDIR)
+	install -m 0755 $(BUILD)/salvo $(BINDIR)/salvo
+	ln -f $(BINDIR)/salvo $(BINDIR)/scanner
+	install -m 0644 doc/salvo.1 $(MANDIR)/salvo.1
+	echo ".so man1/salvo.1" >$(MANDIR)/scanner.1
+	install -m 0644 contrib/bash-completion/salvo $(COMPDIR)/salvo
+	ln -sf salvo $(COMPDIR)/scanner
+	install -m 0644 README.md $(DOCDIR)/README.md
+	install -m 0644 contrib/anyscan/README.md $(DOCDIR)/README.anyscan.md
+
+uninstall:
+	rm -f $(BINDIR)/salvo $(BINDIR)/scanner $(MANDIR)/salvo.1 $(MANDIR)/scanner.1 \
+		$(COMPDIR)/salvo $(COMPDIR)/scanner
+	rm -rf $(DOCDIR)
 
 check:
 	@scripts/check-source.sh

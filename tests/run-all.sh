@@ -63,6 +63,11 @@ out=$(tests/cli/test_dispatch.sh 2>&1)
 echo "$out" | grep -v '^PASS' || true
 add_counts "$out"
 
+section "documentation and make install (unprivileged, no network)"
+out=$(tests/cli/test_docs.sh 2>&1)
+echo "$out" | grep -v '^PASS' || true
+add_counts "$out"
+
 section "dry-run coverage (unprivileged, no network)"
 out=$(tests/cli/test_dryrun.sh 2>&1)
 echo "$out"

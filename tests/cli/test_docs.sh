@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The documentation and installation stay true to the program:
+#   every long option of the parser (src/cli/cli.c) is in salvo --help, the man page and the
+#   bash completion; the man page renders without groff warnings; the completion completes;
+#   make install into a DESTDIR puts salvo, the scanner hard link, the man page and the
+#   completion in place, the installed binaries run, and make uninstall removes all of it.
+# No network, no privilege needed.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+SALVO=$ROOT/$BUILD/salvo
+pass=0
+fail=0
+W=$(mktemp -d /tmp/salvo-docs.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+
+result() {
+	if [ "$2" = 0 ]; then
+		echo "PASS: $1"
+		pass=$((pass + 1))
+	else
+		echo "FAIL: $1"
+		fail=$((fail + 1))
+	fi
+}
+
+# The long options as the parser knows them.
+grep -oE '^\s*\{ "[a-z0-9-]+", (no|required|optional)_argument' "$ROOT/src/cli/cli.c" |
+	sed -E 's/.*"([^"]+)".*/\1/' | sort -u >"$W/options"
+[ "$(wc -l <"$W/options")" -gt 40 ]
+result "the parser's long options are found ($(wc -l <"$W/options"))" $?
+
+"$SALVO" --help >"$W/help"
+# The man page as text: groff writes "\-" as "-" and may hyphenate; -rHY=0 stops that.
+groff -t -man -Tutf8 -rHY=0 -rLL=200n "$ROOT/doc/salvo.1" 2>"$W/groff.err" | col -b >"$W/man.txt"
+for doc in help man.txt; do
+	missing=""
+	while read -r opt; do
+		grep -qE -- "--$opt([^a-z-]|$)" "$W/$doc" || missing+=" --$opt"
+	done <"$W/options"
+	[ -z "$missing" ]
+	result "every long option is in $doc${missing:+ (missing:$missing)}" $?
+done
+missing=""
+while read -r opt; do
+	grep -qE -- "--$opt([^a-z-]|$)" "$ROOT/contrib/bash-completion/salvo" || missing+=" --$opt"
+done <"$W/options"
+[ -z "$missing" ]
+result "every long option is in the bash completion${missing:+ (missing:$missing)}" $?
+
+groff -t -man -ww -z "$ROOT/doc/salvo.1" 2>"$W/warn"
+[ ! -s "$W/warn" ] && [ -s "$W/man.txt" ]
+status=$?
+result "the man page renders without warnings$([ -s "$W/warn" ] && echo ": $(head -3 "$W/warn")")" $status
+
+# The completion, as bash runs it.
+complete_words() {
+	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
+		_salvo; echo "${COMPREPLY[*]}"' _ "$ROOT/contrib/bash-completion/salvo" "$@"
+}
+[ "$(complete_words salvo --io-eng)" = "--io-engine" ] &&
+	[ "$(complete_words salvo --io-engine=af)" = "af_packet af_xdp" ] &&
+	[ "$(complete_words scanner -M "")" = "tcp_synscan udp icmp_echoscan tcp icmp" ] &&
+	[ "$(complete_words salvo -O j)" = "json" ]
+result "bash completion completes options and values" $?
+
+# make install / uninstall into a DESTDIR.
+D=$W/dest
+make -s -C "$ROOT" BUILD="$BUILD" install DESTDIR="$D" PREFIX=/usr >"$W/install.log" 2>&1
+status=$?
+ok=$status
+for f in usr/bin/salvo usr/bin/scanner usr/share/man/man1/salvo.1 usr/share/man/man1/scanner.1 \
+	usr/share/bash-completion/completions/salvo usr/share/bash-completion/completions/scanner \
+	usr/share/doc/salvo/README.md usr/share/doc/salvo/README.anyscan.md; do
+	[ -e "$D/$f" ] || { echo "      missing $f"; ok=1; }
+done
+# A hard link, not a symlink: the orchestrator resolves symlinks, salvo reads its name.
+[ ! -L "$D/usr/bin/scanner" ] && [ "$D/usr/bin/scanner" -ef "$D/usr/bin/salvo" ] || ok=1
+"$D/usr/bin/salvo" --version | grep -q "io engines" || ok=1
+"$D/usr/bin/scanner" --help | grep -q "usage: salvo" || ok=1
+# The orchestrator's test for AF_XDP support: ldd scanner | grep libxdp.so.
+if "$SALVO" --version | grep -q af_xdp; then
+	ldd "$D/usr/bin/scanner" | grep -q "libxdp.so" || { echo "      ldd shows no libxdp.so"; ok=1; }
+fi
+result "make install DESTDIR=... puts every file in place (scanner a hard link)" $ok
+make -s -C "$ROOT" BUILD="$BUILD" uninstall DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1
+[ -z "$(find "$D" -type f -o -type l)" ]
+result "make uninstall removes every installed file" $?
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
