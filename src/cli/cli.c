@@ -8,15 +8,18 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include "version.h"
 
 enum {
 	OPT_SOURCE_MAC = 256,
+	OPT_USER,
 	OPT_SHARDS,
 	OPT_SHARD,
 	OPT_IO_ENGINE,
@@ -95,13 +98,15 @@ static const struct option long_options[] = {
 	{ "list-output-fields", no_argument, NULL, OPT_LIST_FIELDS },
 	{ "metadata-file", required_argument, NULL, 'm' },
 	{ "status-updates-file", required_argument, NULL, 'u' },
+	{ "config", required_argument, NULL, 'C' },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = ":p:i:S:G:s:r:c:P:e:T:b:w:o:O:f:M:m:u:B:n:N:t:qhV";
+static const char short_options[] = ":p:i:S:G:s:r:c:P:e:T:b:w:o:O:f:M:m:u:B:n:N:t:C:qhV";
 
 static void cli_usage(void)
 {
@@ -172,6 +177,9 @@ static void cli_usage(void)
 	       "      --rate-mode=aimd       adapt the rate: halve on congestion (tx ring full, drops,\n"
 	       "                             send errors, answers collapsing), else grow, within\n"
 	       "      --rate-min=PPS --rate-max=PPS  (default: -r / 25 and -r x 4)\n"
+	       "  -C, --config=FILE          options from FILE, ZMap-style 'key value' lines (key: a long\n"
+	       "                             option); the command line overrides the file\n"
+	       "      --user=NAME            become NAME once the sockets are open (needs root)\n"
 	       "  -h, --help                 this text\n"
 	       "  -V, --version              version and the io engines built in\n",
 	       SALVO_VERSION, io_engine_list(), probe_list(), output_list(), output_field_names());
@@ -341,7 +349,16 @@ static int parse_percent(const char *s, double *out)
 	return 0;
 }
 
-int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t errlen)
+/* Where the arguments came from: argv[1..file_args] are lines of the --config file. */
+struct cli_origin {
+	const char *path;
+	int file_args;
+	const unsigned *line; /* line number of each file argument, by argv index */
+	const char *config_arg; /* the command line's -C/--config value, NULL = none */
+};
+
+static int cli_parse_args(int argc, char **argv, struct salvo_config *cfg,
+			  const struct cli_origin *origin, char *err, size_t errlen)
 {
 	struct target_set block;
 	const char *ports_arg = NULL, *blocklist = NULL, *fields_arg = NULL;
@@ -351,9 +368,10 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 	const char *engine = "af_packet", *probe = "tcp_synscan", *output = "csv";
 	int shard_set = 0, ret = -EINVAL, opt, targets_given = 0, rate_set = 0;
 	uint64_t v;
+	int argi = 0, file_targets = 0;
+	/* Where the values parsed after the loop came from, to name a config line in errors. */
+	int ports_argi = 0, fields_argi = 0, filter_argi = 0, blocklist_argi = 0;
 
-	memset(cfg, 0, sizeof(*cfg));
-	target_set_init(&cfg->targets);
 	target_set_init(&block);
 	cfg->rate = 10000;
 	cfg->cooldown_s = 8;
@@ -370,9 +388,46 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		/* The argument being handled, to name the config line in errors. */
+		argi = optind - 1;
+		/* Targets on the command line replace those of the config file. */
+		if ((opt == 'w' || opt == OPT_TARGET_RANGE) && argi > origin->file_args &&
+		    file_targets) {
+			target_set_free(&cfg->targets);
+			target_set_init(&cfg->targets);
+			file_targets = 0;
+			targets_given = 0;
+		}
+		if ((opt == 'w' || opt == OPT_TARGET_RANGE) && argi <= origin->file_args)
+			file_targets = 1;
 		switch (opt) {
+		case 'C':
+			if (argi <= origin->file_args) {
+				snprintf(err, errlen, "config files do not nest: --config %s", optarg);
+				goto out;
+			}
+			if (optarg != origin->config_arg) {
+				snprintf(err, errlen, "--config: give one config file, as -C FILE or "
+						      "--config FILE");
+				goto out;
+			}
+			break;
+		case OPT_USER: {
+			struct passwd *pw = getpwnam(optarg);
+
+			if (!pw) {
+				ret = bad_value(err, errlen, "--user", optarg,
+						"the name of an existing user");
+				goto out;
+			}
+			cfg->user = optarg;
+			cfg->user_uid = pw->pw_uid;
+			cfg->user_gid = pw->pw_gid;
+			break;
+		}
 		case 'p':
 			ports_arg = optarg;
+			ports_argi = argi;
 			break;
 		case 'i':
 			if (optarg[0] == '\0' || strlen(optarg) >= 16) {
@@ -457,6 +512,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			break;
 		case 'b':
 			blocklist = optarg;
+			blocklist_argi = argi;
 			break;
 		case 'w': {
 			char ferr[CLI_ERRLEN - 32];
@@ -488,6 +544,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			break;
 		case 'f':
 			fields_arg = optarg;
+			fields_argi = argi;
 			break;
 		case 'M':
 			probe = optarg;
@@ -635,6 +692,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			break;
 		case OPT_OUTPUT_FILTER:
 			filter_arg = optarg;
+			filter_argi = argi;
 			break;
 		case OPT_PCAP:
 			if ((ret = take_path("--pcap", optarg, &cfg->pcap_file, "a file name", err,
@@ -657,7 +715,11 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			snprintf(err, errlen, "%s: needs a value (see salvo --help)", argv[optind - 1]);
 			goto out;
 		default:
-			if (optopt)
+			/* A known long option given a value it does not take ("--dryrun=yes"). */
+			if (optopt >= OPT_SOURCE_MAC || (optopt && strncmp(argv[optind - 1], "--", 2) == 0))
+				snprintf(err, errlen, "%s: this option takes no value (see salvo --help)",
+					 argv[optind - 1]);
+			else if (optopt)
 				snprintf(err, errlen, "-%c: unknown option (see salvo --help)", optopt);
 			else
 				snprintf(err, errlen, "%s: unknown option (see salvo --help)",
@@ -665,6 +727,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 			goto out;
 		}
 	}
+	argi = 0;
 
 	/* The seed scanner's dialect: list output and its progress line, unless asked otherwise. */
 	if (cfg->dialect_anyscan) {
@@ -740,6 +803,11 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
+		if (file_targets) {
+			target_set_free(&cfg->targets);
+			target_set_init(&cfg->targets);
+			file_targets = 0;
+		}
 		if ((ret = add_target(&cfg->targets, argv[i], "", err, errlen)))
 			goto out;
 		targets_given = 1;
@@ -775,6 +843,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		char perr[CLI_ERRLEN - 32];
 
 		if ((ret = target_ports_parse(ports_arg, &cfg->ports, perr, sizeof(perr)))) {
+			argi = ports_argi;
 			snprintf(err, errlen, "--target-ports: %s", perr);
 			goto out;
 		}
@@ -783,6 +852,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		char ferr[CLI_ERRLEN - 32];
 
 		if ((ret = output_fields_parse(fields_arg, &cfg->fields, ferr, sizeof(ferr)))) {
+			argi = fields_argi;
 			snprintf(err, errlen, "--output-fields: %s", ferr);
 			goto out;
 		}
@@ -797,6 +867,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		char ferr[CLI_ERRLEN - 32];
 
 		if ((ret = output_filter_parse(filter_arg, &cfg->filter, ferr, sizeof(ferr)))) {
+			argi = filter_argi;
 			snprintf(err, errlen, "--output-filter: %s", ferr);
 			goto out;
 		}
@@ -807,6 +878,7 @@ int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t
 		char ferr[CLI_ERRLEN - 32];
 
 		if ((ret = target_set_load_file(&block, blocklist, ferr, sizeof(ferr)))) {
+			argi = blocklist_argi;
 			snprintf(err, errlen, "--blocklist-file: %s", ferr);
 			ret = ret == -ENOMEM ? ret : -EINVAL;
 			goto out;
@@ -845,8 +917,169 @@ out_nomem:
 	snprintf(err, errlen, "out of memory");
 	ret = -ENOMEM;
 out:
+	/* Only errors (and ret 1: --help, --version, --list-*) come here; a case that jumps here
+	 * after an earlier option's parser left ret at 0 must still fail. */
+	if (ret == 0)
+		ret = -EINVAL;
+	if (argi >= 1 && argi <= origin->file_args) {
+		char msg[CLI_ERRLEN];
+
+		snprintf(msg, sizeof(msg), "%s", err);
+		snprintf(err, errlen, "--config %s line %u: %s", origin->path, origin->line[argi],
+			 msg);
+	}
 	target_set_free(&block);
-	cli_config_free(cfg);
+	return ret;
+}
+
+/* A config file may be this large: far more than any real one, small enough to read whole. */
+#define CLI_CONFIG_MAX (1 << 20)
+
+/* The -C/--config value on the command line (before any "--"), or NULL. */
+static char *cli_find_config(int argc, char **argv)
+{
+	char *found = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-C") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			found = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			found = argv[i] + 9;
+		else if (strncmp(argv[i], "-C", 2) == 0)
+			found = argv[i] + 2;
+	}
+	return found;
+}
+
+/*
+ * Reads a ZMap-style config file ("key value" lines, the key a long option; "#" starts a
+ * comment line) into arguments "--key=value" / "--key", placed before the command line's so
+ * that the command line overrides the file.
+ */
+static int cli_load_config(const char *path, int argc, char **argv, struct salvo_config *cfg,
+			   struct cli_origin *origin, int *new_argc, char *err, size_t errlen)
+{
+	struct stat st = { 0 };
+	FILE *f = fopen(path, "r");
+	size_t len, lines = 1, out = 0;
+	char *text, *arena, *p, **args;
+	unsigned *line_of, lineno = 0;
+	int n = 1;
+
+	if (!f) {
+		snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
+		return -EINVAL;
+	}
+	/* A directory reads as an error; /dev/null as an empty file; /dev/zero is cut at 1 MiB. */
+	if (fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "--config: %s: expected a file of key value lines%s", path,
+			 S_ISDIR(st.st_mode) ? " (this is a directory)" : "");
+		fclose(f);
+		return -EINVAL;
+	}
+	text = malloc(CLI_CONFIG_MAX + 1);
+	if (!text) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	len = fread(text, 1, CLI_CONFIG_MAX + 1, f);
+	if (ferror(f) || len > CLI_CONFIG_MAX || memchr(text, '\0', len)) {
+		snprintf(err, errlen, "--config: %s: %s", path,
+			 ferror(f) ? strerror(errno)
+			 : len > CLI_CONFIG_MAX ? "expected a file of key value lines of at most 1 MiB"
+						: "expected text, found a NUL byte");
+		free(text);
+		fclose(f);
+		return -EINVAL;
+	}
+	fclose(f);
+	text[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	/* Each line becomes at most one argument of its length plus "--" and a NUL. */
+	arena = malloc(len + 3 * lines + 1);
+	args = calloc((size_t)argc + lines + 1, sizeof(*args));
+	line_of = calloc((size_t)argc + lines + 1, sizeof(*line_of));
+	cfg->config_text = text;
+	cfg->config_arena = arena;
+	cfg->config_argv = args;
+	cfg->config_lines = line_of;
+	if (!arena || !args || !line_of) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	args[0] = argv[0];
+	for (p = text; p; ) {
+		char *eol = strchr(p, '\n'), *key, *end, *value;
+
+		if (eol)
+			*eol = '\0';
+		lineno++;
+		key = p + strspn(p, " \t\r");
+		p = eol ? eol + 1 : NULL;
+		if (*key == '\0' || *key == '#')
+			continue;
+		end = key + strcspn(key, " \t\r");
+		value = end + strspn(end, " \t");
+		*end = '\0';
+		/* Trailing blanks and a CR of a CRLF file are not part of the value. */
+		for (char *t = value + strlen(value); t > value && strchr(" \t\r", t[-1]); )
+			*--t = '\0';
+		/* Keys are whole option names: no abbreviations, and a value where one is due. */
+		const struct option *o = long_options;
+
+		while (o->name && strcmp(o->name, key) != 0)
+			o++;
+		if (!o->name || (o->has_arg == required_argument && !*value) ||
+		    (o->has_arg == no_argument && *value)) {
+			snprintf(err, errlen, "--config %s line %u: '%s%s%s': %s", path, lineno, key,
+				 *value ? " " : "", value,
+				 !o->name ? "unknown option (keys are long option names, e.g. rate 10000)"
+				 : *value ? "this option takes no value"
+					  : "needs a value (key value)");
+			return -EINVAL;
+		}
+		line_of[n] = lineno;
+		args[n++] = arena + out;
+		out += (size_t)snprintf(arena + out, len + 3 * lines + 1 - out, "--%s%s%s", key,
+					*value ? "=" : "", value) + 1;
+	}
+	origin->file_args = n - 1;
+	for (int i = 1; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	origin->path = path;
+	origin->line = line_of;
+	*new_argc = n;
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t errlen)
+{
+	struct cli_origin origin = { 0 };
+	char *config = cli_find_config(argc, argv);
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	target_set_init(&cfg->targets);
+	if (config) {
+		int n;
+
+		if ((ret = cli_load_config(config, argc, argv, cfg, &origin, &n, err, errlen))) {
+			cli_config_free(cfg);
+			return ret;
+		}
+		origin.config_arg = config;
+		cfg->config_file = config;
+		argc = n;
+		argv = cfg->config_argv;
+	}
+	ret = cli_parse_args(argc, argv, cfg, &origin, err, errlen);
+	if (ret)
+		cli_config_free(cfg);
 	return ret;
 }
 
@@ -854,4 +1087,11 @@ void cli_config_free(struct salvo_config *cfg)
 {
 	target_set_free(&cfg->targets);
 	target_ports_free(&cfg->ports);
+	free(cfg->config_text);
+	free(cfg->config_arena);
+	free(cfg->config_argv);
+	free(cfg->config_lines);
+	cfg->config_text = cfg->config_arena = NULL;
+	cfg->config_argv = NULL;
+	cfg->config_lines = NULL;
 }

@@ -72,6 +72,14 @@ struct salvo_config {
 	const struct probe_ops *prescan_probe; /* the echo probe --icmp-prescan uses */
 	const char *probe_args;	/* --probe-args, for the probe module's init */
 	const char *pcap_file;	/* --pcap, or -o FILE.pcap with --dryrun */
+	const char *user;	/* --user: run as this user once the sockets are open */
+	unsigned user_uid, user_gid;
+
+	/* -C/--config: the file's text and the arguments made of it (values point into them). */
+	const char *config_file;
+	char *config_text, *config_arena;
+	char **config_argv;
+	unsigned *config_lines;
 };
 
 /*

@@ -9,7 +9,9 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -225,6 +227,103 @@ static void value_parsers(void **state)
 	assert_int_equal(cli_parse_uint(" 1", 0, 10, &v), -EINVAL);
 }
 
+/* Writes text to a fresh temporary file; its path goes to path (64 bytes). */
+static void write_config(char *path, const char *text)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, 64, "/tmp/salvo-test-config.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void config_file_sets_options_and_the_command_line_overrides_it(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN], path[64];
+	(void)state;
+
+	write_config(path, "# salvo@lab.conf\n"
+			   "target-ports 80,443\r\n"
+			   "  rate   5000  \n"
+			   "\n"
+			   "blocklist-file /dev/null\n"
+			   "target-range 198.18.1.0/30\n"
+			   "output-filter success = 1 && repeat = 0\n"
+			   "quiet\n");
+	assert_int_equal(PARSE("-C", path), 0);
+	assert_int_equal(cfg.ports.count, 2);
+	assert_int_equal(cfg.rate, 5000);
+	assert_int_equal(cfg.targets.addresses, 4);
+	assert_int_equal(cfg.quiet, 1);
+	assert_string_equal(cfg.config_file, path);
+	cli_config_free(&cfg);
+
+	/* Later wins: the command line's rate and ports; its targets replace the file's. */
+	assert_int_equal(PARSE("--config", path, "-r", "700", "-p", "22", "198.18.2.0/31"), 0);
+	assert_int_equal(cfg.rate, 700);
+	assert_int_equal(cfg.ports.count, 1);
+	assert_int_equal(cfg.targets.addresses, 2);
+	cli_config_free(&cfg);
+	assert_int_equal(PARSE("--config=" "/dev/null", "-p", "1", "-b", "/dev/null", "198.18.1.1"), 0);
+	cli_config_free(&cfg);
+	unlink(path);
+}
+
+/* Regression: an error after an option whose parser succeeded returned 0, and salvo went on
+ * with a freed configuration (SIGSEGV) — found by the bad-input matrix. */
+static void an_error_after_a_good_option_is_still_an_error(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	assert_int_equal(PARSE("-c", "0", "-p", "80", "198.18.1.1", "--frobnicate", "1"), -EINVAL);
+	assert_string_equal(err, "--frobnicate: unknown option (see salvo --help)");
+	assert_int_equal(PARSE("-P", "2", "198.18.1.1", "--dryrun=yes"), -EINVAL);
+	assert_string_equal(err, "--dryrun=yes: this option takes no value (see salvo --help)");
+	assert_int_equal(PARSE("-T", "2", "-p"), -EINVAL);
+	assert_string_equal(err, "-p: needs a value (see salvo --help)");
+}
+
+static void config_file_errors_name_the_line(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN], path[64], want[160];
+	static const struct {
+		const char *text, *message;
+	} cases[] = {
+		{ "target-ports 80\nrate abc\n", "line 2: --rate: 'abc'" },
+		{ "frobnicate 1\n", "line 1: 'frobnicate 1': unknown option" },
+		{ "rat 5\n", "line 1: 'rat 5': unknown option" },
+		{ "\n\nrate\n", "line 3: 'rate': needs a value" },
+		{ "dryrun yes\n", "line 1: 'dryrun yes': this option takes no value" },
+		{ "config /etc/other.conf\n", "line 1: config files do not nest" },
+		{ "target-ports 99999\n", "line 1: --target-ports: '99999'" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_config(path, cases[i].text);
+		assert_int_equal(PARSE("-C", path, "-b", "/dev/null", "198.18.1.1"), -EINVAL);
+		snprintf(want, sizeof(want), "--config %s %s", path, cases[i].message);
+		if (!strstr(err, want))
+			fail_msg("config %zu: got \"%s\", want \"%s\"", i, err, want);
+		unlink(path);
+	}
+	assert_int_equal(PARSE("-C", "/nonexistent/salvo.conf"), -EINVAL);
+	assert_string_equal(err, "--config: /nonexistent/salvo.conf: No such file or directory");
+	assert_int_equal(PARSE("-C", "/tmp"), -EINVAL);
+	assert_non_null(strstr(err, "(this is a directory)"));
+	assert_int_equal(PARSE("-p", "80", "--user", "no-such-user-here", "198.18.1.1"), -EINVAL);
+	assert_string_equal(err, "--user: 'no-such-user-here': expected the name of an existing user");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +335,9 @@ int main(void)
 		cmocka_unit_test(bad_targets_and_shards_are_errors),
 		cmocka_unit_test(engines_not_built_say_so),
 		cmocka_unit_test(value_parsers),
+		cmocka_unit_test(config_file_sets_options_and_the_command_line_overrides_it),
+		cmocka_unit_test(config_file_errors_name_the_line),
+		cmocka_unit_test(an_error_after_a_good_option_is_still_an_error),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
