@@ -13,6 +13,7 @@
  * before it attaches the program.  Built with clang -target bpf; loaded by
  * src/io/af_xdp.c from an object embedded in the salvo binary.
  */
+#include <stddef.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -62,55 +63,53 @@ struct {
 	__type(value, struct steer_config);
 } config_map SEC(".maps");
 
+/*
+ * Every read goes through bpf_xdp_load_bytes.  Adding a variable offset (a VLAN tag, the IP
+ * header length) to a packet pointer is refused to programs loaded without CAP_PERFMON (the
+ * verifier's Spectre v1 rule), and salvo must load this with CAP_BPF and CAP_NET_ADMIN only.
+ */
 SEC("xdp")
 int salvo_steer(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
 	struct steer_config *cfg;
-	struct iphdr *ip;
-	void *l4;
+	struct iphdr ip;
+	union {
+		struct tcphdr tcp;
+		struct udphdr udp;
+		struct icmp_head icmp;
+	} l4;
 	__u16 proto, dport;
-	__u32 key = 0, off = sizeof(*eth);
+	__u32 key = 0, off = sizeof(struct ethhdr);
 
-	if ((void *)(eth + 1) > end)
+	if (bpf_xdp_load_bytes(ctx, offsetof(struct ethhdr, h_proto), &proto, sizeof(proto)))
 		return XDP_PASS;
-	proto = eth->h_proto;
 	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {
-		if (data + off + VLAN_HLEN > end)
+		if (bpf_xdp_load_bytes(ctx, off + 2, &proto, sizeof(proto)))
 			return XDP_PASS;
-		proto = *(__u16 *)(data + off + 2);
 		off += VLAN_HLEN;
 	}
 	if (proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
-	ip = data + off;
-	if ((void *)(ip + 1) > end || ip->ihl < 5)
+	if (bpf_xdp_load_bytes(ctx, off, &ip, sizeof(ip)) || ip.ihl < 5)
 		return XDP_PASS;
 	cfg = bpf_map_lookup_elem(&config_map, &key);
-	if (!cfg || ip->daddr != cfg->daddr_be)
+	if (!cfg || ip.daddr != cfg->daddr_be)
 		return XDP_PASS;
-	l4 = (void *)ip + ip->ihl * 4;
-	if (ip->protocol == IPPROTO_TCP && (cfg->protocols & STEER_TCP)) {
-		struct tcphdr *tcp = l4;
-
-		if ((void *)(tcp + 1) > end)
+	off += ip.ihl * 4;
+	if (ip.protocol == IPPROTO_TCP && (cfg->protocols & STEER_TCP)) {
+		if (bpf_xdp_load_bytes(ctx, off, &l4.tcp, sizeof(l4.tcp)))
 			return XDP_PASS;
-		dport = bpf_ntohs(tcp->dest);
-	} else if (ip->protocol == IPPROTO_UDP && (cfg->protocols & STEER_UDP)) {
-		struct udphdr *udp = l4;
-
-		if ((void *)(udp + 1) > end)
+		dport = bpf_ntohs(l4.tcp.dest);
+	} else if (ip.protocol == IPPROTO_UDP && (cfg->protocols & STEER_UDP)) {
+		if (bpf_xdp_load_bytes(ctx, off, &l4.udp, sizeof(l4.udp)))
 			return XDP_PASS;
-		dport = bpf_ntohs(udp->dest);
-	} else if (ip->protocol == IPPROTO_ICMP) {
-		struct icmp_head *icmp = l4;
-
-		if ((void *)(icmp + 1) > end)
+		dport = bpf_ntohs(l4.udp.dest);
+	} else if (ip.protocol == IPPROTO_ICMP) {
+		if (bpf_xdp_load_bytes(ctx, off, &l4.icmp, sizeof(l4.icmp)))
 			return XDP_PASS;
-		if (((icmp->type == ICMP_UNREACHABLE || icmp->type == ICMP_TIME_EXCEEDED_) &&
+		if (((l4.icmp.type == ICMP_UNREACHABLE || l4.icmp.type == ICMP_TIME_EXCEEDED_) &&
 		     (cfg->protocols & STEER_ICMP_ERROR)) ||
-		    (icmp->type == ICMP_ECHO_REPLY && (cfg->protocols & STEER_ICMP_ECHO)))
+		    (l4.icmp.type == ICMP_ECHO_REPLY && (cfg->protocols & STEER_ICMP_ECHO)))
 			return bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS);
 		return XDP_PASS;
 	} else {

@@ -23,16 +23,20 @@
 #include "io/io.h"
 #include "util/alloc.h"
 #include "util/clock.h"
+#include "util/priv.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -41,9 +45,10 @@
 #include <xdp/xsk.h>
 
 #define AFXDP_FRAME_SIZE 2048
+/* UMEM frames per queue for sending and as many for receiving; fewer (not below the
+ * minimum) when RLIMIT_MEMLOCK would not hold them, see afxdp_umem_half. */
 #define AFXDP_TX_FRAMES 2048
-#define AFXDP_RX_FRAMES 2048
-#define AFXDP_FRAMES (AFXDP_TX_FRAMES + AFXDP_RX_FRAMES)
+#define AFXDP_MIN_FRAMES 64
 #define AFXDP_RING 2048
 #define AFXDP_RX_BATCH 64
 #define AFXDP_PROG_NAME "salvo_steer"
@@ -62,6 +67,7 @@ struct afxdp_queue {
 	/* Sender side. */
 	uint64_t free_tx[AFXDP_TX_FRAMES];
 	unsigned free_count;
+	unsigned half;	   /* frames for TX, and as many for RX, in this queue's UMEM */
 	unsigned reserved; /* descriptors reserved by the last tx_reserve */
 	uint64_t submitted, completed, busy;
 	/* Receiver side. */
@@ -194,6 +200,44 @@ static int afxdp_attach(struct afxdp_state *s, enum afxdp_rung rung)
 	return ret;
 }
 
+static size_t afxdp_umem_bytes(const struct afxdp_queue *q)
+{
+	return (size_t)q->half * 2 * AFXDP_FRAME_SIZE;
+}
+
+/*
+ * Frames per UMEM half.  The kernel charges UMEM pages to RLIMIT_MEMLOCK unless the process
+ * has CAP_IPC_LOCK; run with only CAP_NET_RAW, CAP_NET_ADMIN and CAP_BPF (file capabilities,
+ * systemd's AmbientCapabilities) under Debian's 8 MiB limit, the full size for two queues
+ * would fail with ENOBUFS.  So: raise the soft limit to the hard one and fit in 7/8 of it.
+ */
+static unsigned afxdp_umem_half(unsigned queues)
+{
+	struct rlimit rl;
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t ipc_lock = CAP_CLEAR;
+	unsigned half = AFXDP_TX_FRAMES;
+	uint64_t per_queue;
+
+	if (caps) {
+		(void)cap_get_flag(caps, CAP_IPC_LOCK, CAP_EFFECTIVE, &ipc_lock);
+		cap_free(caps);
+	}
+	if (ipc_lock == CAP_SET || getrlimit(RLIMIT_MEMLOCK, &rl))
+		return half;
+	if (rl.rlim_cur != rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_MEMLOCK, &rl);
+		(void)getrlimit(RLIMIT_MEMLOCK, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return half;
+	per_queue = rl.rlim_cur / 8 * 7 / (queues ? queues : 1);
+	while (half > AFXDP_MIN_FRAMES && 2ull * half * AFXDP_FRAME_SIZE > per_queue)
+		half /= 2;
+	return half;
+}
+
 static void afxdp_queue_close(struct afxdp_queue *q)
 {
 	if (q->xsk)
@@ -201,14 +245,14 @@ static void afxdp_queue_close(struct afxdp_queue *q)
 	if (q->umem)
 		xsk_umem__delete(q->umem);
 	if (q->area)
-		munmap(q->area, (size_t)AFXDP_FRAMES * AFXDP_FRAME_SIZE);
+		munmap(q->area, afxdp_umem_bytes(q));
 	q->xsk = NULL;
 	q->umem = NULL;
 	q->area = NULL;
 }
 
 static int afxdp_queue_open(struct afxdp_queue *q, const struct io_config *cfg, unsigned qi,
-			    enum afxdp_rung rung, int xsks_map_fd)
+			    enum afxdp_rung rung, int xsks_map_fd, unsigned half)
 {
 	struct xsk_umem_config ucfg = { .fill_size = AFXDP_RING,
 					.comp_size = AFXDP_RING,
@@ -223,13 +267,14 @@ static int afxdp_queue_open(struct afxdp_queue *q, const struct io_config *cfg, 
 	__u32 idx;
 	int ret, waited = 0;
 
-	q->area = mmap(NULL, (size_t)AFXDP_FRAMES * AFXDP_FRAME_SIZE, PROT_READ | PROT_WRITE,
+	q->half = half;
+	q->area = mmap(NULL, afxdp_umem_bytes(q), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (q->area == MAP_FAILED) {
 		q->area = NULL;
 		return -errno;
 	}
-	if ((ret = xsk_umem__create(&q->umem, q->area, (__u64)AFXDP_FRAMES * AFXDP_FRAME_SIZE,
+	if ((ret = xsk_umem__create(&q->umem, q->area, (__u64)afxdp_umem_bytes(q),
 				    &q->fill, &q->comp, &ucfg)))
 		return ret;
 	/* The queue may still be held by a socket closed a moment ago (kernel 6.x): retry. */
@@ -246,15 +291,14 @@ static int afxdp_queue_open(struct afxdp_queue *q, const struct io_config *cfg, 
 	q->fd = xsk_socket__fd(q->xsk);
 	if ((ret = xsk_socket__update_xskmap(q->xsk, xsks_map_fd)))
 		return ret;
-	for (unsigned i = 0; i < AFXDP_TX_FRAMES; i++)
+	for (unsigned i = 0; i < half; i++)
 		q->free_tx[i] = (uint64_t)i * AFXDP_FRAME_SIZE;
-	q->free_count = AFXDP_TX_FRAMES;
-	if (xsk_ring_prod__reserve(&q->fill, AFXDP_RX_FRAMES, &idx) != AFXDP_RX_FRAMES)
+	q->free_count = half;
+	if (xsk_ring_prod__reserve(&q->fill, half, &idx) != half)
 		return -ENOSPC;
-	for (unsigned i = 0; i < AFXDP_RX_FRAMES; i++)
-		*xsk_ring_prod__fill_addr(&q->fill, idx + i) =
-			(uint64_t)(AFXDP_TX_FRAMES + i) * AFXDP_FRAME_SIZE;
-	xsk_ring_prod__submit(&q->fill, AFXDP_RX_FRAMES);
+	for (unsigned i = 0; i < half; i++)
+		*xsk_ring_prod__fill_addr(&q->fill, idx + i) = (uint64_t)(half + i) * AFXDP_FRAME_SIZE;
+	xsk_ring_prod__submit(&q->fill, half);
 	return 0;
 }
 
@@ -262,6 +306,7 @@ static int afxdp_queue_open(struct afxdp_queue *q, const struct io_config *cfg, 
 static int afxdp_try_rung(struct afxdp_state *s, const struct io_config *cfg, enum afxdp_rung rung)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(s->obj, "xsks_map");
+	unsigned half = afxdp_umem_half(s->count);
 	int ret;
 
 	if (!map)
@@ -269,7 +314,7 @@ static int afxdp_try_rung(struct afxdp_state *s, const struct io_config *cfg, en
 	if ((ret = afxdp_attach(s, rung)))
 		return ret;
 	for (unsigned i = 0; i < s->count; i++) {
-		if ((ret = afxdp_queue_open(&s->q[i], cfg, i, rung, bpf_map__fd(map)))) {
+		if ((ret = afxdp_queue_open(&s->q[i], cfg, i, rung, bpf_map__fd(map), half))) {
 			for (unsigned j = 0; j <= i; j++)
 				afxdp_queue_close(&s->q[j]);
 			afxdp_detach(s);
@@ -345,7 +390,10 @@ static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err
 			break;
 	}
 	snprintf(err, IO_ERRLEN, "af_xdp: no mode works on %s (%s)%s", cfg->ifname, why,
-		 ret == -EPERM ? "; needs root or CAP_NET_RAW, CAP_NET_ADMIN and CAP_BPF" : "");
+		 ret == -EPERM ? "; needs root or CAP_NET_RAW, CAP_NET_ADMIN and CAP_BPF"
+		 : ret == -ENOBUFS ? "; the UMEM needs locked memory: raise ulimit -l (systemd: "
+				     "LimitMEMLOCK=) or give CAP_IPC_LOCK"
+				   : "");
 	return ret;
 }
 
@@ -426,7 +474,7 @@ static unsigned afxdp_tx_flush(struct io_engine *e, unsigned qi)
 
 	(void)afxdp_kick(q);
 	afxdp_reap(q);
-	return AFXDP_TX_FRAMES - q->free_count;
+	return q->half - q->free_count;
 }
 
 static int afxdp_rx_poll(struct io_engine *e, unsigned qi, int timeout_ms, io_rx_fn fn, void *ctx)
@@ -451,7 +499,7 @@ static int afxdp_rx_poll(struct io_engine *e, unsigned qi, int timeout_ms, io_rx
 		uint64_t addr = xsk_umem__add_offset_to_addr(d->addr);
 
 		/* The kernel wrote the descriptor; still, never read outside the UMEM. */
-		if (addr + d->len <= (uint64_t)AFXDP_FRAMES * AFXDP_FRAME_SIZE)
+		if (addr + d->len <= afxdp_umem_bytes(q))
 			fn(ctx, xsk_umem__get_data(q->area, addr), d->len);
 	}
 	/* Every frame taken off the RX ring goes straight back to the fill ring. */
@@ -505,6 +553,8 @@ const struct io_engine_ops io_af_xdp_ops = {
 	.name = "af_xdp",
 	.help = "AF_XDP sockets with salvo's XDP steering program (libxdp)",
 	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY,
+	/* Detaching the XDP program at exit is a netlink request that needs CAP_NET_ADMIN. */
+	.keep_privileges = PRIV_CAP(CAP_NET_ADMIN),
 	.priv_size = sizeof(struct afxdp_state),
 	.init = afxdp_init,
 	.tx_reserve = afxdp_tx_reserve,

@@ -74,6 +74,11 @@ struct io_engine_ops {
 	const char *name;
 	const char *help;
 	unsigned caps;
+	/*
+	 * The capabilities the engine still needs once init has returned, up to and including
+	 * close, as a PRIV_CAP() mask (util/priv.h); salvo drops all others after init.
+	 */
+	uint64_t keep_privileges;
 	/* Why the engine is absent from this build (NULL when it is built in). */
 	const char *not_built;
 	/* Not offered by --io-engine: reached through its own option (dryrun: --dryrun). */

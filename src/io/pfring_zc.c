@@ -14,6 +14,7 @@
 
 #include "io/io.h"
 #include "util/alloc.h"
+#include "util/priv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -187,6 +188,8 @@ const struct io_engine_ops io_pfring_zc_ops = {
 	.name = "pfring_zc",
 	.help = "PF_RING ZC zero-copy rings (ntop SDK; untested)",
 	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY,
+	/* Untested here: what the ZC library needs after open is unknown, so nothing is dropped. */
+	.keep_privileges = PRIV_ALL,
 	.priv_size = sizeof(struct zc_state),
 	.init = zc_init,
 	.tx_reserve = zc_tx_reserve,

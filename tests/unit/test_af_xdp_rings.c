@@ -34,7 +34,8 @@ static struct fake *fake_new(void)
 	struct fake *f = calloc(1, sizeof(*f));
 
 	f->q = alloc_array_aligned(1, sizeof(*f->q));
-	f->q->area = calloc(AFXDP_FRAMES, AFXDP_FRAME_SIZE);
+	f->q->half = AFXDP_TX_FRAMES;
+	f->q->area = calloc(2 * AFXDP_TX_FRAMES, AFXDP_FRAME_SIZE);
 	f->q->fd = -1;
 	f->q->tx = (struct xsk_ring_prod){ .cached_cons = AFXDP_RING, .mask = AFXDP_RING - 1,
 					   .size = AFXDP_RING, .producer = &f->tx_prod,
