@@ -64,7 +64,8 @@ static int dry_init(struct io_engine *e, const struct io_config *cfg, char err[I
 		s->lock_made = 1;
 		s->pcap = pcap_open_dead(DLT_EN10MB, DRY_SNAPLEN);
 		if (!s->pcap || !(s->dumper = pcap_dump_open(s->pcap, cfg->pcap_file))) {
-			snprintf(err, IO_ERRLEN, "--pcap: %s: %s", cfg->pcap_file,
+			/* libpcap's message names the file already ("PATH: No such file ..."). */
+			snprintf(err, IO_ERRLEN, "--pcap: %s",
 				 s->pcap ? pcap_geterr(s->pcap) : "libpcap failed");
 			return -EIO;
 		}

@@ -224,14 +224,15 @@ int output_open(struct output *o, const struct output_ops *ops, const char *path
 	}
 	if (append && !o->file_is_stdout && fseek(o->file, 0, SEEK_END) == 0 && ftell(o->file) > 0)
 		o->continuing = 1;
-	if (ops->open && !o->continuing && ops->open(o)) {
-		int e = errno ? errno : EIO;
-
-		snprintf(err, errlen, "--output-file: %s: %s", path, strerror(e));
-		output_close(o);
-		return -e;
-	}
 	return 0;
+}
+
+int output_begin(struct output *o)
+{
+	if (o->begun || o->continuing || !o->ops->open)
+		return 0;
+	o->begun = 1;
+	return o->ops->open(o) ? -(errno ? errno : EIO) : 0;
 }
 
 int output_write(struct output *o, const struct probe_result *r)

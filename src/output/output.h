@@ -59,6 +59,7 @@ struct output {
 	struct output_fields fields;
 	int multi_port; /* more than one port scanned: list writes ip:port */
 	int continuing; /* appending to a file that already has records: no header */
+	int begun;	/* output_begin wrote the header */
 	const char *probe_name;
 };
 
@@ -84,13 +85,16 @@ size_t output_format_timestamp(uint64_t us, char *buf);
 size_t output_field_format(enum output_field id, const struct probe_result *r, char *buf);
 
 /*
- * Open path ("-" = stdout), then the module's open; 0 or -errno with a line in err.
+ * Open path ("-" = stdout); 0 or -errno with a line in err.
  * multi_port and probe_name describe the scan for modules and fields that need them;
  * append (--resume) adds to the file instead of replacing it.
  */
 int output_open(struct output *o, const struct output_ops *ops, const char *path,
 		const struct output_fields *fields, int multi_port, const char *probe_name,
 		int append, char *err, size_t errlen);
+/* Write what precedes the records (the module's open: a csv header), once, when the scan is
+ * about to start, so that a scan that fails to start leaves no header on stdout. */
+int output_begin(struct output *o);
 int output_write(struct output *o, const struct probe_result *r);
 int output_flush(struct output *o);
 /* Module close, flush, fclose; returns the first error. */

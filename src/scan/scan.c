@@ -15,6 +15,7 @@
 #include "io/netif.h"
 #include "util/alloc.h"
 #include "util/clock.h"
+#include "util/priv.h"
 
 volatile sig_atomic_t scan_signals;
 volatile sig_atomic_t scan_rate_ups, scan_rate_downs;
@@ -353,6 +354,13 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		goto out_alloc;
 	if (cfg->resume && (ret = scan_resume(s, &resume_from, err)))
 		goto out_alloc;
+	/* The first checkpoint now, the scan's start: an unwritable path fails before any probe
+	 * is sent, not at the end of the scan. */
+	if ((ret = scan_checkpoint_save(s))) {
+		snprintf(err, SCAN_ERRLEN, "--checkpoint-file %s: %s", cfg->checkpoint_file,
+			 strerror(-ret));
+		goto out_alloc;
+	}
 
 	io.ifname = s->ifname;
 	io.ifindex = s->ifindex;
@@ -377,14 +385,16 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	io.rx_sport_count = cfg->sport_count;
 	io.xdp_mode = cfg->xdp_mode;
 	io.pcap_file = cfg->pcap_file;
-	/* The output first: a bad path is the user's to fix before any socket is opened. */
-	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields,
-			       cfg->ports.count > 1, cfg->probe->name, cfg->resume, err,
-			       SCAN_ERRLEN)))
-		goto out_alloc;
+	/* Files and the control socket before the engine: a bad path is the user's to fix before
+	 * any raw socket is opened.  The output last of them, so that a bad -u, -m or --control
+	 * leaves no csv header on stdout. */
 	if ((ret = scan_monitor_open(s, err)))
 		goto out_output;
 	if ((ret = scan_control_open(s, err)))
+		goto out_output;
+	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields,
+			       cfg->ports.count > 1, cfg->probe->name, cfg->resume, err,
+			       SCAN_ERRLEN)))
 		goto out_output;
 	if ((ret = io_engine_open(&s->engine, cfg->engine, &io, ioerr))) {
 		/* Engines name themselves at the start of their messages. */
@@ -393,6 +403,14 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	}
 	if ((ret = scan_alloc_receivers(s, err)))
 		goto out_engine;
+	/* Sockets open, program attached, no thread started yet: keep only what closing needs. */
+	if ((ret = priv_drop(cfg->engine->keep_privileges, cfg->user ? cfg->user_uid : (unsigned)-1,
+			     cfg->user_gid, err, SCAN_ERRLEN)))
+		goto out_engine;
+	if ((ret = output_begin(&s->output))) {
+		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file, strerror(-ret));
+		goto out_engine;
+	}
 
 	if (!cfg->quiet) {
 		target_format_ipv4(pp->saddr, src);

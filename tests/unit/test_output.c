@@ -49,6 +49,7 @@ static void csv_has_header_and_formatted_rows(void **state)
 	assert_int_equal(output_open(&o, output_by_name("csv"), path, &f, 1, "tcp_synscan", 0, err,
 				     sizeof(err)),
 			 0);
+	assert_int_equal(output_begin(&o), 0);
 	assert_int_equal(output_write(&o, &r), 0);
 	assert_int_equal(output_close(&o), 0);
 	in = fopen(path, "r");
@@ -78,6 +79,7 @@ static void render(const char *module, const char *fieldlist, int multi_port,
 	assert_int_equal(output_open(&o, output_by_name(module), path, &f, multi_port,
 				     "tcp_synscan", 0, err, sizeof(err)),
 			 0);
+	assert_int_equal(output_begin(&o), 0);
 	assert_int_equal(output_write(&o, r), 0);
 	assert_int_equal(output_close(&o), 0);
 	in = fopen(path, "r");
