@@ -5,6 +5,7 @@
 #   make demo            install dependencies, build, scan a sandbox network of namespaces
 #   make asan            unit tests under ASan+UBSan
 #   make test-asan       every test against ASan+UBSan builds
+#   make test-valgrind   unit tests and namespace scans under valgrind
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 30)
 #   make USE_PFRING_ZC=1 build the pfring_zc engine (needs ntop's PF_RING ZC SDK)
 #   make install         salvo, scanner, man page, bash completion under DESTDIR/PREFIX
@@ -16,7 +17,8 @@ CFLAGS ?= -O2 -g
 # Our flags live in ALL_CFLAGS so that `make CFLAGS=...` (sanitizers, debug) adds to them.
 ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
 	  -D_GNU_SOURCE -Isrc -MMD -MP
-LDLIBS += -lpthread $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+LDLIBS += -lpthread $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap) \
+	$(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
 USE_PFRING_ZC ?= 0
 # af_xdp is built when libxdp, libbpf and clang are there, unless USE_AF_XDP=0.
 HAVE_LIBXDP := $(shell pkg-config --exists libxdp libbpf 2>/dev/null && command -v clang >/dev/null && echo 1)
@@ -32,7 +34,7 @@ SRCS := src/main.c \
 	src/target/target.c src/target/blocklist.c src/target/permutation.c \
 	src/scan/scan.c src/scan/send.c src/scan/recv.c src/scan/pace.c src/scan/dedup.c \
 	src/scan/monitor.c src/scan/checkpoint.c src/scan/control.c src/scan/aimd.c \
-	src/util/siphash.c src/util/checksum.c src/util/clock.c
+	src/util/siphash.c src/util/checksum.c src/util/clock.c src/util/priv.c
 
 ifeq ($(USE_PFRING_ZC),1)
 SRCS += src/io/pfring_zc.c
@@ -64,7 +66,7 @@ CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit-tests check demo clean asan test-asan summary check-pfring fuzz \
-	install uninstall
+	install uninstall test-valgrind
 
 # PREFIX is /usr, not /usr/local: the orchestrator looks for /usr/bin/scanner (issue 8).
 PREFIX ?= /usr
@@ -73,6 +75,7 @@ BINDIR := $(DESTDIR)$(PREFIX)/bin
 MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
 COMPDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/salvo
+UNITDIR := $(DESTDIR)$(PREFIX)/lib/systemd/system
 
 all: $(BUILD)/salvo $(BUILD)/scanner summary
 
@@ -163,9 +166,11 @@ test-asan:
 
 # scanner is a hard link (the orchestrator resolves symlinks; the name picks the dialect).
 install: $(BUILD)/salvo
-	install -d $(BINDIR) $(MANDIR) $(COMPDIR) $(DOCDIR)
+	install -d $(BINDIR) $(MANDIR) $(COMPDIR) $(DOCDIR) $(UNITDIR)
 	install -m 0755 $(BUILD)/salvo $(BINDIR)/salvo
 	ln -f $(BINDIR)/salvo $(BINDIR)/scanner
+	install -m 0755 scripts/merge-results $(BINDIR)/salvo-merge-results
+	install -m 0644 contrib/systemd/salvo@.service $(UNITDIR)/salvo@.service
 	install -m 0644 doc/salvo.1 $(MANDIR)/salvo.1
 	echo ".so man1/salvo.1" >$(MANDIR)/scanner.1
 	install -m 0644 contrib/bash-completion/salvo $(COMPDIR)/salvo
@@ -174,9 +179,13 @@ install: $(BUILD)/salvo
 	install -m 0644 contrib/anyscan/README.md $(DOCDIR)/README.anyscan.md
 
 uninstall:
-	rm -f $(BINDIR)/salvo $(BINDIR)/scanner $(MANDIR)/salvo.1 $(MANDIR)/scanner.1 \
-		$(COMPDIR)/salvo $(COMPDIR)/scanner
+	rm -f $(BINDIR)/salvo $(BINDIR)/scanner $(BINDIR)/salvo-merge-results \
+		$(MANDIR)/salvo.1 $(MANDIR)/scanner.1 $(COMPDIR)/salvo $(COMPDIR)/scanner \
+		$(UNITDIR)/salvo@.service
 	rm -rf $(DOCDIR)
+
+test-valgrind: $(BUILD)/salvo unit-tests
+	@BUILD=$(BUILD) tests/valgrind.sh
 
 check:
 	@scripts/check-source.sh

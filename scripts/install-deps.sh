@@ -8,10 +8,13 @@ PACKAGES=(
 	pkg-config       # finds cmocka's flags
 	libcmocka-dev    # unit tests
 	iproute2         # ip netns / veth: the namespace test bed and the demo
+	python3-yaml     # a test reads contrib/kubernetes/indexed-job.yaml
 	python3          # target-side helpers of the namespace tests (listeners, sniffer, forger)
 	util-linux       # unshare and setpriv: CLI tests run unprivileged without a network
 	procps           # sysctl: the test bed turns IPv6 off in its namespaces
 	libpcap-dev      # --dryrun writes probes as pcap files
+	libcap-dev       # dropping capabilities after set-up (least privilege)
+	libcap2-bin      # setcap: tests run salvo unprivileged with file capabilities
 	tcpdump          # tests read the dry-run pcap files back and time probes on the target
 	bc               # tests compute rates from packet timestamps
 	libxdp-dev       # the af_xdp engine: AF_XDP sockets (xsk API)
@@ -20,6 +23,7 @@ PACKAGES=(
 	clang            # compiles the XDP program (clang -target bpf) and the fuzz targets
 	libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for clang (make fuzz)
 	llvm             # llvm-strip/objdump for BPF objects
+	valgrind         # make test-valgrind: unit tests and namespace scans under memcheck
 	groff-base       # tests render the man page (doc/salvo.1) and check it for warnings
 	bsdextrautils    # col: the rendered man page as plain text for those checks
 )

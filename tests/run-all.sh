@@ -68,6 +68,11 @@ out=$(tests/cli/test_docs.sh 2>&1)
 echo "$out" | grep -v '^PASS' || true
 add_counts "$out"
 
+section "scripts/merge-results (no network)"
+out=$(tests/cli/test_merge.sh 2>&1)
+echo "$out" | grep -v '^PASS' || true
+add_counts "$out"
+
 section "dry-run coverage (unprivileged, no network)"
 out=$(tests/cli/test_dryrun.sh 2>&1)
 echo "$out"
@@ -95,7 +100,8 @@ for engine in "${ENGINES[@]}"; do
 		skip=$((skip + 1))
 		continue
 	fi
-	for file in tests/netns/test_scan.sh tests/netns/test_control.sh tests/netns/test_anyscan.sh; do
+	for file in tests/netns/test_scan.sh tests/netns/test_control.sh tests/netns/test_anyscan.sh \
+		tests/netns/test_privilege.sh tests/netns/test_shards.sh tests/netns/test_badinput.sh; do
 		out=$(ENGINE="$engine" tests/netns/runner.sh "$file" 2>&1)
 		echo "$out"
 		add_counts "$out"

@@ -71,7 +71,8 @@ status=$?
 ok=$status
 for f in usr/bin/salvo usr/bin/scanner usr/share/man/man1/salvo.1 usr/share/man/man1/scanner.1 \
 	usr/share/bash-completion/completions/salvo usr/share/bash-completion/completions/scanner \
-	usr/share/doc/salvo/README.md usr/share/doc/salvo/README.anyscan.md; do
+	usr/share/doc/salvo/README.md usr/share/doc/salvo/README.anyscan.md \
+	usr/bin/salvo-merge-results usr/lib/systemd/system/salvo@.service; do
 	[ -e "$D/$f" ] || { echo "      missing $f"; ok=1; }
 done
 # A hard link, not a symlink: the orchestrator resolves symlinks, salvo reads its name.
