@@ -75,7 +75,9 @@ BINDIR := $(DESTDIR)$(PREFIX)/bin
 MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
 COMPDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/salvo
-UNITDIR := $(DESTDIR)$(PREFIX)/lib/systemd/system
+# Debian 12 packages keep units in /lib/systemd/system: debian/rules sets SYSTEMDUNITDIR.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITDIR := $(DESTDIR)$(SYSTEMDUNITDIR)
 
 all: $(BUILD)/salvo $(BUILD)/scanner summary
 
@@ -93,7 +95,7 @@ $(BUILD)/salvo: $(OBJS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The XDP program: compiled for BPF, then embedded in salvo as a byte array.
 $(BUILD)/bpf/xdp_steer.bpf.o: src/bpf/xdp_steer.bpf.c
@@ -171,7 +173,7 @@ install: $(BUILD)/salvo
 	ln -f $(BINDIR)/salvo $(BINDIR)/scanner
 	install -m 0755 scripts/merge-results $(BINDIR)/salvo-merge-results
 	install -m 0644 contrib/systemd/salvo@.service $(UNITDIR)/salvo@.service
-	install -m 0644 doc/salvo.1 $(MANDIR)/salvo.1
+	install -m 0644 doc/salvo.1 doc/salvo-merge-results.1 $(MANDIR)/
 	echo ".so man1/salvo.1" >$(MANDIR)/scanner.1
 	install -m 0644 contrib/bash-completion/salvo $(COMPDIR)/salvo
 	ln -sf salvo $(COMPDIR)/scanner
@@ -180,7 +182,8 @@ install: $(BUILD)/salvo
 
 uninstall:
 	rm -f $(BINDIR)/salvo $(BINDIR)/scanner $(BINDIR)/salvo-merge-results \
-		$(MANDIR)/salvo.1 $(MANDIR)/scanner.1 $(COMPDIR)/salvo $(COMPDIR)/scanner \
+		$(MANDIR)/salvo.1 $(MANDIR)/scanner.1 $(MANDIR)/salvo-merge-results.1 \
+		$(COMPDIR)/salvo $(COMPDIR)/scanner \
 		$(UNITDIR)/salvo@.service
 	rm -rf $(DOCDIR)
 

@@ -23,6 +23,8 @@ PACKAGES=(
 	clang            # compiles the XDP program (clang -target bpf) and the fuzz targets
 	libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for clang (make fuzz)
 	llvm             # llvm-strip/objdump for BPF objects
+	debhelper        # a test builds the Debian package (dpkg-buildpackage, dh)
+	dpkg-dev         # dpkg-buildpackage
 	valgrind         # make test-valgrind: unit tests and namespace scans under memcheck
 	groff-base       # tests render the man page (doc/salvo.1) and check it for warnings
 	bsdextrautils    # col: the rendered man page as plain text for those checks

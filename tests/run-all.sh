@@ -73,6 +73,11 @@ out=$(tests/cli/test_merge.sh 2>&1)
 echo "$out" | grep -v '^PASS' || true
 add_counts "$out"
 
+section "Debian package (dpkg-buildpackage -us -uc -b)"
+out=$(tests/cli/test_deb.sh 2>&1)
+echo "$out" | grep -v '^PASS' || true
+add_counts "$out"
+
 section "dry-run coverage (unprivileged, no network)"
 out=$(tests/cli/test_dryrun.sh 2>&1)
 echo "$out"

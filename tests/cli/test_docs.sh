@@ -48,7 +48,7 @@ done <"$W/options"
 [ -z "$missing" ]
 result "every long option is in the bash completion${missing:+ (missing:$missing)}" $?
 
-groff -t -man -ww -z "$ROOT/doc/salvo.1" 2>"$W/warn"
+groff -t -man -ww -z "$ROOT/doc/salvo.1" "$ROOT/doc/salvo-merge-results.1" 2>"$W/warn"
 [ ! -s "$W/warn" ] && [ -s "$W/man.txt" ]
 status=$?
 result "the man page renders without warnings$([ -s "$W/warn" ] && echo ": $(head -3 "$W/warn")")" $status
@@ -72,7 +72,8 @@ ok=$status
 for f in usr/bin/salvo usr/bin/scanner usr/share/man/man1/salvo.1 usr/share/man/man1/scanner.1 \
 	usr/share/bash-completion/completions/salvo usr/share/bash-completion/completions/scanner \
 	usr/share/doc/salvo/README.md usr/share/doc/salvo/README.anyscan.md \
-	usr/bin/salvo-merge-results usr/lib/systemd/system/salvo@.service; do
+	usr/bin/salvo-merge-results usr/lib/systemd/system/salvo@.service \
+	usr/share/man/man1/salvo-merge-results.1; do
 	[ -e "$D/$f" ] || { echo "      missing $f"; ok=1; }
 done
 # A hard link, not a symlink: the orchestrator resolves symlinks, salvo reads its name.

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Debian packaging: dpkg-buildpackage -us -uc -b builds a .deb from a copy of the tracked
+# files, and the package holds what make install puts in place (scanner a hard link, the man
+# page, the completion, the systemd unit), depends on the libraries salvo links, and its
+# salvo runs.  No network, no privilege needed.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+pass=0
+fail=0
+W=$(mktemp -d /tmp/salvo-deb.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+
+result() {
+	if [ "$2" = 0 ]; then
+		echo "PASS: $1"
+		pass=$((pass + 1))
+	else
+		echo "FAIL: $1"
+		fail=$((fail + 1))
+	fi
+}
+
+if ! command -v dpkg-buildpackage >/dev/null || ! command -v dh >/dev/null; then
+	echo "FAIL: dpkg-buildpackage or dh missing (scripts/install-deps.sh installs them)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+mkdir -p "$W/src"
+(cd "$ROOT" && git ls-files -co --exclude-standard | tar -cf - -T -) | tar -xf - -C "$W/src"
+rm -rf "$W/src/build"
+(cd "$W/src" && dpkg-buildpackage -us -uc -b) >"$W/build.log" 2>&1
+status=$?
+deb=$(ls "$W"/salvo_*_*.deb 2>/dev/null | head -1)
+[ $status = 0 ] && [ -n "$deb" ]
+result "dpkg-buildpackage -us -uc -b builds $(basename "${deb:-no .deb}")" $?
+[ $status = 0 ] || tail -20 "$W/build.log" | sed 's/^/      /'
+
+if [ -n "$deb" ]; then
+	dpkg -c "$deb" >"$W/contents"
+	missing=""
+	for f in ./usr/bin/salvo ./usr/bin/salvo-merge-results ./usr/share/man/man1/salvo.1.gz \
+		./usr/share/bash-completion/completions/salvo ./lib/systemd/system/salvo@.service \
+		./usr/share/doc/salvo/copyright; do
+		grep -q " $f\$" "$W/contents" || missing+=" $f"
+	done
+	grep -qE '^h.* \./usr/bin/scanner link to \./usr/bin/salvo$' "$W/contents" ||
+		missing+=" scanner-as-hard-link"
+	[ -z "$missing" ]
+	result "the package holds every installed file${missing:+ (missing:$missing)}" $?
+
+	depends=$(dpkg-deb -f "$deb" Depends)
+	ok=0
+	for lib in libc6 libpcap0.8 libcap2 adduser; do
+		[[ $depends == *"$lib"* ]] || { echo "      Depends lacks $lib: $depends"; ok=1; }
+	done
+	if "$ROOT/${BUILD:-build}/salvo" --version | grep -q af_xdp; then
+		[[ $depends == *libxdp1* && $depends == *libbpf1* ]] || { echo "      no libxdp1/libbpf1"; ok=1; }
+	fi
+	result "Depends names the shared libraries salvo links" $ok
+
+	dpkg -x "$deb" "$W/root"
+	"$W/root/usr/bin/salvo" --version | grep -q "io engines: af_packet" &&
+		"$W/root/usr/bin/scanner" --help | grep -q "usage: salvo" &&
+		[ "$W/root/usr/bin/scanner" -ef "$W/root/usr/bin/salvo" ]
+	result "the packaged salvo and scanner run" $?
+fi
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
