@@ -240,34 +240,37 @@ void netif_format_mac(const uint8_t m[6], char buf[18])
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
-int netif_link_up(const char *ifname)
+/* One SIOCGIF* request about ifname into ifr: 0 or -errno. */
+static int netif_ioctl(const char *ifname, unsigned long request, struct ifreq *ifr)
 {
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret;
-
-	if (fd < 0)
-		return -errno;
-	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		ret = -errno;
-	else
-		ret = (ifr.ifr_flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);
-	close(fd);
-	return ret;
-}
-
-int netif_hwaddr(const char *ifname, uint8_t mac[6])
-{
-	struct ifreq ifr = { 0 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
 
 	if (fd < 0)
 		return -errno;
-	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+	memset(ifr, 0, sizeof(*ifr));
+	strncpy(ifr->ifr_name, ifname, IFNAMSIZ - 1);
+	if (ioctl(fd, request, ifr) < 0)
 		ret = -errno;
-	else
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	close(fd);
+	return ret;
+}
+
+int netif_link_up(const char *ifname)
+{
+	struct ifreq ifr;
+	int ret = netif_ioctl(ifname, SIOCGIFFLAGS, &ifr);
+
+	if (ret)
+		return ret;
+	return (ifr.ifr_flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);
+}
+
+int netif_hwaddr(const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int ret = netif_ioctl(ifname, SIOCGIFHWADDR, &ifr);
+
+	if (!ret)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	return ret;
 }

@@ -225,7 +225,8 @@ static void monitor_limits(struct scan *s, const struct scan_totals *t, uint64_t
 	}
 	if (stop && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED)) {
 		__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
-		if (!cfg->quiet)
+		/* An abort ends with its own error line; a limit reached is news. */
+		if (!cfg->quiet && !s->abort_reason[0])
 			fprintf(stderr, "salvo: --%s reached: sending stops\n", stop);
 	}
 }
