@@ -393,7 +393,9 @@ static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err
 		 ret == -EPERM ? "; needs root or CAP_NET_RAW, CAP_NET_ADMIN and CAP_BPF"
 		 : ret == -ENOBUFS ? "; the UMEM needs locked memory: raise ulimit -l (systemd: "
 				     "LimitMEMLOCK=) or give CAP_IPC_LOCK"
-				   : "");
+		 : ret == -EBUSY ? "; another AF_XDP socket holds its queues: one af_xdp scanner per "
+				   "interface"
+				 : "");
 	return ret;
 }
 
