@@ -34,7 +34,7 @@ SRCS := src/main.c \
 	src/target/target.c src/target/blocklist.c src/target/permutation.c \
 	src/scan/scan.c src/scan/send.c src/scan/recv.c src/scan/pace.c src/scan/dedup.c \
 	src/scan/monitor.c src/scan/checkpoint.c src/scan/control.c src/scan/aimd.c \
-	src/util/siphash.c src/util/checksum.c src/util/clock.c src/util/priv.c
+	src/util/siphash.c src/util/checksum.c src/util/clock.c src/util/priv.c src/util/join.c
 
 ifeq ($(USE_PFRING_ZC),1)
 SRCS += src/io/pfring_zc.c
@@ -133,7 +133,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_OUTPUT := src/output/output.c src/output/filter.c src/output/csv.c src/output/json.c \
-	src/output/list.c src/target/target.c
+	src/output/list.c src/target/target.c src/util/join.c
 FUZZ_SRCS_reply := src/probe/probe.c src/probe/packet.c src/probe/tcp_syn.c src/probe/udp.c \
 	src/probe/icmp_echo.c src/util/siphash.c src/util/checksum.c $(FUZZ_OUTPUT)
 FUZZ_SRCS_targets := src/target/target.c src/target/blocklist.c

@@ -4,6 +4,7 @@
  * it says "not built in" rather than "unknown".
  */
 #include "io/io.h"
+#include "util/join.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -64,16 +65,12 @@ static const char *engine_list(int built_only)
 {
 	static char all[128], built[128];
 	char *buf = built_only ? built : all;
-	size_t used = 0;
 
 	if (buf[0])
 		return buf;
-	for (size_t i = 0; i < IO_ENGINE_COUNT; i++) {
-		if (io_engines[i]->hidden || (built_only && io_engines[i]->not_built))
-			continue;
-		used += (size_t)snprintf(buf + used, 128 - used, "%s%s", used ? ", " : "",
-					 io_engines[i]->name);
-	}
+	for (size_t i = 0; i < IO_ENGINE_COUNT; i++)
+		if (!io_engines[i]->hidden && !(built_only && io_engines[i]->not_built))
+			join_append(buf, sizeof(all), io_engines[i]->name);
 	return buf;
 }
 

@@ -9,23 +9,8 @@ static size_t json_escape(const char *in, char *out)
 {
 	size_t n = 0;
 
-	for (; *in; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		if (c == '"' || c == '\\') {
-			out[n++] = '\\';
-			out[n++] = (char)c;
-		} else if (c < 0x20) {
-			static const char hex[] = "0123456789abcdef";
-
-			memcpy(out + n, "\\u00", 4);
-			out[n + 4] = hex[c >> 4];
-			out[n + 5] = hex[c & 15];
-			n += 6;
-		} else {
-			out[n++] = (char)c;
-		}
-	}
+	for (; *in; in++)
+		n += output_json_escape_byte((unsigned char)*in, out + n);
 	return n;
 }
 

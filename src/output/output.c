@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "target/target.h"
+#include "util/join.h"
 
 extern const struct output_ops output_csv_ops;
 extern const struct output_ops output_json_ops;
@@ -60,13 +61,11 @@ const struct output_ops *output_by_name(const char *name)
 const char *output_list(void)
 {
 	static char buf[128];
-	size_t used = 0;
 
 	if (buf[0])
 		return buf;
 	for (size_t i = 0; i < OUTPUT_COUNT; i++)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "",
-					 outputs[i]->name);
+		join_append(buf, sizeof(buf), outputs[i]->name);
 	return buf;
 }
 
@@ -96,13 +95,11 @@ void output_modules_describe(FILE *f)
 const char *output_field_names(void)
 {
 	static char buf[160];
-	size_t used = 0;
 
 	if (buf[0])
 		return buf;
 	for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "",
-					 fields[i].name);
+		join_append(buf, sizeof(buf), fields[i].name);
 	return buf;
 }
 

@@ -1,5 +1,6 @@
 /* The table of probe modules: the only place that names them. */
 #include "probe/probe.h"
+#include "util/join.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,12 +45,10 @@ void probe_modules_describe(FILE *f)
 const char *probe_list(void)
 {
 	static char buf[256];
-	size_t used = 0;
 
 	if (buf[0])
 		return buf;
 	for (size_t i = 0; i < PROBE_COUNT; i++)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "",
-					 probes[i]->name);
+		join_append(buf, sizeof(buf), probes[i]->name);
 	return buf;
 }

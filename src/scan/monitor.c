@@ -363,17 +363,11 @@ int scan_monitor_open(struct scan *s, char err[SCAN_ERRLEN])
 /* A JSON string: the values are ours (paths, names), but a path may hold anything. */
 static void json_string(FILE *f, const char *v)
 {
-	fputc('"', f);
-	for (; v && *v; v++) {
-		unsigned char c = (unsigned char)*v;
+	char esc[6];
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
+	fputc('"', f);
+	for (; v && *v; v++)
+		fwrite(esc, 1, output_json_escape_byte((unsigned char)*v, esc), f);
 	fputc('"', f);
 }
 

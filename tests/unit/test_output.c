@@ -132,9 +132,24 @@ static void open_fails_clearly_on_a_bad_path(void **state)
 	assert_non_null(strstr(err, "/nonexistent/dir/out.csv"));
 }
 
+static void json_escapes_quotes_backslashes_and_control_bytes(void **state)
+{
+	const char *in = "a\"b\\c\n\x01\x7f\xc3\xa9";
+	char out[64];
+	size_t n = 0;
+	(void)state;
+
+	for (const char *p = in; *p; p++)
+		n += output_json_escape_byte((unsigned char)*p, out + n);
+	out[n] = '\0';
+	/* DEL and UTF-8 pass through: JSON requires escaping only below 0x20, quote and backslash. */
+	assert_string_equal(out, "a\\\"b\\\\c\\u000a\\u0001\x7f\xc3\xa9");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(json_escapes_quotes_backslashes_and_control_bytes),
 		cmocka_unit_test(fields_parse_and_reject_unknown),
 		cmocka_unit_test(csv_has_header_and_formatted_rows),
 		cmocka_unit_test(json_writes_one_typed_object_per_line),

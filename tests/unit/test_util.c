@@ -4,8 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "util/checksum.h"
+#include "util/join.h"
 #include "util/siphash.h"
 
 /* Appendix A of the SipHash paper: key 00 01 .. 0f, messages 00, 00 01, ... */
@@ -53,6 +55,26 @@ static void checksum_handles_odd_length_and_u32(void **state)
 	assert_int_equal(csum_fold(csum_add_u32(0, 0x12345600)), 0x97cb);
 }
 
+static void join_lists_names_and_never_overruns(void **state)
+{
+	char buf[16] = "", small[8];
+	(void)state;
+
+	join_append(buf, sizeof(buf), "csv");
+	join_append(buf, sizeof(buf), "json");
+	assert_string_equal(buf, "csv, json");
+	join_append(buf, sizeof(buf), "list");
+	assert_string_equal(buf, "csv, json, list");
+	/* Full: further names are cut, the buffer stays terminated and untouched beyond. */
+	memset(small, 0, sizeof(small));
+	join_append(small, 6, "af_packet");
+	join_append(small, 6, "af_xdp");
+	assert_string_equal(small, "af_pa");
+	assert_int_equal(small[6], 0);
+	join_append(buf, sizeof(buf), "more");
+	assert_int_equal(strlen(buf), sizeof(buf) - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -60,6 +82,7 @@ int main(void)
 		cmocka_unit_test(siphash_depends_on_the_key),
 		cmocka_unit_test(checksum_of_known_ipv4_header),
 		cmocka_unit_test(checksum_handles_odd_length_and_u32),
+		cmocka_unit_test(join_lists_names_and_never_overruns),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
