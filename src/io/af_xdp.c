@@ -329,6 +329,7 @@ static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err
 	struct afxdp_state *s = afxdp_state(e);
 	enum afxdp_rung first = RUNG_ZEROCOPY, last = RUNG_SKB;
 	char why[160] = "";
+	const char *hint = "";
 	size_t used = 0;
 	int ret = -EINVAL, owner;
 
@@ -389,13 +390,17 @@ static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err
 		if (ret == -EPERM)
 			break;
 	}
-	snprintf(err, IO_ERRLEN, "af_xdp: no mode works on %s (%s)%s", cfg->ifname, why,
-		 ret == -EPERM ? "; needs root or CAP_NET_RAW, CAP_NET_ADMIN and CAP_BPF"
-		 : ret == -ENOBUFS ? "; the UMEM needs locked memory: raise ulimit -l (systemd: "
-				     "LimitMEMLOCK=) or give CAP_IPC_LOCK"
-		 : ret == -EBUSY ? "; another AF_XDP socket holds its queues: one af_xdp scanner per "
-				   "interface"
-				 : "");
+	if (ret == -EPERM)
+		hint = "; needs root or CAP_NET_RAW, CAP_NET_ADMIN and CAP_BPF";
+	else if (ret == -ENOBUFS)
+		hint = "; the UMEM needs locked memory: raise ulimit -l (systemd: LimitMEMLOCK=) "
+		       "or give CAP_IPC_LOCK";
+	else if (ret == -EBUSY)
+		hint = "; another AF_XDP socket holds its queues: one af_xdp scanner per interface";
+	/* A long interface name and reasons may cut the hint: the line stays one line. */
+	if (snprintf(err, IO_ERRLEN, "af_xdp: no mode works on %s (%s)%s", cfg->ifname, why,
+		     hint) >= IO_ERRLEN)
+		err[IO_ERRLEN - 1] = '\0';
 	return ret;
 }
 
@@ -417,7 +422,7 @@ static unsigned afxdp_tx_reserve(struct io_engine *e, unsigned qi, struct io_fra
 				 unsigned n)
 {
 	struct afxdp_queue *q = &afxdp_state(e)->q[qi];
-	__u32 idx;
+	__u32 idx = 0;
 	unsigned k;
 
 	afxdp_reap(q);
