@@ -349,6 +349,13 @@ static int parse_percent(const char *s, double *out)
 	return 0;
 }
 
+/* Drop the targets given so far: the config file's, which the command line's replace. */
+static void cli_forget_targets(struct salvo_config *cfg)
+{
+	target_set_free(&cfg->targets);
+	target_set_init(&cfg->targets);
+}
+
 /* Where the arguments came from: argv[1..file_args] are lines of the --config file. */
 struct cli_origin {
 	const char *path;
@@ -391,15 +398,14 @@ static int cli_parse_args(int argc, char **argv, struct salvo_config *cfg,
 		/* The argument being handled, to name the config line in errors. */
 		argi = optind - 1;
 		/* Targets on the command line replace those of the config file. */
-		if ((opt == 'w' || opt == OPT_TARGET_RANGE) && argi > origin->file_args &&
-		    file_targets) {
-			target_set_free(&cfg->targets);
-			target_set_init(&cfg->targets);
-			file_targets = 0;
-			targets_given = 0;
+		if (opt == 'w' || opt == OPT_TARGET_RANGE) {
+			if (argi <= origin->file_args)
+				file_targets = 1;
+			else if (file_targets) {
+				cli_forget_targets(cfg);
+				file_targets = targets_given = 0;
+			}
 		}
-		if ((opt == 'w' || opt == OPT_TARGET_RANGE) && argi <= origin->file_args)
-			file_targets = 1;
 		switch (opt) {
 		case 'C':
 			if (argi <= origin->file_args) {
@@ -804,8 +810,7 @@ static int cli_parse_args(int argc, char **argv, struct salvo_config *cfg,
 	}
 	for (int i = optind; i < argc; i++) {
 		if (file_targets) {
-			target_set_free(&cfg->targets);
-			target_set_init(&cfg->targets);
+			cli_forget_targets(cfg);
 			file_targets = 0;
 		}
 		if ((ret = add_target(&cfg->targets, argv[i], "", err, errlen)))
