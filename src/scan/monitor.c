@@ -299,7 +299,7 @@ void scan_monitor(struct scan *s)
 			if (s->status_file)
 				status_file_line(s, &now, &prev, (double)(t - last) / 1e9);
 			/* A failed periodic write is retried next second; the last one reports. */
-			(void)scan_checkpoint_save(s);
+			(void)scan_checkpoint_save(s, NULL);
 			prev = now;
 			last = t;
 		}

@@ -177,14 +177,18 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 	}
 }
 
-int scan_checkpoint_save(struct scan *s)
+int scan_checkpoint_save(struct scan *s, char *err)
 {
 	struct scan_checkpoint cp;
+	int ret;
 
 	if (!s->cfg->checkpoint_file || !s->senders)
 		return 0;
 	scan_checkpoint_fill(s, &cp);
-	return checkpoint_write(s->cfg->checkpoint_file, &cp);
+	if ((ret = checkpoint_write(s->cfg->checkpoint_file, &cp)) && err)
+		snprintf(err, SCAN_ERRLEN, "--checkpoint-file %s: %s", s->cfg->checkpoint_file,
+			 strerror(-ret));
+	return ret;
 }
 
 /* --resume: the checkpoint must describe this very scan; then each thread starts where it was. */
@@ -356,11 +360,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		goto out_alloc;
 	/* The first checkpoint now, the scan's start: an unwritable path fails before any probe
 	 * is sent, not at the end of the scan. */
-	if ((ret = scan_checkpoint_save(s))) {
-		snprintf(err, SCAN_ERRLEN, "--checkpoint-file %s: %s", cfg->checkpoint_file,
-			 strerror(-ret));
+	if ((ret = scan_checkpoint_save(s, err)))
 		goto out_alloc;
-	}
 
 	io.ifname = s->ifname;
 	io.ifindex = s->ifindex;
@@ -441,11 +442,8 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	if (!s->send_done_ns)
 		s->send_done_ns = clock_mono_ns();
 	/* Every sender has stopped: this checkpoint is exact. */
-	if ((oret = scan_checkpoint_save(s)) && !ret) {
+	if ((oret = scan_checkpoint_save(s, ret ? NULL : err)) && !ret)
 		ret = oret;
-		snprintf(err, SCAN_ERRLEN, "--checkpoint-file %s: %s", cfg->checkpoint_file,
-			 strerror(-ret));
-	}
 	__atomic_store_n(&s->stop_receiving, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < s->receiver_count; i++)
 		if (s->receivers[i].thread)

@@ -130,8 +130,9 @@ int scan_control_open(struct scan *s, char err[SCAN_ERRLEN]);
 void scan_control_poll(struct scan *s);
 void scan_control_close(struct scan *s);
 
-/* Write the checkpoint (if --checkpoint-file): every second and at the end; 0 or -errno. */
-int scan_checkpoint_save(struct scan *s);
+/* Write the checkpoint (if --checkpoint-file): at the start, every second and at the end;
+ * 0 or -errno, with the line for the user in err unless err is NULL. */
+int scan_checkpoint_save(struct scan *s, char *err);
 
 /* monitor.c: the status line, -u and -m files, the cooldown and the summary. */
 int scan_monitor_open(struct scan *s, char err[SCAN_ERRLEN]);
