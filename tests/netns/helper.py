@@ -4,6 +4,8 @@
   listen READY ADDR:PORT...      listen on each TCP address:port, touch READY, wait for SIGTERM
   udp-listen READY ADDR:PORT...  answer every datagram to each UDP address:port with "pong"
   sniff IFACE OUT SECONDS        count TCP SYNs arriving on IFACE per (daddr, dport) into OUT (json)
+  expect-syns OUT NETS PORTS TIMES [AGAIN]
+                                 check sniff's counts: every pair TIMES times, AGAIN extra at most
   forge IFACE OUT SECONDS NET    answer every SYN to NET (a.b.c.d/len) with forged SYN-ACKs that
                                  must not validate: wrong ack, or from the wrong address; the
                                  number sent goes to OUT
@@ -128,6 +130,32 @@ def forge(iface, out, seconds, net):
         f.write("%d\n" % sent)
 
 
+def expect_syns(counts_file, nets, ports, times, again_max="0"):
+    """Exit 0 if the SYN counts (from sniff) cover exactly every (address in nets, port in
+    ports) pair, each `times` times, with at most again_max extra SYNs in all (none of them a
+    third copy); print a summary line either way."""
+    import ipaddress
+    counts = json.load(open(counts_file))
+    times, again_max = int(times), int(again_max)
+    addrs = [a for n in nets.split(",") for a in ipaddress.ip_network(n)]
+    plist = []
+    for part in ports.split(","):
+        lo, _, hi = part.partition("-")
+        plist.extend(range(int(lo), int(hi or lo) + 1))
+    want = {"%s:%d" % (a, p) for a in addrs for p in plist}
+    seen = set(counts)
+    short = sum(1 for k in want if counts.get(k, 0) < times)
+    again = sum(max(0, v - times) for v in counts.values())
+    most = max(counts.values(), default=0)
+    print("    SYNs seen: %d for %d of %d pairs; missing %d, extra %d, short of %d %d, "
+          "sent again %d (allowed %d), most %d"
+          % (sum(counts.values()), len(seen & want), len(want), len(want - seen),
+             len(seen - want), times, short, again, again_max, most))
+    ok = not (seen - want) and short == 0 and again <= again_max and \
+        most <= times + (1 if again_max else 0)
+    sys.exit(0 if ok else 1)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "listen":
@@ -138,5 +166,7 @@ if __name__ == "__main__":
         sniff(*sys.argv[2:5])
     elif cmd == "forge":
         forge(*sys.argv[2:6])
+    elif cmd == "expect-syns":
+        expect_syns(*sys.argv[2:7])
     else:
         sys.exit("unknown command " + cmd)

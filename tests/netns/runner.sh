@@ -95,6 +95,11 @@ start_sniffer() {
 	sleep 0.5
 }
 
+# expect_syns COUNTS NETS PORTS TIMES [AGAIN]: the sniffer's counts hold every (address of
+# the comma-separated CIDRs NETS, port of PORTS) pair TIMES times, with at most AGAIN SYNs sent
+# once more (none three times), and nothing else.
+expect_syns() { python3 "$HELPER" expect-syns "$@"; }
+
 # The engine under test, e.g. "af_xdp --xdp-mode=skb"; ENGINE_NAME names it in the output.
 ENGINE=${ENGINE:-af_packet}
 read -r -a ENGINE_ARGS <<<"--io-engine=$ENGINE"
@@ -110,6 +115,11 @@ no_xdp_left() {
 		log "an XDP program is still attached to sv0"
 		return 1
 	fi
+}
+
+# expected_rows: the csv rows (saddr,sport) OPEN_SET gives, sorted.
+expected_rows() {
+	for p in $OPEN_SET; do echo "${p%:*},${p#*:}"; done | sort
 }
 
 # sorted_results FILE: the csv rows (header dropped), sorted.

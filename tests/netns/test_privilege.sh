@@ -19,8 +19,8 @@ kept_mask() {
 
 # expect_open_set FILE: FILE (csv, saddr,sport) holds exactly OPEN_SET.
 expect_open_set() {
-	for p in $OPEN_SET; do echo "${p%:*},${p#*:}"; done | sort >"$TMP/expected"
-	tail -n +2 "$1" | sort >"$TMP/got"
+	expected_rows >"$TMP/expected"
+	sorted_results "$1" >"$TMP/got"
 	expect_same_lines "results" "$TMP/expected" "$TMP/got"
 }
 
