@@ -272,6 +272,19 @@ static int bad_value(char *err, size_t errlen, const char *opt, const char *valu
 	return -EINVAL;
 }
 
+/*
+ * A value that must be one of names (NULL-terminated; index = the value's code): its index,
+ * or -EINVAL with "OPT: 'VALUE': expected EXPECTED" in err.
+ */
+static int parse_choice(const char *opt, const char *value, const char *const *names,
+			const char *expected, char *err, size_t errlen)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(value, names[i]) == 0)
+			return i;
+	return bad_value(err, errlen, opt, value, expected);
+}
+
 /* A path option: any non-empty value goes to *dst (opening it is for later). */
 static int take_path(const char *opt, const char *value, const char **dst, const char *expected,
 		     char *err, size_t errlen)
@@ -559,19 +572,12 @@ static int cli_parse_args(int argc, char **argv, struct salvo_config *cfg,
 			engine = optarg;
 			break;
 		case OPT_XDP_MODE:
-			if (strcmp(optarg, "auto") == 0) {
-				cfg->xdp_mode = IO_XDP_MODE_AUTO;
-			} else if (strcmp(optarg, "zc") == 0) {
-				cfg->xdp_mode = IO_XDP_MODE_ZEROCOPY;
-			} else if (strcmp(optarg, "copy") == 0) {
-				cfg->xdp_mode = IO_XDP_MODE_COPY;
-			} else if (strcmp(optarg, "skb") == 0) {
-				cfg->xdp_mode = IO_XDP_MODE_SKB;
-			} else {
-				ret = bad_value(err, errlen, "--xdp-mode", optarg,
-						"auto, zc, copy or skb");
+			/* In the order of enum io_xdp_mode. */
+			if ((ret = parse_choice("--xdp-mode", optarg,
+						(const char *const[]){ "auto", "zc", "copy", "skb", NULL },
+						"auto, zc, copy or skb", err, errlen)) < 0)
 				goto out;
-			}
+			cfg->xdp_mode = (enum io_xdp_mode)ret;
 			break;
 		case OPT_TARGET_RANGE:
 			if ((ret = add_target(&cfg->targets, optarg, "--target-range: ", err, errlen)))
@@ -646,14 +652,11 @@ static int cli_parse_args(int argc, char **argv, struct salvo_config *cfg,
 			}
 			break;
 		case OPT_RATE_MODE:
-			if (strcmp(optarg, "fixed") == 0) {
-				cfg->rate_aimd = 0;
-			} else if (strcmp(optarg, "aimd") == 0) {
-				cfg->rate_aimd = 1;
-			} else {
-				ret = bad_value(err, errlen, "--rate-mode", optarg, "fixed or aimd");
+			if ((ret = parse_choice("--rate-mode", optarg,
+						(const char *const[]){ "fixed", "aimd", NULL },
+						"fixed or aimd", err, errlen)) < 0)
 				goto out;
-			}
+			cfg->rate_aimd = ret;
 			break;
 		case OPT_RATE_MIN:
 		case OPT_RATE_MAX:
@@ -670,28 +673,20 @@ static int cli_parse_args(int argc, char **argv, struct salvo_config *cfg,
 				goto out;
 			break;
 		case OPT_DIALECT:
-			if (strcmp(optarg, "zmap") == 0) {
-				cfg->dialect_anyscan = 0;
-			} else if (strcmp(optarg, "anyscan") == 0) {
-				cfg->dialect_anyscan = 1;
-			} else {
-				ret = bad_value(err, errlen, "--dialect", optarg, "zmap or anyscan");
+			if ((ret = parse_choice("--dialect", optarg,
+						(const char *const[]){ "zmap", "anyscan", NULL },
+						"zmap or anyscan", err, errlen)) < 0)
 				goto out;
-			}
+			cfg->dialect_anyscan = ret;
 			break;
 		case OPT_STATUS_FORMAT:
 			status_set = 1;
-			if (strcmp(optarg, "zmap") == 0) {
-				cfg->status_format = STATUS_ZMAP;
-			} else if (strcmp(optarg, "legacy") == 0) {
-				cfg->status_format = STATUS_LEGACY;
-			} else if (strcmp(optarg, "json") == 0) {
-				cfg->status_format = STATUS_JSON;
-			} else {
-				ret = bad_value(err, errlen, "--status-format", optarg,
-						"zmap, legacy or json");
+			/* In the order of STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON. */
+			if ((ret = parse_choice("--status-format", optarg,
+						(const char *const[]){ "zmap", "legacy", "json", NULL },
+						"zmap, legacy or json", err, errlen)) < 0)
 				goto out;
-			}
+			cfg->status_format = ret;
 			break;
 		case OPT_PROBE_ARGS:
 			cfg->probe_args = optarg;
