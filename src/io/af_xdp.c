@@ -34,7 +34,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -214,16 +213,10 @@ static size_t afxdp_umem_bytes(const struct afxdp_queue *q)
 static unsigned afxdp_umem_half(unsigned queues)
 {
 	struct rlimit rl;
-	cap_t caps = cap_get_proc();
-	cap_flag_value_t ipc_lock = CAP_CLEAR;
 	unsigned half = AFXDP_TX_FRAMES;
 	uint64_t per_queue;
 
-	if (caps) {
-		(void)cap_get_flag(caps, CAP_IPC_LOCK, CAP_EFFECTIVE, &ipc_lock);
-		cap_free(caps);
-	}
-	if (ipc_lock == CAP_SET || getrlimit(RLIMIT_MEMLOCK, &rl))
+	if (priv_effective(CAP_IPC_LOCK) || getrlimit(RLIMIT_MEMLOCK, &rl))
 		return half;
 	if (rl.rlim_cur != rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;

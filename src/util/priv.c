@@ -30,6 +30,18 @@ static int priv_held(uint64_t keep, cap_value_t *list, int max)
 	return n;
 }
 
+int priv_effective(int cap)
+{
+	cap_t now = cap_get_proc();
+	cap_flag_value_t v = CAP_CLEAR;
+
+	if (now) {
+		(void)cap_get_flag(now, (cap_value_t)cap, CAP_EFFECTIVE, &v);
+		cap_free(now);
+	}
+	return v == CAP_SET;
+}
+
 int priv_drop(uint64_t keep, unsigned uid, unsigned gid, char *err, size_t errlen)
 {
 	cap_value_t list[64];

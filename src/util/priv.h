@@ -21,4 +21,7 @@
  */
 int priv_drop(uint64_t keep, unsigned uid, unsigned gid, char *err, size_t errlen);
 
+/* 1 if the calling thread has capability cap (CAP_IPC_LOCK, ...) in its effective set. */
+int priv_effective(int cap);
+
 #endif
