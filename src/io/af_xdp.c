@@ -77,6 +77,7 @@ struct afxdp_queue {
 struct afxdp_state {
 	struct afxdp_queue *q;
 	unsigned count;
+	unsigned umem_half; /* frames per UMEM half, the same on every rung */
 	struct bpf_object *obj;
 	int ifindex;
 	__u32 attach_flags; /* nonzero while our program is attached */
@@ -299,7 +300,6 @@ static int afxdp_queue_open(struct afxdp_queue *q, const struct io_config *cfg, 
 static int afxdp_try_rung(struct afxdp_state *s, const struct io_config *cfg, enum afxdp_rung rung)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(s->obj, "xsks_map");
-	unsigned half = afxdp_umem_half(s->count);
 	int ret;
 
 	if (!map)
@@ -307,7 +307,8 @@ static int afxdp_try_rung(struct afxdp_state *s, const struct io_config *cfg, en
 	if ((ret = afxdp_attach(s, rung)))
 		return ret;
 	for (unsigned i = 0; i < s->count; i++) {
-		if ((ret = afxdp_queue_open(&s->q[i], cfg, i, rung, bpf_map__fd(map), half))) {
+		if ((ret = afxdp_queue_open(&s->q[i], cfg, i, rung, bpf_map__fd(map),
+					    s->umem_half))) {
 			for (unsigned j = 0; j <= i; j++)
 				afxdp_queue_close(&s->q[j]);
 			afxdp_detach(s);
@@ -343,6 +344,7 @@ static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err
 		return -EINVAL;
 	}
 	e->rx_queues = s->count;
+	s->umem_half = afxdp_umem_half(s->count);
 	if (!(s->q = alloc_array_aligned(s->count, sizeof(*s->q)))) {
 		snprintf(err, IO_ERRLEN, "af_xdp: out of memory");
 		return -ENOMEM;
