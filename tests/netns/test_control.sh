@@ -183,7 +183,10 @@ def rate(a, b):
     n = [x for x in t if a <= x < b]
     return len(n) / (b - a)
 fast = rate(m["rate"] + 0.3, m["pause"] - 0.1)
-paused = [x for x in t if m["pause"] + 0.1 <= x < m["resume"]]
+# 100 ms of margin at both ends: each mark is taken after salvo's reply arrives, so on a busy
+# machine salvo may already send (after "resume") before the client reads its clock; a CI run
+# saw 7 SYNs (3.5 ms at 2000 pps) fall before the resume mark that way.
+paused = [x for x in t if m["pause"] + 0.1 <= x < m["resume"] - 0.1]
 after = rate(m["resume"] + 0.1, m["resume"] + 1.4)
 burst = max(sum(1 for x in t if s <= x < s + 0.1) for s in [m["resume"] + i * 0.05 for i in range(20)])
 print("    after 'rate 2000': %.0f pps; SYNs while paused: %d; after resume %.0f pps, most in 100 ms %d"
