@@ -2,10 +2,12 @@
 #include "scan/checkpoint.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/siphash.h"
@@ -27,6 +29,46 @@ void checkpoint_hash_add(struct checkpoint_hasher *hs, const void *data, size_t 
 	hs->h = siphash24(data, len, fingerprint_key) ^ siphash24(buf, 8, fingerprint_key) * 31;
 }
 
+/* PATH.tmp, created 0600 (the file holds the scan's key), for writing. */
+static FILE *checkpoint_create_tmp(const char *tmp)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	/* A PATH.tmp left by an older salvo may be wider open: narrow it. */
+	if (fchmod(fd, 0600) || !(f = fdopen(fd, "w"))) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	return f;
+}
+
+static void checkpoint_print(FILE *f, const struct scan_checkpoint *cp)
+{
+	const struct checkpoint_totals *t = &cp->totals;
+
+	fprintf(f, "salvo-checkpoint %d\nseed %" PRIu64 "\nshard %" PRIu64 " of %" PRIu64 "\n",
+		CHECKPOINT_VERSION, cp->seed, cp->shard, cp->shards);
+	fprintf(f, "elements %" PRIu64 "\nfingerprint %016" PRIx64 "\nthreads %u\n", cp->elements,
+		cp->fingerprint, cp->threads);
+	for (unsigned i = 0; i < cp->threads; i++)
+		fprintf(f, "thread %u next %" PRIu64 " end %" PRIu64 "\n", i, cp->next[i],
+			cp->end[i]);
+	fprintf(f, "key ");
+	for (unsigned i = 0; i < SIPHASH_KEY_LEN; i++)
+		fprintf(f, "%02x", cp->key[i]);
+	fprintf(f, "\ncooldown_left_ms %" PRIu64 "\n", cp->cooldown_left_ms);
+	fprintf(f, "totals sent %" PRIu64 " valid %" PRIu64 " successes %" PRIu64
+		   " failures %" PRIu64 " duplicates %" PRIu64 " alive %" PRIu64 "\n",
+		t->sent, t->valid, t->successes, t->failures, t->duplicates, t->alive);
+	fprintf(f, "elapsed_ms %" PRIu64 " send_ms %" PRIu64 "\n", t->elapsed_ms, t->send_ms);
+}
+
 int checkpoint_write(const char *path, const struct scan_checkpoint *cp)
 {
 	char tmp[4096];
@@ -35,15 +77,9 @@ int checkpoint_write(const char *path, const struct scan_checkpoint *cp)
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return -ENAMETOOLONG;
-	if (!(f = fopen(tmp, "w")))
+	if (!(f = checkpoint_create_tmp(tmp)))
 		return -errno;
-	fprintf(f, "salvo-checkpoint %d\nseed %" PRIu64 "\nshard %" PRIu64 " of %" PRIu64 "\n",
-		CHECKPOINT_VERSION, cp->seed, cp->shard, cp->shards);
-	fprintf(f, "elements %" PRIu64 "\nfingerprint %016" PRIx64 "\nthreads %u\n", cp->elements,
-		cp->fingerprint, cp->threads);
-	for (unsigned i = 0; i < cp->threads; i++)
-		fprintf(f, "thread %u next %" PRIu64 " end %" PRIu64 "\n", i, cp->next[i],
-			cp->end[i]);
+	checkpoint_print(f, cp);
 	if (fflush(f) || fsync(fileno(f)))
 		ret = -errno;
 	if (fclose(f) && !ret)
@@ -53,6 +89,55 @@ int checkpoint_write(const char *path, const struct scan_checkpoint *cp)
 	if (ret)
 		unlink(tmp);
 	return ret;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* "key" followed by 32 lower-case hex digits. */
+static int checkpoint_parse_key(const char *line, uint8_t key[SIPHASH_KEY_LEN])
+{
+	char hex[2 * SIPHASH_KEY_LEN + 2];
+
+	if (sscanf(line, "key %33s", hex) != 1 || strlen(hex) != 2 * SIPHASH_KEY_LEN)
+		return -EINVAL;
+	for (unsigned i = 0; i < SIPHASH_KEY_LEN; i++) {
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		key[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* The lines version 2 adds after the threads; 1 if they are all there and well formed. */
+static int checkpoint_read_v2(FILE *f, struct scan_checkpoint *cp)
+{
+	struct checkpoint_totals *t = &cp->totals;
+	char line[256];
+	int ok;
+
+	ok = fgets(line, sizeof(line), f) && checkpoint_parse_key(line, cp->key) == 0;
+	ok = ok && fgets(line, sizeof(line), f) &&
+	     sscanf(line, "cooldown_left_ms %" SCNu64, &cp->cooldown_left_ms) == 1;
+	ok = ok && fgets(line, sizeof(line), f) &&
+	     sscanf(line,
+		    "totals sent %" SCNu64 " valid %" SCNu64 " successes %" SCNu64
+		    " failures %" SCNu64 " duplicates %" SCNu64 " alive %" SCNu64,
+		    &t->sent, &t->valid, &t->successes, &t->failures, &t->duplicates,
+		    &t->alive) == 6;
+	ok = ok && fgets(line, sizeof(line), f) &&
+	     sscanf(line, "elapsed_ms %" SCNu64 " send_ms %" SCNu64, &t->elapsed_ms,
+		    &t->send_ms) == 2;
+	cp->has_key = ok;
+	return ok;
 }
 
 int checkpoint_read(const char *path, struct scan_checkpoint *cp, char *err, size_t errlen)
@@ -69,9 +154,9 @@ int checkpoint_read(const char *path, struct scan_checkpoint *cp, char *err, siz
 		return -e;
 	}
 	ok = fgets(line, sizeof(line), f) && sscanf(line, "salvo-checkpoint %d", &version) == 1;
-	if (ok && version != CHECKPOINT_VERSION) {
-		snprintf(err, errlen, "%s: checkpoint version %d, this salvo reads version %d", path,
-			 version, CHECKPOINT_VERSION);
+	if (ok && (version < 1 || version > CHECKPOINT_VERSION)) {
+		snprintf(err, errlen, "%s: checkpoint version %d, this salvo reads versions 1 to %d",
+			 path, version, CHECKPOINT_VERSION);
 		fclose(f);
 		return -EINVAL;
 	}
@@ -92,6 +177,8 @@ int checkpoint_read(const char *path, struct scan_checkpoint *cp, char *err, siz
 			    &cp->end[i]) == 3 &&
 		     idx == i && cp->next[i] <= cp->end[i] && cp->end[i] <= cp->elements;
 	}
+	if (ok && version >= 2)
+		ok = checkpoint_read_v2(f, cp);
 	fclose(f);
 	if (!ok) {
 		snprintf(err, errlen, "%s: not a salvo checkpoint, or a damaged one", path);

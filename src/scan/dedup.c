@@ -1,17 +1,23 @@
-/* The lazily mapped dedup bitmap; see dedup.h. */
+/* The lazily mapped dedup bitmap, in memory or in a file; see dedup.h. */
 #include "scan/dedup.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-int dedup_init(struct dedup *d, uint64_t n)
+static size_t dedup_bytes(uint64_t n)
 {
 	size_t words = (size_t)((n + 63) / 64);
 
+	return words ? words * sizeof(uint64_t) : sizeof(uint64_t);
+}
+
+int dedup_init(struct dedup *d, uint64_t n)
+{
 	d->n = n;
-	d->len = words * sizeof(uint64_t);
-	if (d->len == 0)
-		d->len = sizeof(uint64_t);
+	d->len = dedup_bytes(n);
 	d->bits = mmap(NULL, d->len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (d->bits == MAP_FAILED) {
@@ -19,6 +25,35 @@ int dedup_init(struct dedup *d, uint64_t n)
 		return -errno;
 	}
 	return 0;
+}
+
+int dedup_init_file(struct dedup *d, uint64_t n, const char *path, int keep)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	struct stat st;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	d->n = n;
+	d->len = dedup_bytes(n);
+	if (fstat(fd, &st) || fchmod(fd, 0600)) {
+		ret = -errno;
+		goto out;
+	}
+	/* Truncating to 0 first clears it; the second truncate makes it sparse, not written. */
+	if ((!keep || (uint64_t)st.st_size != d->len) && (ftruncate(fd, 0) || ftruncate(fd, (off_t)d->len))) {
+		ret = -errno;
+		goto out;
+	}
+	d->bits = mmap(NULL, d->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	if (d->bits == MAP_FAILED) {
+		d->bits = NULL;
+		ret = -errno;
+	}
+out:
+	close(fd); /* the mapping keeps the file */
+	return ret;
 }
 
 void dedup_free(struct dedup *d)

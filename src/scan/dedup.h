@@ -5,6 +5,11 @@
  * only pages that a reply touches are ever backed by memory, so a sparse
  * result set over a huge scan stays small.  Test-and-set is one atomic OR,
  * safe from several receive threads.
+ *
+ * With a checkpoint the bitmap is a file beside it (mapped shared, sparse),
+ * so a resumed process knows what the earlier ones reported: a reply that
+ * arrives again in the next process's window (a retransmitted SYN-ACK) is
+ * a duplicate there too.
  */
 #ifndef SALVO_SCAN_DEDUP_H
 #define SALVO_SCAN_DEDUP_H
@@ -19,6 +24,12 @@ struct dedup {
 };
 
 int dedup_init(struct dedup *d, uint64_t n);
+
+/*
+ * The bitmap in the file at path (created 0600): kept as it is when keep is set and the file
+ * has the size n bits take, otherwise cleared.  0 or -errno.
+ */
+int dedup_init_file(struct dedup *d, uint64_t n, const char *path, int keep);
 void dedup_free(struct dedup *d);
 
 /* Is element i marked? */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scan/checkpoint.h"
@@ -23,6 +24,13 @@ static struct scan_checkpoint sample(void)
 		cp.next[i] = 1000 * i + 7;
 		cp.end[i] = 300000 * (i + 1);
 	}
+	cp.has_key = 1;
+	for (unsigned i = 0; i < sizeof(cp.key); i++)
+		cp.key[i] = (uint8_t)(0xf0 + i * 7);
+	cp.cooldown_left_ms = 4321;
+	cp.totals = (struct checkpoint_totals){ .sent = 123456789012ULL, .valid = 5, .successes = 4,
+						.failures = 1, .duplicates = 2, .alive = 3,
+						.elapsed_ms = 98765, .send_ms = 9876 };
 	return cp;
 }
 
@@ -36,6 +44,21 @@ static void round_trip_keeps_every_field(void **state)
 	assert_int_equal(checkpoint_read(path, &back, err, sizeof(err)), 0);
 	assert_memory_equal(&cp, &back, sizeof(cp));
 	assert_int_equal(access("/tmp/salvo-test-checkpoint.tmp", F_OK), -1);
+	unlink(path);
+}
+
+/* The file holds the scan's validation key: only its owner may read it. */
+static void checkpoint_file_is_private(void **state)
+{
+	struct scan_checkpoint cp = sample();
+	struct stat st;
+	mode_t old = umask(0);
+	(void)state;
+
+	assert_int_equal(checkpoint_write(path, &cp), 0);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
 	unlink(path);
 }
 
@@ -54,9 +77,18 @@ static void damaged_or_foreign_files_are_refused(void **state)
 	(void)state;
 
 	assert_int_equal(checkpoint_read("/nonexistent/cp", &cp, err, sizeof(err)), -ENOENT);
-	write_file("salvo-checkpoint 2\nseed 1\n");
+	write_file("salvo-checkpoint 3\nseed 1\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "version 2"));
+	assert_non_null(strstr(err, "version 3"));
+	/* Version 2 without its key and totals, or with a key that is not 32 hex digits. */
+	write_file("salvo-checkpoint 2\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+	      "thread 0 next 1 end 5\n");
+	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
+	write_file("salvo-checkpoint 2\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+	      "thread 0 next 1 end 5\nkey 00112233445566778899aabbccddeeXX\ncooldown_left_ms 0\n"
+	      "totals sent 0 valid 0 successes 0 failures 0 duplicates 0 alive 0\n"
+	      "elapsed_ms 0 send_ms 0\n");
+	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
 	write_file("hello\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "not a salvo checkpoint"));
@@ -71,6 +103,23 @@ static void damaged_or_foreign_files_are_refused(void **state)
 	/* Too many threads. */
 	write_file("salvo-checkpoint 1\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 65\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
+	unlink(path);
+}
+
+/* A version 1 file (no key, no totals) still resumes: it reads with has_key 0. */
+static void version_1_files_are_read(void **state)
+{
+	struct scan_checkpoint cp;
+	char err[256];
+	(void)state;
+
+	write_file("salvo-checkpoint 1\nseed 7\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+		   "thread 0 next 3 end 10\n");
+	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), 0);
+	assert_int_equal(cp.seed, 7);
+	assert_int_equal(cp.next[0], 3);
+	assert_int_equal(cp.has_key, 0);
+	assert_int_equal(cp.totals.sent, 0);
 	unlink(path);
 }
 
@@ -97,6 +146,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip_keeps_every_field),
 		cmocka_unit_test(damaged_or_foreign_files_are_refused),
+		cmocka_unit_test(checkpoint_file_is_private),
+		cmocka_unit_test(version_1_files_are_read),
 		cmocka_unit_test(fingerprints_tell_scans_apart),
 	};
 
