@@ -44,6 +44,7 @@ enum {
 	OPT_RATE_MIN,
 	OPT_RATE_MAX,
 	OPT_DIALECT,
+	OPT_INTERRUPT,
 };
 
 static const struct option long_options[] = {
@@ -87,6 +88,7 @@ static const struct option long_options[] = {
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "rate-mode", required_argument, NULL, OPT_RATE_MODE },
 	{ "dialect", required_argument, NULL, OPT_DIALECT },
+	{ "interrupt", required_argument, NULL, OPT_INTERRUPT },
 	{ "rate-min", required_argument, NULL, OPT_RATE_MIN },
 	{ "rate-max", required_argument, NULL, OPT_RATE_MAX },
 	{ "icmp-prescan", no_argument, NULL, OPT_ICMP_PRESCAN },
@@ -172,8 +174,12 @@ static void cli_usage(void)
 	       "      --status-format=F      zmap (default), legacy (the orchestrator's progress line)\n"
 	       "                             or json (one object a second); SIGUSR1/SIGUSR2: rate +/-5%%\n"
 	       "      --control=PATH         a Unix socket taking 'rate N', 'pause', 'resume', 'status'\n"
-	       "      --dialect=anyscan      the seed scanner's ways: list output, legacy progress line\n"
-	       "                             (the default when run as 'scanner')\n"
+	       "      --dialect=anyscan      the seed scanner's ways: list output, legacy progress line,\n"
+	       "                             --interrupt=now (the default when run as 'scanner')\n"
+	       "      --interrupt=MODE       what SIGINT/SIGTERM do: cooldown (stop sending, receive for\n"
+	       "                             the cooldown; a second signal cuts it; the default) or now\n"
+	       "                             (stop sending, write the checkpoint, exit at once; a\n"
+	       "                             --resume runs the cooldown still owed)\n"
 	       "      --rate-mode=aimd       adapt the rate: halve on congestion (tx ring full, drops,\n"
 	       "                             send errors, answers collapsing), else grow, within\n"
 	       "      --rate-min=PPS --rate-max=PPS  (default: -r / 25 and -r x 4)\n"
@@ -384,7 +390,7 @@ static int cli_parse_args(int argc, char **argv, struct salvo_config *cfg,
 	const char *ports_arg = NULL, *blocklist = NULL, *fields_arg = NULL;
 	const char *filter_arg = "success = 1 && repeat = 0";
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-	int output_set = 0, status_set = 0;
+	int output_set = 0, status_set = 0, interrupt_set = 0;
 	const char *engine = "af_packet", *probe = "tcp_synscan", *output = "csv";
 	int shard_set = 0, ret = -EINVAL, opt, targets_given = 0, rate_set = 0;
 	uint64_t v;
@@ -679,6 +685,14 @@ static int cli_parse_args(int argc, char **argv, struct salvo_config *cfg,
 				goto out;
 			cfg->dialect_anyscan = ret;
 			break;
+		case OPT_INTERRUPT:
+			interrupt_set = 1;
+			if ((ret = parse_choice("--interrupt", optarg,
+						(const char *const[]){ "cooldown", "now", NULL },
+						"cooldown or now", err, errlen)) < 0)
+				goto out;
+			cfg->interrupt_now = ret;
+			break;
 		case OPT_STATUS_FORMAT:
 			status_set = 1;
 			/* In the order of STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON. */
@@ -730,12 +744,16 @@ static int cli_parse_args(int argc, char **argv, struct salvo_config *cfg,
 	}
 	argi = 0;
 
-	/* The seed scanner's dialect: list output and its progress line, unless asked otherwise. */
+	/* The seed scanner's dialect: list output, its progress line and a prompt stop (the
+	 * orchestrator times its rate windows until the scanner has exited), unless asked
+	 * otherwise. */
 	if (cfg->dialect_anyscan) {
 		if (!output_set)
 			output = "list";
 		if (!status_set)
 			cfg->status_format = STATUS_LEGACY;
+		if (!interrupt_set)
+			cfg->interrupt_now = 1;
 	}
 	/* Names are resolved here, so a wrong one fails before anything is opened. */
 	ret = -EINVAL;

@@ -53,6 +53,7 @@ struct salvo_config {
 	int quiet;
 	int blocklist_default;	/* the built-in blocklist applies (no -b) */
 	int dialect_anyscan;	/* run as "scanner" or --dialect=anyscan: the seed scanner's ways */
+	int interrupt_now;	/* --interrupt=now: a signal skips the cooldown and exits at once */
 	enum io_xdp_mode xdp_mode;
 	int dryrun;		/* --dryrun: build every probe, send nothing */
 	const char *checkpoint_file; /* --checkpoint-file, NULL = none */

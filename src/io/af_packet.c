@@ -188,57 +188,87 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 	return 0;
 }
 
-/* One socket to open, on its own thread. */
-struct afp_open_job {
+/* One socket to open or close, on its own thread. */
+struct afp_job {
 	pthread_t thread;
 	struct afp_txq *tx; /* either a send queue ... */
 	struct afp_rxq *rx; /* ... or a receive queue */
-	const struct io_config *cfg;
+	const struct io_config *cfg; /* NULL: close the socket */
 	unsigned fanout;
 	int ret, started;
 	char err[IO_ERRLEN];
 };
 
-static void *afp_open_job_main(void *arg)
+static void afp_txq_close(struct afp_txq *q)
 {
-	struct afp_open_job *j = arg;
+	if (q->ring)
+		munmap(q->ring, q->ring_len);
+	if (q->fd >= 0)
+		close(q->fd);
+	q->ring = NULL;
+	q->fd = -1;
+}
 
+static void afp_rxq_close(struct afp_rxq *q)
+{
+	if (q->ring)
+		munmap(q->ring, q->ring_len);
+	if (q->fd >= 0)
+		close(q->fd);
+	q->ring = NULL;
+	q->fd = -1;
+}
+
+static void *afp_job_main(void *arg)
+{
+	struct afp_job *j = arg;
+
+	if (!j->cfg) {
+		if (j->tx)
+			afp_txq_close(j->tx);
+		else
+			afp_rxq_close(j->rx);
+		return NULL;
+	}
 	j->ret = j->tx ? afp_tx_open(j->tx, j->cfg, j->err)
 		       : afp_rx_open(j->rx, j->cfg, j->fanout, j->err);
 	return NULL;
 }
 
 /*
- * Every ring set-up waits for an RCU grace period in the kernel (10-20 ms): opened one after
- * another, the sockets of a scan took most of salvo's start-up.  Opened on one thread each,
- * the waits overlap.  The first failure in queue order is the one reported.
+ * Every ring set-up and every ring socket's close waits for an RCU grace period in the
+ * kernel (10-40 ms each): one after another, the sockets of a scan took most of salvo's
+ * start-up, and most of the time from SIGINT to exit.  On one thread each, the waits
+ * overlap.  Opening (cfg set): the first failure in queue order is the one reported.
  */
-static int afp_open_all(struct afp_state *s, const struct io_config *cfg, unsigned fanout,
+static int afp_run_jobs(struct afp_state *s, const struct io_config *cfg, unsigned fanout,
 			char err[IO_ERRLEN])
 {
-	unsigned n = cfg->tx_queues + cfg->rx_queues, i;
-	struct afp_open_job *jobs = calloc(n, sizeof(*jobs));
+	unsigned n = s->tx_count + s->rx_count, i;
+	struct afp_job *jobs = calloc(n, sizeof(*jobs));
+	struct afp_job one;
 	int ret = 0;
 
-	if (!jobs) {
-		snprintf(err, IO_ERRLEN, "af_packet: out of memory");
-		return -ENOMEM;
-	}
 	for (i = 0; i < n; i++) {
-		struct afp_open_job *j = &jobs[i];
+		/* Out of memory: one job at a time, here. */
+		struct afp_job *j = jobs ? &jobs[i] : memset(&one, 0, sizeof(one));
 
 		j->cfg = cfg;
 		j->fanout = fanout;
-		if (i < cfg->tx_queues)
+		if (i < s->tx_count)
 			j->tx = &s->tx[i];
 		else
-			j->rx = &s->rx[i - cfg->tx_queues];
-		/* No thread to be had: open it here, in turn. */
-		j->started = pthread_create(&j->thread, NULL, afp_open_job_main, j) == 0;
+			j->rx = &s->rx[i - s->tx_count];
+		/* No thread to be had: do it here, in turn. */
+		j->started = jobs && pthread_create(&j->thread, NULL, afp_job_main, j) == 0;
 		if (!j->started)
-			afp_open_job_main(j);
+			afp_job_main(j);
+		if (!jobs && j->ret && !ret) {
+			ret = j->ret;
+			memcpy(err, j->err, IO_ERRLEN);
+		}
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; jobs && i < n; i++) {
 		if (jobs[i].started)
 			pthread_join(jobs[i].thread, NULL);
 		if (jobs[i].ret && !ret) {
@@ -275,7 +305,7 @@ static int afp_init(struct io_engine *e, const struct io_config *cfg, char err[I
 	 */
 	if (cfg->rx_queues > 1)
 		fanout = ((unsigned)getpid() & 0xffff) ? ((unsigned)getpid() & 0xffff) : 1;
-	if ((ret = afp_open_all(s, cfg, fanout, err)))
+	if ((ret = afp_run_jobs(s, cfg, fanout, err)))
 		return ret;
 	snprintf(e->mode, IO_MODE_LEN, "TPACKET_V2 tx qdisc-bypass, TPACKET_V3 rx%s",
 		 fanout ? " fanout" : "");
@@ -440,18 +470,8 @@ static void afp_close(struct io_engine *e)
 {
 	struct afp_state *s = afp_state(e);
 
-	for (unsigned i = 0; s->tx && i < s->tx_count; i++) {
-		if (s->tx[i].ring)
-			munmap(s->tx[i].ring, s->tx[i].ring_len);
-		if (s->tx[i].fd >= 0)
-			close(s->tx[i].fd);
-	}
-	for (unsigned i = 0; s->rx && i < s->rx_count; i++) {
-		if (s->rx[i].ring)
-			munmap(s->rx[i].ring, s->rx[i].ring_len);
-		if (s->rx[i].fd >= 0)
-			close(s->rx[i].fd);
-	}
+	if (s->tx && s->rx)
+		(void)afp_run_jobs(s, NULL, 0, NULL);
 	free(s->tx);
 	free(s->rx);
 	s->tx = NULL;

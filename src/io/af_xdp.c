@@ -115,6 +115,12 @@ static unsigned afxdp_queue_count(const char *ifname)
 	return n ? n : 1;
 }
 
+/* One AF_XDP socket, and so one sender thread, per queue of the interface. */
+static unsigned afxdp_queues_max(const struct io_config *cfg)
+{
+	return afxdp_queue_count(cfg->ifname);
+}
+
 /* Quiet libbpf: the engine reports its own errors, once, in one line. */
 static int afxdp_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -558,6 +564,7 @@ const struct io_engine_ops io_af_xdp_ops = {
 	/* Detaching the XDP program at exit is a netlink request that needs CAP_NET_ADMIN. */
 	.keep_privileges = PRIV_CAP(CAP_NET_ADMIN),
 	.priv_size = sizeof(struct afxdp_state),
+	.queues_max = afxdp_queues_max,
 	.init = afxdp_init,
 	.tx_reserve = afxdp_tx_reserve,
 	.tx_submit = afxdp_tx_submit,

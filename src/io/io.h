@@ -87,6 +87,12 @@ struct io_engine_ops {
 	size_t priv_size;
 
 	/*
+	 * How many transmit queues init can open on cfg->ifname (asked before init, so the
+	 * scan can fit its sender threads); 0 = as many as asked.  May be NULL: the same.
+	 */
+	unsigned (*queues_max)(const struct io_config *cfg);
+
+	/*
 	 * Open the interface and every queue.  On failure return -errno and
 	 * write one line for the user into err; the core then calls close.
 	 * Writes the mode reached (e.g. "TPACKET_V2 tx, TPACKET_V3 rx") into
@@ -158,6 +164,12 @@ const char *io_engine_list_built(void);
 int io_engine_open(struct io_engine *e, const struct io_engine_ops *ops,
 		   const struct io_config *cfg, char err[IO_ERRLEN]);
 void io_engine_close(struct io_engine *e);
+
+static inline unsigned io_engine_queues_max(const struct io_engine_ops *ops,
+					    const struct io_config *cfg)
+{
+	return ops->queues_max ? ops->queues_max(cfg) : 0;
+}
 
 static inline unsigned io_tx_reserve(struct io_engine *e, unsigned q, struct io_frame *frames,
 				     unsigned n)

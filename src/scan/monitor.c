@@ -31,10 +31,10 @@ static void format_rate(double pps, char *buf, size_t len)
 		snprintf(buf, len, "%.0f p/s", pps);
 }
 
-static void scan_totals(struct scan *s, struct scan_totals *t)
+void scan_totals(struct scan *s, struct scan_totals *t)
 {
 	memset(t, 0, sizeof(*t));
-	for (unsigned i = 0; i < s->cfg->sender_threads; i++) {
+	for (unsigned i = 0; i < s->sender_count && s->senders; i++) {
 		t->positions += __atomic_load_n(&s->senders[i].done, __ATOMIC_RELAXED);
 		t->frames += __atomic_load_n(&s->senders[i].frames, __ATOMIC_RELAXED);
 		t->send_errors += __atomic_load_n(&s->senders[i].send_errors, __ATOMIC_RELAXED);
@@ -50,6 +50,20 @@ static void scan_totals(struct scan *s, struct scan_totals *t)
 		t->alive += __atomic_load_n(&r->alive, __ATOMIC_RELAXED);
 	}
 	io_stats(&s->engine, &t->io);
+	/* A resumed scan's counts go on from where the checkpoint left them. */
+	t->io.tx_completed += s->base.sent;
+	t->valid += s->base.valid;
+	t->successes += s->base.successes;
+	t->failures += s->base.failures;
+	t->duplicates += s->base.duplicates;
+	t->alive += s->base.alive;
+}
+
+double scan_elapsed_s(const struct scan *s)
+{
+	uint64_t run = s->start_ns ? clock_mono_ns() - s->start_ns : 0;
+
+	return (double)s->base.elapsed_ms / 1e3 + (double)run / 1e9;
 }
 
 /* The share of probes sent that succeeded, in percent. */
@@ -68,7 +82,8 @@ static double hit_percent(const struct scan_totals *t)
 static void scan_status_line(struct scan *s, const struct scan_totals *now,
 			     const struct scan_totals *prev, double interval_s)
 {
-	double elapsed = (double)(clock_mono_ns() - s->start_ns) / 1e9;
+	double elapsed = scan_elapsed_s(s);
+	double run = (double)(clock_mono_ns() - s->start_ns) / 1e9;
 	uint64_t slice = s->shard_end - s->shard_begin;
 	uint64_t started = 0;
 	unsigned percent;
@@ -77,13 +92,12 @@ static void scan_status_line(struct scan *s, const struct scan_totals *now,
 	double send_rate = (double)(now->io.tx_completed - prev->io.tx_completed) / interval_s;
 	double eta;
 
-	for (unsigned i = 0; i < s->cfg->sender_threads; i++)
+	for (unsigned i = 0; i < s->sender_count; i++)
 		started += s->senders[i].start - s->senders[i].begin;
 	percent = slice ? (unsigned)(now->positions * 100 / slice) : 100;
-	/* Positions done in this run, over the time taken: what is left at that pace. */
-	eta = now->positions > started && elapsed > 0
-		      ? (double)(slice - now->positions) * elapsed /
-				(double)(now->positions - started)
+	/* Positions done in this process, over its time: what is left at that pace. */
+	eta = now->positions > started && run > 0
+		      ? (double)(slice - now->positions) * run / (double)(now->positions - started)
 		      : -1;
 	if (s->cfg->status_format == STATUS_JSON) {
 		fprintf(stderr,
@@ -231,21 +245,22 @@ static void monitor_limits(struct scan *s, const struct scan_totals *t, uint64_t
 	}
 }
 
-static double scan_send_seconds(const struct scan *s)
+/* Seconds spent sending, earlier processes' included. */
+double scan_send_seconds(const struct scan *s)
 {
 	uint64_t last_send = s->start_ns;
 
 	/* The senders' own clocks: the monitor only looks every 50 ms. */
-	for (unsigned i = 0; i < s->cfg->sender_threads; i++)
+	for (unsigned i = 0; i < s->sender_count && s->senders; i++)
 		if (s->senders[i].last_send_ns > last_send)
 			last_send = s->senders[i].last_send_ns;
-	return (double)(last_send - s->start_ns) / 1e9;
+	return (double)s->base.send_ms / 1e3 + (double)(last_send - s->start_ns) / 1e9;
 }
 
 static void status_file_line(struct scan *s, const struct scan_totals *now,
 			     const struct scan_totals *prev, double interval_s)
 {
-	double elapsed = (double)(clock_mono_ns() - s->start_ns) / 1e9;
+	double elapsed = scan_elapsed_s(s);
 	uint64_t slice = s->shard_end - s->shard_begin;
 	char when[OUTPUT_FIELD_TEXT_MAX];
 
@@ -267,27 +282,33 @@ void scan_monitor(struct scan *s)
 {
 	const struct salvo_config *cfg = s->cfg;
 	struct scan_totals prev = { 0 }, now;
-	uint64_t last = clock_mono_ns(), cooldown_end = 0;
+	uint64_t last = clock_mono_ns();
 	unsigned ups = (unsigned)scan_rate_ups, downs = (unsigned)scan_rate_downs;
 	struct aimd_signals aimd_prev = { 0 };
 
+	scan_totals(s, &prev);
 	for (;;) {
 		int sending = __atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) != 0;
 		uint64_t t;
 
-		if (scan_signals >= 1 && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED))
+		if (scan_signals >= 1) {
 			__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
+			/* --interrupt=now: no cooldown; the checkpoint says what is still owed. */
+			if (cfg->interrupt_now)
+				break;
+		}
 		monitor_rate_signals(s, &ups, &downs);
 		scan_control_poll(s);
-		if (!sending && !cooldown_end) {
+		if (!sending && !s->cooldown_end_ns) {
 			s->send_done_ns = clock_mono_ns();
-			cooldown_end = s->send_done_ns + (uint64_t)cfg->cooldown_s * 1000000000ULL;
+			s->cooldown_end_ns = s->send_done_ns + s->cooldown_ns;
 		}
 		t = clock_mono_ns();
 		/* An abort, or -N reached, needs no cooldown: the results it wants are in. */
-		if (cooldown_end && (t >= cooldown_end || scan_signals >= 2 || s->abort_reason[0] ||
-				     (cfg->max_results &&
-				      __atomic_load_n(&s->written, __ATOMIC_RELAXED) >= cfg->max_results)))
+		if (s->cooldown_end_ns &&
+		    (t >= s->cooldown_end_ns || scan_signals >= 2 || s->abort_reason[0] ||
+		     (cfg->max_results &&
+		      __atomic_load_n(&s->written, __ATOMIC_RELAXED) >= cfg->max_results)))
 			break;
 		if (t - last >= 1000000000ULL) {
 			scan_totals(s, &now);
@@ -303,6 +324,7 @@ void scan_monitor(struct scan *s)
 			prev = now;
 			last = t;
 		}
+		/* A signal ends the sleep early (this thread is the one that takes them). */
 		clock_sleep_us(50000);
 	}
 }
@@ -310,7 +332,7 @@ void scan_monitor(struct scan *s)
 void scan_summary(struct scan *s)
 {
 	struct scan_totals t;
-	double secs = (double)(clock_mono_ns() - s->start_ns) / 1e9;
+	double secs = scan_elapsed_s(s);
 	double send_secs = scan_send_seconds(s);
 	char alive[48] = "";
 
@@ -384,7 +406,7 @@ static void write_metadata(struct scan *s, int status)
 	const struct salvo_config *cfg = s->cfg;
 	const struct probe_params *pp = &s->probe.params;
 	struct scan_totals t;
-	double secs = (double)(clock_mono_ns() - s->start_ns) / 1e9, send_secs;
+	double secs = scan_elapsed_s(s), send_secs;
 	char addr[16], mac[18];
 	FILE *f = s->metadata;
 
@@ -406,7 +428,7 @@ static void write_metadata(struct scan *s, int status)
 		(unsigned long long)cfg->rate, cfg->cooldown_s, (unsigned long long)s->seed);
 	fprintf(f, "    \"shards\": %llu,\n    \"shard\": %llu,\n    \"sender_threads\": %u,\n",
 		(unsigned long long)cfg->shards, (unsigned long long)cfg->shard,
-		cfg->sender_threads);
+		s->sender_count);
 	fprintf(f, "    \"receive_threads\": %u,\n    \"interface\": ", s->receiver_count);
 	json_string(f, s->ifname);
 	target_format_ipv4(pp->saddr, addr);

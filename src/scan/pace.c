@@ -10,6 +10,7 @@ void pace_init(struct pace *p, uint64_t rate, uint64_t start_ns)
 	p->rate = rate;
 	p->base_ns = start_ns;
 	p->base_k = 0;
+	p->stop = NULL;
 }
 
 unsigned pace_batch(const struct pace *p, unsigned max)
@@ -67,18 +68,27 @@ void pace_refund(struct pace *p, unsigned n)
 	__atomic_fetch_sub(&p->claimed, n, __ATOMIC_RELAXED);
 }
 
-void pace_wait(struct pace *p, unsigned n)
+/* At low rates a wait is long: sleep it in slices this long, so that a stop is seen soon. */
+#define PACE_SLICE_NS 10000000ULL
+
+int pace_wait(struct pace *p, unsigned n)
 {
 	uint64_t first = __atomic_fetch_add(&p->claimed, n, __ATOMIC_RELAXED);
-	uint64_t rate, base_ns, base_k;
+	uint64_t rate, base_ns, base_k, due;
 
 	pace_read(p, &rate, &base_ns, &base_k);
 	if (rate == 0)
-		return;
+		return 0;
 	/* Numbers claimed before a rebase are due at once: they are late already. */
 	if (first <= base_k)
-		return;
+		return 0;
 	/* The batch may go when its first packet is due: the batch then ends on schedule. */
-	clock_wait_until(base_ns + (uint64_t)((unsigned __int128)(first - base_k) * 1000000000u /
-					       rate));
+	due = base_ns + (uint64_t)((unsigned __int128)(first - base_k) * 1000000000u / rate);
+	while (p->stop && clock_mono_ns() + PACE_SLICE_NS < due) {
+		if (__atomic_load_n(p->stop, __ATOMIC_RELAXED))
+			return 1;
+		clock_sleep_us(PACE_SLICE_NS / 1000);
+	}
+	clock_wait_until(due);
+	return 0;
 }

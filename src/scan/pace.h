@@ -23,6 +23,7 @@ struct pace {
 	uint64_t rate;	  /* packets per second, 0 = unlimited */
 	uint64_t base_ns;
 	uint64_t base_k;
+	const int *stop; /* if set: a wait ends early once *stop is set (atomic) */
 };
 
 void pace_init(struct pace *p, uint64_t rate, uint64_t start_ns);
@@ -36,8 +37,8 @@ uint64_t pace_rate(const struct pace *p);
 /* Change the rate from now on (one writer: the monitor). */
 void pace_set_rate(struct pace *p, uint64_t rate, uint64_t now_ns);
 
-/* Claim n packets and wait until they are due. */
-void pace_wait(struct pace *p, unsigned n);
+/* Claim n packets and wait until they are due; 1 if *stop cut the wait short, else 0. */
+int pace_wait(struct pace *p, unsigned n);
 
 /* Give back n claimed packets that were not sent. */
 void pace_refund(struct pace *p, unsigned n);

@@ -117,7 +117,6 @@ int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char er
 
 static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 {
-	const struct salvo_config *cfg = s->cfg;
 	sigset_t all, old;
 	int ret = 0;
 
@@ -131,8 +130,9 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 		ret = -pthread_create(&s->writer, NULL, scan_writer_main, s);
 	s->start_ns = clock_mono_ns();
 	pace_init(&s->pace, s->rate, s->start_ns);
-	__atomic_store_n(&s->senders_running, cfg->sender_threads, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < cfg->sender_threads && !ret; i++)
+	s->pace.stop = &s->stop_sending;
+	__atomic_store_n(&s->senders_running, s->sender_count, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < s->sender_count && !ret; i++)
 		ret = -pthread_create(&s->senders[i].thread, NULL, scan_sender_main,
 				      &s->senders[i]);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -158,10 +158,12 @@ static uint64_t scan_fingerprint(const struct salvo_config *cfg)
 	return hs.h;
 }
 
-/* Where every sender thread stands now. */
+/* Where every sender thread stands now, and what the scan has done so far. */
 static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 {
 	const struct salvo_config *cfg = s->cfg;
+	struct scan_totals t;
+	uint64_t now = clock_mono_ns();
 
 	memset(cp, 0, sizeof(*cp));
 	cp->seed = s->seed;
@@ -169,12 +171,28 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 	cp->shards = cfg->shards;
 	cp->elements = s->positions;
 	cp->fingerprint = s->fingerprint;
-	cp->threads = cfg->sender_threads;
-	for (unsigned i = 0; i < cfg->sender_threads; i++) {
+	cp->threads = s->sender_count;
+	for (unsigned i = 0; i < s->sender_count; i++) {
 		cp->next[i] = s->senders[i].begin +
 			      __atomic_load_n(&s->senders[i].done, __ATOMIC_ACQUIRE);
 		cp->end[i] = s->senders[i].end;
 	}
+	cp->has_key = 1;
+	memcpy(cp->key, s->probe.params.key, sizeof(cp->key));
+	/* Once the cooldown runs, what is left of it; before, all of it. */
+	cp->cooldown_left_ms = s->cooldown_end_ns ? (s->cooldown_end_ns > now
+							     ? (s->cooldown_end_ns - now) / 1000000
+							     : 0)
+						  : s->cooldown_ns / 1000000;
+	scan_totals(s, &t);
+	cp->totals = (struct checkpoint_totals){ .sent = t.io.tx_completed,
+						 .valid = t.valid,
+						 .successes = t.successes,
+						 .failures = t.failures,
+						 .duplicates = t.duplicates,
+						 .alive = t.alive,
+						 .elapsed_ms = (uint64_t)(scan_elapsed_s(s) * 1e3),
+						 .send_ms = (uint64_t)(scan_send_seconds(s) * 1e3) };
 }
 
 int scan_checkpoint_save(struct scan *s, char *err)
@@ -191,11 +209,39 @@ int scan_checkpoint_save(struct scan *s, char *err)
 	return ret;
 }
 
+/*
+ * --resume, before anything else: the checkpoint's seed and key (replies to earlier
+ * processes' probes still validate) and its totals.  The slices are checked later.
+ */
+static int scan_resume_load(struct scan *s, struct scan_checkpoint *cp, char err[SCAN_ERRLEN])
+{
+	const struct salvo_config *cfg = s->cfg;
+	char cerr[SCAN_ERRLEN - 32];
+	int ret;
+
+	if ((ret = checkpoint_read(cfg->checkpoint_file, cp, cerr, sizeof(cerr)))) {
+		snprintf(err, SCAN_ERRLEN, "--resume: %s", cerr);
+		return ret;
+	}
+	if (cfg->seed_set && cfg->seed != cp->seed) {
+		snprintf(err, SCAN_ERRLEN, "--resume: -e %llu differs from the checkpoint's seed %llu",
+			 (unsigned long long)cfg->seed, (unsigned long long)cp->seed);
+		return -EINVAL;
+	}
+	s->seed = cp->seed;
+	if (cp->has_key) {
+		memcpy(s->probe.params.key, cp->key, sizeof(cp->key));
+		s->base = cp->totals;
+	}
+	return 0;
+}
+
 /* --resume: the checkpoint must describe this very scan; then each thread starts where it was. */
 static int scan_resume(struct scan *s, const struct scan_checkpoint *cp, char err[SCAN_ERRLEN])
 {
 	const struct salvo_config *cfg = s->cfg;
 	const char *path = cfg->checkpoint_file;
+	int left = 0;
 
 	if (cp->fingerprint != s->fingerprint || cp->elements != s->positions) {
 		snprintf(err, SCAN_ERRLEN,
@@ -210,21 +256,75 @@ static int scan_resume(struct scan *s, const struct scan_checkpoint *cp, char er
 			 (unsigned long long)cfg->shard, (unsigned long long)cfg->shards);
 		return -EINVAL;
 	}
-	if (cp->threads != cfg->sender_threads) {
+	if (cp->threads != s->sender_count) {
 		snprintf(err, SCAN_ERRLEN,
 			 "--resume: %s was written with %u sender threads; resume with -T %u", path,
 			 cp->threads, cp->threads);
 		return -EINVAL;
 	}
-	for (unsigned i = 0; i < cfg->sender_threads; i++) {
+	for (unsigned i = 0; i < s->sender_count; i++) {
 		if (cp->end[i] != s->senders[i].end || cp->next[i] < s->senders[i].begin) {
 			snprintf(err, SCAN_ERRLEN, "--resume: %s: thread %u's slice does not match",
 				 path, i);
 			return -EINVAL;
 		}
 		s->senders[i].start = cp->next[i];
+		left |= cp->next[i] < cp->end[i];
 	}
+	/* Everything was sent: only the cooldown the last process did not finish is owed. */
+	if (!left && cp->has_key)
+		s->cooldown_ns = cp->cooldown_left_ms * 1000000ULL;
 	return 0;
+}
+
+/* Sender threads: -T, or as many as the engine has queues on this interface (af_xdp). */
+static void scan_fit_threads(struct scan *s, const struct io_config *io)
+{
+	unsigned max = io_engine_queues_max(s->cfg->engine, io);
+
+	s->sender_count = s->cfg->sender_threads;
+	if (max && s->sender_count > max)
+		s->sender_count = max;
+}
+
+/* Fewer threads than asked, for the engine's queues: said in one line rather than refused. */
+static void scan_threads_notice(const struct scan *s)
+{
+	const struct salvo_config *cfg = s->cfg;
+
+	if (cfg->quiet ||
+	    (s->sender_count >= cfg->sender_threads && s->receiver_count >= cfg->receivers))
+		return;
+	fprintf(stderr,
+		"salvo: %s on %s: %u sender thread%s and %u receive thread%s, not the -T %u and "
+		"--receivers %u asked (the interface has fewer queues)\n",
+		cfg->engine->name, s->ifname, s->sender_count, s->sender_count == 1 ? "" : "s",
+		s->receiver_count, s->receiver_count == 1 ? "" : "s", cfg->sender_threads,
+		cfg->receivers);
+}
+
+/*
+ * The dedup bitmap: in memory, or with a checkpoint in the file PATH.seen beside it, kept by
+ * --resume, so that what earlier processes reported stays reported once.
+ */
+static int scan_dedup_init(struct scan *s, char err[SCAN_ERRLEN])
+{
+	const char *cp = s->cfg->checkpoint_file;
+	char path[4096];
+	int ret;
+
+	if (!cp) {
+		ret = dedup_init(&s->dedup, s->elements);
+		snprintf(path, sizeof(path), "memory");
+	} else if ((size_t)snprintf(path, sizeof(path), "%s.seen", cp) >= sizeof(path)) {
+		ret = -ENAMETOOLONG;
+	} else {
+		ret = dedup_init_file(&s->dedup, s->elements, path, s->cfg->resume);
+	}
+	if (ret)
+		snprintf(err, SCAN_ERRLEN, "dedup bitmap of %llu bits (%.200s): %s",
+			 (unsigned long long)s->elements, path, strerror(-ret));
+	return ret;
 }
 
 static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
@@ -262,21 +362,18 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 		if (limit < s->shard_end - s->shard_begin)
 			s->shard_end = s->shard_begin + limit;
 	}
-	if ((ret = dedup_init(&s->dedup, s->elements))) {
-		snprintf(err, SCAN_ERRLEN, "dedup bitmap of %llu bits: %s",
-			 (unsigned long long)s->elements, strerror(-ret));
+	if ((ret = scan_dedup_init(s, err)))
 		return ret;
-	}
-	s->senders = alloc_array_aligned(cfg->sender_threads, sizeof(*s->senders));
+	s->senders = alloc_array_aligned(s->sender_count, sizeof(*s->senders));
 	if (!s->senders) {
 		snprintf(err, SCAN_ERRLEN, "out of memory");
 		return -ENOMEM;
 	}
 	slice = s->shard_end - s->shard_begin;
-	for (unsigned i = 0; i < cfg->sender_threads; i++) {
+	for (unsigned i = 0; i < s->sender_count; i++) {
 		uint64_t b, e;
 
-		target_permutation_slice(slice, i, cfg->sender_threads, &b, &e);
+		target_permutation_slice(slice, i, s->sender_count, &b, &e);
 		s->senders[i].scan = s;
 		s->senders[i].queue = i;
 		s->senders[i].begin = s->shard_begin + b;
@@ -323,6 +420,11 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		snprintf(err, SCAN_ERRLEN, "getrandom: %s", strerror(errno));
 		return -errno;
 	}
+	s->seed = cfg->seed;
+	s->cooldown_ns = (uint64_t)cfg->cooldown_s * 1000000000ULL;
+	/* The checkpoint's key replaces the new one before any probe module sees it. */
+	if (cfg->resume && (ret = scan_resume_load(s, &resume_from, err)))
+		return ret;
 	if ((ret = probe_init(&s->probe, err, SCAN_ERRLEN)))
 		return ret;
 	if (cfg->prescan_probe) {
@@ -336,24 +438,12 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		ret = tlen;
 		goto out_alloc;
 	}
-	s->seed = cfg->seed;
 	s->fingerprint = scan_fingerprint(cfg);
-	if (cfg->resume) {
-		char cerr[SCAN_ERRLEN - 32];
-
-		if ((ret = checkpoint_read(cfg->checkpoint_file, &resume_from, cerr, sizeof(cerr)))) {
-			snprintf(err, SCAN_ERRLEN, "--resume: %s", cerr);
-			goto out_alloc;
-		}
-		if (cfg->seed_set && cfg->seed != resume_from.seed) {
-			snprintf(err, SCAN_ERRLEN,
-				 "--resume: -e %llu differs from the checkpoint's seed %llu",
-				 (unsigned long long)cfg->seed, (unsigned long long)resume_from.seed);
-			ret = -EINVAL;
-			goto out_alloc;
-		}
-		s->seed = resume_from.seed;
-	}
+	io.ifname = s->ifname;
+	io.ifindex = s->ifindex;
+	scan_fit_threads(s, &io);
+	io.tx_queues = s->sender_count;
+	io.rx_queues = cfg->receivers;
 	if ((ret = scan_alloc(s, err)))
 		goto out_alloc;
 	if (cfg->resume && (ret = scan_resume(s, &resume_from, err)))
@@ -363,10 +453,6 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	if ((ret = scan_checkpoint_save(s, err)))
 		goto out_alloc;
 
-	io.ifname = s->ifname;
-	io.ifindex = s->ifindex;
-	io.tx_queues = cfg->sender_threads;
-	io.rx_queues = cfg->receivers;
 	io.frame_len_max = s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max
 								 : (unsigned)tlen;
 	s->rate = cfg->rate;
@@ -404,6 +490,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	}
 	if ((ret = scan_alloc_receivers(s, err)))
 		goto out_engine;
+	scan_threads_notice(s);
 	/* Sockets open, program attached, no thread started yet: keep only what closing needs. */
 	if ((ret = priv_drop(cfg->engine->keep_privileges, cfg->user ? cfg->user_uid : (unsigned)-1,
 			     cfg->user_gid, err, SCAN_ERRLEN)))
@@ -436,14 +523,11 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		scan_monitor(s);
 	}
 	__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < cfg->sender_threads; i++)
+	for (unsigned i = 0; i < s->sender_count; i++)
 		if (s->senders[i].thread)
 			pthread_join(s->senders[i].thread, NULL);
 	if (!s->send_done_ns)
 		s->send_done_ns = clock_mono_ns();
-	/* Every sender has stopped: this checkpoint is exact. */
-	if ((oret = scan_checkpoint_save(s, ret ? NULL : err)) && !ret)
-		ret = oret;
 	__atomic_store_n(&s->stop_receiving, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < s->receiver_count; i++)
 		if (s->receivers[i].thread)
@@ -451,13 +535,16 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	__atomic_store_n(&s->stop_writing, 1, __ATOMIC_RELEASE);
 	if (s->writer)
 		pthread_join(s->writer, NULL);
+	/* Every thread has stopped: this checkpoint's positions and totals are exact. */
+	if ((oret = scan_checkpoint_save(s, ret ? NULL : err)) && !ret)
+		ret = oret;
 
 	if (!ret && s->abort_reason[0]) {
 		ret = -ECANCELED;
 		snprintf(err, SCAN_ERRLEN, "%s", s->abort_reason);
 	}
 	if (!ret) {
-		for (unsigned i = 0; i < cfg->sender_threads && !ret; i++)
+		for (unsigned i = 0; i < s->sender_count && !ret; i++)
 			if ((ret = s->senders[i].error))
 				snprintf(err, SCAN_ERRLEN, "sender %u: %s", i, strerror(-ret));
 		for (unsigned i = 0; i < s->receiver_count && !ret; i++)

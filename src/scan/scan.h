@@ -8,7 +8,11 @@
  * scan stops sending, waits the cooldown for late replies (a second signal
  * cuts it short), then stops the receivers, and the writer drains every
  * queued result before the output is closed.  No result is dropped: a full
- * queue makes its receive thread wait.
+ * queue makes its receive thread wait.  With --interrupt=now (the
+ * orchestrator's dialect) a signal skips the cooldown: sending stops, the
+ * checkpoint records what cooldown is still owed, and the process exits at
+ * once; the resumed process runs the rest, and recognises the late replies
+ * to earlier processes' probes by the key the checkpoint carries.
  */
 #ifndef SALVO_SCAN_SCAN_H
 #define SALVO_SCAN_SCAN_H
@@ -30,6 +34,9 @@
 #define SCAN_ERRLEN 512
 #define SCAN_RESULT_QUEUE 4096 /* results per receive thread; a power of two */
 #define SCAN_TX_BATCH 1024
+/* How long a receive thread waits for frames before it looks at the stop flag again: a
+ * stopped scan exits within about this. */
+#define SCAN_RX_POLL_MS 20
 
 struct scan;
 
@@ -92,6 +99,7 @@ struct scan {
 	uint32_t gateway;		 /* host order; 0 if -G was given or on-link */
 
 	struct scan_sender *senders;
+	unsigned sender_count;	 /* -T, or fewer when the engine has fewer queues */
 	struct scan_receiver *receivers;
 	unsigned receiver_count; /* --receivers, or one per sender for queue-pair engines */
 	pthread_t writer;
@@ -106,6 +114,9 @@ struct scan {
 
 	uint64_t start_ns;
 	uint64_t send_done_ns;
+	uint64_t cooldown_ns;	  /* to wait once sending is done: -c, or what a resume still owes */
+	uint64_t cooldown_end_ns; /* set by the monitor when the cooldown starts */
+	struct checkpoint_totals base; /* what earlier processes of a resumed scan did */
 	uint64_t start_real_us;
 	FILE *status_file; /* -u */
 	FILE *metadata;	   /* -m */
@@ -133,6 +144,13 @@ void scan_control_close(struct scan *s);
 /* Write the checkpoint (if --checkpoint-file): at the start, every second and at the end;
  * 0 or -errno, with the line for the user in err unless err is NULL. */
 int scan_checkpoint_save(struct scan *s, char *err);
+
+/* The scan's counters now, earlier processes' (a resume) included. */
+void scan_totals(struct scan *s, struct scan_totals *t);
+
+/* Seconds the scan has run, and has spent sending, earlier processes' included. */
+double scan_elapsed_s(const struct scan *s);
+double scan_send_seconds(const struct scan *s);
 
 /* monitor.c: the status line, -u and -m files, the cooldown and the summary. */
 int scan_monitor_open(struct scan *s, char err[SCAN_ERRLEN]);

@@ -168,7 +168,10 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 		}
 		/* The rate may have changed (control socket, signals): size batches for it. */
 		want = pace_batch(&s->pace, SCAN_TX_BATCH);
-		pace_wait(&s->pace, want);
+		if (pace_wait(&s->pace, want)) {
+			pace_refund(&s->pace, want);
+			break;
+		}
 		src->now_ns = clock_mono_ns();
 		state = SOURCE_FRAME;
 		while (filled < want && state == SOURCE_FRAME) {

@@ -41,7 +41,8 @@ test_every_option_refuses_bad_values_and_sends_nothing() {
 	for v in "${mac[@]}"; do cases+=("--gateway-mac|$v" "--source-mac|$v"); done
 	for v in "${name[@]}"; do
 		cases+=("--interface|$v" "--io-engine|$v" "--probe-module|$v" "--output-module|$v"
-			"--xdp-mode|$v" "--status-format|$v" "--dialect|$v" "--rate-mode|$v" "--user|$v")
+			"--xdp-mode|$v" "--status-format|$v" "--dialect|$v" "--interrupt|$v" "--rate-mode|$v"
+			"--user|$v")
 	done
 	for v in "${rfile[@]}"; do
 		cases+=("--allowlist-file|$v" "--blocklist-file|$v" "--config|$v")

@@ -87,6 +87,31 @@ static void short_and_long_flags_and_aliases(void **state)
 	cli_config_free(&cfg);
 }
 
+/* The orchestrator's dialect stops at once on a signal; ZMap's keeps its cooldown. */
+static void interrupt_mode_follows_the_dialect_unless_given(void **state)
+{
+	struct salvo_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
+	assert_int_equal(cfg.interrupt_now, 0);
+	cli_config_free(&cfg);
+	assert_int_equal(PARSE("--dialect=anyscan", "-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
+	assert_int_equal(cfg.interrupt_now, 1);
+	cli_config_free(&cfg);
+	assert_int_equal(PARSE("--dialect=anyscan", "--interrupt=cooldown", "-p", "80", "-b",
+			       "/dev/null", "198.18.1.1"),
+			 0);
+	assert_int_equal(cfg.interrupt_now, 0);
+	cli_config_free(&cfg);
+	assert_int_equal(PARSE("--interrupt", "now", "-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
+	assert_int_equal(cfg.interrupt_now, 1);
+	cli_config_free(&cfg);
+	assert_int_equal(PARSE("--interrupt=later", "-p", "80", "198.18.1.1"), -EINVAL);
+	assert_string_equal(err, "--interrupt: 'later': expected cooldown or now");
+}
+
 static void missing_target_is_an_error(void **state)
 {
 	struct salvo_config cfg;
@@ -329,6 +354,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_match_zmap),
 		cmocka_unit_test(short_and_long_flags_and_aliases),
+		cmocka_unit_test(interrupt_mode_follows_the_dialect_unless_given),
 		cmocka_unit_test(missing_target_is_an_error),
 		cmocka_unit_test(default_blocklist_refuses_reserved_targets),
 		cmocka_unit_test(every_bad_value_names_itself),
