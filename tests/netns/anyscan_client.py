@@ -13,16 +13,28 @@ on stderr into F.progress (JSON), and after exit 0 reads F: the first token of e
 "ip" (one port asked) or "ip:port", kept if inside the range and ports asked, deduplicated.
 Prints the result as JSON; a non-zero exit of the scanner prints its stderr and exits 1.
 
-A rate window, as the orchestrator's AIMD loop runs one: with "window_seconds" the client ends
-the scanner after that long with SIGINT, then SIGTERM, then SIGKILL 5 s apart ("stop_signal"
-picks where the sequence starts: INT, TERM or KILL), and with "stats_interface" it reads
-tx_packets and tx_dropped of that interface (through $SCANNER_WRAP) at the start and the end
-of the window; the result then holds "window": {seconds, tx_packets, tx_dropped, exit}.
+A rate window, measured as the orchestrator's rate controller measures one: with
+"window_seconds" the client starts the scanner in its own process group, waits that long, then
+signals the whole group: SIGINT, SIGTERM 5 s later if it is still alive, SIGKILL 5 s after
+that ("stop_signal" picks where the sequence starts: INT, TERM or KILL).  The window lasts
+from spawn until the scanner has exited; with "stats_interface" the achieved rate is the
+growth of that interface's tx_packets (read through $SCANNER_WRAP) over that time.  A window
+is a slip when the achieved rate is below 0.9 x the set rate or tx_dropped grew, unless the
+scanner exited 0 on its own before the window ended (the scan finished): that is never one.
+The result then holds "window": {seconds, tx_packets, tx_dropped, achieved, slip, finished,
+exit, spawn, end, progress, signal_to_exit} (spawn and end on the monotonic clock;
+signal_to_exit, when the window was cut, from the first signal to the exit).
+
+The controller's loop: with "aimd": {"windows": N, "step": S, "floor": F}, the client runs
+windows one after another, each respawn with --resume, until the scanner finishes on its own
+(or N windows): a slip halves the rate (not below F), any other window adds S.  The result
+then holds "windows": [each window's facts with its "rate"].
 """
 import ipaddress
 import json
 import os
 import re
+import select
 import shlex
 import signal
 import subprocess
@@ -56,63 +68,47 @@ def read_stat(iface, name):
     return int(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
 
 
-def run_window(cmd, job):
+def run_window(cmd, job, rate):
     """Runs the scanner for one window; returns (returncode, stdout, stderr, window facts)."""
     iface = job.get("stats_interface")
     before = {k: read_stat(iface, k) for k in ("tx_packets", "tx_dropped")} if iface else None
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = t0 + float(job["window_seconds"])
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    finished, signalled = True, None
     try:
-        proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        out, err = proc.communicate(timeout=float(job["window_seconds"]))
     except subprocess.TimeoutExpired:
-        pass
-    window = {"seconds": round(time.monotonic() - t0, 3)}
+        finished, signalled = False, time.monotonic()
+        order = ["INT", "TERM", "KILL"]
+        # A pidfd tells the moment of exit: Popen.wait(timeout) polls at up to 50 ms.
+        pidfd = os.pidfd_open(proc.pid)
+        for name in order[order.index(job.get("stop_signal", "INT")):]:
+            try:
+                os.killpg(proc.pid, getattr(signal, "SIG" + name))
+            except ProcessLookupError:
+                break
+            if select.select([pidfd], [], [], 5)[0]:
+                break
+        end = time.monotonic()
+        os.close(pidfd)
+        out, err = proc.communicate()
+    if finished:
+        end = time.monotonic()
+    window = {"seconds": round(end - t0, 3), "spawn": t0, "end": end, "exit": proc.returncode,
+              "finished": finished and proc.returncode == 0, "progress": last_progress(err)}
+    if signalled:
+        window["signal_to_exit"] = round(end - signalled, 4)
     if before:
         window.update({k: read_stat(iface, k) - before[k] for k in before})
-    order = ["INT", "TERM", "KILL"]
-    for name in order[order.index(job.get("stop_signal", "INT")):]:
-        if proc.poll() is not None:
-            break
-        proc.send_signal(getattr(signal, "SIG" + name))
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            continue
-    out, err = proc.communicate()
-    window["exit"] = proc.returncode
+        window["achieved"] = round(window["tx_packets"] / window["seconds"], 1)
+        window["slip"] = not window["finished"] and (
+            window["achieved"] < 0.9 * rate or window["tx_dropped"] > 0)
     return proc.returncode, out, err, window
 
 
-def main():
-    job = json.load(sys.stdin)
-    binary = os.path.realpath(os.environ["SCANNER_BIN"])
-    out = job.get("output_path", "/tmp/anyscan-output.txt")
-    cpus = str(os.cpu_count())
-    cmd = shlex.split(os.environ.get("SCANNER_WRAP", "")) + [
-        binary, "--target-range", job["target_range"], "--port", str(job["ports"]),
-        "--probe-module", job.get("probe_module", "tcp"),
-        "--sender-threads", str(job.get("sender_threads", cpus)),
-        "--receivers", str(job.get("receiver_threads", cpus)),
-        "--cooldown-time", str(job.get("cooldown_time", 8)), "--output-file", out]
-    if job.get("checkpoint_path"):
-        cmd += ["--checkpoint-file", job["checkpoint_path"]]
-    if job.get("resume"):
-        cmd += ["--resume"]
-    cmd += ["--rate", str(job["rate_limit"])]
-    if job.get("interface"):
-        cmd += ["--interface", job["interface"]]
-    if job.get("blacklist_file"):
-        cmd += ["--blacklist-file", job["blacklist_file"]]
-    if job.get("io_engine"):
-        cmd += ["--io-engine=" + job["io_engine"]]
-    cmd += shlex.split(os.environ.get("SCANNER_EXTRA_ARGS", ""))
-    window = None
-    if job.get("window_seconds"):
-        returncode, stdout, stderr, window = run_window(cmd, job)
-    else:
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        returncode, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+def last_progress(stderr):
+    """The last progress line on stderr, as the adapter reads it, or None."""
     progress = None
     for line in re.split(r"[\r\n]", stderr):
         m = PROGRESS.search(line)
@@ -120,13 +116,75 @@ def main():
             progress = {"elapsed_s": int(m.group(1)) * 60 + int(m.group(2)),
                         "percent": int(m.group(3)), "sent": int(m.group(4)),
                         "received": int(m.group(5))}
+    return progress
+
+
+def command(job, binary, rate, resume):
+    cpus = str(os.cpu_count())
+    cmd = shlex.split(os.environ.get("SCANNER_WRAP", "")) + [
+        binary, "--target-range", job["target_range"], "--port", str(job["ports"]),
+        "--probe-module", job.get("probe_module", "tcp"),
+        "--sender-threads", str(job.get("sender_threads", cpus)),
+        "--receivers", str(job.get("receiver_threads", cpus)),
+        "--cooldown-time", str(job.get("cooldown_time", 8)),
+        "--output-file", job.get("output_path", "/tmp/anyscan-output.txt")]
+    if job.get("checkpoint_path"):
+        cmd += ["--checkpoint-file", job["checkpoint_path"]]
+    if resume:
+        cmd += ["--resume"]
+    cmd += ["--rate", str(rate)]
+    if job.get("interface"):
+        cmd += ["--interface", job["interface"]]
+    if job.get("blacklist_file"):
+        cmd += ["--blacklist-file", job["blacklist_file"]]
+    if job.get("io_engine"):
+        cmd += ["--io-engine=" + job["io_engine"]]
+    return cmd + shlex.split(os.environ.get("SCANNER_EXTRA_ARGS", ""))
+
+
+def aimd_loop(job, binary):
+    """The controller's loop of windows; returns (returncode, stderr, windows)."""
+    plan = job["aimd"]
+    rate, resume, windows = int(job["rate_limit"]), bool(job.get("resume")), []
+    for _ in range(int(plan.get("windows", 20))):
+        returncode, _, err, w = run_window(command(job, binary, rate, resume), job, rate)
+        w["rate"] = rate
+        windows.append(w)
+        if returncode != 0 or w["finished"]:
+            return returncode, err, windows
+        rate = max(int(plan.get("floor", 1)), rate // 2) if w["slip"] else \
+            rate + int(plan.get("step", max(1, rate // 10)))
+        resume = True
+    return 0, "", windows
+
+
+def main():
+    job = json.load(sys.stdin)
+    binary = os.path.realpath(os.environ["SCANNER_BIN"])
+    out = job.get("output_path", "/tmp/anyscan-output.txt")
+    rate = int(job["rate_limit"])
+    window, windows = None, None
+    if job.get("aimd"):
+        returncode, stderr, windows = aimd_loop(job, binary)
+        stdout = ""
+        progress = windows[-1]["progress"] if windows else None
+    elif job.get("window_seconds"):
+        returncode, stdout, stderr, window = run_window(
+            command(job, binary, rate, job.get("resume")), job, rate)
+        progress = window["progress"]
+    else:
+        proc = subprocess.run(command(job, binary, rate, job.get("resume")),
+                              capture_output=True, text=True)
+        returncode, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+        progress = last_progress(stderr)
     if progress:
         with open(out + ".progress", "w") as f:
             json.dump(progress, f)
+    extra = {k: v for k, v in (("window", window), ("windows", windows)) if v is not None}
     if returncode != 0:
         sys.stderr.write(stderr)
-        if window:
-            json.dump({"window": window}, sys.stdout)
+        if extra:
+            json.dump(extra, sys.stdout)
         sys.exit(1)
     ports = parse_ports(job["ports"])
     inside = parse_range(job["target_range"])
@@ -147,8 +205,7 @@ def main():
         if inside(ip) and port in ports:
             found.add("%s:%d" % (ip, port))
     result = {"open": sorted(found), "progress": progress}
-    if window:
-        result["window"] = window
+    result.update(extra)
     json.dump(result, sys.stdout)
 
 

@@ -56,13 +56,13 @@ trap 'cleanup; exit 130' INT TERM
 # shellcheck source=tests/netns/testbed.sh
 source "$HERE/testbed.sh"
 
-# setup_testbed NAME: sets S, T (namespace names, unique per test and run) and TMP.
+# setup_testbed NAME [QUEUES]: sets S, T (namespace names, unique per test and run) and TMP.
 setup_testbed() {
 	S="salvo-$1-$$-s"
 	T="salvo-$1-$$-t"
 	TMP=$(mktemp -d /tmp/salvo-netns.XXXXXX)
 	NS_LIST+=("$S" "$T")
-	testbed_create "$S" "$T"
+	testbed_create "$S" "$T" "${2:-2}"
 }
 
 # The services the scan tests open in the target namespace, as address:port.

@@ -5,6 +5,9 @@ ALL_TESTS="test_orchestrator_single_port_scan
 test_orchestrator_multi_port_scan
 test_orchestrator_engine_errors_fail_with_one_line
 test_orchestrator_rate_windows_send_each_probe_once
+test_orchestrator_rate_loop_has_no_slips_while_sending
+test_replies_after_a_window_ends_are_reported_by_the_next
+test_threads_fit_the_queues_of_the_interface
 test_two_scanners_on_two_interfaces_see_only_their_own_replies"
 
 SCANNER=${SCANNER:-$ROOT/$BUILD/scanner}
@@ -108,6 +111,105 @@ PY
 	# About one second of the SIGKILL window (1500 pps, 25 % slack for a late checkpoint tick)
 	# may be sent again; no probe three times.
 	expect_syns "$TMP/syns.json" 198.18.1.0/24 22,80,443,1000-1046,8080 1 1875
+}
+
+# The orchestrator's rate loop as its controller runs it, with its defaults (5 s cooldown, as
+# many threads as CPUs): 4 s windows, each ended by SIGINT to the process group and timed from
+# spawn to exit, respawned with --resume until the scanner finishes on its own.  256 addresses
+# x 100 ports = 25600 probes.  No window cut while the scan is sending may be a slip (below
+# 0.9 x the set rate, or tx_dropped); the windows after the last probe are cooldown, which
+# the controller's rule cannot tell from a slip, and are shown.  The progress line counts the
+# whole scan in every window; the target sees every probe exactly once; a --resume of the
+# finished checkpoint exits at once, sending nothing.
+test_orchestrator_rate_loop_has_no_slips_while_sending() {
+	skip_if_not_root || return
+	setup_testbed anyaimd || return 1
+	start_listeners $OPEN_SET || return 1
+	local engine=${ENGINE%% *} ports="22,80,443,1000-1095,8080" job
+	start_sniffer "$TMP/syns.json" 120 || return 1
+	job="\"target_range\": \"198.18.1.0/24\", \"ports\": \"$ports\",
+		\"output_path\": \"$TMP/out.txt\", \"checkpoint_path\": \"$TMP/cp\",
+		\"cooldown_time\": 5, \"blacklist_file\": \"/dev/null\", \"io_engine\": \"$engine\",
+		\"stats_interface\": \"sv0\""
+	run_job "{$job, \"rate_limit\": 2000, \"window_seconds\": 4,
+		\"aimd\": {\"windows\": 10, \"step\": 500}}" >"$TMP/result.json" 2>"$TMP/err" ||
+		{ sed 's/^/      /' "$TMP/err"; return 1; }
+	python3 "$HELPER" windows "$TMP/result.json" 25600 5 || return 1
+	kill -TERM "$SNIFF_PID"
+	wait "$SNIFF_PID"
+	sort -u "$TMP/out.txt" >"$TMP/got"
+	for p in $OPEN_SET; do echo "$p"; done | sort >"$TMP/expected"
+	expect_same_lines "union of the windows' output" "$TMP/expected" "$TMP/got" || return 1
+	expect_syns "$TMP/syns.json" 198.18.1.0/24 "$ports" 1 || return 1
+	# Once more: nothing to send, no cooldown owed.
+	run_job "{$job, \"rate_limit\": 2000, \"window_seconds\": 10, \"resume\": true}" \
+		>"$TMP/again.json" || return 1
+	python3 - "$TMP/again.json" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["window"]
+print("    resume of the finished scan: exit %s in %.3f s, %d frames sent"
+      % (w["exit"], w["seconds"], w["tx_packets"]))
+sys.exit(0 if w["finished"] and w["seconds"] < 2 and w["tx_packets"] == 0 else 1)
+PY
+}
+
+# Replies that arrive after the window that probed them has ended: a responder in the target
+# namespace answers each SYN to 16 open pairs of 198.18.3.0/24 (which nothing else answers)
+# one second late, and again a second after that, as a stack retransmits.  Windows of 2 s at
+# 1000 pps over 5120 probes: about half of the open pairs are probed in a window's last
+# second.  The next window's process must recognise those replies (the checkpoint carries the
+# key) and report them; each pair is reported once (the dedup bitmap is kept beside the
+# checkpoint), though its second SYN-ACK may come to yet another process.
+test_replies_after_a_window_ends_are_reported_by_the_next() {
+	skip_if_not_root || return
+	setup_testbed anylate || return 1
+	ip -n "$S" route add 198.18.3.0/24 via 198.18.0.2 || return 1
+	local engine=${ENGINE%% *} open="" i
+	for i in 3 17 29 41 58 66 80 97 111 130 149 170 188 203 222 250; do
+		open+=" 198.18.3.$i:$((1000 + i % 20))"
+	done
+	start_helper late-synack tv0 "$TMP/late.json" 1.0 $open || return 1
+	run_job "{\"target_range\": \"198.18.3.0/24\", \"ports\": \"1000-1019\",
+		\"rate_limit\": 1000, \"output_path\": \"$TMP/out.txt\", \"checkpoint_path\": \"$TMP/cp\",
+		\"cooldown_time\": 3, \"blacklist_file\": \"/dev/null\", \"io_engine\": \"$engine\",
+		\"stats_interface\": \"sv0\", \"window_seconds\": 2,
+		\"aimd\": {\"windows\": 12, \"step\": 0, \"floor\": 1000}}" >"$TMP/result.json" \
+		2>"$TMP/err" || { sed 's/^/      /' "$TMP/err"; return 1; }
+	kill -TERM "${BG_PIDS[-1]}"
+	wait "${BG_PIDS[-1]}"
+	python3 "$HELPER" boundary "$TMP/late.json" "$TMP/result.json" || return 1
+	log "duplicate lines in the output: $(sort "$TMP/out.txt" | uniq -d | wc -l)"
+	[ -z "$(sort "$TMP/out.txt" | uniq -d)" ] || return 1
+	sort "$TMP/out.txt" >"$TMP/got"
+	for p in $open; do echo "$p"; done | sort >"$TMP/expected"
+	expect_same_lines "open pairs reported" "$TMP/expected" "$TMP/got"
+}
+
+# The adapter passes as many sender threads and receivers as CPUs; on an interface with one
+# queue, af_xdp (one socket per queue) uses one of each and says so in one line; af_packet
+# needs no queue per thread and says nothing.  Either way the scan finds the open set.
+test_threads_fit_the_queues_of_the_interface() {
+	skip_if_not_root || return
+	local engine=${ENGINE%% *} result notices want=0
+	setup_testbed anyqueue 1 || return 1
+	start_listeners $OPEN_SET || return 1
+	result=$(run_job "{\"target_range\": \"198.18.1.0/24\", \"ports\": \"22,80,443,8080\",
+		\"rate_limit\": 10000, \"output_path\": \"$TMP/out.txt\", \"cooldown_time\": 1,
+		\"sender_threads\": 2, \"receiver_threads\": 2, \"blacklist_file\": \"/dev/null\",
+		\"io_engine\": \"$engine\", \"window_seconds\": 20}" 2>"$TMP/err") ||
+		{ sed 's/^/      /' "$TMP/err"; return 1; }
+	[ "$engine" = af_xdp ] && want=1
+	# The client keeps the scanner's stderr only on failure: run it once more to read it.
+	ip netns exec "$S" "$SCANNER" --io-engine="$engine" --target-range 198.18.1.0/24 \
+		--port 80 --sender-threads 2 --receivers 2 --cooldown-time 0 --rate 10000 \
+		--output-file "$TMP/out2.txt" --blacklist-file /dev/null 2>"$TMP/stderr" || return 1
+	notices=$(grep -c "sender thread" "$TMP/stderr")
+	log "stderr: $(grep "sender thread" "$TMP/stderr")"
+	log "notice lines: $notices (want $want); result: $result"
+	[ "$notices" = "$want" ] || return 1
+	sort "$TMP/out.txt" >"$TMP/got"
+	for p in $OPEN_SET; do echo "$p"; done | sort >"$TMP/expected"
+	expect_same_lines "one-queue scan" "$TMP/expected" "$TMP/got"
 }
 
 # Two scanners at once, one per interface, as the orchestrator runs them on a multi-NIC host:

@@ -1,34 +1,35 @@
 # The sandbox network used by the namespace tests and by `make demo`; source it.
 #
-# testbed_create SCANNER_NS TARGET_NS builds:
+# testbed_create SCANNER_NS TARGET_NS [QUEUES] builds (veth queues each way: default 2):
 #   scanner ns: sv0 198.18.0.1/30, route 198.18.1.0/24 via 198.18.0.2, static neighbour entry
 #   target ns:  tv0 198.18.0.2/30, "local 198.18.1.0/24 dev lo": the kernel answers for the
 #               whole /24 (SYN-ACK where something listens, RST elsewhere)
 # All addresses are in 198.18.0.0/15 (RFC 2544).  IPv6 is off so nothing else is chatty.
-# testbed_link SCANNER_NS TARGET_NS SIF TIF SADDR TADDR NET adds one more such pair: SIF
-#   SADDR/30 in the scanner ns with NET routed via TADDR; TIF TADDR/30 answering for NET.
+# testbed_link SCANNER_NS TARGET_NS SIF TIF SADDR TADDR NET [QUEUES] adds one more such pair:
+#   SIF SADDR/30 in the scanner ns with NET routed via TADDR; TIF TADDR/30 answering for NET;
+#   QUEUES queues each way (default 2).
 # testbed_destroy SCANNER_NS TARGET_NS removes both (and with them the veth pair).
 
 testbed_mac() { ip -n "$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 
 testbed_create() {
-	local s=$1 t=$2
+	local s=$1 t=$2 q=${3:-2}
 	ip netns add "$s" || return 1
 	ip netns exec "$s" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
 	ip -n "$s" link set lo up || return 1
 	ip netns add "$t" || return 1
-	testbed_link "$s" "$t" sv0 tv0 198.18.0.1 198.18.0.2 198.18.1.0/24
+	testbed_link "$s" "$t" sv0 tv0 198.18.0.1 198.18.0.2 198.18.1.0/24 "$q"
 }
 
 testbed_link() {
-	local s=$1 t=$2 sif=$3 tif=$4 saddr=$5 taddr=$6 net=$7
+	local s=$1 t=$2 sif=$3 tif=$4 saddr=$5 taddr=$6 net=$7 q=${8:-2}
 	ip netns exec "$t" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
 	ip -n "$t" link set lo up || return 1
-	# Two queues each way, so that two sender threads can each own a queue (af_xdp).
-	ip link add "$sif" netns "$s" numtxqueues 2 numrxqueues 2 type veth peer name "$tif" \
-		netns "$t" numtxqueues 2 numrxqueues 2 || return 1
+	# Two queues each way by default, so that two sender threads can each own a queue (af_xdp).
+	ip link add "$sif" netns "$s" numtxqueues "$q" numrxqueues "$q" type veth peer name "$tif" \
+		netns "$t" numtxqueues "$q" numrxqueues "$q" || return 1
 	ip -n "$s" addr add "$saddr/30" dev "$sif" || return 1
 	ip -n "$t" addr add "$taddr/30" dev "$tif" || return 1
 	ip -n "$s" link set "$sif" up || return 1
