@@ -314,16 +314,19 @@ static int scan_dedup_init(struct scan *s, char err[SCAN_ERRLEN])
 	int ret;
 
 	if (!cp) {
-		ret = dedup_init(&s->dedup, s->elements);
-		snprintf(path, sizeof(path), "memory");
-	} else if ((size_t)snprintf(path, sizeof(path), "%s.seen", cp) >= sizeof(path)) {
-		ret = -ENAMETOOLONG;
-	} else {
-		ret = dedup_init_file(&s->dedup, s->elements, path, s->cfg->resume);
+		if ((ret = dedup_init(&s->dedup, s->elements)))
+			snprintf(err, SCAN_ERRLEN, "dedup bitmap of %llu bits: %s",
+				 (unsigned long long)s->elements, strerror(-ret));
+		return ret;
 	}
+	if ((size_t)snprintf(path, sizeof(path), "%s.seen", cp) >= sizeof(path))
+		ret = -ENAMETOOLONG;
+	else
+		ret = dedup_init_file(&s->dedup, s->elements, path, s->cfg->resume);
+	/* The file is the checkpoint's companion: the option to fix is --checkpoint-file. */
 	if (ret)
-		snprintf(err, SCAN_ERRLEN, "dedup bitmap of %llu bits (%.200s): %s",
-			 (unsigned long long)s->elements, path, strerror(-ret));
+		snprintf(err, SCAN_ERRLEN, "--checkpoint-file %.200s: %.210s.seen: %s", cp, cp,
+			 strerror(-ret));
 	return ret;
 }
 
