@@ -100,7 +100,8 @@ $(BUILD)/%.o: %.c
 # The XDP program: compiled for BPF, then embedded in salvo as a byte array.
 $(BUILD)/bpf/xdp_steer.bpf.o: src/bpf/xdp_steer.bpf.c
 	@mkdir -p $(dir $@)
-	$(CLANG) -O2 -g -Wall -Werror -target bpf -I/usr/include/$(shell gcc -dumpmachine) -c -o $@ $<
+	$(CLANG) -O2 -g -Wall -Werror -target bpf -Isrc -I/usr/include/$(shell gcc -dumpmachine) \
+		-MMD -MP -c -o $@ $<
 
 $(BUILD)/gen/xdp_steer_obj.c: $(BUILD)/bpf/xdp_steer.bpf.o scripts/embed.sh
 	@mkdir -p $(dir $@)
@@ -199,4 +200,4 @@ demo:
 clean:
 	rm -rf build build-asan build-noxdp build-asan-noxdp
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_TESTS:=.d) $(BUILD)/bpf/xdp_steer.bpf.d

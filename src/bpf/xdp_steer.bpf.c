@@ -23,6 +23,9 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "bpf/steer.h"
+#include "probe/replies.h"
+
 #define VLAN_HLEN 4
 
 /* linux/icmp.h pulls in libc headers that do not exist for the BPF target. */
@@ -36,22 +39,9 @@ struct icmp_head {
 #define ICMP_UNREACHABLE 3
 #define ICMP_TIME_EXCEEDED_ 11
 
-/* The same bits as IO_RX_* in src/io/io.h. */
-#define STEER_TCP (1u << 0)
-#define STEER_UDP (1u << 1)
-#define STEER_ICMP_ERROR (1u << 2)
-#define STEER_ICMP_ECHO (1u << 3)
-
-struct steer_config {
-	__u32 daddr_be; /* our IPv4 address, network order */
-	__u16 sport_first;
-	__u16 sport_last;
-	__u32 protocols; /* STEER_* */
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
-	__uint(max_entries, 64);
+	__uint(max_entries, STEER_XSKS_MAX);
 	__type(key, __u32);
 	__type(value, __u32);
 } xsks_map SEC(".maps");
@@ -96,11 +86,11 @@ int salvo_steer(struct xdp_md *ctx)
 	if (!cfg || ip.daddr != cfg->daddr_be)
 		return XDP_PASS;
 	off += ip.ihl * 4;
-	if (ip.protocol == IPPROTO_TCP && (cfg->protocols & STEER_TCP)) {
+	if (ip.protocol == IPPROTO_TCP && (cfg->replies & PROBE_REPLY_TCP)) {
 		if (bpf_xdp_load_bytes(ctx, off, &l4.tcp, sizeof(l4.tcp)))
 			return XDP_PASS;
 		dport = bpf_ntohs(l4.tcp.dest);
-	} else if (ip.protocol == IPPROTO_UDP && (cfg->protocols & STEER_UDP)) {
+	} else if (ip.protocol == IPPROTO_UDP && (cfg->replies & PROBE_REPLY_UDP)) {
 		if (bpf_xdp_load_bytes(ctx, off, &l4.udp, sizeof(l4.udp)))
 			return XDP_PASS;
 		dport = bpf_ntohs(l4.udp.dest);
@@ -108,8 +98,8 @@ int salvo_steer(struct xdp_md *ctx)
 		if (bpf_xdp_load_bytes(ctx, off, &l4.icmp, sizeof(l4.icmp)))
 			return XDP_PASS;
 		if (((l4.icmp.type == ICMP_UNREACHABLE || l4.icmp.type == ICMP_TIME_EXCEEDED_) &&
-		     (cfg->protocols & STEER_ICMP_ERROR)) ||
-		    (l4.icmp.type == ICMP_ECHO_REPLY && (cfg->protocols & STEER_ICMP_ECHO)))
+		     (cfg->replies & PROBE_REPLY_ICMP_ERROR)) ||
+		    (l4.icmp.type == ICMP_ECHO_REPLY && (cfg->replies & PROBE_REPLY_ICMP_ECHO)))
 			return bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS);
 		return XDP_PASS;
 	} else {

@@ -15,6 +15,7 @@
  * No code but io.c's table should name this file's symbols.
  */
 #include "io/io.h"
+#include "io/io_internal.h"
 #include "util/alloc.h"
 
 #include <arpa/inet.h>
@@ -356,19 +357,6 @@ static unsigned afp_tx_reserve(struct io_engine *e, unsigned qi, struct io_frame
 	return k;
 }
 
-static int afp_tx_kick(struct afp_txq *q)
-{
-	if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
-		return 0;
-	if (errno == EAGAIN || errno == ENOBUFS) {
-		__atomic_store_n(&q->busy, q->busy + 1, __ATOMIC_RELAXED);
-		return -errno;
-	}
-	if (errno == EINTR)
-		return 0;
-	return -errno;
-}
-
 static int afp_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame *frames,
 			 unsigned n)
 {
@@ -382,7 +370,7 @@ static int afp_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame
 		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
 	}
 	q->head += n;
-	return afp_tx_kick(q);
+	return io_kick(q->fd, &q->busy);
 }
 
 static unsigned afp_tx_flush(struct io_engine *e, unsigned qi)
@@ -390,7 +378,7 @@ static unsigned afp_tx_flush(struct io_engine *e, unsigned qi)
 	struct afp_txq *q = &afp_state(e)->tx[qi];
 
 	if (q->head != q->tail)
-		(void)afp_tx_kick(q);
+		(void)io_kick(q->fd, &q->busy);
 	afp_tx_reap(q);
 	return (unsigned)(q->head - q->tail);
 }

@@ -20,7 +20,9 @@
  */
 #ifdef SALVO_HAVE_AF_XDP
 
+#include "bpf/steer.h"
 #include "io/io.h"
+#include "io/io_internal.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/priv.h"
@@ -81,14 +83,6 @@ struct afxdp_state {
 	struct bpf_object *obj;
 	int ifindex;
 	__u32 attach_flags; /* nonzero while our program is attached */
-};
-
-/* As in src/bpf/xdp_steer.bpf.c; protocols carries the IO_RX_* bits. */
-struct steer_config {
-	__u32 daddr_be;
-	__u16 sport_first;
-	__u16 sport_last;
-	__u32 protocols;
 };
 
 enum afxdp_rung { RUNG_ZEROCOPY, RUNG_NATIVE_COPY, RUNG_SKB };
@@ -154,7 +148,7 @@ static int afxdp_load(struct afxdp_state *s, const struct io_config *cfg, char e
 	struct steer_config sc = { .daddr_be = htonl(cfg->rx_daddr),
 				   .sport_first = cfg->rx_sport_first,
 				   .sport_last = (__u16)(cfg->rx_sport_first + cfg->rx_sport_count - 1),
-				   .protocols = cfg->rx_protocols };
+				   .replies = cfg->replies };
 	struct bpf_map *map;
 	__u32 key = 0;
 	int ret;
@@ -341,6 +335,13 @@ static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err
 	 * arrived on: so every queue gets a socket and a receive thread.
 	 */
 	s->count = afxdp_queue_count(cfg->ifname);
+	if (s->count > STEER_XSKS_MAX) {
+		snprintf(err, IO_ERRLEN,
+			 "af_xdp: %s has %u receive queues, salvo's XDP program steers to %u at most "
+			 "(fewer channels: ethtool -L %s combined %u)",
+			 cfg->ifname, s->count, STEER_XSKS_MAX, cfg->ifname, STEER_XSKS_MAX);
+		return -EINVAL;
+	}
 	if (cfg->tx_queues > s->count) {
 		snprintf(err, IO_ERRLEN,
 			 "af_xdp: %u sender threads need %u queues, %s has %u (use -T %u or add "
@@ -443,17 +444,6 @@ static unsigned afxdp_tx_reserve(struct io_engine *e, unsigned qi, struct io_fra
 	return k;
 }
 
-static int afxdp_kick(struct afxdp_queue *q)
-{
-	if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
-		return 0;
-	if (errno == EAGAIN || errno == EBUSY || errno == ENOBUFS || errno == ENETDOWN) {
-		__atomic_store_n(&q->busy, q->busy + 1, __ATOMIC_RELAXED);
-		return -EAGAIN;
-	}
-	return -errno;
-}
-
 static int afxdp_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame *frames,
 			   unsigned n)
 {
@@ -472,7 +462,7 @@ static int afxdp_tx_submit(struct io_engine *e, unsigned qi, const struct io_fra
 		__atomic_store_n(&q->submitted, q->submitted + n, __ATOMIC_RELAXED);
 	}
 	if (n == 0 || xsk_ring_prod__needs_wakeup(&q->tx))
-		return afxdp_kick(q);
+		return io_kick(q->fd, &q->busy);
 	return 0;
 }
 
@@ -480,7 +470,7 @@ static unsigned afxdp_tx_flush(struct io_engine *e, unsigned qi)
 {
 	struct afxdp_queue *q = &afxdp_state(e)->q[qi];
 
-	(void)afxdp_kick(q);
+	(void)io_kick(q->fd, &q->busy);
 	afxdp_reap(q);
 	return q->half - q->free_count;
 }

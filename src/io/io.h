@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "probe/replies.h"
+
 #define IO_ERRLEN 256
 #define IO_MODE_LEN 256
 
@@ -40,14 +42,8 @@ struct io_config {
 	uint32_t rx_sport_count;
 	enum io_xdp_mode xdp_mode;
 	const char *pcap_file; /* dryrun: where to write the probes, NULL = only count */
-	unsigned rx_protocols; /* IO_RX_*: the replies the probe expects, for steering */
+	unsigned replies;      /* PROBE_REPLY_*: what an engine that steers (af_xdp) must take */
 };
-
-/* Reply kinds an engine that steers traffic (af_xdp) must take for salvo. */
-#define IO_RX_TCP (1u << 0)	    /* TCP to our address and source ports */
-#define IO_RX_UDP (1u << 1)	    /* UDP to our address and source ports */
-#define IO_RX_ICMP_ERROR (1u << 2) /* ICMP destination unreachable / time exceeded to us */
-#define IO_RX_ICMP_ECHO (1u << 3)  /* ICMP echo replies to us */
 
 /* One frame buffer lent by the engine: write up to cap bytes at data, set len. */
 struct io_frame {

@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "probe/packet.h"
+#include "probe/replies.h"
 #include "util/siphash.h"
 
 #define PROBE_FRAME_MAX 1514
@@ -71,16 +72,10 @@ struct probe {
 	void *priv;	  /* the module's own state, from init */
 };
 
-/* Which replies a probe expects, so an engine can steer just those to salvo. */
-#define PROBE_REPLY_TCP (1u << 0)	 /* TCP to our source ports */
-#define PROBE_REPLY_UDP (1u << 1)	 /* UDP to our source ports */
-#define PROBE_REPLY_ICMP_ERROR (1u << 2) /* ICMP destination unreachable / time exceeded */
-#define PROBE_REPLY_ICMP_ECHO (1u << 3)	 /* ICMP echo reply */
-
 struct probe_ops {
 	const char *name;
 	const char *help;
-	unsigned replies; /* PROBE_REPLY_* */
+	unsigned replies; /* PROBE_REPLY_* (probe/replies.h): what an engine must steer to salvo */
 	int portless;	  /* probes addresses, not ports: the scan covers port 0 only */
 
 	/*

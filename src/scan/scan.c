@@ -465,11 +465,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 
 		s->rate = cfg->bandwidth_bps / wire_bits ? cfg->bandwidth_bps / wire_bits : 1;
 	}
-	io.rx_protocols = (cfg->prescan_probe ? IO_RX_ICMP_ECHO : 0) |
-			  (cfg->probe->replies & PROBE_REPLY_TCP ? IO_RX_TCP : 0) |
-			  (cfg->probe->replies & PROBE_REPLY_UDP ? IO_RX_UDP : 0) |
-			  (cfg->probe->replies & PROBE_REPLY_ICMP_ERROR ? IO_RX_ICMP_ERROR : 0) |
-			  (cfg->probe->replies & PROBE_REPLY_ICMP_ECHO ? IO_RX_ICMP_ECHO : 0);
+	io.replies = cfg->probe->replies | (cfg->prescan_probe ? PROBE_REPLY_ICMP_ECHO : 0);
 	io.rx_daddr = pp->saddr;
 	io.rx_sport_first = cfg->sport_first;
 	io.rx_sport_count = cfg->sport_count;

@@ -6,45 +6,20 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "probe/packet.h"
-#include "probe/probe.h"
-
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
-#define US IP(198, 18, 0, 1)
-#define TARGET IP(198, 18, 1, 5)
+#include "probe_fixtures.h"
 
 static struct probe make_probe(uint32_t probes)
 {
-	struct probe p = { .ops = probe_by_name("icmp_echoscan") };
+	struct probe p;
 
-	assert_non_null(p.ops);
+	assert_int_equal(fixture_probe(&p, "icmp_echoscan", probes, NULL, 40000, 1000, 3, NULL), 0);
 	assert_int_equal(p.ops->portless, 1);
-	p.params.saddr = US;
-	p.params.sport_first = 40000;
-	p.params.sport_count = 1000;
-	p.params.probes = probes;
-	p.params.ttl = 255;
-	for (int i = 0; i < 16; i++)
-		p.params.key[i] = (uint8_t)(i * 3 + 2);
-	assert_int_equal(probe_init(&p, NULL, 0), 0);
 	return p;
-}
-
-static uint16_t ref_sum(const uint8_t *p, size_t len)
-{
-	uint64_t s = 0;
-
-	for (size_t i = 0; i < len; i++)
-		s += (i % 2 == 0) ? (uint64_t)p[i] * 256 : p[i];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
 }
 
 static uint32_t build(const struct probe *p, uint8_t *f, uint32_t daddr, uint32_t k)
 {
-	assert_true(probe_template(p, f, PROBE_FRAME_MAX) > 0);
-	return probe_patch(p, f, daddr, 0, k);
+	return fixture_frame(p, f, daddr, 0, k);
 }
 
 static void request_has_valid_checksums(void **state)
@@ -58,8 +33,8 @@ static void request_has_valid_checksums(void **state)
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		assert_int_equal(build(&p, f, (uint32_t)(x >> 32), 0), 42);
 		assert_int_equal(f[34], 8);
-		assert_int_equal(ref_sum(f + 14, 20), 0xffff);
-		assert_int_equal(ref_sum(f + 34, 8), 0xffff);
+		assert_int_equal(ref_sum(f + 14, 20, 0), 0xffff);
+		assert_int_equal(ref_sum(f + 34, 8, 0), 0xffff);
 	}
 }
 
@@ -78,13 +53,6 @@ static uint32_t echo_reply(const uint8_t *req, uint8_t *f)
 	return 42;
 }
 
-static int check(const struct probe *p, const uint8_t *f, uint32_t len, struct probe_result *r)
-{
-	struct packet_view v;
-
-	return packet_parse_ipv4(f, len, &v) == 0 && probe_validate(p, &v, r);
-}
-
 static void echo_replies_validate_only_with_our_id_and_seq(void **state)
 {
 	struct probe p = make_probe(2);
@@ -95,7 +63,7 @@ static void echo_replies_validate_only_with_our_id_and_seq(void **state)
 	for (uint32_t k = 0; k < 2; k++) {
 		build(&p, req, TARGET, k);
 		echo_reply(req, f);
-		assert_int_equal(check(&p, f, 42, &r), 1);
+		assert_int_equal(fixture_check(&p, f, 42, &r), 1);
 		probe_classify(&p, &r);
 		assert_string_equal(r.classification, "echoreply");
 		assert_int_equal(r.success, 1);
@@ -103,17 +71,17 @@ static void echo_replies_validate_only_with_our_id_and_seq(void **state)
 	}
 	build(&p, req, TARGET, 2); /* a third request was never sent */
 	echo_reply(req, f);
-	assert_int_equal(check(&p, f, 42, &r), 0);
+	assert_int_equal(fixture_check(&p, f, 42, &r), 0);
 	build(&p, req, TARGET, 0);
 	echo_reply(req, f);
 	packet_put32(f + 26, TARGET + 1); /* from another address */
-	assert_int_equal(check(&p, f, 42, &r), 0);
+	assert_int_equal(fixture_check(&p, f, 42, &r), 0);
 	echo_reply(req, f);
 	f[38] ^= 1; /* another identifier */
-	assert_int_equal(check(&p, f, 42, &r), 0);
+	assert_int_equal(fixture_check(&p, f, 42, &r), 0);
 	echo_reply(req, f);
 	f[34] = 8; /* a request, not a reply */
-	assert_int_equal(check(&p, f, 42, &r), 0);
+	assert_int_equal(fixture_check(&p, f, 42, &r), 0);
 }
 
 static void host_unreachable_quoting_our_request_is_not_alive(void **state)
@@ -124,23 +92,14 @@ static void host_unreachable_quoting_our_request_is_not_alive(void **state)
 	(void)state;
 
 	build(&p, req, TARGET, 0);
-	memset(f, 0, sizeof(f));
-	packet_put16(f + 12, 0x0800);
-	f[14] = 0x45;
-	packet_put16(f + 16, 20 + 8 + 28);
-	f[23] = 1;
-	packet_put32(f + 26, IP(198, 18, 0, 2));
-	packet_put32(f + 30, US);
-	f[34] = 3;
-	f[35] = 1;
-	memcpy(f + 42, req + 14, 28);
-	assert_int_equal(check(&p, f, 70, &r), 1);
+	fixture_icmp_error(req, f, IP(198, 18, 0, 2), 3, 1);
+	assert_int_equal(fixture_check(&p, f, 70, &r), 1);
 	probe_classify(&p, &r);
 	assert_string_equal(r.classification, "unreachable");
 	assert_int_equal(r.success, 0);
 	assert_int_equal(r.saddr, TARGET);
 	f[42 + 20 + 4] ^= 1; /* the quoted identifier is not ours */
-	assert_int_equal(check(&p, f, 70, &r), 0);
+	assert_int_equal(fixture_check(&p, f, 70, &r), 0);
 }
 
 int main(void)

@@ -12,52 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/packet.h"
-#include "probe/probe.h"
-
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
-#define US IP(198, 18, 0, 1)
-#define TARGET IP(198, 18, 1, 5)
+#include "probe_fixtures.h"
 
 static struct probe make_probe(uint32_t probes)
 {
-	struct probe p = { .ops = probe_by_name("tcp_synscan") };
-	static const uint8_t smac[6] = { 2, 0, 0, 0, 0, 1 }, gw[6] = { 2, 0, 0, 0, 0, 2 };
+	struct probe p;
 
-	assert_non_null(p.ops);
-	p.params.saddr = US;
-	memcpy(p.params.smac, smac, 6);
-	memcpy(p.params.gwmac, gw, 6);
-	p.params.sport_first = 32768;
-	p.params.sport_count = 28233;
-	p.params.probes = probes;
-	p.params.ttl = 255;
-	for (int i = 0; i < 16; i++)
-		p.params.key[i] = (uint8_t)(i * 11 + 3);
-	assert_int_equal(probe_init(&p, NULL, 0), 0);
+	assert_int_equal(fixture_probe(&p, "tcp_synscan", probes, NULL, 32768, 28233, 11, NULL), 0);
 	return p;
-}
-
-/* Reference one's-complement sum, written independently of util/checksum.c. */
-static uint16_t ref_sum(const uint8_t *p, size_t len, uint32_t start)
-{
-	uint64_t s = start;
-
-	for (size_t i = 0; i < len; i++)
-		s += (i % 2 == 0) ? (uint64_t)p[i] * 256 : p[i];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
 }
 
 static int build_syn(const struct probe *p, uint8_t *f, uint32_t daddr, uint16_t dport,
 		     uint32_t probe_num)
 {
-	int len = probe_template(p, f, PROBE_FRAME_MAX);
-
-	assert_true(len > 0);
-	probe_patch(p, f, daddr, dport, probe_num);
-	return len;
+	return (int)fixture_frame(p, f, daddr, dport, probe_num);
 }
 
 static void syn_has_right_fields_and_valid_checksums(void **state)
@@ -208,16 +176,6 @@ static uint32_t build_reply(const uint8_t *syn, uint8_t *f, uint8_t flags, uint3
 	return 60;
 }
 
-static int check_reply(const struct probe *p, const uint8_t *f, uint32_t len,
-		       struct probe_result *r)
-{
-	struct packet_view v;
-
-	if (packet_parse_ipv4(f, len, &v))
-		return 0;
-	return probe_validate(p, &v, r);
-}
-
 static void synack_with_right_ack_validates_as_open(void **state)
 {
 	struct probe p = make_probe(1);
@@ -228,7 +186,7 @@ static void synack_with_right_ack_validates_as_open(void **state)
 
 	build_syn(&p, syn, TARGET, 443, 0);
 	len = build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
-	assert_int_equal(check_reply(&p, reply, len, &r), 1);
+	assert_int_equal(fixture_check(&p, reply, len, &r), 1);
 	probe_classify(&p, &r);
 	assert_int_equal(r.saddr, TARGET);
 	assert_int_equal(r.sport, 443);
@@ -247,7 +205,7 @@ static void rst_validates_as_closed(void **state)
 
 	build_syn(&p, syn, TARGET, 22, 0);
 	build_reply(syn, reply, TCP_FLAG_RST | TCP_FLAG_ACK, 1);
-	assert_int_equal(check_reply(&p, reply, 60, &r), 1);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 1);
 	probe_classify(&p, &r);
 	assert_string_equal(r.classification, "rst");
 	assert_int_equal(r.success, 0);
@@ -262,28 +220,28 @@ static void replies_with_wrong_ack_port_or_address_are_rejected(void **state)
 
 	build_syn(&p, syn, TARGET, 443, 0);
 	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 0); /* ack = seq */
-	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 2); /* ack = seq + 2 */
-	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 
 	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
 	packet_put16(reply + 36, packet_get16(reply + 36) + 1); /* our port off by one */
-	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 
 	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
 	packet_put16(reply + 34, 444); /* their port differs from the probed one */
-	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 
 	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
 	packet_put32(reply + 26, TARGET + 1); /* another address */
-	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 
 	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
 	packet_put32(reply + 30, US + 1); /* not to us */
-	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 
 	build_reply(syn, reply, TCP_FLAG_ACK, 1); /* neither SYN nor RST */
-	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 }
 
 static void a_different_key_rejects_the_reply(void **state)
@@ -296,8 +254,8 @@ static void a_different_key_rejects_the_reply(void **state)
 	other.params.key[0] ^= 1;
 	build_syn(&p, syn, TARGET, 443, 0);
 	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
-	assert_int_equal(check_reply(&other, reply, 60, &r), 0);
-	assert_int_equal(check_reply(&p, reply, 60, &r), 1);
+	assert_int_equal(fixture_check(&other, reply, 60, &r), 0);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 1);
 }
 
 static void every_repeat_probe_validates(void **state)
@@ -310,12 +268,12 @@ static void every_repeat_probe_validates(void **state)
 	for (uint32_t k = 0; k < 3; k++) {
 		build_syn(&p, syn, TARGET, 80, k);
 		build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
-		assert_int_equal(check_reply(&p, reply, 60, &r), 1);
+		assert_int_equal(fixture_check(&p, reply, 60, &r), 1);
 	}
 	/* A fourth source port was never used. */
 	build_syn(&p, syn, TARGET, 80, 3);
 	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
-	assert_int_equal(check_reply(&p, reply, 60, &r), 0);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 }
 
 static void parser_handles_vlan_options_truncation_and_fragments(void **state)
@@ -334,7 +292,7 @@ static void parser_handles_vlan_options_truncation_and_fragments(void **state)
 	packet_put16(tagged + 12, 0x8100);
 	packet_put16(tagged + 14, 7);
 	memcpy(tagged + 16, reply + 12, 48);
-	assert_int_equal(check_reply(&p, tagged, 64, &r), 1);
+	assert_int_equal(fixture_check(&p, tagged, 64, &r), 1);
 
 	/* IP options: ihl 6, the TCP header moves by 4 bytes. */
 	memcpy(opts, reply, 34);
@@ -342,11 +300,11 @@ static void parser_handles_vlan_options_truncation_and_fragments(void **state)
 	packet_put16(opts + 16, 44);
 	memset(opts + 34, 1, 4); /* NOPs */
 	memcpy(opts + 38, reply + 34, 20);
-	assert_int_equal(check_reply(&p, opts, 58, &r), 1);
+	assert_int_equal(fixture_check(&p, opts, 58, &r), 1);
 
 	/* Truncated anywhere: never accepted, never read past the end. */
 	for (uint32_t len = 0; len < 54; len++)
-		assert_int_equal(check_reply(&p, reply, len, &r), 0);
+		assert_int_equal(fixture_check(&p, reply, len, &r), 0);
 
 	/* A fragment is dropped. */
 	reply[20] = 0x20; /* MF */
@@ -389,7 +347,7 @@ static void random_bytes_are_survived(void **state)
 		for (uint32_t k = 0; k < len; k++)
 			if ((x >> (k % 60)) & 1 && (x >> 3) % 4 == 0)
 				buf[k] = (uint8_t)(x >> (k % 56));
-		(void)check_reply(&p, buf, len, &r);
+		(void)fixture_check(&p, buf, len, &r);
 		free(buf);
 	}
 }

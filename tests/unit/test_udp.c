@@ -14,44 +14,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe/packet.h"
-#include "probe/probe.h"
-
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
-#define US IP(198, 18, 0, 1)
-#define TARGET IP(198, 18, 1, 5)
+#include "probe_fixtures.h"
 
 static int make_probe(struct probe *p, const char *args, char *err)
 {
-	memset(p, 0, sizeof(*p));
-	p->ops = probe_by_name("udp");
-	assert_non_null(p->ops);
-	p->params.saddr = US;
-	p->params.sport_first = 40000;
-	p->params.sport_count = 1000;
-	p->params.probes = 1;
-	p->params.ttl = 255;
-	for (int i = 0; i < 16; i++)
-		p->params.key[i] = (uint8_t)(i * 7 + 1);
-	p->args = args;
-	return probe_init(p, err, 256);
-}
-
-static uint16_t ref_sum(const uint8_t *p, size_t len, uint32_t start)
-{
-	uint64_t s = start;
-
-	for (size_t i = 0; i < len; i++)
-		s += (i % 2 == 0) ? (uint64_t)p[i] * 256 : p[i];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
+	return fixture_probe(p, "udp", 1, args, 40000, 1000, 7, err);
 }
 
 static uint32_t build(const struct probe *p, uint8_t *f, uint32_t daddr, uint16_t dport)
 {
-	assert_true(probe_template(p, f, PROBE_FRAME_MAX) > 0);
-	return probe_patch(p, f, daddr, dport, 0);
+	return fixture_frame(p, f, daddr, dport, 0);
 }
 
 static void check_sums(const uint8_t *f, uint32_t len, uint32_t daddr)
@@ -169,25 +141,7 @@ static uint32_t udp_reply(const uint8_t *probe_frame, uint8_t *f)
 /* An ICMP unreachable (code) from router, quoting the first 28 bytes of the probe's IP packet. */
 static uint32_t icmp_reply(const uint8_t *probe_frame, uint8_t *f, uint32_t router, uint8_t code)
 {
-	memset(f, 0, 128);
-	packet_put16(f + 12, 0x0800);
-	f[14] = 0x45;
-	packet_put16(f + 16, 20 + 8 + 28);
-	f[22] = 64;
-	f[23] = 1;
-	packet_put32(f + 26, router);
-	packet_put32(f + 30, US);
-	f[34] = 3;
-	f[35] = code;
-	memcpy(f + 42, probe_frame + 14, 28);
-	return 14 + 20 + 8 + 28;
-}
-
-static int check(const struct probe *p, const uint8_t *f, uint32_t len, struct probe_result *r)
-{
-	struct packet_view v;
-
-	return packet_parse_ipv4(f, len, &v) == 0 && probe_validate(p, &v, r);
+	return fixture_icmp_error(probe_frame, f, router, 3, code);
 }
 
 static void udp_reply_validates_as_open(void **state)
@@ -202,7 +156,7 @@ static void udp_reply_validates_as_open(void **state)
 	assert_int_equal(make_probe(&p, NULL, err), 0);
 	build(&p, syn, TARGET, 53);
 	n = udp_reply(syn, f);
-	assert_int_equal(check(&p, f, n, &r), 1);
+	assert_int_equal(fixture_check(&p, f, n, &r), 1);
 	probe_classify(&p, &r);
 	assert_string_equal(r.classification, "udp");
 	assert_int_equal(r.success, 1);
@@ -210,13 +164,13 @@ static void udp_reply_validates_as_open(void **state)
 	assert_int_equal(r.sport, 53);
 
 	packet_put16(f + 34, 54); /* from another port than the probed one */
-	assert_int_equal(check(&p, f, n, &r), 0);
+	assert_int_equal(fixture_check(&p, f, n, &r), 0);
 	udp_reply(syn, f);
 	packet_put16(f + 36, packet_get16(f + 36) ^ 1); /* to a port we did not use */
-	assert_int_equal(check(&p, f, n, &r), 0);
+	assert_int_equal(fixture_check(&p, f, n, &r), 0);
 	udp_reply(syn, f);
 	packet_put32(f + 26, TARGET + 1); /* from another address */
-	assert_int_equal(check(&p, f, n, &r), 0);
+	assert_int_equal(fixture_check(&p, f, n, &r), 0);
 	probe_close(&p);
 }
 
@@ -233,14 +187,14 @@ static void icmp_port_unreachable_is_closed_never_open(void **state)
 	build(&p, probe_frame, TARGET, 161);
 	/* From the target itself, or from a router on the way: the quote decides. */
 	n = icmp_reply(probe_frame, f, TARGET, 3);
-	assert_int_equal(check(&p, f, n, &r), 1);
+	assert_int_equal(fixture_check(&p, f, n, &r), 1);
 	probe_classify(&p, &r);
 	assert_string_equal(r.classification, "port-unreachable");
 	assert_int_equal(r.success, 0);
 	assert_int_equal(r.saddr, TARGET);
 	assert_int_equal(r.sport, 161);
 	n = icmp_reply(probe_frame, f, IP(198, 18, 0, 2), 13);
-	assert_int_equal(check(&p, f, n, &r), 1);
+	assert_int_equal(fixture_check(&p, f, n, &r), 1);
 	probe_classify(&p, &r);
 	assert_string_equal(r.classification, "unreachable");
 	assert_int_equal(r.success, 0);
@@ -248,16 +202,16 @@ static void icmp_port_unreachable_is_closed_never_open(void **state)
 	/* A quote that is not of our probe: wrong source port, another target, truncated. */
 	n = icmp_reply(probe_frame, f, TARGET, 3);
 	packet_put16(f + 42 + 20, packet_get16(f + 42 + 20) ^ 1);
-	assert_int_equal(check(&p, f, n, &r), 0);
+	assert_int_equal(fixture_check(&p, f, n, &r), 0);
 	n = icmp_reply(probe_frame, f, TARGET, 3);
 	packet_put32(f + 42 + 16, TARGET + 1);
-	assert_int_equal(check(&p, f, n, &r), 0);
+	assert_int_equal(fixture_check(&p, f, n, &r), 0);
 	n = icmp_reply(probe_frame, f, TARGET, 3);
 	for (uint32_t cut = 0; cut < n; cut++)
-		assert_int_equal(check(&p, f, cut, &r), 0);
+		assert_int_equal(fixture_check(&p, f, cut, &r), 0);
 	n = icmp_reply(probe_frame, f, TARGET, 3);
 	f[34] = 11; /* time exceeded is not an answer from the port */
-	assert_int_equal(check(&p, f, n, &r), 0);
+	assert_int_equal(fixture_check(&p, f, n, &r), 0);
 	probe_close(&p);
 }
 

@@ -1,0 +1,22 @@
+/*
+ * What salvo's XDP steering program (xdp_steer.bpf.c) and the af_xdp engine that loads it
+ * (src/io/af_xdp.c) share: the layout of config_map's one entry and the size of the XSK
+ * map.  Both sides include this header, so the layout is defined once; it compiles for the
+ * BPF target (linux/types.h only).
+ */
+#ifndef SALVO_BPF_STEER_H
+#define SALVO_BPF_STEER_H
+
+#include <linux/types.h>
+
+/* Entries of xsks_map, indexed by receive queue: an interface with more queues is refused. */
+#define STEER_XSKS_MAX 64
+
+struct steer_config {
+	__u32 daddr_be;	   /* our IPv4 address, network order */
+	__u16 sport_first; /* our source ports, host order */
+	__u16 sport_last;
+	__u32 replies; /* PROBE_REPLY_* (probe/replies.h): the kinds to redirect */
+};
+
+#endif
