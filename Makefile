@@ -25,24 +25,27 @@ HAVE_LIBXDP := $(shell pkg-config --exists libxdp libbpf 2>/dev/null && command 
 USE_AF_XDP ?= $(if $(HAVE_LIBXDP),1,0)
 CLANG ?= clang
 
-SRCS := src/main.c \
-	src/cli/cli.c \
+# Everything but main and the optional engines: the program, the unit tests and the fuzz
+# targets are made of these.
+CORE_SRCS := \
+	src/cli/cli.c src/cli/options.c src/cli/values.c src/cli/config_file.c src/cli/resolve.c \
 	src/io/io.c src/io/af_packet.c src/io/dryrun.c src/io/netif.c \
 	src/probe/probe.c src/probe/packet.c src/probe/tcp_syn.c src/probe/udp.c \
 	src/probe/icmp_echo.c \
 	src/output/output.c src/output/csv.c src/output/json.c src/output/list.c src/output/filter.c \
 	src/target/target.c src/target/blocklist.c src/target/permutation.c \
-	src/scan/scan.c src/scan/send.c src/scan/recv.c src/scan/pace.c src/scan/dedup.c \
-	src/scan/monitor.c src/scan/checkpoint.c src/scan/control.c src/scan/aimd.c \
-	src/util/siphash.c src/util/checksum.c src/util/clock.c src/util/priv.c src/util/join.c
+	src/scan/scan.c src/scan/network.c src/scan/resume.c src/scan/send.c src/scan/recv.c \
+	src/scan/pace.c src/scan/dedup.c src/scan/totals.c src/scan/monitor.c src/scan/policy.c \
+	src/scan/status.c src/scan/metadata.c src/scan/checkpoint.c src/scan/control.c \
+	src/scan/aimd.c \
+	src/util/siphash.c src/util/checksum.c src/util/clock.c src/util/priv.c src/util/join.c \
+	src/util/json.c
+SRCS := src/main.c $(CORE_SRCS)
 
 ifeq ($(USE_PFRING_ZC),1)
 SRCS += src/io/pfring_zc.c
 ALL_CFLAGS += -DSALVO_HAVE_PFRING_ZC
 LDLIBS += -lpfring
-PFRING_SUMMARY := yes
-else
-PFRING_SUMMARY := no (make USE_PFRING_ZC=1)
 endif
 
 ifeq ($(USE_AF_XDP),1)
@@ -51,11 +54,10 @@ $(error USE_AF_XDP=1 needs libxdp, libbpf and clang: run scripts/install-deps.sh
 endif
 SRCS += src/io/af_xdp.c
 GEN_SRCS := $(BUILD)/gen/xdp_steer_obj.c
-ALL_CFLAGS += -DSALVO_HAVE_AF_XDP $(shell pkg-config --cflags libxdp libbpf)
+AF_XDP_WITH := libxdp $(shell pkg-config --modversion libxdp), libbpf $(shell pkg-config --modversion libbpf)
+ALL_CFLAGS += -DSALVO_HAVE_AF_XDP $(shell pkg-config --cflags libxdp libbpf) \
+	-DSALVO_AF_XDP_BUILT_WITH='"$(AF_XDP_WITH)"'
 LDLIBS += $(shell pkg-config --libs libxdp libbpf)
-AF_XDP_SUMMARY := yes (libxdp $(shell pkg-config --modversion libxdp), libbpf $(shell pkg-config --modversion libbpf))
-else
-AF_XDP_SUMMARY := no (make USE_AF_XDP=1; needs libxdp-dev libbpf-dev clang)
 endif
 
 OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:%.c=%.o)
@@ -79,16 +81,26 @@ DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/salvo
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 UNITDIR := $(DESTDIR)$(SYSTEMDUNITDIR)
 
-all: $(BUILD)/salvo $(BUILD)/scanner summary
+# The man page and the bash completion follow from the option table (salvo --list-options).
+DOCS := $(BUILD)/salvo.1 $(BUILD)/salvo.bash
+
+all: $(BUILD)/salvo $(BUILD)/scanner $(DOCS) summary
 
 # The orchestrator's entry point: a hard link (it resolves symlinks, and salvo picks its
 # dialect from the name it is run as).
 $(BUILD)/scanner: $(BUILD)/salvo
 	ln -f $< $@
 
+$(BUILD)/salvo.1: $(BUILD)/salvo doc/salvo.1.in scripts/gen-docs.sh
+	scripts/gen-docs.sh man $(BUILD)/salvo doc/salvo.1.in $@
+
+$(BUILD)/salvo.bash: $(BUILD)/salvo scripts/gen-docs.sh
+	scripts/gen-docs.sh bash $(BUILD)/salvo $@
+
 summary: $(BUILD)/salvo
 	@echo "salvo built: $(BUILD)/salvo"
-	@echo "  io engines: af_packet yes, af_xdp $(AF_XDP_SUMMARY), pfring_zc $(PFRING_SUMMARY)"
+	@echo "  io engines (salvo --list-io-engines):"
+	@$(BUILD)/salvo --list-io-engines | sed 's/^/    /'
 
 $(BUILD)/salvo: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -122,7 +134,7 @@ check-pfring:
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/pfring_zc_check.o src/io/pfring_zc.c
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/io_pfring_check.o src/io/io.c
 
-test: $(BUILD)/salvo $(BUILD)/scanner unit-tests
+test: $(BUILD)/salvo $(BUILD)/scanner $(DOCS) unit-tests
 	@BUILD=$(BUILD) tests/run-all.sh
 
 SANITIZE := BUILD=build-asan CC=gcc LDFLAGS="-fsanitize=address,undefined" \
@@ -133,18 +145,19 @@ SANITIZE := BUILD=build-asan CC=gcc LDFLAGS="-fsanitize=address,undefined" \
 FUZZ_SECONDS ?= 30
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_OUTPUT := src/output/output.c src/output/filter.c src/output/csv.c src/output/json.c \
-	src/output/list.c src/target/target.c src/util/join.c
-FUZZ_SRCS_reply := src/probe/probe.c src/probe/packet.c src/probe/tcp_syn.c src/probe/udp.c \
-	src/probe/icmp_echo.c src/util/siphash.c src/util/checksum.c $(FUZZ_OUTPUT)
-FUZZ_SRCS_targets := src/target/target.c src/target/blocklist.c
-FUZZ_SRCS_filter := $(FUZZ_OUTPUT)
-FUZZ_SRCS_checkpoint := src/scan/checkpoint.c src/util/siphash.c
-FUZZ_TARGETS := reply targets filter checkpoint
+comma := ,
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+# Every fuzz target links all of salvo's core: what a new probe or output module adds is fuzzed
+# without a list to keep.
+FUZZ_OBJS := $(CORE_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*/*.c src/*/*.h)
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+	$(CLANG) $(subst =fuzzer$(comma),=fuzzer-no-link$(comma),$(FUZZ_CFLAGS)) -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
 
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
@@ -168,15 +181,15 @@ test-asan:
 	$(MAKE) $(SANITIZE) test
 
 # scanner is a hard link (the orchestrator resolves symlinks; the name picks the dialect).
-install: $(BUILD)/salvo
+install: $(BUILD)/salvo $(DOCS)
 	install -d $(BINDIR) $(MANDIR) $(COMPDIR) $(DOCDIR) $(UNITDIR)
 	install -m 0755 $(BUILD)/salvo $(BINDIR)/salvo
 	ln -f $(BINDIR)/salvo $(BINDIR)/scanner
 	install -m 0755 scripts/merge-results $(BINDIR)/salvo-merge-results
 	install -m 0644 contrib/systemd/salvo@.service $(UNITDIR)/salvo@.service
-	install -m 0644 doc/salvo.1 doc/salvo-merge-results.1 $(MANDIR)/
+	install -m 0644 $(BUILD)/salvo.1 doc/salvo-merge-results.1 $(MANDIR)/
 	echo ".so man1/salvo.1" >$(MANDIR)/scanner.1
-	install -m 0644 contrib/bash-completion/salvo $(COMPDIR)/salvo
+	install -m 0644 $(BUILD)/salvo.bash $(COMPDIR)/salvo
 	ln -sf salvo $(COMPDIR)/scanner
 	install -m 0644 README.md $(DOCDIR)/README.md
 	install -m 0644 contrib/anyscan/README.md $(DOCDIR)/README.anyscan.md
@@ -200,4 +213,4 @@ demo:
 clean:
 	rm -rf build build-asan build-noxdp build-asan-noxdp
 
--include $(OBJS:.o=.d) $(UNIT_TESTS:=.d) $(BUILD)/bpf/xdp_steer.bpf.d
+-include $(OBJS:.o=.d) $(UNIT_TESTS:=.d) $(BUILD)/bpf/xdp_steer.bpf.d $(wildcard $(FUZZ_OBJS:.o=.d))

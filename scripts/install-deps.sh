@@ -26,7 +26,7 @@ PACKAGES=(
 	debhelper        # a test builds the Debian package (dpkg-buildpackage, dh)
 	dpkg-dev         # dpkg-buildpackage
 	valgrind         # make test-valgrind: unit tests and namespace scans under memcheck
-	groff-base       # tests render the man page (doc/salvo.1) and check it for warnings
+	groff-base       # tests render the man page (build/salvo.1) and check it for warnings
 	bsdextrautils    # col: the rendered man page as plain text for those checks
 )
 

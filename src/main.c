@@ -22,7 +22,7 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	static struct salvo_config cfg;
+	static struct cli_config cfg;
 	static struct scan scan;
 	char err[CLI_ERRLEN > SCAN_ERRLEN ? CLI_ERRLEN : SCAN_ERRLEN] = "";
 	struct sigaction sa;
@@ -44,8 +44,8 @@ int main(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
 
-	scan.cfg = &cfg;
-	ret = scan_resolve_network(&scan, &cfg, err);
+	scan.cfg = &cfg.scan;
+	ret = scan_resolve_network(&scan, &cfg.scan, err);
 	if (!ret)
 		ret = scan_run(&scan, err);
 	cli_config_free(&cfg);

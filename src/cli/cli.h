@@ -1,6 +1,6 @@
 /*
  * The command line: ZMap-compatible options parsed into a struct
- * salvo_config.  Parsing validates every value and loads list files, but
+ * scan_config.  Parsing validates every value and loads list files, but
  * opens no socket and needs no privilege: a bad value is reported before
  * anything touches the network.
  */
@@ -10,72 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "io/io.h"
-#include "output/filter.h"
-#include "output/output.h"
-#include "probe/probe.h"
-#include "target/target.h"
+#include "scan/config.h"
 
 #define CLI_ERRLEN 512
 
-struct salvo_config {
-	struct target_set targets;   /* allowlist minus blocklist, finished */
-	struct target_ports ports;
-	const struct io_engine_ops *engine;
-	const struct probe_ops *probe;
-	const struct output_ops *output;
-	struct output_fields fields;
-	struct output_filter filter; /* --output-filter, default "success = 1 && repeat = 0" */
-
-	const char *ifname;	 /* NULL: from the route to the first target */
-	uint32_t source_ip;	 /* host order; valid if source_ip_set */
-	int source_ip_set;
-	uint8_t gateway_mac[6];
-	int gateway_mac_set;
-	uint8_t source_mac[6];
-	int source_mac_set;
-	uint16_t sport_first;
-	uint32_t sport_count;
-
-	uint64_t rate;		  /* packets per second; 0 = unlimited */
-	unsigned cooldown_s;
-	unsigned probes;	  /* per target */
-	uint64_t seed;
-	int seed_set;
-	uint64_t shards, shard;
-	unsigned sender_threads;
-	unsigned receivers;
-	const char *output_file;
-	const char *metadata_file;	 /* -m, NULL = none */
-	const char *status_updates_file; /* -u, NULL = none */
-	const char *ports_spec;		 /* -p as given, for the metadata */
-	const char *blocklist_file;	 /* -b as given, NULL = built-in */
-	int quiet;
-	int blocklist_default;	/* the built-in blocklist applies (no -b) */
-	int dialect_anyscan;	/* run as "scanner" or --dialect=anyscan: the seed scanner's ways */
-	int interrupt_now;	/* --interrupt=now: a signal skips the cooldown and exits at once */
-	enum io_xdp_mode xdp_mode;
-	int dryrun;		/* --dryrun: build every probe, send nothing */
-	const char *checkpoint_file; /* --checkpoint-file, NULL = none */
-	const char *control_path;    /* --control: a Unix socket for rate/pause/resume */
-	int rate_aimd;		     /* --rate-mode=aimd */
-	uint64_t rate_min, rate_max; /* --rate-min, --rate-max (aimd) */
-	uint64_t bandwidth_bps;	     /* -B: the rate from bits per second on the wire, 0 = -r */
-	uint64_t max_targets;	     /* -n as a count, 0 = no limit */
-	double max_targets_percent;  /* -n as a percentage of the shard, 0 = no limit */
-	uint64_t max_results;	     /* -N, 0 = no limit */
-	unsigned max_runtime_s;	     /* -t, 0 = no limit */
-	uint64_t max_sendto_failures; /* --max-sendto-failures, 0 = no limit */
-	double min_hitrate;	     /* --min-hitrate in percent, 0 = off */
-	enum { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON } status_format;
-	int resume;		     /* --resume: continue from checkpoint_file */
-	int icmp_prescan;	/* --icmp-prescan: ping first, probe ports of live hosts only */
-	const struct probe_ops *prescan_probe; /* the echo probe --icmp-prescan uses */
-	const char *probe_args;	/* --probe-args, for the probe module's init */
-	const char *pcap_file;	/* --pcap, or -o FILE.pcap with --dryrun */
-	const char *user;	/* --user: run as this user once the sockets are open */
-	unsigned user_uid, user_gid;
-
+/* The scan's configuration, and what the command line keeps to fill it. */
+struct cli_config {
+	struct scan_config scan;
 	/* -C/--config: the file's text and the arguments made of it (values point into them). */
 	const char *config_file;
 	char *config_text, *config_arena;
@@ -88,12 +29,13 @@ struct salvo_config {
  * (--help, --version printed to stdout), or -EINVAL/-ENOMEM with one line
  * for the user in err (without the "salvo: " prefix).
  */
-int cli_parse(int argc, char **argv, struct salvo_config *cfg, char *err, size_t errlen);
-void cli_config_free(struct salvo_config *cfg);
+int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t errlen);
+void cli_config_free(struct cli_config *cfg);
 
 /* Value parsers, exposed for the unit tests. */
 int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_rate(const char *s, uint64_t *pps);
 int cli_parse_mac(const char *s, uint8_t mac[6]);
+int cli_parse_percent(const char *s, double *out);
 
 #endif

@@ -553,6 +553,7 @@ const struct io_engine_ops io_af_xdp_ops = {
 	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY,
 	/* Detaching the XDP program at exit is a netlink request that needs CAP_NET_ADMIN. */
 	.keep_privileges = PRIV_CAP(CAP_NET_ADMIN),
+	.built_with = SALVO_AF_XDP_BUILT_WITH,
 	.priv_size = sizeof(struct afxdp_state),
 	.queues_max = afxdp_queues_max,
 	.init = afxdp_init,

@@ -84,6 +84,21 @@ const char *io_engine_list_built(void)
 	return engine_list(1);
 }
 
+void io_engines_describe(FILE *f)
+{
+	for (size_t i = 0; i < IO_ENGINE_COUNT; i++) {
+		const struct io_engine_ops *e = io_engines[i];
+
+		if (e->hidden)
+			continue;
+		if (e->not_built)
+			fprintf(f, "%-10s no: %s\n", e->name, e->not_built);
+		else
+			fprintf(f, "%-10s yes%s%s%s: %s\n", e->name, e->built_with ? " (" : "",
+				e->built_with ? e->built_with : "", e->built_with ? ")" : "", e->help);
+	}
+}
+
 const struct io_engine_ops *io_engine_by_name(const char *name, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < IO_ENGINE_COUNT; i++) {

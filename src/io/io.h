@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "probe/replies.h"
 
@@ -77,6 +78,8 @@ struct io_engine_ops {
 	uint64_t keep_privileges;
 	/* Why the engine is absent from this build (NULL when it is built in). */
 	const char *not_built;
+	/* What it was built against, for --list-io-engines and the build summary (may be NULL). */
+	const char *built_with;
 	/* Not offered by --io-engine: reached through its own option (dryrun: --dryrun). */
 	int hidden;
 	/* Bytes of private state the core allocates (zeroed) before init. */
@@ -155,6 +158,9 @@ const char *io_engine_list(void);
 
 /* "af_packet": the engines compiled into this binary. */
 const char *io_engine_list_built(void);
+
+/* --list-io-engines: a line an engine: name, built in or why not, what it is. */
+void io_engines_describe(FILE *f);
 
 /* Allocate private state and call init; on failure everything is released. */
 int io_engine_open(struct io_engine *e, const struct io_engine_ops *ops,

@@ -78,26 +78,6 @@ void output_fields_describe(FILE *f);
 void output_modules_describe(FILE *f);
 const char *output_field_names(void);
 
-/* One byte as it goes into a JSON string (a quote, a backslash, a control byte escaped) into
- * out; returns the length (1, 2 or 6).  Shared by the json output and the -m metadata. */
-static inline size_t output_json_escape_byte(unsigned char c, char out[6])
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (c == '"' || c == '\\') {
-		out[0] = '\\';
-		out[1] = (char)c;
-		return 2;
-	}
-	if (c < 0x20) {
-		memcpy(out, "\\u00", 4);
-		out[4] = hex[c >> 4];
-		out[5] = hex[c & 15];
-		return 6;
-	}
-	out[0] = (char)c;
-	return 1;
-}
 
 /* RFC 3339 in UTC with microseconds (2026-11-25T16:37:09.123456Z) into buf
  * (OUTPUT_FIELD_TEXT_MAX bytes); returns the length. */

@@ -42,6 +42,24 @@ void probe_modules_describe(FILE *f)
 		fprintf(f, "%-14s %s\n", probes[i]->name, probes[i]->help);
 }
 
+const struct probe_ops *probe_at(size_t i)
+{
+	return i < PROBE_COUNT ? probes[i] : NULL;
+}
+
+const char *probe_names_all(void)
+{
+	static char buf[256];
+
+	if (buf[0])
+		return buf;
+	for (size_t i = 0; i < PROBE_COUNT; i++)
+		join_append(buf, sizeof(buf), probes[i]->name);
+	for (size_t i = 0; i < sizeof(probe_aliases) / sizeof(probe_aliases[0]); i++)
+		join_append(buf, sizeof(buf), probe_aliases[i].alias);
+	return buf;
+}
+
 const char *probe_list(void)
 {
 	static char buf[256];

@@ -119,6 +119,10 @@ int probe_udp_payload_for_port(uint16_t port, const uint8_t **data, uint16_t *le
 
 const struct probe_ops *probe_by_name(const char *name);
 const char *probe_list(void);
+/* The i-th module of the table, NULL past the end (tests and fuzzing walk them all). */
+const struct probe_ops *probe_at(size_t i);
+/* The names and the short aliases (tcp, icmp), for the completion. */
+const char *probe_names_all(void);
 /* Print every probe module with its help line (--list-probe-modules). */
 void probe_modules_describe(FILE *f);
 

@@ -35,7 +35,7 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 {
 	struct scan_receiver *rcv = ctx;
 	struct scan *s = rcv->scan;
-	const struct salvo_config *cfg = s->cfg;
+	const struct scan_config *cfg = s->cfg;
 	struct packet_view v;
 	struct probe_result r;
 	int32_t port_index;

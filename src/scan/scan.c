@@ -1,119 +1,25 @@
 /*
- * Scan set-up, the thread lifecycle and the monitor (status line and
- * summary on stderr).  Called by main once the command line is parsed.
+ * The scan's life: open (probes, memory, files, engine) -> start (threads) -> wait (the
+ * monitor) -> stop (threads joined, the last checkpoint) -> close, each resource released
+ * once, in reverse order.  Called by main once the configuration is complete.
  */
 #include "scan/scan.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include "io/netif.h"
+#include "scan/metadata.h"
+#include "scan/status.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/priv.h"
 
 volatile sig_atomic_t scan_signals;
 volatile sig_atomic_t scan_rate_ups, scan_rate_downs;
-
-static int resolve_from_kernel(struct scan *s, const struct salvo_config *cfg,
-			       char err[SCAN_ERRLEN])
-{
-	struct probe_params *pp = &s->probe.params;
-	uint32_t first = cfg->targets.ranges[0].first;
-	struct netif_route route;
-	char a[16], b[16];
-	int ret, ifindex = 0;
-
-	if (cfg->ifname) {
-		if (!(ifindex = (int)if_nametoindex(cfg->ifname))) {
-			snprintf(err, SCAN_ERRLEN, "--interface: %s: no such interface", cfg->ifname);
-			return -ENODEV;
-		}
-	}
-	target_format_ipv4(first, a);
-	ret = netif_route_lookup(first, ifindex, &route);
-	if (ret) {
-		if (!cfg->ifname || !cfg->gateway_mac_set || !cfg->source_ip_set) {
-			snprintf(err, SCAN_ERRLEN,
-				 "no route to %s%s%s: %s (give -i, -S and -G, or add a route)", a,
-				 cfg->ifname ? " via " : "", cfg->ifname ? cfg->ifname : "",
-				 strerror(-ret));
-			return ret;
-		}
-		route.ifindex = ifindex;
-	}
-	s->ifindex = ifindex ? ifindex : route.ifindex;
-	if (!if_indextoname((unsigned)s->ifindex, s->ifname)) {
-		snprintf(err, SCAN_ERRLEN, "interface %d: %s", s->ifindex, strerror(errno));
-		return -errno;
-	}
-
-	if (cfg->source_ip_set) {
-		pp->saddr = cfg->source_ip;
-	} else if (route.prefsrc) {
-		pp->saddr = route.prefsrc;
-	} else if ((ret = netif_ipv4_address(s->ifindex, &pp->saddr))) {
-		snprintf(err, SCAN_ERRLEN, "%s has no IPv4 address: give -S/--source-ip", s->ifname);
-		return ret;
-	}
-
-	if (cfg->source_mac_set) {
-		memcpy(pp->smac, cfg->source_mac, 6);
-	} else if ((ret = netif_hwaddr(s->ifname, pp->smac))) {
-		snprintf(err, SCAN_ERRLEN, "%s: cannot read its MAC address: %s (give --source-mac)",
-			 s->ifname, strerror(-ret));
-		return ret;
-	}
-
-	if (cfg->gateway_mac_set) {
-		memcpy(pp->gwmac, cfg->gateway_mac, 6);
-		return 0;
-	}
-	if (!route.gateway) {
-		snprintf(err, SCAN_ERRLEN,
-			 "%s is on-link on %s (no gateway to send through): give -G/--gateway-mac "
-			 "with the next hop's MAC",
-			 a, s->ifname);
-		return -EHOSTUNREACH;
-	}
-	s->gateway = route.gateway;
-	target_format_ipv4(route.gateway, b);
-	if ((ret = netif_neigh_lookup(s->ifindex, route.gateway, pp->gwmac))) {
-		/* Never fall back to broadcast: that would flood a whole segment with probes. */
-		snprintf(err, SCAN_ERRLEN,
-			 "the MAC of gateway %s on %s is not in the neighbour table: give "
-			 "-G/--gateway-mac, or reach the gateway once so the kernel resolves it",
-			 b, s->ifname);
-		return ret == -ENOENT ? -EHOSTUNREACH : ret;
-	}
-	return 0;
-}
-
-int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char err[SCAN_ERRLEN])
-{
-	struct probe_params *pp = &s->probe.params;
-	char ignored[SCAN_ERRLEN];
-
-	if (!cfg->dryrun)
-		return resolve_from_kernel(s, cfg, err);
-	/*
-	 * A dry run sends nothing: use what the kernel knows if it can tell,
-	 * else the options given, else zeros, so probes can be built anywhere.
-	 */
-	if (resolve_from_kernel(s, cfg, ignored) == 0)
-		return 0;
-	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname ? cfg->ifname : "none");
-	s->ifindex = 0;
-	pp->saddr = cfg->source_ip_set ? cfg->source_ip : 0;
-	memcpy(pp->smac, cfg->source_mac, 6);
-	memcpy(pp->gwmac, cfg->gateway_mac, 6);
-	return 0;
-}
 
 static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 {
@@ -141,146 +47,14 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	return ret;
 }
 
-/* What a checkpoint must agree with: the targets after the blocklist, ports, probe, -P. */
-static uint64_t scan_fingerprint(const struct salvo_config *cfg)
-{
-	struct checkpoint_hasher hs;
-	uint32_t knobs[3] = { cfg->probes, (uint32_t)cfg->icmp_prescan, cfg->ports.count };
-
-	checkpoint_hash_init(&hs);
-	checkpoint_hash_add(&hs, cfg->targets.ranges,
-			    cfg->targets.count * sizeof(cfg->targets.ranges[0]));
-	checkpoint_hash_add(&hs, cfg->ports.ports, cfg->ports.count * sizeof(cfg->ports.ports[0]));
-	checkpoint_hash_add(&hs, cfg->probe->name, strlen(cfg->probe->name));
-	if (cfg->probe_args)
-		checkpoint_hash_add(&hs, cfg->probe_args, strlen(cfg->probe_args));
-	checkpoint_hash_add(&hs, knobs, sizeof(knobs));
-	return hs.h;
-}
-
-/* Where every sender thread stands now, and what the scan has done so far. */
-static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
-{
-	const struct salvo_config *cfg = s->cfg;
-	struct scan_totals t;
-	uint64_t now = clock_mono_ns();
-
-	memset(cp, 0, sizeof(*cp));
-	cp->seed = s->seed;
-	cp->shard = cfg->shard;
-	cp->shards = cfg->shards;
-	cp->elements = s->positions;
-	cp->fingerprint = s->fingerprint;
-	cp->threads = s->sender_count;
-	for (unsigned i = 0; i < s->sender_count; i++) {
-		cp->next[i] = s->senders[i].begin +
-			      __atomic_load_n(&s->senders[i].done, __ATOMIC_ACQUIRE);
-		cp->end[i] = s->senders[i].end;
-	}
-	cp->has_key = 1;
-	memcpy(cp->key, s->probe.params.key, sizeof(cp->key));
-	/* Once the cooldown runs, what is left of it; before, all of it. */
-	cp->cooldown_left_ms = s->cooldown_end_ns ? (s->cooldown_end_ns > now
-							     ? (s->cooldown_end_ns - now) / 1000000
-							     : 0)
-						  : s->cooldown_ns / 1000000;
-	scan_totals(s, &t);
-	cp->totals = (struct checkpoint_totals){ .sent = t.io.tx_completed,
-						 .valid = t.valid,
-						 .successes = t.successes,
-						 .failures = t.failures,
-						 .duplicates = t.duplicates,
-						 .alive = t.alive,
-						 .elapsed_ms = (uint64_t)(scan_elapsed_s(s) * 1e3),
-						 .send_ms = (uint64_t)(scan_send_seconds(s) * 1e3) };
-}
-
-int scan_checkpoint_save(struct scan *s, char *err)
-{
-	struct scan_checkpoint cp;
-	int ret;
-
-	if (!s->cfg->checkpoint_file || !s->senders)
-		return 0;
-	scan_checkpoint_fill(s, &cp);
-	if ((ret = checkpoint_write(s->cfg->checkpoint_file, &cp)) && err)
-		snprintf(err, SCAN_ERRLEN, "--checkpoint-file %s: %s", s->cfg->checkpoint_file,
-			 strerror(-ret));
-	return ret;
-}
-
-/*
- * --resume, before anything else: the checkpoint's seed and key (replies to earlier
- * processes' probes still validate) and its totals.  The slices are checked later.
- */
-static int scan_resume_load(struct scan *s, struct scan_checkpoint *cp, char err[SCAN_ERRLEN])
-{
-	const struct salvo_config *cfg = s->cfg;
-	char cerr[SCAN_ERRLEN - 32];
-	int ret;
-
-	if ((ret = checkpoint_read(cfg->checkpoint_file, cp, cerr, sizeof(cerr)))) {
-		snprintf(err, SCAN_ERRLEN, "--resume: %s", cerr);
-		return ret;
-	}
-	if (cfg->seed_set && cfg->seed != cp->seed) {
-		snprintf(err, SCAN_ERRLEN, "--resume: -e %llu differs from the checkpoint's seed %llu",
-			 (unsigned long long)cfg->seed, (unsigned long long)cp->seed);
-		return -EINVAL;
-	}
-	s->seed = cp->seed;
-	if (cp->has_key) {
-		memcpy(s->probe.params.key, cp->key, sizeof(cp->key));
-		s->base = cp->totals;
-	}
-	return 0;
-}
-
-/* --resume: the checkpoint must describe this very scan; then each thread starts where it was. */
-static int scan_resume(struct scan *s, const struct scan_checkpoint *cp, char err[SCAN_ERRLEN])
-{
-	const struct salvo_config *cfg = s->cfg;
-	const char *path = cfg->checkpoint_file;
-	int left = 0;
-
-	if (cp->fingerprint != s->fingerprint || cp->elements != s->positions) {
-		snprintf(err, SCAN_ERRLEN,
-			 "--resume: %s is a checkpoint of another scan (targets, ports, probe or -P "
-			 "differ); run the same scan, or start afresh without --resume",
-			 path);
-		return -EINVAL;
-	}
-	if (cp->shard != cfg->shard || cp->shards != cfg->shards) {
-		snprintf(err, SCAN_ERRLEN, "--resume: %s is shard %llu of %llu, not %llu of %llu",
-			 path, (unsigned long long)cp->shard, (unsigned long long)cp->shards,
-			 (unsigned long long)cfg->shard, (unsigned long long)cfg->shards);
-		return -EINVAL;
-	}
-	if (cp->threads != s->sender_count) {
-		snprintf(err, SCAN_ERRLEN,
-			 "--resume: %s was written with %u sender threads; resume with -T %u", path,
-			 cp->threads, cp->threads);
-		return -EINVAL;
-	}
-	for (unsigned i = 0; i < s->sender_count; i++) {
-		if (cp->end[i] != s->senders[i].end || cp->next[i] < s->senders[i].begin) {
-			snprintf(err, SCAN_ERRLEN, "--resume: %s: thread %u's slice does not match",
-				 path, i);
-			return -EINVAL;
-		}
-		s->senders[i].start = cp->next[i];
-		left |= cp->next[i] < cp->end[i];
-	}
-	/* Everything was sent: only the cooldown the last process did not finish is owed. */
-	if (!left && cp->has_key)
-		s->cooldown_ns = cp->cooldown_left_ms * 1000000ULL;
-	return 0;
-}
-
 /* Sender threads: -T, or as many as the engine has queues on this interface (af_xdp). */
-static void scan_fit_threads(struct scan *s, const struct io_config *io)
+static void scan_fit_threads(struct scan *s)
 {
-	unsigned max = io_engine_queues_max(s->cfg->engine, io);
+	struct io_config io;
+	unsigned max;
+
+	scan_io_config(s, &io);
+	max = io_engine_queues_max(s->cfg->engine, &io);
 
 	s->sender_count = s->cfg->sender_threads;
 	if (max && s->sender_count > max)
@@ -290,7 +64,7 @@ static void scan_fit_threads(struct scan *s, const struct io_config *io)
 /* Fewer threads than asked, for the engine's queues: said in one line rather than refused. */
 static void scan_threads_notice(const struct scan *s)
 {
-	const struct salvo_config *cfg = s->cfg;
+	const struct scan_config *cfg = s->cfg;
 
 	if (cfg->quiet ||
 	    (s->sender_count >= cfg->sender_threads && s->receiver_count >= cfg->receivers))
@@ -332,7 +106,7 @@ static int scan_dedup_init(struct scan *s, char err[SCAN_ERRLEN])
 
 static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 {
-	const struct salvo_config *cfg = s->cfg;
+	const struct scan_config *cfg = s->cfg;
 	uint64_t slice;
 	int ret;
 
@@ -402,17 +176,23 @@ static int scan_alloc_receivers(struct scan *s, char err[SCAN_ERRLEN])
 	return 0;
 }
 
-int scan_run(struct scan *s, char err[SCAN_ERRLEN])
+static void scan_close_probes(struct scan *s)
 {
-	const struct salvo_config *cfg = s->cfg;
-	struct probe_params *pp = &s->probe.params;
-	struct io_config io = { 0 };
-	uint8_t tmpl[PROBE_FRAME_MAX];
-	char ioerr[IO_ERRLEN], src[16], mac[18], gw[18];
-	struct scan_checkpoint resume_from;
-	int ret, oret, tlen;
+	probe_close(&s->probe);
+	probe_close(&s->prescan);
+}
 
-	s->control_fd = -1; /* closed on every exit path below: never fd 0 by accident */
+/*
+ * The probe modules, with the scan's key and seed (a resume's, from the checkpoint in cp),
+ * the frame size and the rate in packets per second.  On failure nothing stays open.
+ */
+static int scan_open_probes(struct scan *s, struct scan_checkpoint *cp, char err[SCAN_ERRLEN])
+{
+	const struct scan_config *cfg = s->cfg;
+	struct probe_params *pp = &s->probe.params;
+	uint8_t tmpl[PROBE_FRAME_MAX];
+	int ret, tlen;
+
 	s->probe.ops = cfg->probe;
 	s->probe.args = cfg->probe_args;
 	pp->sport_first = cfg->sport_first;
@@ -426,7 +206,7 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	s->seed = cfg->seed;
 	s->cooldown_ns = (uint64_t)cfg->cooldown_s * 1000000000ULL;
 	/* The checkpoint's key replaces the new one before any probe module sees it. */
-	if (cfg->resume && (ret = scan_resume_load(s, &resume_from, err)))
+	if (cfg->resume && (ret = scan_resume_load(s, cp, err)))
 		return ret;
 	if ((ret = probe_init(&s->probe, err, SCAN_ERRLEN)))
 		return ret;
@@ -434,30 +214,15 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		s->prescan.ops = cfg->prescan_probe;
 		s->prescan.params = *pp;
 		if ((ret = probe_init(&s->prescan, err, SCAN_ERRLEN)))
-			goto out_alloc;
+			goto out_probes;
 	}
 	if ((tlen = probe_template(&s->probe, tmpl, sizeof(tmpl))) < 0) {
 		snprintf(err, SCAN_ERRLEN, "%s: the probe does not fit in a frame", cfg->probe->name);
 		ret = tlen;
-		goto out_alloc;
+		goto out_probes;
 	}
-	s->fingerprint = scan_fingerprint(cfg);
-	io.ifname = s->ifname;
-	io.ifindex = s->ifindex;
-	scan_fit_threads(s, &io);
-	io.tx_queues = s->sender_count;
-	io.rx_queues = cfg->receivers;
-	if ((ret = scan_alloc(s, err)))
-		goto out_alloc;
-	if (cfg->resume && (ret = scan_resume(s, &resume_from, err)))
-		goto out_alloc;
-	/* The first checkpoint now, the scan's start: an unwritable path fails before any probe
-	 * is sent, not at the end of the scan. */
-	if ((ret = scan_checkpoint_save(s, err)))
-		goto out_alloc;
-
-	io.frame_len_max = s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max
-								 : (unsigned)tlen;
+	s->frame_len = s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max
+							       : (uint32_t)tlen;
 	s->rate = cfg->rate;
 	if (cfg->bandwidth_bps) {
 		/* On the wire a frame is at least 60 bytes, plus FCS, preamble and gap: 24. */
@@ -465,32 +230,90 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 
 		s->rate = cfg->bandwidth_bps / wire_bits ? cfg->bandwidth_bps / wire_bits : 1;
 	}
-	io.replies = cfg->probe->replies | (cfg->prescan_probe ? PROBE_REPLY_ICMP_ECHO : 0);
-	io.rx_daddr = pp->saddr;
-	io.rx_sport_first = cfg->sport_first;
-	io.rx_sport_count = cfg->sport_count;
-	io.xdp_mode = cfg->xdp_mode;
-	io.pcap_file = cfg->pcap_file;
-	/* Files and the control socket before the engine: a bad path is the user's to fix before
-	 * any raw socket is opened.  The output last of them, so that a bad -u, -m or --control
-	 * leaves no csv header on stdout. */
-	if ((ret = scan_monitor_open(s, err)))
-		goto out_output;
-	if ((ret = scan_control_open(s, err)))
-		goto out_output;
-	if ((ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields,
+	s->fingerprint = scan_fingerprint(cfg);
+	return 0;
+out_probes:
+	scan_close_probes(s);
+	return ret;
+}
+
+static void scan_free(struct scan *s)
+{
+	free(s->senders);
+	free(s->receivers);
+	s->senders = NULL;
+	s->receivers = NULL;
+	dedup_free(&s->dedup);
+	dedup_free(&s->live);
+}
+
+/*
+ * The files, -m and -u, and the control socket, before the engine: a bad path is the user's
+ * to fix before any raw socket is opened.  The output last of them, so that a bad -u, -m or
+ * --control leaves no csv header on stdout.
+ */
+static int scan_open_files(struct scan *s, char err[SCAN_ERRLEN])
+{
+	const struct scan_config *cfg = s->cfg;
+	int ret;
+
+	if ((ret = scan_status_open(s, err, SCAN_ERRLEN)) ||
+	    (ret = scan_metadata_open(s, err, SCAN_ERRLEN)) || (ret = scan_control_open(s, err)) ||
+	    (ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields,
 			       cfg->ports.count > 1, cfg->probe->name, cfg->resume, err,
-			       SCAN_ERRLEN)))
-		goto out_output;
-	if ((ret = io_engine_open(&s->engine, cfg->engine, &io, ioerr))) {
+			       SCAN_ERRLEN))) {
+		(void)scan_status_close(s);
+		(void)scan_metadata_close(s, ret);
+		scan_control_close(s);
+	}
+	return ret;
+}
+
+/*
+ * Close the files, the metadata first (written from the engine's counters: the engine must
+ * still be open).  The first error is kept: ret, or the files' (named in err).
+ */
+static int scan_close_files(struct scan *s, int ret, char err[SCAN_ERRLEN])
+{
+	const struct scan_config *cfg = s->cfg;
+	int oret;
+
+	if ((oret = scan_metadata_close(s, ret)) && !ret) {
+		ret = oret;
+		snprintf(err, SCAN_ERRLEN, "--metadata-file: %s", strerror(-ret));
+	}
+	if ((oret = scan_status_close(s)) && !ret) {
+		ret = oret;
+		snprintf(err, SCAN_ERRLEN, "--status-updates-file: %s", strerror(-ret));
+	}
+	scan_control_close(s);
+	oret = output_close(&s->output);
+	if (!ret && (oret || s->writer_error)) {
+		ret = oret ? oret : s->writer_error;
+		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file, strerror(-ret));
+	}
+	return ret;
+}
+
+/*
+ * The engine, and what depends on it: the receive threads' slots, the privileges it no
+ * longer needs (sockets open, program attached, no thread started yet), the output's first
+ * line.  On failure the engine is closed again.
+ */
+static int scan_open_engine(struct scan *s, const struct io_config *io, char err[SCAN_ERRLEN])
+{
+	const struct scan_config *cfg = s->cfg;
+	char ioerr[IO_ERRLEN];
+	int ret;
+
+	if ((ret = io_engine_open(&s->engine, cfg->engine, io, ioerr))) {
 		/* Engines name themselves at the start of their messages. */
 		snprintf(err, SCAN_ERRLEN, "%s", ioerr);
-		goto out_output;
+		return ret;
 	}
 	if ((ret = scan_alloc_receivers(s, err)))
 		goto out_engine;
 	scan_threads_notice(s);
-	/* Sockets open, program attached, no thread started yet: keep only what closing needs. */
 	if ((ret = priv_drop(cfg->engine->keep_privileges, cfg->user ? cfg->user_uid : (unsigned)-1,
 			     cfg->user_gid, err, SCAN_ERRLEN)))
 		goto out_engine;
@@ -498,29 +321,71 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file, strerror(-ret));
 		goto out_engine;
 	}
+	return 0;
+out_engine:
+	io_engine_close(&s->engine);
+	return ret;
+}
 
-	if (!cfg->quiet) {
-		target_format_ipv4(pp->saddr, src);
-		netif_format_mac(pp->smac, mac);
-		netif_format_mac(pp->gwmac, gw);
-		fprintf(stderr,
-			"salvo: scanning %llu addresses x %u ports = %llu probes%s (shard %llu/%llu: "
-			"%llu) from %s (%s) on %s, probe %s, gateway %s; engine %s (%s); rate %llu pps; "
-			"seed %llu\n",
-			(unsigned long long)cfg->targets.addresses, cfg->ports.count,
-			(unsigned long long)s->elements, cfg->probes > 1 ? " (each xP)" : "",
-			(unsigned long long)cfg->shard, (unsigned long long)cfg->shards,
-			(unsigned long long)(s->shard_end - s->shard_begin), src, mac, s->ifname,
-			cfg->probe->name, gw, cfg->engine->name, s->engine.mode,
-			(unsigned long long)s->rate, (unsigned long long)s->seed);
-	}
+/* Everything the scan needs before its threads start; on failure nothing stays open. */
+static int scan_open(struct scan *s, char err[SCAN_ERRLEN])
+{
+	struct scan_checkpoint cp;
+	struct io_config io;
+	int ret;
 
-	if ((ret = scan_start_threads(s, err))) {
-		/* Whatever started must be stopped before the engine goes away. */
-		__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
-	} else {
-		scan_monitor(s);
-	}
+	s->control_fd = -1; /* never fd 0 by accident */
+	if ((ret = scan_open_probes(s, &cp, err)))
+		return ret;
+	scan_fit_threads(s);
+	scan_io_config(s, &io);
+	if ((ret = scan_alloc(s, err)))
+		goto out_memory;
+	if (s->cfg->resume && (ret = scan_resume(s, &cp, err)))
+		goto out_memory;
+	/* The first checkpoint now, the scan's start: an unwritable path fails before any probe
+	 * is sent, not at the end of the scan. */
+	if ((ret = scan_checkpoint_save(s, err)))
+		goto out_memory;
+	if ((ret = scan_open_files(s, err)))
+		goto out_memory;
+	if ((ret = scan_open_engine(s, &io, err)))
+		goto out_files;
+	return 0;
+out_files:
+	(void)scan_close_files(s, ret, err);
+out_memory:
+	scan_free(s);
+	scan_close_probes(s);
+	return ret;
+}
+
+static void scan_banner(const struct scan *s)
+{
+	const struct scan_config *cfg = s->cfg;
+	const struct probe_params *pp = &s->probe.params;
+	char src[16], mac[18], gw[18];
+
+	target_format_ipv4(pp->saddr, src);
+	netif_format_mac(pp->smac, mac);
+	netif_format_mac(pp->gwmac, gw);
+	fprintf(stderr,
+		"salvo: scanning %llu addresses x %u ports = %llu probes%s (shard %llu/%llu: "
+		"%llu) from %s (%s) on %s, probe %s, gateway %s; engine %s (%s); rate %llu pps; "
+		"seed %llu\n",
+		(unsigned long long)cfg->targets.addresses, cfg->ports.count,
+		(unsigned long long)s->elements, cfg->probes > 1 ? " (each xP)" : "",
+		(unsigned long long)cfg->shard, (unsigned long long)cfg->shards,
+		(unsigned long long)(s->shard_end - s->shard_begin), src, mac, s->ifname,
+		cfg->probe->name, gw, cfg->engine->name, s->engine.mode, (unsigned long long)s->rate,
+		(unsigned long long)s->seed);
+}
+
+/* Join every thread that started, last checkpoint, the threads' errors, the summary. */
+static int scan_stop(struct scan *s, int ret, char err[SCAN_ERRLEN])
+{
+	int oret;
+
 	__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < s->sender_count; i++)
 		if (s->senders[i].thread)
@@ -537,42 +402,40 @@ int scan_run(struct scan *s, char err[SCAN_ERRLEN])
 	/* Every thread has stopped: this checkpoint's positions and totals are exact. */
 	if ((oret = scan_checkpoint_save(s, ret ? NULL : err)) && !ret)
 		ret = oret;
-
 	if (!ret && s->abort_reason[0]) {
 		ret = -ECANCELED;
 		snprintf(err, SCAN_ERRLEN, "%s", s->abort_reason);
 	}
-	if (!ret) {
-		for (unsigned i = 0; i < s->sender_count && !ret; i++)
-			if ((ret = s->senders[i].error))
-				snprintf(err, SCAN_ERRLEN, "sender %u: %s", i, strerror(-ret));
-		for (unsigned i = 0; i < s->receiver_count && !ret; i++)
-			if ((ret = s->receivers[i].error))
-				snprintf(err, SCAN_ERRLEN, "receiver %u: %s", i, strerror(-ret));
-	}
-	if (!cfg->quiet)
+	for (unsigned i = 0; i < s->sender_count && !ret; i++)
+		if ((ret = s->senders[i].error))
+			snprintf(err, SCAN_ERRLEN, "sender %u: %s", i, strerror(-ret));
+	for (unsigned i = 0; i < s->receiver_count && !ret; i++)
+		if ((ret = s->receivers[i].error))
+			snprintf(err, SCAN_ERRLEN, "receiver %u: %s", i, strerror(-ret));
+	if (!s->cfg->quiet)
 		scan_summary(s);
-out_engine:
-	/* The metadata reads the engine's final counters: write it before the engine goes. */
-	if ((oret = scan_monitor_close(s, ret)) && !ret) {
-		ret = oret;
-		snprintf(err, SCAN_ERRLEN, "--metadata-file: %s", strerror(-ret));
-	}
-	io_engine_close(&s->engine);
-out_output:
-	scan_control_close(s);
-	scan_monitor_close(s, ret);
-	oret = output_close(&s->output);
-	if (!ret && (oret || s->writer_error)) {
-		ret = oret ? oret : s->writer_error;
-		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file, strerror(-ret));
-	}
-out_alloc:
-	free(s->senders);
-	free(s->receivers);
-	dedup_free(&s->dedup);
-	dedup_free(&s->live);
-	probe_close(&s->probe);
-	probe_close(&s->prescan);
 	return ret;
+}
+
+static int scan_close(struct scan *s, int ret, char err[SCAN_ERRLEN])
+{
+	ret = scan_close_files(s, ret, err);
+	io_engine_close(&s->engine);
+	scan_free(s);
+	scan_close_probes(s);
+	return ret;
+}
+
+int scan_run(struct scan *s, char err[SCAN_ERRLEN])
+{
+	int ret;
+
+	if ((ret = scan_open(s, err)))
+		return ret;
+	if (!s->cfg->quiet)
+		scan_banner(s);
+	if (!(ret = scan_start_threads(s, err)))
+		scan_monitor(s);
+	ret = scan_stop(s, ret, err);
+	return scan_close(s, ret, err);
 }

@@ -22,13 +22,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cli/cli.h"
+#include "scan/config.h"
 #include "io/io.h"
 #include "output/output.h"
 #include "probe/probe.h"
 #include "scan/checkpoint.h"
 #include "scan/dedup.h"
 #include "scan/pace.h"
+#include "scan/totals.h"
 #include "target/permutation.h"
 
 #define SCAN_ERRLEN 512
@@ -66,14 +67,8 @@ struct scan_receiver {
 	struct probe_result q[SCAN_RESULT_QUEUE];
 } __attribute__((aligned(64)));
 
-struct scan_totals {
-	uint64_t positions, frames, rx_frames, valid, duplicates, successes, failures, alive;
-	uint64_t send_errors;
-	struct io_stats io;
-};
-
 struct scan {
-	const struct salvo_config *cfg;
+	const struct scan_config *cfg;
 	char ifname[16];
 	int ifindex;
 	struct probe probe;
@@ -91,7 +86,7 @@ struct scan {
 	uint64_t seed;		       /* -e, or the checkpoint's with --resume */
 	uint64_t rate;		       /* -r, or from -B and the frame size */
 	char abort_reason[160];	       /* set by the monitor when a limit aborts the scan */
-	unsigned link_down_s;	       /* the monitor's count of seconds the link has been down */
+	uint32_t frame_len;	       /* the longest frame a probe writes */
 	int control_fd;		       /* --control socket, -1 = none */
 	int paused;		       /* set by "pause" on the control socket (atomic) */
 	uint64_t fingerprint;	       /* what is scanned, for checkpoints */
@@ -127,7 +122,7 @@ struct scan {
  * gateway MAC) from the kernel.  Opens only netlink and ioctl sockets.
  * 0, or -errno with one line in err.
  */
-int scan_resolve_network(struct scan *s, const struct salvo_config *cfg, char err[SCAN_ERRLEN]);
+int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN]);
 
 /* Open the engine and the output, run the scan to the end, close everything. */
 int scan_run(struct scan *s, char err[SCAN_ERRLEN]);
@@ -141,23 +136,21 @@ int scan_control_open(struct scan *s, char err[SCAN_ERRLEN]);
 void scan_control_poll(struct scan *s);
 void scan_control_close(struct scan *s);
 
-/* Write the checkpoint (if --checkpoint-file): at the start, every second and at the end;
- * 0 or -errno, with the line for the user in err unless err is NULL. */
+/* network.c: what the io engine is to open, from the scan's network and probe. */
+void scan_io_config(const struct scan *s, struct io_config *io);
+
+/* resume.c: write the checkpoint (if --checkpoint-file): at the start, every second and at
+ * the end; 0 or -errno, with the line for the user in err unless err is NULL. */
 int scan_checkpoint_save(struct scan *s, char *err);
+/* What a checkpoint must agree with: the targets after the blocklist, ports, probe, -P. */
+uint64_t scan_fingerprint(const struct scan_config *cfg);
+/* --resume, before the probes are set up: read the checkpoint into cp; its seed, key, totals. */
+int scan_resume_load(struct scan *s, struct scan_checkpoint *cp, char err[SCAN_ERRLEN]);
+/* --resume, once the slices are cut: check cp describes this scan; each thread's start. */
+int scan_resume(struct scan *s, const struct scan_checkpoint *cp, char err[SCAN_ERRLEN]);
 
-/* The scan's counters now, earlier processes' (a resume) included. */
-void scan_totals(struct scan *s, struct scan_totals *t);
-
-/* Seconds the scan has run, and has spent sending, earlier processes' included. */
-double scan_elapsed_s(const struct scan *s);
-double scan_send_seconds(const struct scan *s);
-
-/* monitor.c: the status line, -u and -m files, the cooldown and the summary. */
-int scan_monitor_open(struct scan *s, char err[SCAN_ERRLEN]);
+/* monitor.c: the calling thread's loop until the scan is to stop. */
 void scan_monitor(struct scan *s);
-void scan_summary(struct scan *s);
-/* Write the metadata (status: the scan's result) and close the files; 0 or -errno. */
-int scan_monitor_close(struct scan *s, int status);
 
 void *scan_sender_main(void *arg);
 void *scan_receiver_main(void *arg);

@@ -50,7 +50,7 @@ struct plain_source {
 static int plain_next(struct send_source *src, uint8_t *data, uint32_t *len)
 {
 	struct plain_source *c = (struct plain_source *)src;
-	const struct salvo_config *cfg = c->s->cfg;
+	const struct scan_config *cfg = c->s->cfg;
 
 	if (c->pos >= c->end)
 		return SOURCE_DONE;
@@ -104,7 +104,7 @@ static int prescan_next(struct send_source *src, uint8_t *data, uint32_t *len)
 {
 	struct prescan_source *c = (struct prescan_source *)src;
 	struct scan *s = c->s;
-	const struct salvo_config *cfg = s->cfg;
+	const struct scan_config *cfg = s->cfg;
 
 	/* Addresses whose echo is old enough: probe the live ones, skip the rest. */
 	while (c->mark_tail != c->mark_head &&

@@ -1,38 +1,25 @@
 #!/usr/bin/env bash
 # The documentation and installation stay true to the program:
-#   every long option of the parser (src/cli/cli.c) is in salvo --help, the man page and the
-#   bash completion; the man page renders without groff warnings; the completion completes;
+#   every long option of the option table (salvo --list-options) is in salvo --help, the man
+#   page and the bash completion the build made from it; the man page renders without groff
+#   warnings; the completion completes;
 #   make install into a DESTDIR puts salvo, the scanner hard link, the man page and the
 #   completion in place, the installed binaries run, and make uninstall removes all of it.
 # No network, no privilege needed.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-SALVO=$ROOT/$BUILD/salvo
-pass=0
-fail=0
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "$0")/lib.sh"
 W=$(mktemp -d /tmp/salvo-docs.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
-result() {
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $1"
-		fail=$((fail + 1))
-	fi
-}
-
-# The long options as the parser knows them.
-grep -oE '^\s*\{ "[a-z0-9-]+", (no|required|optional)_argument' "$ROOT/src/cli/cli.c" |
-	sed -E 's/.*"([^"]+)".*/\1/' | sort -u >"$W/options"
-[ "$(wc -l <"$W/options")" -gt 40 ]
-result "the parser's long options are found ($(wc -l <"$W/options"))" $?
+# The long options as the parser knows them: the table, once each.
+"$SALVO" --list-options | cut -f1 >"$W/options"
+[ "$(wc -l <"$W/options")" -gt 40 ] && [ -z "$(sort "$W/options" | uniq -d)" ]
+result "the table's long options are listed, once each ($(wc -l <"$W/options"))" $?
 
 "$SALVO" --help >"$W/help"
 # The man page as text: groff writes "\-" as "-" and may hyphenate; -rHY=0 stops that.
-groff -t -man -Tutf8 -rHY=0 -rLL=200n "$ROOT/doc/salvo.1" 2>"$W/groff.err" | col -b >"$W/man.txt"
+groff -t -man -Tutf8 -rHY=0 -rLL=200n "$ROOT/$BUILD/salvo.1" 2>"$W/groff.err" | col -b >"$W/man.txt"
 for doc in help man.txt; do
 	missing=""
 	while read -r opt; do
@@ -43,12 +30,12 @@ for doc in help man.txt; do
 done
 missing=""
 while read -r opt; do
-	grep -qE -- "--$opt([^a-z-]|$)" "$ROOT/contrib/bash-completion/salvo" || missing+=" --$opt"
+	grep -qE -- "--$opt([^a-z-]|$)" "$ROOT/$BUILD/salvo.bash" || missing+=" --$opt"
 done <"$W/options"
 [ -z "$missing" ]
 result "every long option is in the bash completion${missing:+ (missing:$missing)}" $?
 
-groff -t -man -ww -z "$ROOT/doc/salvo.1" "$ROOT/doc/salvo-merge-results.1" 2>"$W/warn"
+groff -t -man -ww -z "$ROOT/$BUILD/salvo.1" "$ROOT/doc/salvo-merge-results.1" 2>"$W/warn"
 [ ! -s "$W/warn" ] && [ -s "$W/man.txt" ]
 status=$?
 result "the man page renders without warnings$([ -s "$W/warn" ] && echo ": $(head -3 "$W/warn")")" $status
@@ -56,12 +43,13 @@ result "the man page renders without warnings$([ -s "$W/warn" ] && echo ": $(hea
 # The completion, as bash runs it.
 complete_words() {
 	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
-		_salvo; echo "${COMPREPLY[*]}"' _ "$ROOT/contrib/bash-completion/salvo" "$@"
+		_salvo; echo "${COMPREPLY[*]}"' _ "$ROOT/$BUILD/salvo.bash" "$@"
 }
 [ "$(complete_words salvo --io-eng)" = "--io-engine" ] &&
 	[ "$(complete_words salvo --io-engine=af)" = "af_packet af_xdp" ] &&
 	[ "$(complete_words scanner -M "")" = "tcp_synscan udp icmp_echoscan tcp icmp" ] &&
-	[ "$(complete_words salvo -O j)" = "json" ]
+	[ "$(complete_words salvo -O j)" = "json" ] &&
+	[ "$(complete_words salvo -f saddr,sp)" = "sport" ]
 result "bash completion completes options and values" $?
 
 # make install / uninstall into a DESTDIR.
@@ -89,5 +77,4 @@ make -s -C "$ROOT" BUILD="$BUILD" uninstall DESTDIR="$D" PREFIX=/usr >/dev/null 
 [ -z "$(find "$D" -type f -o -type l)" ]
 result "make uninstall removes every installed file" $?
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -15,7 +15,7 @@
 
 #include "cli/cli.h"
 
-static int parse(struct salvo_config *cfg, char *err, const char *const *args)
+static int parse(struct cli_config *cfg, char *err, const char *const *args)
 {
 	char *argv[64];
 	int argc = 0;
@@ -31,32 +31,32 @@ static int parse(struct salvo_config *cfg, char *err, const char *const *args)
 
 static void defaults_match_zmap(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN];
 	(void)state;
 
 	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "198.18.1.0/24"), 0);
-	assert_int_equal(cfg.rate, 10000);
-	assert_int_equal(cfg.cooldown_s, 8);
-	assert_int_equal(cfg.probes, 1);
-	assert_int_equal(cfg.sender_threads, 1);
-	assert_int_equal(cfg.shards, 1);
-	assert_string_equal(cfg.engine->name, "af_packet");
-	assert_string_equal(cfg.probe->name, "tcp_synscan");
-	assert_string_equal(cfg.output->name, "csv");
-	assert_string_equal(cfg.output_file, "-");
-	assert_int_equal(cfg.targets.addresses, 256);
-	assert_int_equal(cfg.fields.count, 1); /* saddr for one port */
+	assert_int_equal(cfg.scan.rate, 10000);
+	assert_int_equal(cfg.scan.cooldown_s, 8);
+	assert_int_equal(cfg.scan.probes, 1);
+	assert_int_equal(cfg.scan.sender_threads, 1);
+	assert_int_equal(cfg.scan.shards, 1);
+	assert_string_equal(cfg.scan.engine->name, "af_packet");
+	assert_string_equal(cfg.scan.probe->name, "tcp_synscan");
+	assert_string_equal(cfg.scan.output->name, "csv");
+	assert_string_equal(cfg.scan.output_file, "-");
+	assert_int_equal(cfg.scan.targets.addresses, 256);
+	assert_int_equal(cfg.scan.fields.count, 1); /* saddr for one port */
 	cli_config_free(&cfg);
 
 	assert_int_equal(PARSE("-p", "80,443", "-b", "/dev/null", "198.18.1.1"), 0);
-	assert_int_equal(cfg.fields.count, 2); /* saddr,sport for several */
+	assert_int_equal(cfg.scan.fields.count, 2); /* saddr,sport for several */
 	cli_config_free(&cfg);
 }
 
 static void short_and_long_flags_and_aliases(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN];
 	(void)state;
 
@@ -68,45 +68,45 @@ static void short_and_long_flags_and_aliases(void **state)
 			       "--source-mac", "02:00:00:00:00:01", "--io-engine=af_packet",
 			       "--receivers", "2", "-s", "40000-40009"),
 			 0);
-	assert_int_equal(cfg.ports.count, 3);
-	assert_int_equal(cfg.targets.addresses, 6);
-	assert_int_equal(cfg.rate, 20000);
-	assert_int_equal(cfg.cooldown_s, 2);
-	assert_int_equal(cfg.probes, 2);
-	assert_int_equal(cfg.seed, 7);
-	assert_int_equal(cfg.shard, 2);
-	assert_int_equal(cfg.shards, 3);
-	assert_int_equal(cfg.sender_threads, 2);
-	assert_int_equal(cfg.receivers, 2);
-	assert_int_equal(cfg.quiet, 1);
-	assert_int_equal(cfg.fields.count, 3);
-	assert_int_equal(cfg.gateway_mac[5], 2);
-	assert_int_equal(cfg.sport_first, 40000);
-	assert_int_equal(cfg.sport_count, 10);
-	assert_string_equal(cfg.ifname, "veth0");
+	assert_int_equal(cfg.scan.ports.count, 3);
+	assert_int_equal(cfg.scan.targets.addresses, 6);
+	assert_int_equal(cfg.scan.rate, 20000);
+	assert_int_equal(cfg.scan.cooldown_s, 2);
+	assert_int_equal(cfg.scan.probes, 2);
+	assert_int_equal(cfg.scan.seed, 7);
+	assert_int_equal(cfg.scan.shard, 2);
+	assert_int_equal(cfg.scan.shards, 3);
+	assert_int_equal(cfg.scan.sender_threads, 2);
+	assert_int_equal(cfg.scan.receivers, 2);
+	assert_int_equal(cfg.scan.quiet, 1);
+	assert_int_equal(cfg.scan.fields.count, 3);
+	assert_int_equal(cfg.scan.gateway_mac[5], 2);
+	assert_int_equal(cfg.scan.sport_first, 40000);
+	assert_int_equal(cfg.scan.sport_count, 10);
+	assert_string_equal(cfg.scan.ifname, "veth0");
 	cli_config_free(&cfg);
 }
 
 /* The orchestrator's dialect stops at once on a signal; ZMap's keeps its cooldown. */
 static void interrupt_mode_follows_the_dialect_unless_given(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN];
 	(void)state;
 
 	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
-	assert_int_equal(cfg.interrupt_now, 0);
+	assert_int_equal(cfg.scan.interrupt_now, 0);
 	cli_config_free(&cfg);
 	assert_int_equal(PARSE("--dialect=anyscan", "-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
-	assert_int_equal(cfg.interrupt_now, 1);
+	assert_int_equal(cfg.scan.interrupt_now, 1);
 	cli_config_free(&cfg);
 	assert_int_equal(PARSE("--dialect=anyscan", "--interrupt=cooldown", "-p", "80", "-b",
 			       "/dev/null", "198.18.1.1"),
 			 0);
-	assert_int_equal(cfg.interrupt_now, 0);
+	assert_int_equal(cfg.scan.interrupt_now, 0);
 	cli_config_free(&cfg);
 	assert_int_equal(PARSE("--interrupt", "now", "-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
-	assert_int_equal(cfg.interrupt_now, 1);
+	assert_int_equal(cfg.scan.interrupt_now, 1);
 	cli_config_free(&cfg);
 	assert_int_equal(PARSE("--interrupt=later", "-p", "80", "198.18.1.1"), -EINVAL);
 	assert_string_equal(err, "--interrupt: 'later': expected cooldown or now");
@@ -114,7 +114,7 @@ static void interrupt_mode_follows_the_dialect_unless_given(void **state)
 
 static void missing_target_is_an_error(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN];
 	(void)state;
 
@@ -126,7 +126,7 @@ static void missing_target_is_an_error(void **state)
 
 static void default_blocklist_refuses_reserved_targets(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN];
 	(void)state;
 
@@ -135,7 +135,7 @@ static void default_blocklist_refuses_reserved_targets(void **state)
 	assert_int_equal(PARSE("-p", "80", "10.0.0.0/8", "192.168.1.1"), -EINVAL);
 	/* Public addresses pass the parser (nothing is sent by parsing). */
 	assert_int_equal(PARSE("-p", "80", "1.1.1.0/24"), 0);
-	assert_int_equal(cfg.blocklist_default, 1);
+	assert_int_equal(cfg.scan.blocklist_default, 1);
 	cli_config_free(&cfg);
 }
 
@@ -173,7 +173,7 @@ static void every_bad_value_names_itself(void **state)
 	(void)state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct salvo_config cfg;
+		struct cli_config cfg;
 		char err[CLI_ERRLEN] = "";
 
 		if (PARSE("-p", "80", "-b", "/dev/null", cases[i].flag, cases[i].value,
@@ -189,7 +189,7 @@ static void every_bad_value_names_itself(void **state)
 
 static void bad_targets_and_shards_are_errors(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN];
 	(void)state;
 
@@ -209,7 +209,7 @@ static void bad_targets_and_shards_are_errors(void **state)
 
 static void engines_not_built_say_so(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN];
 	(void)state;
 
@@ -219,8 +219,8 @@ static void engines_not_built_say_so(void **state)
 	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "--io-engine=af_xdp", "--xdp-mode=skb",
 			       "198.18.1.1"),
 			 0);
-	assert_string_equal(cfg.engine->name, "af_xdp");
-	assert_int_equal(cfg.xdp_mode, IO_XDP_MODE_SKB);
+	assert_string_equal(cfg.scan.engine->name, "af_xdp");
+	assert_int_equal(cfg.scan.xdp_mode, IO_XDP_MODE_SKB);
 	cli_config_free(&cfg);
 #else
 	assert_int_equal(PARSE("-p", "80", "--io-engine=af_xdp", "198.18.1.1"), -EINVAL);
@@ -269,7 +269,7 @@ static void write_config(char *path, const char *text)
 
 static void config_file_sets_options_and_the_command_line_overrides_it(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN], path[64];
 	(void)state;
 
@@ -282,18 +282,18 @@ static void config_file_sets_options_and_the_command_line_overrides_it(void **st
 			   "output-filter success = 1 && repeat = 0\n"
 			   "quiet\n");
 	assert_int_equal(PARSE("-C", path), 0);
-	assert_int_equal(cfg.ports.count, 2);
-	assert_int_equal(cfg.rate, 5000);
-	assert_int_equal(cfg.targets.addresses, 4);
-	assert_int_equal(cfg.quiet, 1);
+	assert_int_equal(cfg.scan.ports.count, 2);
+	assert_int_equal(cfg.scan.rate, 5000);
+	assert_int_equal(cfg.scan.targets.addresses, 4);
+	assert_int_equal(cfg.scan.quiet, 1);
 	assert_string_equal(cfg.config_file, path);
 	cli_config_free(&cfg);
 
 	/* Later wins: the command line's rate and ports; its targets replace the file's. */
 	assert_int_equal(PARSE("--config", path, "-r", "700", "-p", "22", "198.18.2.0/31"), 0);
-	assert_int_equal(cfg.rate, 700);
-	assert_int_equal(cfg.ports.count, 1);
-	assert_int_equal(cfg.targets.addresses, 2);
+	assert_int_equal(cfg.scan.rate, 700);
+	assert_int_equal(cfg.scan.ports.count, 1);
+	assert_int_equal(cfg.scan.targets.addresses, 2);
 	cli_config_free(&cfg);
 	assert_int_equal(PARSE("--config=" "/dev/null", "-p", "1", "-b", "/dev/null", "198.18.1.1"), 0);
 	cli_config_free(&cfg);
@@ -304,7 +304,7 @@ static void config_file_sets_options_and_the_command_line_overrides_it(void **st
  * with a freed configuration (SIGSEGV) — found by the bad-input matrix. */
 static void an_error_after_a_good_option_is_still_an_error(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN];
 	(void)state;
 
@@ -318,7 +318,7 @@ static void an_error_after_a_good_option_is_still_an_error(void **state)
 
 static void config_file_errors_name_the_line(void **state)
 {
-	struct salvo_config cfg;
+	struct cli_config cfg;
 	char err[CLI_ERRLEN], path[64], want[160];
 	static const struct {
 		const char *text, *message;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "output/output.h"
+#include "util/json.h"
 
 static void fields_parse_and_reject_unknown(void **state)
 {
@@ -140,7 +141,7 @@ static void json_escapes_quotes_backslashes_and_control_bytes(void **state)
 	(void)state;
 
 	for (const char *p = in; *p; p++)
-		n += output_json_escape_byte((unsigned char)*p, out + n);
+		n += json_escape_byte((unsigned char)*p, out + n);
 	out[n] = '\0';
 	/* DEL and UTF-8 pass through: JSON requires escaping only below 0x20, quote and backslash. */
 	assert_string_equal(out, "a\\\"b\\\\c\\u000a\\u0001\x7f\xc3\xa9");

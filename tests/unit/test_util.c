@@ -4,10 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/checksum.h"
 #include "util/join.h"
+#include "util/json.h"
 #include "util/siphash.h"
 
 /* Appendix A of the SipHash paper: key 00 01 .. 0f, messages 00, 00 01, ... */
@@ -75,6 +77,41 @@ static void join_lists_names_and_never_overruns(void **state)
 	assert_int_equal(strlen(buf), sizeof(buf) - 1);
 }
 
+/* The writer places commas, quotes and escapes; pretty output indents a member a line. */
+static void json_writer_nests_escapes_and_indents(void **state)
+{
+	char buf[512] = "";
+	struct json_writer w;
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	(void)state;
+
+	json_start(&w, f, 0);
+	json_object(&w, NULL);
+	json_string(&w, "a\"b", "x\\y\n");
+	json_uint(&w, "n", 18446744073709551615ULL);
+	json_array(&w, "l");
+	json_bool(&w, NULL, 1);
+	json_double(&w, NULL, 2, 1.005);
+	json_end(&w);
+	json_object(&w, "empty");
+	json_end(&w);
+	json_end(&w);
+	fflush(f);
+	assert_string_equal(buf, "{\"a\\\"b\":\"x\\\\y\\u000a\",\"n\":18446744073709551615,"
+				 "\"l\":[true,1.00],\"empty\":{}}");
+	rewind(f);
+	json_start(&w, f, 1);
+	json_object(&w, NULL);
+	json_raw(&w, "r", "12.5");
+	json_array(&w, "l");
+	json_string(&w, NULL, "v");
+	json_end(&w);
+	json_end(&w);
+	fputc('\0', f);
+	fclose(f);
+	assert_string_equal(buf, "{\n  \"r\": 12.5,\n  \"l\": [\n    \"v\"\n  ]\n}");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -83,6 +120,7 @@ int main(void)
 		cmocka_unit_test(checksum_of_known_ipv4_header),
 		cmocka_unit_test(checksum_handles_odd_length_and_u32),
 		cmocka_unit_test(join_lists_names_and_never_overruns),
+		cmocka_unit_test(json_writer_nests_escapes_and_indents),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

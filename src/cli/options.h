@@ -1,0 +1,87 @@
+/*
+ * The option table: every command-line option of salvo, once.  Everything else about an
+ * option is derived from its entry: getopt's arrays, --help, the keys a -C config file
+ * may use, --list-options (from which the build generates the man page's option sections
+ * and the bash completion), and how its value is parsed and where it goes.  Adding an
+ * option is adding an entry (and, for a new kind of value, a parser).
+ *
+ * Only the command line's files include this header.
+ */
+#ifndef SALVO_CLI_OPTIONS_H
+#define SALVO_CLI_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scan/config.h"
+
+/* The sections of --help and of the man page, in their order. */
+enum cli_group { CLI_TARGETS, CLI_NETWORK, CLI_SCAN, CLI_OUTPUT, CLI_RUNNING, CLI_GROUPS };
+
+/* How an option's value is taken, and where it goes (field: an offset in struct scan_config). */
+enum cli_kind {
+	CLI_FLAG,    /* no value: the int at field becomes 1 */
+	CLI_UINT,    /* unsigned at field: a whole number from min to max */
+	CLI_U64,     /* uint64_t at field: a whole number from min to max */
+	CLI_RATE,    /* uint64_t at field: a number with an optional K, M or G, at least min */
+	CLI_PERCENT, /* double at field: 0 to 100, with or without a % */
+	CLI_PATH,    /* const char * at field: any value but an empty one */
+	CLI_STRING,  /* const char * at field: the value as given */
+	CLI_CHOICE,  /* int at field: the index of the value in words */
+	CLI_MAC,     /* uint8_t[6] at field, and the int at flag set */
+	CLI_IPV4,    /* uint32_t at field (host order), and the int at flag set */
+	CLI_LATER,   /* kept as given: resolved once every option is read (resolve.c) */
+	CLI_CUSTOM,  /* parse() takes it */
+};
+
+/* What the bash completion offers for the value. */
+enum cli_complete { CLI_COMPLETE_NONE, CLI_COMPLETE_FILE, CLI_COMPLETE_IFACE, CLI_COMPLETE_USER,
+		    CLI_COMPLETE_WORDS };
+
+struct cli_parse;
+struct cli_option;
+
+typedef int (*cli_parse_fn)(struct cli_parse *p, const struct cli_option *o, const char *value,
+			    char *err, size_t errlen);
+
+struct cli_option {
+	const char *name; /* the long name, without the dashes */
+	int letter;	  /* the short option, 0 if none */
+	const char *arg;  /* what the value is called in --help ("N", "FILE"); NULL: no value */
+	enum cli_group group;
+	const char *help;	   /* what it does; one %s is replaced by list() */
+	const char *def;	   /* the value it has when not given, parsed as if given */
+	const char *(*list)(void); /* names the help mentions (engines, probes, ...) */
+	const char *man;	   /* more for the man page, after help (plain text) */
+	enum cli_kind kind;
+	size_t field; /* offsetof(struct scan_config, ...) */
+	size_t flag;  /* CLI_MAC, CLI_IPV4: offsetof the int that says it was given */
+	uint64_t min, max;
+	const char *const *words; /* CLI_CHOICE: the values (index = what is stored) */
+	const char *expected;	  /* what a bad value is told it should be */
+	cli_parse_fn parse;	  /* CLI_CUSTOM */
+	const char *alias_of;	  /* set: another name for that option (nothing else is set) */
+	enum cli_complete complete;
+	const char *const *complete_words; /* CLI_COMPLETE_WORDS when not words */
+	const char *(*complete_list)(void); /* or a list of names, comma-separated */
+};
+
+/* Options the table may hold at most (per-option state of a parse is sized by it). */
+#define CLI_OPTIONS_MAX 96
+
+/* The table, and its length. */
+extern const struct cli_option cli_options[];
+extern const size_t cli_option_count;
+
+/* The entry of a long name (an alias gives its option), or NULL. */
+const struct cli_option *cli_option_find(const char *name);
+
+/* The option an entry is another name for, or the entry itself. */
+const struct cli_option *cli_option_canonical(const struct cli_option *o);
+
+/* --help, --list-options. */
+void cli_usage(FILE *f);
+void cli_list_options(FILE *f);
+
+#endif

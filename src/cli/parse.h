@@ -1,0 +1,65 @@
+/*
+ * One parse of a command line, shared by the files of src/cli: the options' values as they
+ * are read (cli.c), taken apart by kind (values.c) or by the option's own parser
+ * (options.c), then resolved into a complete scan configuration (resolve.c).
+ */
+#ifndef SALVO_CLI_PARSE_H
+#define SALVO_CLI_PARSE_H
+
+#include "cli/options.h"
+
+/* Where the arguments came from: argv[1..file_args] are lines of the --config file. */
+struct cli_origin {
+	const char *path;
+	int file_args;
+	const unsigned *line;	/* line number of each file argument, by argv index */
+	const char *config_arg; /* the command line's -C/--config value, NULL = none */
+};
+
+struct cli_parse {
+	struct scan_config *cfg;
+	const struct cli_origin *origin;
+	int argi;				   /* the argument being handled (for errors) */
+	int argi_of[CLI_OPTIONS_MAX];		   /* the argument each option came from */
+	unsigned char given[CLI_OPTIONS_MAX];	   /* the option was given (not a default) */
+	const char *later[CLI_OPTIONS_MAX];	   /* CLI_LATER values */
+	struct target_set block;		   /* the blocklist, while it is built */
+	int targets_given; /* a target, -w or --target-range was given */
+	int file_targets;  /* ... by the config file: the command line's replace them */
+	int done;	   /* --help, --version, --list-*: printed, nothing to scan */
+};
+
+/* config_file.c: the -C/--config value on the command line (before any "--"), or NULL. */
+char *cli_config_find(int argc, char **argv);
+/*
+ * Read the config file at path into arguments "--key=value" / "--key" placed before the
+ * command line's (their memory is cfg's); the new argv is cfg->config_argv, its length
+ * *new_argc; origin says which arguments are the file's lines.  0 or -errno + err.
+ */
+struct cli_config;
+int cli_config_load(const char *path, int argc, char **argv, struct cli_config *cfg,
+		    struct cli_origin *origin, int *new_argc, char *err, size_t errlen);
+
+/* Take value for option o (its kind's parser, or its own); 0 or -errno with a line in err. */
+int cli_apply(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
+	      size_t errlen);
+
+/* Was the option of that long name given?  Its CLI_LATER value (or default), or NULL.  The
+ * argument it came from is made the one errors name. */
+int cli_given(const struct cli_parse *p, const char *name);
+const char *cli_later(struct cli_parse *p, const char *name);
+
+/* "OPT: 'VALUE': expected EXPECTED" into err; returns -EINVAL. */
+int cli_bad_value(char *err, size_t errlen, const char *opt, const char *value,
+		  const char *expected);
+
+/* Add one positional or --target-range target; 0 or -errno with a line in err. */
+int cli_add_target(struct cli_parse *p, const char *value, const char *prefix, char *err,
+		   size_t errlen);
+
+/* Once every option is read: defaults of the dialect, names to modules, files, the rules
+ * between options; 0 or -errno with a line in err. */
+int cli_resolve(struct cli_parse *p, int argc, char **argv, int first_target, char *err,
+		size_t errlen);
+
+#endif

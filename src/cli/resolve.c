@@ -1,0 +1,247 @@
+/*
+ * After every option is read: the defaults that depend on the dialect, names resolved to
+ * modules, list files and the blocklist loaded, and the rules between options checked, so
+ * that a wrong command line fails here, before anything touches the network.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "cli/cli.h"
+#include "cli/parse.h"
+
+/* The seed scanner's dialect: list output, its progress line and a prompt stop (the
+ * orchestrator times its rate windows until the scanner has exited), unless asked otherwise. */
+static void resolve_dialect(struct cli_parse *p)
+{
+	struct scan_config *cfg = p->cfg;
+
+	if (!cfg->dialect_anyscan)
+		return;
+	if (!cli_given(p, "status-format"))
+		cfg->status_format = STATUS_LEGACY;
+	if (!cli_given(p, "interrupt"))
+		cfg->interrupt_now = 1;
+}
+
+/* Names become modules here, so a wrong one fails before anything is opened.  Each value is
+ * taken just before it is used: an error names the config file line it came from. */
+static int resolve_modules(struct cli_parse *p, char *err, size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+	const char *name;
+
+	if (!(cfg->engine = io_engine_by_name(cli_later(p, "io-engine"), err, errlen)))
+		return -EINVAL;
+	if (!(cfg->probe = probe_by_name(name = cli_later(p, "probe-module")))) {
+		snprintf(err, errlen, "--probe-module: '%s': unknown probe module (choose: %s)", name,
+			 probe_list());
+		return -EINVAL;
+	}
+	if (!(name = cli_later(p, "output-module")))
+		name = cfg->dialect_anyscan ? "list" : "csv";
+	if (!(cfg->output = output_by_name(name))) {
+		snprintf(err, errlen, "--output-module: '%s': unknown output module (choose: %s)",
+			 name, output_list());
+		return -EINVAL;
+	}
+	p->argi = 0;
+	return 0;
+}
+
+/* -r or -B, and --rate-mode=aimd's bounds. */
+static int resolve_rates(struct cli_parse *p, char *err, size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+
+	if (cfg->bandwidth_bps && cli_given(p, "rate")) {
+		snprintf(err, errlen, "--bandwidth: give either -r/--rate or -B/--bandwidth, not both");
+		return -EINVAL;
+	}
+	if (!cfg->rate_aimd) {
+		if (!cfg->rate_min && !cfg->rate_max)
+			return 0;
+		snprintf(err, errlen, "--rate-min/--rate-max: only with --rate-mode=aimd");
+		return -EINVAL;
+	}
+	if (cfg->bandwidth_bps || cfg->rate == 0) {
+		snprintf(err, errlen, "--rate-mode=aimd: needs a starting -r rate (not 0, not -B)");
+		return -EINVAL;
+	}
+	if (!cfg->rate_max)
+		cfg->rate_max = cfg->rate * 4;
+	if (!cfg->rate_min)
+		cfg->rate_min = cfg->rate_max / 100 ? cfg->rate_max / 100 : 1;
+	if (cfg->rate_min > cfg->rate_max) {
+		snprintf(err, errlen, "--rate-min: %llu is above --rate-max %llu",
+			 (unsigned long long)cfg->rate_min, (unsigned long long)cfg->rate_max);
+		return -EINVAL;
+	}
+	if (cfg->rate < cfg->rate_min)
+		cfg->rate = cfg->rate_min;
+	if (cfg->rate > cfg->rate_max)
+		cfg->rate = cfg->rate_max;
+	return 0;
+}
+
+/* --resume, --pcap, --dryrun and --shard: what each needs of the others. */
+static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+
+	if (cfg->resume && !cfg->checkpoint_file) {
+		snprintf(err, errlen, "--resume: needs --checkpoint-file FILE to resume from");
+		return -EINVAL;
+	}
+	if (cfg->pcap_file && !cfg->dryrun) {
+		snprintf(err, errlen, "--pcap: %s: only with --dryrun (salvo never captures a real scan)",
+			 cfg->pcap_file);
+		return -EINVAL;
+	}
+	if (cfg->dryrun) {
+		size_t olen = strlen(cfg->output_file);
+
+		/* ZMap's habit: --dryrun -o probes.pcap writes the probes there. */
+		if (!cfg->pcap_file && olen > 5 && strcmp(cfg->output_file + olen - 5, ".pcap") == 0) {
+			cfg->pcap_file = cfg->output_file;
+			cfg->output_file = "/dev/null";
+		}
+		cfg->engine = io_engine_find("dryrun");
+		cfg->cooldown_s = 0; /* nothing was sent: nothing can answer */
+	}
+	if (cli_given(p, "shard") && cfg->shard >= cfg->shards) {
+		snprintf(err, errlen, "--shard: %llu: expected a shard from 0 to %llu (--shards %llu)",
+			 (unsigned long long)cfg->shard, (unsigned long long)cfg->shards - 1,
+			 (unsigned long long)cfg->shards);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The positional targets, and the ports (or none, for a probe of addresses). */
+static int resolve_targets(struct cli_parse *p, int argc, char **argv, int first, char *err,
+			   size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+	const char *ports;
+	char perr[CLI_ERRLEN - 32];
+	int ret;
+
+	p->argi = 0;
+	for (int i = first; i < argc; i++)
+		if ((ret = cli_add_target(p, argv[i], "", err, errlen)))
+			return ret;
+	if (!p->targets_given) {
+		snprintf(err, errlen, "no targets: give addresses, CIDR blocks or ranges "
+				      "(e.g. salvo -p 80 198.18.1.0/24), or -w FILE");
+		return -EINVAL;
+	}
+	if (cfg->icmp_prescan)
+		cfg->prescan_probe = probe_by_name("icmp_echoscan");
+	if (cfg->icmp_prescan && cfg->probe->portless) {
+		snprintf(err, errlen, "--icmp-prescan: %s already probes addresses, not ports",
+			 cfg->probe->name);
+		return -EINVAL;
+	}
+	ports = cli_later(p, "target-ports");
+	if (cfg->probe->portless && ports) {
+		snprintf(err, errlen, "--target-ports: %s: %s probes addresses, not ports", ports,
+			 cfg->probe->name);
+		return -EINVAL;
+	}
+	if (cfg->probe->portless)
+		ports = "0";
+	if (!ports) {
+		snprintf(err, errlen, "no ports: give -p/--target-ports, e.g. -p 80,443");
+		return -EINVAL;
+	}
+	if ((ret = target_ports_parse(ports, &cfg->ports, perr, sizeof(perr)))) {
+		snprintf(err, errlen, "--target-ports: %s", perr);
+		return ret;
+	}
+	cfg->ports_spec = ports;
+	p->argi = 0;
+	return 0;
+}
+
+/* -f (default: saddr, and sport with several ports) and --output-filter. */
+static int resolve_output(struct cli_parse *p, char *err, size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+	const char *fields = cli_later(p, "output-fields"), *filter;
+	char ferr[CLI_ERRLEN - 32];
+	int ret;
+
+	if (fields && (ret = output_fields_parse(fields, &cfg->fields, ferr, sizeof(ferr)))) {
+		snprintf(err, errlen, "--output-fields: %s", ferr);
+		return ret;
+	}
+	if (!fields) {
+		cfg->fields.count = 0;
+		cfg->fields.id[cfg->fields.count++] = OUTPUT_FIELD_SADDR;
+		if (cfg->ports.count > 1)
+			cfg->fields.id[cfg->fields.count++] = OUTPUT_FIELD_SPORT;
+	}
+	filter = cli_later(p, "output-filter");
+	if ((ret = output_filter_parse(filter, &cfg->filter, ferr, sizeof(ferr)))) {
+		snprintf(err, errlen, "--output-filter: %s", ferr);
+		return ret;
+	}
+	p->argi = 0;
+	return 0;
+}
+
+/* -b, or the built-in blocklist, taken from the targets: something must be left. */
+static int resolve_blocklist(struct cli_parse *p, char *err, size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+	const char *file = cli_later(p, "blocklist-file");
+	char ferr[CLI_ERRLEN - 32];
+	int ret;
+
+	cfg->blocklist_file = file;
+	cfg->blocklist_default = !file;
+	if (file && (ret = target_set_load_file(&p->block, file, ferr, sizeof(ferr)))) {
+		snprintf(err, errlen, "--blocklist-file: %s", ferr);
+		return ret == -ENOMEM ? ret : -EINVAL;
+	}
+	p->argi = 0;
+	if ((!file && target_set_add_default_blocklist(&p->block)) ||
+	    target_set_finish(&cfg->targets, &p->block)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (cfg->targets.addresses == 0) {
+		snprintf(err, errlen, "no targets left after the %s: every address given is blocked%s",
+			 file ? "blocklist" : "built-in blocklist of reserved ranges",
+			 file ? "" : " (use -b FILE to replace it, e.g. -b /dev/null inside a test "
+				     "network)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cli_resolve(struct cli_parse *p, int argc, char **argv, int first_target, char *err,
+		size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+	int ret;
+
+	resolve_dialect(p);
+	if ((ret = resolve_modules(p, err, errlen)) || (ret = resolve_rates(p, err, errlen)) ||
+	    (ret = resolve_modes(p, err, errlen)) ||
+	    (ret = resolve_targets(p, argc, argv, first_target, err, errlen)) ||
+	    (ret = resolve_output(p, err, errlen)) || (ret = resolve_blocklist(p, err, errlen)))
+		return ret;
+	if (cfg->probes > cfg->sport_count) {
+		snprintf(err, errlen, "--probes: %u: more probes per target than source ports (%u)",
+			 cfg->probes, cfg->sport_count);
+		return -EINVAL;
+	}
+	if (!cfg->seed_set && getrandom(&cfg->seed, sizeof(cfg->seed), 0) != sizeof(cfg->seed)) {
+		snprintf(err, errlen, "getrandom: %s", strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * What a scan is asked to do: the scan core's input, filled by the command line
+ * (src/cli) or by anything else that runs a scan.  Values are checked and names resolved
+ * before a scan starts; the scan reads this, never changes it.
+ */
+#ifndef SALVO_SCAN_CONFIG_H
+#define SALVO_SCAN_CONFIG_H
+
+#include <stdint.h>
+
+#include "io/io.h"
+#include "output/filter.h"
+#include "output/output.h"
+#include "probe/probe.h"
+#include "target/target.h"
+
+enum scan_status_format { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON };
+
+struct scan_config {
+	struct target_set targets; /* allowlist minus blocklist, finished */
+	struct target_ports ports;
+	const struct io_engine_ops *engine;
+	const struct probe_ops *probe;
+	const struct output_ops *output;
+	struct output_fields fields;
+	struct output_filter filter; /* --output-filter, default "success = 1 && repeat = 0" */
+
+	const char *ifname; /* NULL: from the route to the first target */
+	uint32_t source_ip; /* host order; valid if source_ip_set */
+	int source_ip_set;
+	uint8_t gateway_mac[6];
+	int gateway_mac_set;
+	uint8_t source_mac[6];
+	int source_mac_set;
+	uint16_t sport_first;
+	uint32_t sport_count;
+
+	uint64_t rate; /* packets per second; 0 = unlimited */
+	unsigned cooldown_s;
+	unsigned probes; /* per target */
+	uint64_t seed;
+	int seed_set;
+	uint64_t shards, shard;
+	unsigned sender_threads;
+	unsigned receivers;
+	const char *output_file;
+	const char *metadata_file;	 /* -m, NULL = none */
+	const char *status_updates_file; /* -u, NULL = none */
+	const char *ports_spec;		 /* -p as given, for the metadata */
+	const char *blocklist_file;	 /* -b as given, NULL = built-in */
+	int quiet;
+	int blocklist_default; /* the built-in blocklist applies (no -b) */
+	int dialect_anyscan;   /* run as "scanner" or --dialect=anyscan: the seed scanner's ways */
+	int interrupt_now;     /* --interrupt=now: a signal skips the cooldown and exits at once */
+	enum io_xdp_mode xdp_mode;
+	int dryrun;		      /* --dryrun: build every probe, send nothing */
+	const char *checkpoint_file;  /* --checkpoint-file, NULL = none */
+	const char *control_path;     /* --control: a Unix socket for rate/pause/resume */
+	int rate_aimd;		      /* --rate-mode=aimd */
+	uint64_t rate_min, rate_max;  /* --rate-min, --rate-max (aimd) */
+	uint64_t bandwidth_bps;	      /* -B: the rate from bits per second on the wire, 0 = -r */
+	uint64_t max_targets;	      /* -n as a count, 0 = no limit */
+	double max_targets_percent;   /* -n as a percentage of the shard, 0 = no limit */
+	uint64_t max_results;	      /* -N, 0 = no limit */
+	unsigned max_runtime_s;	      /* -t, 0 = no limit */
+	uint64_t max_sendto_failures; /* --max-sendto-failures, 0 = no limit */
+	double min_hitrate;	      /* --min-hitrate in percent, 0 = off */
+	enum scan_status_format status_format;
+	int resume;			       /* --resume: continue from checkpoint_file */
+	int icmp_prescan;		       /* --icmp-prescan: ping first, probe live hosts only */
+	const struct probe_ops *prescan_probe; /* the echo probe --icmp-prescan uses */
+	const char *probe_args;		       /* --probe-args, for the probe module's init */
+	const char *pcap_file;		       /* --pcap, or -o FILE.pcap with --dryrun */
+	const char *user;		       /* --user: run as this user once sockets are open */
+	unsigned user_uid, user_gid;
+};
+
+#endif

@@ -1,0 +1,140 @@
+/* The -m metadata document; see metadata.h. */
+#include "scan/metadata.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "io/netif.h"
+#include "scan/scan.h"
+#include "target/target.h"
+#include "util/clock.h"
+#include "util/json.h"
+#include "version.h"
+
+int scan_metadata_open(struct scan *s, char *err, size_t errlen)
+{
+	const char *path = s->cfg->metadata_file;
+
+	s->start_real_us = clock_real_us();
+	if (!path)
+		return 0;
+	if (!(s->metadata = fopen(path, "w"))) {
+		int e = errno;
+
+		snprintf(err, errlen, "--metadata-file: %s: %s", path, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+static void metadata_time(struct json_writer *w, const char *key, uint64_t us)
+{
+	char when[OUTPUT_FIELD_TEXT_MAX];
+
+	output_format_timestamp(us, when);
+	json_string(w, key, when);
+}
+
+static void metadata_config(struct json_writer *w, const struct scan *s)
+{
+	const struct scan_config *cfg = s->cfg;
+	const struct probe_params *pp = &s->probe.params;
+	char text[32];
+
+	json_object(w, "config");
+	json_uint(w, "addresses", cfg->targets.addresses);
+	json_string(w, "ports", cfg->ports_spec);
+	json_uint(w, "port_count", cfg->ports.count);
+	json_uint(w, "probes_per_target", cfg->probes);
+	json_uint(w, "rate", cfg->rate);
+	json_uint(w, "cooldown_s", cfg->cooldown_s);
+	json_uint(w, "seed", s->seed);
+	json_uint(w, "shards", cfg->shards);
+	json_uint(w, "shard", cfg->shard);
+	json_uint(w, "sender_threads", s->sender_count);
+	json_uint(w, "receive_threads", s->receiver_count);
+	json_string(w, "interface", s->ifname);
+	target_format_ipv4(pp->saddr, text);
+	json_string(w, "source_ip", text);
+	netif_format_mac(pp->smac, text);
+	json_string(w, "source_mac", text);
+	netif_format_mac(pp->gwmac, text);
+	json_string(w, "gateway_mac", text);
+	snprintf(text, sizeof(text), "%u-%u", cfg->sport_first,
+		 cfg->sport_first + cfg->sport_count - 1);
+	json_string(w, "source_ports", text);
+	json_string(w, "blocklist", cfg->blocklist_default ? "built-in" : cfg->blocklist_file);
+	json_string(w, "probe_module", cfg->probe->name);
+	json_string(w, "output_module", cfg->output->name);
+	json_string(w, "output_file", cfg->output_file);
+	json_array(w, "output_fields");
+	for (unsigned i = 0; i < cfg->fields.count; i++)
+		json_string(w, NULL, output_field_name(cfg->fields.id[i]));
+	json_end(w);
+	json_end(w);
+}
+
+static void metadata_counts(struct json_writer *w, const struct scan *s,
+			    const struct scan_totals *t)
+{
+	json_object(w, "counts");
+	json_uint(w, "probes_in_shard", (s->shard_end - s->shard_begin) * s->cfg->probes);
+	json_uint(w, "sent", t->io.tx_completed);
+	json_uint(w, "tx_errors", t->io.tx_errors);
+	json_uint(w, "tx_busy", t->io.tx_busy);
+	json_uint(w, "rx_frames", t->rx_frames);
+	json_uint(w, "rx_drops", t->io.rx_drops);
+	json_uint(w, "valid", t->valid);
+	json_uint(w, "successes", t->successes);
+	json_uint(w, "failures", t->failures);
+	json_uint(w, "duplicates", t->duplicates);
+	json_uint(w, "alive", t->alive);
+	json_uint(w, "results_written", __atomic_load_n(&s->written, __ATOMIC_RELAXED));
+	json_end(w);
+}
+
+static void metadata_write(struct scan *s, int status)
+{
+	struct json_writer w;
+	struct scan_totals t;
+	double send_secs = scan_send_seconds(s);
+
+	scan_totals(s, &t);
+	json_start(&w, s->metadata, 1);
+	json_object(&w, NULL);
+	json_string(&w, "salvo_version", SALVO_VERSION);
+	metadata_time(&w, "start_time", s->start_real_us);
+	metadata_time(&w, "end_time", clock_real_us());
+	json_double(&w, "duration_s", 3, scan_elapsed_s(s));
+	json_double(&w, "send_duration_s", 3, send_secs);
+	json_bool(&w, "interrupted", scan_signals != 0);
+	json_uint(&w, "exit_status", status ? 1 : 0);
+	metadata_config(&w, s);
+	json_object(&w, "engine");
+	json_string(&w, "name", s->cfg->engine->name);
+	json_string(&w, "mode", s->engine.mode);
+	json_end(&w);
+	metadata_counts(&w, s, &t);
+	json_object(&w, "rates");
+	json_double(&w, "send_pps_avg", 1, send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0);
+	json_double(&w, "hitrate_percent", 4, scan_hit_percent(&t));
+	json_end(&w);
+	json_end(&w);
+	fputc('\n', s->metadata);
+}
+
+int scan_metadata_close(struct scan *s, int status)
+{
+	int ret = 0;
+
+	if (!s->metadata)
+		return 0;
+	/* Only a scan that started has anything to say. */
+	if (s->start_ns)
+		metadata_write(s, status);
+	if (fclose(s->metadata))
+		ret = -errno;
+	s->metadata = NULL;
+	return ret;
+}

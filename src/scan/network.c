@@ -1,0 +1,127 @@
+/*
+ * The network a scan uses: what the user left out (interface, source address and MAC,
+ * the gateway's MAC) filled in from the kernel, and the io engine's configuration made
+ * from it and from the probe.  Opens only netlink and ioctl sockets.
+ */
+#include "scan/scan.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "io/netif.h"
+
+static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg,
+			       char err[SCAN_ERRLEN])
+{
+	struct probe_params *pp = &s->probe.params;
+	uint32_t first = cfg->targets.ranges[0].first;
+	struct netif_route route;
+	char a[16], b[16];
+	int ret, ifindex = 0;
+
+	if (cfg->ifname) {
+		if (!(ifindex = (int)if_nametoindex(cfg->ifname))) {
+			snprintf(err, SCAN_ERRLEN, "--interface: %s: no such interface", cfg->ifname);
+			return -ENODEV;
+		}
+	}
+	target_format_ipv4(first, a);
+	ret = netif_route_lookup(first, ifindex, &route);
+	if (ret) {
+		if (!cfg->ifname || !cfg->gateway_mac_set || !cfg->source_ip_set) {
+			snprintf(err, SCAN_ERRLEN,
+				 "no route to %s%s%s: %s (give -i, -S and -G, or add a route)", a,
+				 cfg->ifname ? " via " : "", cfg->ifname ? cfg->ifname : "",
+				 strerror(-ret));
+			return ret;
+		}
+		route.ifindex = ifindex;
+	}
+	s->ifindex = ifindex ? ifindex : route.ifindex;
+	if (!if_indextoname((unsigned)s->ifindex, s->ifname)) {
+		snprintf(err, SCAN_ERRLEN, "interface %d: %s", s->ifindex, strerror(errno));
+		return -errno;
+	}
+
+	if (cfg->source_ip_set) {
+		pp->saddr = cfg->source_ip;
+	} else if (route.prefsrc) {
+		pp->saddr = route.prefsrc;
+	} else if ((ret = netif_ipv4_address(s->ifindex, &pp->saddr))) {
+		snprintf(err, SCAN_ERRLEN, "%s has no IPv4 address: give -S/--source-ip", s->ifname);
+		return ret;
+	}
+
+	if (cfg->source_mac_set) {
+		memcpy(pp->smac, cfg->source_mac, 6);
+	} else if ((ret = netif_hwaddr(s->ifname, pp->smac))) {
+		snprintf(err, SCAN_ERRLEN, "%s: cannot read its MAC address: %s (give --source-mac)",
+			 s->ifname, strerror(-ret));
+		return ret;
+	}
+
+	if (cfg->gateway_mac_set) {
+		memcpy(pp->gwmac, cfg->gateway_mac, 6);
+		return 0;
+	}
+	if (!route.gateway) {
+		snprintf(err, SCAN_ERRLEN,
+			 "%s is on-link on %s (no gateway to send through): give -G/--gateway-mac "
+			 "with the next hop's MAC",
+			 a, s->ifname);
+		return -EHOSTUNREACH;
+	}
+	s->gateway = route.gateway;
+	target_format_ipv4(route.gateway, b);
+	if ((ret = netif_neigh_lookup(s->ifindex, route.gateway, pp->gwmac))) {
+		/* Never fall back to broadcast: that would flood a whole segment with probes. */
+		snprintf(err, SCAN_ERRLEN,
+			 "the MAC of gateway %s on %s is not in the neighbour table: give "
+			 "-G/--gateway-mac, or reach the gateway once so the kernel resolves it",
+			 b, s->ifname);
+		return ret == -ENOENT ? -EHOSTUNREACH : ret;
+	}
+	return 0;
+}
+
+int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+{
+	struct probe_params *pp = &s->probe.params;
+	char ignored[SCAN_ERRLEN];
+
+	if (!cfg->dryrun)
+		return resolve_from_kernel(s, cfg, err);
+	/*
+	 * A dry run sends nothing: use what the kernel knows if it can tell,
+	 * else the options given, else zeros, so probes can be built anywhere.
+	 */
+	if (resolve_from_kernel(s, cfg, ignored) == 0)
+		return 0;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname ? cfg->ifname : "none");
+	s->ifindex = 0;
+	pp->saddr = cfg->source_ip_set ? cfg->source_ip : 0;
+	memcpy(pp->smac, cfg->source_mac, 6);
+	memcpy(pp->gwmac, cfg->gateway_mac, 6);
+	return 0;
+}
+
+/* What the io engine is to open: queues, the frame size, and what to take off the wire. */
+void scan_io_config(const struct scan *s, struct io_config *io)
+{
+	const struct scan_config *cfg = s->cfg;
+
+	memset(io, 0, sizeof(*io));
+	io->ifname = s->ifname;
+	io->ifindex = s->ifindex;
+	io->tx_queues = s->sender_count ? s->sender_count : cfg->sender_threads;
+	io->rx_queues = cfg->receivers;
+	io->frame_len_max = s->frame_len;
+	io->replies = cfg->probe->replies | (cfg->prescan_probe ? PROBE_REPLY_ICMP_ECHO : 0);
+	io->rx_daddr = s->probe.params.saddr;
+	io->rx_sport_first = cfg->sport_first;
+	io->rx_sport_count = cfg->sport_count;
+	io->xdp_mode = cfg->xdp_mode;
+	io->pcap_file = cfg->pcap_file;
+}
