@@ -1,57 +1,106 @@
 /*
- * libFuzzer target: the receive path on any bytes.  Every frame goes
- * through the Ethernet/IPv4 parser and, if it parses, through each probe
- * module's validate and classify, as a receive thread would; a validated
- * reply is then filtered.  Nothing may crash, hang or read out of bounds.
+ * libFuzzer target: the real receive path on any bytes.  Every frame goes through
+ * scan_receive_frame, as a receive thread hands it over, for a scan of each probe module in
+ * the table (and one with --icmp-prescan): parse, validate, map back to the scan's targets
+ * and ports, dedup, classify, filter and queue.  Nothing may crash, hang or read out of
+ * bounds, and a result queued must be one of the scan's (address, port) pairs.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "output/filter.h"
-#include "probe/packet.h"
-#include "probe/probe.h"
+#include "scan/scan.h"
 
-static struct probe probes[3];
-static struct output_filter filter;
+#define SCANS_MAX 16
+
+static struct scan_config cfgs[SCANS_MAX];
+static struct scan scans[SCANS_MAX];
+static struct scan_receiver *receivers[SCANS_MAX];
+static size_t scan_count;
+
+static void setup_probe(struct probe *p, const struct probe_ops *ops)
+{
+	char err[256];
+
+	p->ops = ops;
+	p->params.saddr = 0xc6120001; /* 198.18.0.1 */
+	p->params.sport_first = 32768;
+	p->params.sport_count = 28233;
+	p->params.probes = 2;
+	p->params.ttl = 255;
+	memset(p->params.key, 7, sizeof(p->params.key));
+	if (probe_init(p, err, sizeof(err)))
+		abort();
+}
+
+/* A scan of 198.18.0.0/15 with ports 1-1024 and 8080 (port 0 for a probe of addresses). */
+static void setup_scan(const struct probe_ops *ops, int prescan)
+{
+	struct scan_config *cfg = &cfgs[scan_count];
+	struct scan *s = &scans[scan_count];
+	struct target_range r;
+	struct target_set block;
+	const char *why;
+	char err[256];
+
+	target_set_init(&cfg->targets);
+	target_set_init(&block);
+	if (target_parse_range("198.18.0.0/15", &r, &why) || target_set_add(&cfg->targets, r) ||
+	    target_set_finish(&cfg->targets, &block) ||
+	    target_ports_parse(ops->portless ? "0" : "1-1024,8080", &cfg->ports, err, sizeof(err)) ||
+	    output_filter_parse("success = 1 && repeat = 0 || classification = \"rst\"",
+				&cfg->filter, err, sizeof(err)))
+		abort();
+	cfg->probe = ops;
+	cfg->icmp_prescan = prescan;
+	s->cfg = cfg;
+	setup_probe(&s->probe, ops);
+	s->elements = cfg->targets.addresses * cfg->ports.count;
+	if (dedup_init(&s->dedup, s->elements))
+		abort();
+	if (prescan) {
+		setup_probe(&s->prescan, probe_by_name("icmp_echoscan"));
+		if (dedup_init(&s->live, cfg->targets.addresses))
+			abort();
+	}
+	/* A receiver is too large for the stack, and its queue must stay aligned. */
+	if (posix_memalign((void **)&receivers[scan_count], 64, sizeof(struct scan_receiver)))
+		abort();
+	memset(receivers[scan_count], 0, sizeof(struct scan_receiver));
+	receivers[scan_count]->scan = s;
+	scan_count++;
+}
 
 static void setup(void)
 {
-	static const char *const names[] = { "tcp_synscan", "udp", "icmp_echoscan" };
-	char err[256];
+	const struct probe_ops *ops;
 
-	for (int i = 0; i < 3; i++) {
-		probes[i].ops = probe_by_name(names[i]);
-		probes[i].params.saddr = 0xc6120001; /* 198.18.0.1 */
-		probes[i].params.sport_first = 32768;
-		probes[i].params.sport_count = 28233;
-		probes[i].params.probes = 2;
-		probes[i].params.ttl = 255;
-		memset(probes[i].params.key, 7, sizeof(probes[i].params.key));
-		probe_init(&probes[i], err, sizeof(err));
-	}
-	output_filter_parse("success = 1 && repeat = 0 || classification = \"rst\"", &filter, err,
-			    sizeof(err));
+	for (size_t i = 0; (ops = probe_at(i)) && scan_count < SCANS_MAX - 1; i++)
+		setup_scan(ops, 0);
+	setup_scan(probe_by_name("tcp_synscan"), 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int ready;
-	struct packet_view v;
-
-	if (!ready) {
+	if (!scan_count)
 		setup();
-		ready = 1;
-	}
-	if (size > 65535 || packet_parse_ipv4(data, (uint32_t)size, &v))
+	if (size > 65535)
 		return 0;
-	for (int i = 0; i < 3; i++) {
-		struct probe_result r = { 0 };
+	for (size_t i = 0; i < scan_count; i++) {
+		struct scan_receiver *rcv = receivers[i];
+		const struct scan_config *cfg = scans[i].cfg;
 
-		if (probe_validate(&probes[i], &v, &r)) {
-			probe_classify(&probes[i], &r);
-			(void)output_filter_match(&filter, &r);
+		scan_receive_frame(rcv, data, (uint32_t)size);
+		/* What was queued is a reply from a target, from a scanned port. */
+		for (uint64_t q = rcv->q_tail; q != rcv->q_head; q++) {
+			const struct probe_result *r = &rcv->q[q & (SCAN_RESULT_QUEUE - 1)];
+
+			if (target_set_index(&cfg->targets, r->saddr) < 0 ||
+			    target_ports_index(&cfg->ports, r->sport) < 0)
+				abort();
 		}
+		rcv->q_tail = rcv->q_head;
 	}
 	return 0;
 }
