@@ -4,21 +4,10 @@
 # page, the completion, the systemd unit), depends on the libraries salvo links, and its
 # salvo runs.  No network, no privilege needed.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-pass=0
-fail=0
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "$0")/lib.sh"
 W=$(mktemp -d /tmp/salvo-deb.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-
-result() {
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $1"
-		fail=$((fail + 1))
-	fi
-}
 
 if ! command -v dpkg-buildpackage >/dev/null || ! command -v dh >/dev/null; then
 	echo "FAIL: dpkg-buildpackage or dh missing (scripts/install-deps.sh installs them)"
@@ -64,5 +53,4 @@ if [ -n "$deb" ]; then
 		[ "$W/root/usr/bin/scanner" -ef "$W/root/usr/bin/salvo" ]
 	result "the packaged salvo and scanner run" $?
 fi
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

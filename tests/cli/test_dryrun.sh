@@ -4,19 +4,11 @@
 # cover every (address, port) exactly -P times, across sender-thread counts and shards.
 # Runs unprivileged in an empty network namespace when we are root: a dry run needs neither.
 set -u
-BUILD=${BUILD:-build}
-SALVO=${SALVO:-$(cd "$(dirname "$0")/../.." && pwd)/$BUILD/salvo}
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d /tmp/salvo-dryrun.XXXXXX)
 chmod 777 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v setpriv >/dev/null; then
-	RUN=(unshare --net setpriv --reuid=65534 --regid=65534 --clear-groups)
-else
-	RUN=()
-fi
 if ! command -v tcpdump >/dev/null; then
 	echo "SKIP: tcpdump missing"
 	echo "0 passed, 0 failed, 1 skipped"
@@ -32,8 +24,7 @@ coverage() {
 		if ! "${RUN[@]}" "$SALVO" --dryrun -q -b /dev/null -r 0 -S 198.18.0.1 -G 02:00:00:00:00:02 \
 			--source-mac 02:00:00:00:00:01 -P "$probes" --shards "$shards" --shard $i -e 9 \
 			-o "$TMP/shard$i.pcap" "$@" 2>"$TMP/err"; then
-			echo "FAIL: $name: salvo failed: $(cat "$TMP/err")"
-			fail=$((fail + 1))
+			result "$name: salvo failed: $(cat "$TMP/err")" 1
 			return
 		fi
 	done
@@ -66,11 +57,9 @@ print("    %d probes for %d pairs; missing %d, extra %d, not x%d %d; tcp sums ok
          probes, len(wrong), ok_sums, bad_sums))
 sys.exit(0 if set(count) == want and not wrong and bad_sums == 0 and ok_sums == all_syns else 1)
 PY
-		echo "PASS: $name"
-		pass=$((pass + 1))
+		result "$name" 0
 	else
-		echo "FAIL: $name"
-		fail=$((fail + 1))
+		result "$name" 1
 	fi
 }
 
@@ -84,11 +73,9 @@ coverage "4 shards, one port, a /22" 1 4 -T 2 -p 443 198.18.4.0/22
 # Counting only (no file): the generation-speed mode prints its count.
 if "${RUN[@]}" "$SALVO" --dryrun -b /dev/null -r 0 -S 198.18.0.1 -p 1-100 198.18.0.0/20 \
 	2>"$TMP/err" >/dev/null && grep -q "sent 409600 probes" "$TMP/err"; then
-	echo "PASS: dry run without a file counts every probe"
-	pass=$((pass + 1))
+	result "dry run without a file counts every probe" 0
 else
-	echo "FAIL: dry run without a file: $(tail -1 "$TMP/err")"
-	fail=$((fail + 1))
+	result "dry run without a file: $(tail -1 "$TMP/err")" 1
 fi
 # pcap_stats FILE: "<packets> <seconds between first and last>"
 pcap_stats() {
@@ -98,11 +85,9 @@ pcap_stats() {
 
 check() {
 	if eval "$2"; then
-		echo "PASS: $1"
-		pass=$((pass + 1))
+		result "$1" 0
 	else
-		echo "FAIL: $1 ($3)"
-		fail=$((fail + 1))
+		result "$1 ($3)" 1
 	fi
 }
 
@@ -126,5 +111,4 @@ read -r n secs <<<"$(pcap_stats "$TMP/b.pcap")"
 pps=$(echo "($n - 1) / $secs" | bc -l)
 check "-B 1M paces 58-byte SYNs at 1488 pps (+-3%)" \
 	'[ "$(echo "$pps > 1443 && $pps < 1533" | bc -l)" = 1 ]' "$pps pps"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -2,10 +2,9 @@
 # scripts/merge-results: shard outputs of each format merge into one file, deduplicated and
 # sorted, in the same format; files that do not agree are refused with one line.  No network.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "$0")/lib.sh"
 MERGE=$ROOT/scripts/merge-results
-pass=0
-fail=0
 W=$(mktemp -d /tmp/salvo-merge.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
@@ -14,13 +13,10 @@ expect() {
 	local name=$1 want=$2
 	shift 2
 	if "$MERGE" "$@" >"$W/out" 2>"$W/err" && cmp -s "$want" "$W/out"; then
-		echo "PASS: $name"
-		pass=$((pass + 1))
+		result "$name" 0
 	else
-		echo "FAIL: $name"
-		diff -u "$want" "$W/out" | sed 's/^/      /'
-		sed 's/^/      /' "$W/err"
-		fail=$((fail + 1))
+		result "$name" 1
+		{ diff -u "$want" "$W/out"; cat "$W/err"; } | sed 's/^/      /'
 	fi
 }
 
@@ -32,11 +28,9 @@ refuse() {
 	status=$?
 	if [ $status = 1 ] && [ ! -s "$W/out" ] && [ "$(wc -l <"$W/err")" = 1 ] &&
 		grep -qF -- "$msg" "$W/err"; then
-		echo "PASS: $name"
-		pass=$((pass + 1))
+		result "$name" 0
 	else
-		echo "FAIL: $name: exit $status, stderr: $(cat "$W/err")"
-		fail=$((fail + 1))
+		result "$name: exit $status, stderr: $(cat "$W/err")" 1
 	fi
 }
 
@@ -71,5 +65,4 @@ refuse "a missing file" "nonexistent.csv: No such file or directory" "$W/nonexis
 printf 'not-an-address\n' >"$W/junk.txt"
 refuse "junk in a list file" "junk.txt line 1: 'not-an-address': expected ip or ip:port" "$W/junk.txt"
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish
