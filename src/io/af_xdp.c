@@ -318,22 +318,14 @@ static int afxdp_try_rung(struct afxdp_state *s, const struct io_config *cfg, en
 	return 0;
 }
 
-static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN])
+/*
+ * Replies land on whichever queue the NIC (or the veth peer) picks, and the program can
+ * only redirect a frame to the socket of the queue it arrived on: so every queue gets a
+ * socket and a receive thread, and the XSK map must have a slot for each.
+ */
+static int afxdp_check_queues(struct afxdp_state *s, const struct io_config *cfg,
+			      char err[IO_ERRLEN])
 {
-	struct afxdp_state *s = afxdp_state(e);
-	enum afxdp_rung first = RUNG_ZEROCOPY, last = RUNG_SKB;
-	char why[160] = "";
-	const char *hint = "";
-	size_t used = 0;
-	int ret = -EINVAL, owner;
-
-	libbpf_set_print(afxdp_libbpf_print);
-	s->ifindex = cfg->ifindex;
-	/*
-	 * Replies land on whichever queue the NIC (or the veth peer) picks, and
-	 * the program can only redirect a frame to the socket of the queue it
-	 * arrived on: so every queue gets a socket and a receive thread.
-	 */
 	s->count = afxdp_queue_count(cfg->ifname);
 	if (s->count > STEER_XSKS_MAX) {
 		snprintf(err, IO_ERRLEN,
@@ -350,35 +342,28 @@ static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err
 			 cfg->tx_queues);
 		return -EINVAL;
 	}
-	e->rx_queues = s->count;
-	s->umem_half = afxdp_umem_half(s->count);
-	if (!(s->q = alloc_array_aligned(s->count, sizeof(*s->q)))) {
-		snprintf(err, IO_ERRLEN, "af_xdp: out of memory");
-		return -ENOMEM;
-	}
-	owner = afxdp_attached_owner(s->ifindex);
-	if (owner < 0) {
-		snprintf(err, IO_ERRLEN,
-			 "af_xdp: %s already has another XDP program attached; salvo will not "
-			 "replace it (detach it with: ip link set dev %s xdp off)",
-			 cfg->ifname, cfg->ifname);
-		return -EBUSY;
-	}
-	if ((ret = afxdp_load(s, cfg, err)))
-		return ret;
-	switch (cfg->xdp_mode) {
-	case IO_XDP_MODE_ZEROCOPY:
+	return 0;
+}
+
+/*
+ * The bind ladder: each rung allowed by --xdp-mode in turn, best first; the mode reached,
+ * and why the better ones failed, go to e->mode; if none works, one line lists them all.
+ */
+static int afxdp_climb(struct io_engine *e, struct afxdp_state *s, const struct io_config *cfg,
+		       char err[IO_ERRLEN])
+{
+	enum afxdp_rung first = RUNG_ZEROCOPY, last = RUNG_SKB;
+	char why[160] = "";
+	const char *hint = "";
+	size_t used = 0;
+	int ret = -EINVAL;
+
+	if (cfg->xdp_mode == IO_XDP_MODE_ZEROCOPY)
 		last = RUNG_ZEROCOPY;
-		break;
-	case IO_XDP_MODE_COPY:
+	else if (cfg->xdp_mode == IO_XDP_MODE_COPY)
 		first = last = RUNG_NATIVE_COPY;
-		break;
-	case IO_XDP_MODE_SKB:
+	else if (cfg->xdp_mode == IO_XDP_MODE_SKB)
 		first = RUNG_SKB;
-		break;
-	case IO_XDP_MODE_AUTO:
-		break;
-	}
 	for (enum afxdp_rung r = first; r <= last; r++) {
 		if ((ret = afxdp_try_rung(s, cfg, r)) == 0) {
 			snprintf(e->mode, IO_MODE_LEN, "%s%s%s", rung_names[r], used ? "; " : "",
@@ -404,6 +389,33 @@ static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err
 		     hint) >= IO_ERRLEN)
 		err[IO_ERRLEN - 1] = '\0';
 	return ret;
+}
+
+static int afxdp_init(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN])
+{
+	struct afxdp_state *s = afxdp_state(e);
+	int ret;
+
+	libbpf_set_print(afxdp_libbpf_print);
+	s->ifindex = cfg->ifindex;
+	if ((ret = afxdp_check_queues(s, cfg, err)))
+		return ret;
+	e->rx_queues = s->count;
+	s->umem_half = afxdp_umem_half(s->count);
+	if (!(s->q = alloc_array_aligned(s->count, sizeof(*s->q)))) {
+		snprintf(err, IO_ERRLEN, "af_xdp: out of memory");
+		return -ENOMEM;
+	}
+	if (afxdp_attached_owner(s->ifindex) < 0) {
+		snprintf(err, IO_ERRLEN,
+			 "af_xdp: %s already has another XDP program attached; salvo will not "
+			 "replace it (detach it with: ip link set dev %s xdp off)",
+			 cfg->ifname, cfg->ifname);
+		return -EBUSY;
+	}
+	if ((ret = afxdp_load(s, cfg, err)))
+		return ret;
+	return afxdp_climb(e, s, cfg, err);
 }
 
 /* Return the frames whose transmission completed to the free list. */

@@ -49,14 +49,88 @@ static int field_kind_is_address(enum output_field id)
 	return id == OUTPUT_FIELD_SADDR || id == OUTPUT_FIELD_DADDR;
 }
 
+/* The operator: =, ==, !=, <, <=, > or >=; 0 or -1 (the parser's error set). */
+static int parse_operator(struct parser *ps, struct filter_node *node)
+{
+	static const struct {
+		const char *text;
+		int op;
+	} ops[] = { { "==", FILTER_EQ }, { "!=", FILTER_NE }, { "<=", FILTER_LE },
+		    { ">=", FILTER_GE }, { "=", FILTER_EQ },  { "<", FILTER_LT },
+		    { ">", FILTER_GT } }; /* two-character operators first */
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		size_t len = strlen(ops[i].text);
+
+		if (strncmp(ps->p, ops[i].text, len) == 0) {
+			node->op = ops[i].op;
+			ps->p += len;
+			return 0;
+		}
+	}
+	return fail(ps, "expected =, !=, <, <=, > or >=");
+}
+
+/* A "quoted string" or a bare word (number, address, name) into value; its length or -1. */
+static int parse_value(struct parser *ps, char value[FILTER_MAX_STRING])
+{
+	size_t n = 0;
+
+	if (*ps->p == '"') {
+		ps->p++;
+		while (*ps->p && *ps->p != '"') {
+			if (n + 1 >= FILTER_MAX_STRING)
+				return fail(ps, "a string is too long");
+			value[n++] = *ps->p++;
+		}
+		if (*ps->p != '"')
+			return fail(ps, "a string is not closed");
+		ps->p++;
+	} else {
+		while ((*ps->p >= '0' && *ps->p <= '9') || *ps->p == '.' ||
+		       (*ps->p >= 'a' && *ps->p <= 'z') || *ps->p == '-' || *ps->p == '_') {
+			if (n + 1 >= FILTER_MAX_STRING)
+				return fail(ps, "a value is too long");
+			value[n++] = *ps->p++;
+		}
+	}
+	value[n] = '\0';
+	return n ? (int)n : fail(ps, "expected a value");
+}
+
+/* The value as the field's kind takes it: a string, an address or a number. */
+static int set_value(struct parser *ps, struct filter_node *node, const char *value, size_t n)
+{
+	char *end;
+	uint32_t a;
+
+	if (field_kind_is_address(node->field)) {
+		if (target_parse_ipv4(value, &a))
+			return fail(ps, "expected an IPv4 address");
+		node->number = a;
+		return 0;
+	}
+	if (output_field_type(node->field) == OUTPUT_TYPE_STRING) {
+		if (node->op != FILTER_EQ && node->op != FILTER_NE)
+			return fail(ps, "strings compare only with = and !=");
+		memcpy(node->string, value, n + 1);
+		return 0;
+	}
+	errno = 0;
+	node->number = strtoull(value, &end, 10);
+	if (value[0] < '0' || value[0] > '9' || *end || errno)
+		return fail(ps, "expected a number");
+	return 0;
+}
+
+/* field op value; the node's index or -1. */
 static int parse_comparison(struct parser *ps)
 {
-	char name[32], value[FILTER_MAX_STRING];
-	size_t n = 0;
+	char name[32], value[FILTER_MAX_STRING], ferr[160];
 	struct output_fields one;
-	char ferr[160];
 	struct filter_node *node;
-	int idx;
+	size_t n = 0;
+	int idx, len;
 
 	while ((*ps->p >= 'a' && *ps->p <= 'z') || *ps->p == '_') {
 		if (n + 1 >= sizeof(name))
@@ -75,72 +149,11 @@ static int parse_comparison(struct parser *ps)
 	node = &ps->f->nodes[idx];
 	node->field = one.id[0];
 	skip_space(ps);
-	if (strncmp(ps->p, "==", 2) == 0) {
-		node->op = FILTER_EQ;
-		ps->p += 2;
-	} else if (strncmp(ps->p, "!=", 2) == 0) {
-		node->op = FILTER_NE;
-		ps->p += 2;
-	} else if (strncmp(ps->p, "<=", 2) == 0) {
-		node->op = FILTER_LE;
-		ps->p += 2;
-	} else if (strncmp(ps->p, ">=", 2) == 0) {
-		node->op = FILTER_GE;
-		ps->p += 2;
-	} else if (*ps->p == '=') {
-		node->op = FILTER_EQ;
-		ps->p++;
-	} else if (*ps->p == '<') {
-		node->op = FILTER_LT;
-		ps->p++;
-	} else if (*ps->p == '>') {
-		node->op = FILTER_GT;
-		ps->p++;
-	} else {
-		return fail(ps, "expected =, !=, <, <=, > or >=");
-	}
+	if (parse_operator(ps, node))
+		return -1;
 	skip_space(ps);
-	n = 0;
-	if (*ps->p == '"') {
-		ps->p++;
-		while (*ps->p && *ps->p != '"') {
-			if (n + 1 >= sizeof(value))
-				return fail(ps, "a string is too long");
-			value[n++] = *ps->p++;
-		}
-		if (*ps->p != '"')
-			return fail(ps, "a string is not closed");
-		ps->p++;
-	} else {
-		while ((*ps->p >= '0' && *ps->p <= '9') || *ps->p == '.' ||
-		       (*ps->p >= 'a' && *ps->p <= 'z') || *ps->p == '-' || *ps->p == '_') {
-			if (n + 1 >= sizeof(value))
-				return fail(ps, "a value is too long");
-			value[n++] = *ps->p++;
-		}
-	}
-	value[n] = '\0';
-	if (n == 0)
-		return fail(ps, "expected a value");
-	if (output_field_type(node->field) == OUTPUT_TYPE_STRING &&
-	    !field_kind_is_address(node->field)) {
-		if (node->op != FILTER_EQ && node->op != FILTER_NE)
-			return fail(ps, "strings compare only with = and !=");
-		memcpy(node->string, value, n + 1);
-	} else if (field_kind_is_address(node->field)) {
-		uint32_t a;
-
-		if (target_parse_ipv4(value, &a))
-			return fail(ps, "expected an IPv4 address");
-		node->number = a;
-	} else {
-		char *end;
-
-		errno = 0;
-		node->number = strtoull(value, &end, 10);
-		if (value[0] < '0' || value[0] > '9' || *end || errno)
-			return fail(ps, "expected a number");
-	}
+	if ((len = parse_value(ps, value)) < 0 || set_value(ps, node, value, (size_t)len))
+		return -1;
 	return idx;
 }
 
