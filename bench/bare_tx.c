@@ -18,15 +18,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define FRAME_LEN 58
-#define BATCH 256
+#define FRAME_LEN   58
+#define BATCH	    256
 #define RING_FRAMES 4096
-#define SLOT 128
+#define SLOT	    128
 
 static const unsigned char frame[FRAME_LEN] = {
-	2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45, 0, 0, 44, 0, 1, 0, 0, 64, 6, 0, 0,
-	198, 18, 0, 1, 198, 18, 128, 1, 0x80, 0x00, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02,
-	0xff, 0xff, 0, 0, 0, 0, 2, 4, 0x05, 0xb4,
+	2,   0,	   0,	 0,    0,    2,	   2, 0,  0, 0, 0, 1,	 0x08, 0x00, 0x45,
+	0,   0,	   44,	 0,    1,    0,	   0, 64, 6, 0, 0, 198,	 18,   0,    1,
+	198, 18,   128,	 1,    0x80, 0x00, 0, 80, 0, 0, 0, 1,	 0,    0,    0,
+	0,   0x60, 0x02, 0xff, 0xff, 0,	   0, 0,  0, 2, 4, 0x05, 0xb4,
 };
 
 int main(int argc, char **argv)
@@ -40,7 +41,8 @@ int main(int argc, char **argv)
 	n = strtoul(argv[3], NULL, 10);
 	sll.sll_ifindex = (int)if_nametoindex(argv[2]);
 	fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (fd < 0 || !sll.sll_ifindex || setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
+	if (fd < 0 || !sll.sll_ifindex ||
+	    setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
 		return perror("socket"), 1;
 	if (strcmp(argv[1], "mmsg") == 0) {
 		struct mmsghdr msgs[BATCH];
@@ -54,15 +56,18 @@ int main(int argc, char **argv)
 			msgs[i].msg_hdr.msg_iovlen = 1;
 		}
 		while (sent < n) {
-			int k = sendmmsg(fd, msgs, (unsigned)(n - sent < BATCH ? n - sent : BATCH), 0);
+			int k = sendmmsg(fd, msgs, (unsigned)(n - sent < BATCH ? n - sent : BATCH),
+					 0);
 
 			if (k > 0)
 				sent += (unsigned long)k;
 		}
 		return 0;
 	}
-	struct tpacket_req req = { .tp_block_size = 4096, .tp_frame_size = SLOT,
-				   .tp_block_nr = RING_FRAMES * SLOT / 4096, .tp_frame_nr = RING_FRAMES };
+	struct tpacket_req req = { .tp_block_size = 4096,
+				   .tp_frame_size = SLOT,
+				   .tp_block_nr = RING_FRAMES * SLOT / 4096,
+				   .tp_frame_nr = RING_FRAMES };
 	unsigned char *ring;
 	unsigned long head = 0;
 

@@ -15,14 +15,15 @@
 
 #include <xdp/xsk.h>
 
-#define FRAMES 4096
+#define FRAMES	   4096
 #define FRAME_SIZE 2048
-#define BATCH 64
+#define BATCH	   64
 
 static const unsigned char frame[58] = {
-	2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45, 0, 0, 44, 0, 1, 0, 0, 64, 6, 0, 0,
-	198, 18, 0, 1, 198, 18, 128, 1, 0x80, 0x00, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02,
-	0xff, 0xff, 0, 0, 0, 0, 2, 4, 0x05, 0xb4,
+	2,   0,	   0,	 0,    0,    2,	   2, 0,  0, 0, 0, 1,	 0x08, 0x00, 0x45,
+	0,   0,	   44,	 0,    1,    0,	   0, 64, 6, 0, 0, 198,	 18,   0,    1,
+	198, 18,   128,	 1,    0x80, 0x00, 0, 80, 0, 0, 0, 1,	 0,    0,    0,
+	0,   0x60, 0x02, 0xff, 0xff, 0,	   0, 0,  0, 2, 4, 0x05, 0xb4,
 };
 
 int main(int argc, char **argv)
@@ -31,7 +32,8 @@ int main(int argc, char **argv)
 	struct xsk_ring_cons comp, rx;
 	struct xsk_umem *umem;
 	struct xsk_socket *xsk;
-	struct xsk_socket_config cfg = { .rx_size = 2048, .tx_size = 2048,
+	struct xsk_socket_config cfg = { .rx_size = 2048,
+					 .tx_size = 2048,
 					 .libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 					 .bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP };
 	unsigned long n, submitted = 0, completed = 0;
@@ -42,7 +44,8 @@ int main(int argc, char **argv)
 	if (argc != 3)
 		return fprintf(stderr, "usage: bare_xdp_tx IFNAME N\n"), 2;
 	n = strtoul(argv[2], NULL, 10);
-	area = mmap(NULL, FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	area = mmap(NULL, FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
 	if (area == MAP_FAILED)
 		return perror("mmap"), 1;
 	if ((ret = xsk_umem__create(&umem, area, FRAMES * FRAME_SIZE, &fill, &comp, NULL)) ||

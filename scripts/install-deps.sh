@@ -21,6 +21,7 @@ PACKAGES=(
 	libbpf-dev       # the af_xdp engine: loading and attaching the XDP program
 	libelf-dev       # libbpf's object loader
 	clang            # compiles the XDP program (clang -target bpf) and the fuzz targets
+	clang-format     # make check: the C files formatted as .clang-format says
 	libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for clang (make fuzz)
 	llvm             # llvm-strip/objdump for BPF objects
 	debhelper        # a test builds the Debian package (dpkg-buildpackage, dh)

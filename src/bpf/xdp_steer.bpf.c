@@ -35,8 +35,8 @@ struct icmp_head {
 	__u16 checksum;
 };
 
-#define ICMP_ECHO_REPLY 0
-#define ICMP_UNREACHABLE 3
+#define ICMP_ECHO_REPLY	    0
+#define ICMP_UNREACHABLE    3
 #define ICMP_TIME_EXCEEDED_ 11
 
 struct {

@@ -29,8 +29,9 @@ static void cli_getopt_tables(void)
 	for (size_t i = 0; i < cli_option_count; i++) {
 		const struct cli_option *o = &cli_options[i], *c = cli_option_canonical(o);
 
-		long_options[i] = (struct option){ o->name, c->arg ? required_argument : no_argument,
-						   NULL, 256 + (int)(c - cli_options) };
+		long_options[i] =
+			(struct option){ o->name, c->arg ? required_argument : no_argument, NULL,
+					 256 + (int)(c - cli_options) };
 		if (o->letter) {
 			*s++ = (char)o->letter;
 			if (o->arg)

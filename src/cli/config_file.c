@@ -23,7 +23,8 @@ char *cli_config_find(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
-		if ((strcmp(argv[i], "-C") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+		if ((strcmp(argv[i], "-C") == 0 || strcmp(argv[i], "--config") == 0) &&
+		    i + 1 < argc)
 			found = argv[++i];
 		else if (strncmp(argv[i], "--config=", 9) == 0)
 			found = argv[i] + 9;
@@ -59,8 +60,9 @@ static int config_read(const char *path, char **text, size_t *len, char *err, si
 	if (ferror(f) || *len > CLI_CONFIG_MAX || memchr(*text, '\0', *len)) {
 		snprintf(err, errlen, "--config: %s: %s", path,
 			 ferror(f) ? strerror(errno)
-			 : *len > CLI_CONFIG_MAX ? "expected a file of key value lines of at most 1 MiB"
-						 : "expected text, found a NUL byte");
+			 : *len > CLI_CONFIG_MAX
+				 ? "expected a file of key value lines of at most 1 MiB"
+				 : "expected text, found a NUL byte");
 		free(*text);
 		*text = NULL;
 		fclose(f);
@@ -123,9 +125,9 @@ int cli_config_load(const char *path, int argc, char **argv, struct cli_config *
 		/* Keys are whole option names: no abbreviations, and a value where one is due. */
 		o = cli_option_find(key);
 		if (!o || (o->arg && !*value) || (!o->arg && *value)) {
-			snprintf(err, errlen, "--config %s line %u: '%s%s%s': %s", path, lineno, key,
-				 *value ? " " : "", value,
-				 !o	  ? "unknown option (keys are long option names, e.g. rate 10000)"
+			snprintf(err, errlen, "--config %s line %u: '%s%s%s': %s", path, lineno,
+				 key, *value ? " " : "", value,
+				 !o ? "unknown option (keys are long option names, e.g. rate 10000)"
 				 : *value ? "this option takes no value"
 					  : "needs a value (key value)");
 			return -EINVAL;
@@ -133,7 +135,8 @@ int cli_config_load(const char *path, int argc, char **argv, struct cli_config *
 		line_of[n] = lineno;
 		args[n++] = arena + out;
 		out += (size_t)snprintf(arena + out, len + 3 * lines + 1 - out, "--%s%s%s", key,
-					*value ? "=" : "", value) + 1;
+					*value ? "=" : "", value) +
+		       1;
 	}
 	origin->file_args = n - 1;
 	for (int i = 1; i < argc; i++)

@@ -36,8 +36,13 @@ enum cli_kind {
 };
 
 /* What the bash completion offers for the value. */
-enum cli_complete { CLI_COMPLETE_NONE, CLI_COMPLETE_FILE, CLI_COMPLETE_IFACE, CLI_COMPLETE_USER,
-		    CLI_COMPLETE_WORDS };
+enum cli_complete {
+	CLI_COMPLETE_NONE,
+	CLI_COMPLETE_FILE,
+	CLI_COMPLETE_IFACE,
+	CLI_COMPLETE_USER,
+	CLI_COMPLETE_WORDS
+};
 
 struct cli_parse;
 struct cli_option;
@@ -63,7 +68,7 @@ struct cli_option {
 	cli_parse_fn parse;	  /* CLI_CUSTOM */
 	const char *alias_of;	  /* set: another name for that option (nothing else is set) */
 	enum cli_complete complete;
-	const char *const *complete_words; /* CLI_COMPLETE_WORDS when not words */
+	const char *const *complete_words;  /* CLI_COMPLETE_WORDS when not words */
 	const char *(*complete_list)(void); /* or a list of names, comma-separated */
 };
 

@@ -19,14 +19,14 @@ struct cli_origin {
 struct cli_parse {
 	struct scan_config *cfg;
 	const struct cli_origin *origin;
-	int argi;				   /* the argument being handled (for errors) */
-	int argi_of[CLI_OPTIONS_MAX];		   /* the argument each option came from */
-	unsigned char given[CLI_OPTIONS_MAX];	   /* the option was given (not a default) */
-	const char *later[CLI_OPTIONS_MAX];	   /* CLI_LATER values */
-	struct target_set block;		   /* the blocklist, while it is built */
-	int targets_given; /* a target, -w or --target-range was given */
-	int file_targets;  /* ... by the config file: the command line's replace them */
-	int done;	   /* --help, --version, --list-*: printed, nothing to scan */
+	int argi;			      /* the argument being handled (for errors) */
+	int argi_of[CLI_OPTIONS_MAX];	      /* the argument each option came from */
+	unsigned char given[CLI_OPTIONS_MAX]; /* the option was given (not a default) */
+	const char *later[CLI_OPTIONS_MAX];   /* CLI_LATER values */
+	struct target_set block;	      /* the blocklist, while it is built */
+	int targets_given;		      /* a target, -w or --target-range was given */
+	int file_targets; /* ... by the config file: the command line's replace them */
+	int done;	  /* --help, --version, --list-*: printed, nothing to scan */
 };
 
 /* config_file.c: the -C/--config value on the command line (before any "--"), or NULL. */

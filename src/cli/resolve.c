@@ -35,8 +35,8 @@ static int resolve_modules(struct cli_parse *p, char *err, size_t errlen)
 	if (!(cfg->engine = io_engine_by_name(cli_later(p, "io-engine"), err, errlen)))
 		return -EINVAL;
 	if (!(cfg->probe = probe_by_name(name = cli_later(p, "probe-module")))) {
-		snprintf(err, errlen, "--probe-module: '%s': unknown probe module (choose: %s)", name,
-			 probe_list());
+		snprintf(err, errlen, "--probe-module: '%s': unknown probe module (choose: %s)",
+			 name, probe_list());
 		return -EINVAL;
 	}
 	if (!(name = cli_later(p, "output-module")))
@@ -56,7 +56,8 @@ static int resolve_rates(struct cli_parse *p, char *err, size_t errlen)
 	struct scan_config *cfg = p->cfg;
 
 	if (cfg->bandwidth_bps && cli_given(p, "rate")) {
-		snprintf(err, errlen, "--bandwidth: give either -r/--rate or -B/--bandwidth, not both");
+		snprintf(err, errlen,
+			 "--bandwidth: give either -r/--rate or -B/--bandwidth, not both");
 		return -EINVAL;
 	}
 	if (!cfg->rate_aimd) {
@@ -95,7 +96,8 @@ static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if (cfg->pcap_file && !cfg->dryrun) {
-		snprintf(err, errlen, "--pcap: %s: only with --dryrun (salvo never captures a real scan)",
+		snprintf(err, errlen,
+			 "--pcap: %s: only with --dryrun (salvo never captures a real scan)",
 			 cfg->pcap_file);
 		return -EINVAL;
 	}
@@ -103,7 +105,8 @@ static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
 		size_t olen = strlen(cfg->output_file);
 
 		/* ZMap's habit: --dryrun -o probes.pcap writes the probes there. */
-		if (!cfg->pcap_file && olen > 5 && strcmp(cfg->output_file + olen - 5, ".pcap") == 0) {
+		if (!cfg->pcap_file && olen > 5 &&
+		    strcmp(cfg->output_file + olen - 5, ".pcap") == 0) {
 			cfg->pcap_file = cfg->output_file;
 			cfg->output_file = "/dev/null";
 		}
@@ -111,7 +114,8 @@ static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
 		cfg->cooldown_s = 0; /* nothing was sent: nothing can answer */
 	}
 	if (cli_given(p, "shard") && cfg->shard >= cfg->shards) {
-		snprintf(err, errlen, "--shard: %llu: expected a shard from 0 to %llu (--shards %llu)",
+		snprintf(err, errlen,
+			 "--shard: %llu: expected a shard from 0 to %llu (--shards %llu)",
 			 (unsigned long long)cfg->shard, (unsigned long long)cfg->shards - 1,
 			 (unsigned long long)cfg->shards);
 		return -EINVAL;
@@ -133,8 +137,9 @@ static int resolve_targets(struct cli_parse *p, int argc, char **argv, int first
 		if ((ret = cli_add_target(p, argv[i], "", err, errlen)))
 			return ret;
 	if (!p->targets_given) {
-		snprintf(err, errlen, "no targets: give addresses, CIDR blocks or ranges "
-				      "(e.g. salvo -p 80 198.18.1.0/24), or -w FILE");
+		snprintf(err, errlen,
+			 "no targets: give addresses, CIDR blocks or ranges "
+			 "(e.g. salvo -p 80 198.18.1.0/24), or -w FILE");
 		return -EINVAL;
 	}
 	if (cfg->icmp_prescan)
@@ -213,10 +218,12 @@ static int resolve_blocklist(struct cli_parse *p, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	if (cfg->targets.addresses == 0) {
-		snprintf(err, errlen, "no targets left after the %s: every address given is blocked%s",
+		snprintf(err, errlen,
+			 "no targets left after the %s: every address given is blocked%s",
 			 file ? "blocklist" : "built-in blocklist of reserved ranges",
-			 file ? "" : " (use -b FILE to replace it, e.g. -b /dev/null inside a test "
-				     "network)");
+			 file ? ""
+			      : " (use -b FILE to replace it, e.g. -b /dev/null inside a test "
+				"network)");
 		return -EINVAL;
 	}
 	return 0;

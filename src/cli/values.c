@@ -119,7 +119,10 @@ static void choice_expected(const char *const *words, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < count && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, "%s%s",
-				      i == 0 ? "" : i + 1 == count ? " or " : ", ", words[i]);
+				      i == 0	       ? ""
+				      : i + 1 == count ? " or "
+						       : ", ",
+				      words[i]);
 }
 
 /* What a bad value of o is told: the entry's words, or what its kind takes. */

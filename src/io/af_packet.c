@@ -33,13 +33,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define AFP_TX_FRAMES 4096 /* slots per TX ring; a power of two */
-#define AFP_TX_DATA_OFFSET TPACKET_ALIGN(sizeof(struct tpacket2_hdr))
-#define AFP_RX_BLOCK_SIZE (1u << 18)
-#define AFP_RX_BLOCKS 16
-#define AFP_RX_FRAME_SIZE 2048
+#define AFP_TX_FRAMES		4096 /* slots per TX ring; a power of two */
+#define AFP_TX_DATA_OFFSET	TPACKET_ALIGN(sizeof(struct tpacket2_hdr))
+#define AFP_RX_BLOCK_SIZE	(1u << 18)
+#define AFP_RX_BLOCKS		16
+#define AFP_RX_FRAME_SIZE	2048
 #define AFP_RX_BLOCK_TIMEOUT_MS 10
-#define AFP_SNDBUF (4 << 20)
+#define AFP_SNDBUF		(4 << 20)
 
 struct afp_txq {
 	int fd;
@@ -170,8 +170,8 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 	if (setsockopt(q->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)))
 		return afp_fail(err, "PACKET_RX_RING", cfg->ifname);
 	q->ring_len = (size_t)req.tp_block_size * req.tp_block_nr;
-	q->ring = mmap(NULL, q->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, q->fd,
-		       0);
+	q->ring =
+		mmap(NULL, q->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, q->fd, 0);
 	if (q->ring == MAP_FAILED)
 		q->ring = mmap(NULL, q->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, q->fd, 0);
 	if (q->ring == MAP_FAILED) {
@@ -192,8 +192,8 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 /* One socket to open or close, on its own thread. */
 struct afp_job {
 	pthread_t thread;
-	struct afp_txq *tx; /* either a send queue ... */
-	struct afp_rxq *rx; /* ... or a receive queue */
+	struct afp_txq *tx;	     /* either a send queue ... */
+	struct afp_rxq *rx;	     /* ... or a receive queue */
 	const struct io_config *cfg; /* NULL: close the socket */
 	unsigned fanout;
 	int ret, started;
@@ -366,7 +366,8 @@ static int afp_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame
 		struct tpacket2_hdr *h = afp_tx_slot(q, q->head + i);
 
 		h->tp_len = frames[i].len;
-		/* Release: the frame bytes and length must be visible before the kernel sees the status. */
+		/* Release: the frame bytes and length must be visible before the kernel sees the
+		 * status. */
 		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
 	}
 	q->head += n;

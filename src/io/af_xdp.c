@@ -48,11 +48,11 @@
 #define AFXDP_FRAME_SIZE 2048
 /* UMEM frames per queue for sending and as many for receiving; fewer (not below the
  * minimum) when RLIMIT_MEMLOCK would not hold them, see afxdp_umem_half. */
-#define AFXDP_TX_FRAMES 2048
-#define AFXDP_MIN_FRAMES 64
-#define AFXDP_RING 2048
-#define AFXDP_RX_BATCH 64
-#define AFXDP_PROG_NAME "salvo_steer"
+#define AFXDP_TX_FRAMES	    2048
+#define AFXDP_MIN_FRAMES    64
+#define AFXDP_RING	    2048
+#define AFXDP_RX_BATCH	    64
+#define AFXDP_PROG_NAME	    "salvo_steer"
 #define AFXDP_BIND_RETRY_MS 3000
 
 extern const unsigned char salvo_xdp_steer_obj[];
@@ -147,7 +147,8 @@ static int afxdp_load(struct afxdp_state *s, const struct io_config *cfg, char e
 {
 	struct steer_config sc = { .daddr_be = htonl(cfg->rx_daddr),
 				   .sport_first = cfg->rx_sport_first,
-				   .sport_last = (__u16)(cfg->rx_sport_first + cfg->rx_sport_count - 1),
+				   .sport_last =
+					   (__u16)(cfg->rx_sport_first + cfg->rx_sport_count - 1),
 				   .replies = cfg->replies };
 	struct bpf_map *map;
 	__u32 key = 0;
@@ -268,8 +269,8 @@ static int afxdp_queue_open(struct afxdp_queue *q, const struct io_config *cfg, 
 		q->area = NULL;
 		return -errno;
 	}
-	if ((ret = xsk_umem__create(&q->umem, q->area, (__u64)afxdp_umem_bytes(q),
-				    &q->fill, &q->comp, &ucfg)))
+	if ((ret = xsk_umem__create(&q->umem, q->area, (__u64)afxdp_umem_bytes(q), &q->fill,
+				    &q->comp, &ucfg)))
 		return ret;
 	/* The queue may still be held by a socket closed a moment ago (kernel 6.x): retry. */
 	while ((ret = xsk_socket__create(&q->xsk, cfg->ifname, qi, q->umem, &q->rx, &q->tx,
@@ -291,7 +292,8 @@ static int afxdp_queue_open(struct afxdp_queue *q, const struct io_config *cfg, 
 	if (xsk_ring_prod__reserve(&q->fill, half, &idx) != half)
 		return -ENOSPC;
 	for (unsigned i = 0; i < half; i++)
-		*xsk_ring_prod__fill_addr(&q->fill, idx + i) = (uint64_t)(half + i) * AFXDP_FRAME_SIZE;
+		*xsk_ring_prod__fill_addr(&q->fill, idx + i) =
+			(uint64_t)(half + i) * AFXDP_FRAME_SIZE;
 	xsk_ring_prod__submit(&q->fill, half);
 	return 0;
 }
@@ -329,7 +331,8 @@ static int afxdp_check_queues(struct afxdp_state *s, const struct io_config *cfg
 	s->count = afxdp_queue_count(cfg->ifname);
 	if (s->count > STEER_XSKS_MAX) {
 		snprintf(err, IO_ERRLEN,
-			 "af_xdp: %s has %u receive queues, salvo's XDP program steers to %u at most "
+			 "af_xdp: %s has %u receive queues, salvo's XDP program steers to %u at "
+			 "most "
 			 "(fewer channels: ethtool -L %s combined %u)",
 			 cfg->ifname, s->count, STEER_XSKS_MAX, cfg->ifname, STEER_XSKS_MAX);
 		return -EINVAL;
@@ -338,8 +341,8 @@ static int afxdp_check_queues(struct afxdp_state *s, const struct io_config *cfg
 		snprintf(err, IO_ERRLEN,
 			 "af_xdp: %u sender threads need %u queues, %s has %u (use -T %u or add "
 			 "channels: ethtool -L %s combined %u)",
-			 cfg->tx_queues, cfg->tx_queues, cfg->ifname, s->count, s->count, cfg->ifname,
-			 cfg->tx_queues);
+			 cfg->tx_queues, cfg->tx_queues, cfg->ifname, s->count, s->count,
+			 cfg->ifname, cfg->tx_queues);
 		return -EINVAL;
 	}
 	return 0;

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DRY_FRAMES 256 /* per queue; also the largest batch */
+#define DRY_FRAMES  256 /* per queue; also the largest batch */
 #define DRY_SNAPLEN 65535
 
 struct dry_queue {

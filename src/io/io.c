@@ -55,8 +55,8 @@ static const struct io_engine_ops *const io_engines[] = {
 #else
 	&io_pfring_zc_stub,
 #endif
-	&io_dryrun_ops,
-	&io_dpdk_stub,
+	&io_dryrun_ops, /* --dryrun, not an --io-engine */
+	&io_dpdk_stub,	/* named by orchestrators */
 };
 
 #define IO_ENGINE_COUNT (sizeof(io_engines) / sizeof(io_engines[0]))
@@ -95,14 +95,15 @@ void io_engines_describe(FILE *f)
 			fprintf(f, "%-10s no: %s\n", e->name, e->not_built);
 		else
 			fprintf(f, "%-10s yes%s%s%s: %s\n", e->name, e->built_with ? " (" : "",
-				e->built_with ? e->built_with : "", e->built_with ? ")" : "", e->help);
+				e->built_with ? e->built_with : "", e->built_with ? ")" : "",
+				e->help);
 	}
 }
 
 const struct io_engine_ops *io_engine_by_name(const char *name, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < IO_ENGINE_COUNT; i++) {
-		/* Hidden engines are not chosen here, but a hidden stub still says "not built in". */
+		/* Hidden engines are not chosen here; a hidden stub still says "not built in". */
 		if ((io_engines[i]->hidden && !io_engines[i]->not_built) ||
 		    strcmp(io_engines[i]->name, name) != 0)
 			continue;

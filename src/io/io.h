@@ -20,14 +20,14 @@
 
 #include "probe/replies.h"
 
-#define IO_ERRLEN 256
+#define IO_ERRLEN   256
 #define IO_MODE_LEN 256
 
 /* Capabilities, for --version and --selftest. */
-#define IO_CAP_TX (1u << 0)
-#define IO_CAP_RX (1u << 1)
+#define IO_CAP_TX	   (1u << 0)
+#define IO_CAP_RX	   (1u << 1)
 #define IO_CAP_MULTI_QUEUE (1u << 2)
-#define IO_CAP_ZERO_COPY (1u << 3)
+#define IO_CAP_ZERO_COPY   (1u << 3)
 
 /* For engines with an XDP bind ladder (--xdp-mode); others ignore it. */
 enum io_xdp_mode { IO_XDP_MODE_AUTO, IO_XDP_MODE_ZEROCOPY, IO_XDP_MODE_COPY, IO_XDP_MODE_SKB };
@@ -37,8 +37,8 @@ struct io_config {
 	int ifindex;
 	unsigned tx_queues;
 	unsigned rx_queues;
-	unsigned frame_len_max; /* largest frame a probe will write */
-	uint32_t rx_daddr;	/* our address in host order: receive only frames sent to it */
+	unsigned frame_len_max;	 /* largest frame a probe will write */
+	uint32_t rx_daddr;	 /* our address in host order: receive only frames sent to it */
 	uint16_t rx_sport_first; /* our source ports: replies come back to these */
 	uint32_t rx_sport_count;
 	enum io_xdp_mode xdp_mode;

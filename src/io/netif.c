@@ -80,7 +80,8 @@ static int nl_transact(struct nlmsghdr *req, int (*fn)(struct nlmsghdr *, void *
 				done = 1;
 				break;
 			}
-			if (ret <= 0 && (ret = fn(nh, arg)) != 0 && !(req->nlmsg_flags & NLM_F_DUMP)) {
+			if (ret <= 0 && (ret = fn(nh, arg)) != 0 &&
+			    !(req->nlmsg_flags & NLM_F_DUMP)) {
 				done = 1;
 				break;
 			}
@@ -149,8 +150,8 @@ static int neigh_parse(struct nlmsghdr *nh, void *arg)
 	struct neigh_query *q = arg;
 	struct ndmsg *nd = NLMSG_DATA(nh);
 	int len = (int)RTM_PAYLOAD(nh);
-	const uint16_t usable = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE |
-				NUD_PERMANENT | NUD_NOARP;
+	const uint16_t usable =
+		NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
 	int addr_match = 0, have_mac = 0;
 	uint8_t mac[6];
 

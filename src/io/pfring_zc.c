@@ -25,8 +25,8 @@
 #include <pfring_zc.h>
 
 #define ZC_CLUSTER_ID_BASE 1000
-#define ZC_BUFFER_LEN 1536
-#define ZC_TX_HANDLES 256 /* per transmit queue; also the largest batch */
+#define ZC_BUFFER_LEN	   1536
+#define ZC_TX_HANDLES	   256 /* per transmit queue; also the largest batch */
 
 struct zc_txq {
 	pfring_zc_queue *queue;

@@ -21,7 +21,7 @@
 
 #include "output/output.h"
 
-#define FILTER_MAX_NODES 64
+#define FILTER_MAX_NODES  64
 #define FILTER_MAX_STRING 32
 
 enum filter_node_kind { FILTER_AND, FILTER_OR, FILTER_NOT, FILTER_CMP };

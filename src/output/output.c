@@ -192,8 +192,7 @@ size_t output_field_format(enum output_field id, const struct probe_result *r, c
 	case OUTPUT_FIELD_REPEAT:
 		return format_uint(r->repeat, buf);
 	case OUTPUT_FIELD_PROBE:
-		return (size_t)snprintf(buf, OUTPUT_FIELD_TEXT_MAX, "%s",
-					r->probe ? r->probe : "");
+		return (size_t)snprintf(buf, OUTPUT_FIELD_TEXT_MAX, "%s", r->probe ? r->probe : "");
 	case OUTPUT_FIELD_COUNT:
 		break;
 	}

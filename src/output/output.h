@@ -49,7 +49,7 @@ struct output_ops {
 	int (*open)(struct output *o);
 	/* Write one result; 0 or -errno. */
 	int (*write)(struct output *o, const struct probe_result *r);
-	/* Write what follows the last record; may be NULL.  The core flushes and closes the file. */
+	/* Write what follows the last record; may be NULL.  The core flushes and closes it. */
 	int (*close)(struct output *o);
 };
 
@@ -77,7 +77,6 @@ void output_fields_describe(FILE *f);
 /* Print every output module with its help line (--list-output-modules). */
 void output_modules_describe(FILE *f);
 const char *output_field_names(void);
-
 
 /* RFC 3339 in UTC with microseconds (2026-11-25T16:37:09.123456Z) into buf
  * (OUTPUT_FIELD_TEXT_MAX bytes); returns the length. */

@@ -13,7 +13,7 @@
 
 #include "util/checksum.h"
 
-#define ECHO_FRAME_LEN (ETH_HLEN_ + IPV4_HLEN + ICMP_HLEN)
+#define ECHO_FRAME_LEN	(ETH_HLEN_ + IPV4_HLEN + ICMP_HLEN)
 #define ECHO_FLAG_ERROR 0x80 /* in probe_result.flags: an ICMP error quoting our request */
 
 static int echo_template(const struct probe *p, uint8_t *buf, size_t cap)
@@ -82,8 +82,7 @@ static int echo_match(const struct probe *p, uint32_t target, uint16_t id, uint1
 	return id == want_id && (uint16_t)(seq - first) < p->params.probes;
 }
 
-static int echo_validate(const struct probe *p, const struct packet_view *v,
-			 struct probe_result *r)
+static int echo_validate(const struct probe *p, const struct packet_view *v, struct probe_result *r)
 {
 	const uint8_t *icmp = v->l4;
 	struct packet_quote q;

@@ -10,19 +10,19 @@
 
 #include <stdint.h>
 
-#define ETH_HLEN_ 14
-#define ETH_ALEN_ 6
-#define IPV4_HLEN 20
-#define TCP_HLEN 20
-#define IPPROTO_TCP_ 6
-#define IPPROTO_UDP_ 17
+#define ETH_HLEN_     14
+#define ETH_ALEN_     6
+#define IPV4_HLEN     20
+#define TCP_HLEN      20
+#define IPPROTO_TCP_  6
+#define IPPROTO_UDP_  17
 #define IPPROTO_ICMP_ 1
-#define UDP_HLEN 8
-#define ICMP_HLEN 8
+#define UDP_HLEN      8
+#define ICMP_HLEN     8
 
-#define ICMP_ECHO_REPLY 0
-#define ICMP_UNREACH 3
-#define ICMP_ECHO_REQUEST 8
+#define ICMP_ECHO_REPLY	   0
+#define ICMP_UNREACH	   3
+#define ICMP_ECHO_REQUEST  8
 #define ICMP_TIME_EXCEEDED 11
 
 #define TCP_FLAG_FIN 0x01
@@ -32,8 +32,8 @@
 
 /* What the receive path needs of an IPv4 frame; all in host order. */
 struct packet_view {
-	const uint8_t *l4;   /* first byte after the IPv4 header (and options) */
-	uint32_t l4_len;     /* bytes of transport data the IPv4 length covers and we have */
+	const uint8_t *l4; /* first byte after the IPv4 header (and options) */
+	uint32_t l4_len;   /* bytes of transport data the IPv4 length covers and we have */
 	uint32_t saddr;
 	uint32_t daddr;
 	uint16_t ipid;

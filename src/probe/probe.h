@@ -68,8 +68,8 @@ struct probe {
 	uint32_t sum_l3, sum_l4;
 	uint32_t frame_len_max; /* set by init when frames can outgrow the template */
 	uint32_t variant;	/* a choice init made from args (tcp_synscan: the option preset) */
-	const char *args; /* --probe-args, NULL if none */
-	void *priv;	  /* the module's own state, from init */
+	const char *args;	/* --probe-args, NULL if none */
+	void *priv;		/* the module's own state, from init */
 };
 
 struct probe_ops {
@@ -103,8 +103,7 @@ struct probe_ops {
 	 * one of our probes?  Returns 1 and fills r (not classification or
 	 * success) if so, 0 if not.  Must not read outside v->l4[0..l4_len).
 	 */
-	int (*validate)(const struct probe *p, const struct packet_view *v,
-			struct probe_result *r);
+	int (*validate)(const struct probe *p, const struct packet_view *v, struct probe_result *r);
 
 	/* Set r->classification and r->success for a validated reply. */
 	void (*classify)(const struct probe *p, struct probe_result *r);

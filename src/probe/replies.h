@@ -7,9 +7,9 @@
 #ifndef SALVO_PROBE_REPLIES_H
 #define SALVO_PROBE_REPLIES_H
 
-#define PROBE_REPLY_TCP (1u << 0)	 /* TCP to our address and source ports */
-#define PROBE_REPLY_UDP (1u << 1)	 /* UDP to our address and source ports */
+#define PROBE_REPLY_TCP	       (1u << 0) /* TCP to our address and source ports */
+#define PROBE_REPLY_UDP	       (1u << 1) /* UDP to our address and source ports */
 #define PROBE_REPLY_ICMP_ERROR (1u << 2) /* ICMP destination unreachable / time exceeded to us */
-#define PROBE_REPLY_ICMP_ECHO (1u << 3)	 /* ICMP echo replies to us */
+#define PROBE_REPLY_ICMP_ECHO  (1u << 3) /* ICMP echo replies to us */
 
 #endif

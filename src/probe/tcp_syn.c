@@ -19,7 +19,7 @@
 
 #include "util/checksum.h"
 
-#define SYNSCAN_OPT_MAX 40
+#define SYNSCAN_OPT_MAX	       40
 #define SYNSCAN_TS_OFFSET_NONE 0xff
 
 struct synscan_preset {
@@ -35,14 +35,16 @@ struct synscan_preset {
 static const struct synscan_preset synscan_presets[] = {
 	{ "mss", 65535, 4, SYNSCAN_TS_OFFSET_NONE, { 0x02, 0x04, 0x05, 0xb4 } },
 	{ "none", 65535, 0, SYNSCAN_TS_OFFSET_NONE, { 0 } },
-	{ "linux", 64240, 20, 8,
-	  { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x03,
-	    0x03, 0x07 } },
-	{ "windows", 64240, 12, SYNSCAN_TS_OFFSET_NONE,
+	{ "linux", 64240, 20, 8, { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0,	 0,
+				   0,	 0,    0,    0,	   0,	 0,    0x01, 0x03, 0x03, 0x07 } },
+	{ "windows",
+	  64240,
+	  12,
+	  SYNSCAN_TS_OFFSET_NONE,
 	  { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x08, 0x01, 0x01, 0x04, 0x02 } },
-	{ "bsd", 65535, 24, 12,
-	  { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x06, 0x01, 0x01, 0x08, 0x0a, 0, 0, 0, 0, 0,
-	    0, 0, 0, 0x04, 0x02, 0x00, 0x00 } },
+	{ "bsd", 65535, 24, 12, { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x06,
+				  0x01, 0x01, 0x08, 0x0a, 0,	0,    0,    0,
+				  0,	0,    0,    0,	  0x04, 0x02, 0x00, 0x00 } },
 };
 
 #define SYNSCAN_PRESETS (sizeof(synscan_presets) / sizeof(synscan_presets[0]))
@@ -95,7 +97,8 @@ static int synscan_init(struct probe *p, char *err, size_t errlen)
 				break;
 		if (i == SYNSCAN_PRESETS) {
 			snprintf(err, errlen,
-				 "--probe-args: '%s': tcp_synscan options are mss, none, linux, windows "
+				 "--probe-args: '%s': tcp_synscan options are mss, none, linux, "
+				 "windows "
 				 "or bsd",
 				 p->args);
 			return -EINVAL;
@@ -114,8 +117,8 @@ static int synscan_init(struct probe *p, char *err, size_t errlen)
 	return 0;
 }
 
-static uint32_t synscan_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
-			      uint16_t dport, uint32_t probe_num)
+static uint32_t synscan_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
+			      uint32_t probe_num)
 {
 	const struct probe_params *pp = &p->params;
 	uint8_t *ip = frame + ETH_HLEN_, *tcp = ip + IPV4_HLEN;
@@ -131,8 +134,8 @@ static uint32_t synscan_patch(const struct probe *p, uint8_t *frame, uint32_t da
 	packet_put16(tcp, sport);
 	packet_put16(tcp + 2, dport);
 	packet_put32(tcp + 4, seq);
-	packet_put16(tcp + 16, csum_fold(csum_add_u32(csum_add_u32(p->sum_l4 + sport + dport, seq),
-						      daddr)));
+	packet_put16(tcp + 16,
+		     csum_fold(csum_add_u32(csum_add_u32(p->sum_l4 + sport + dport, seq), daddr)));
 	return ETH_HLEN_ + IPV4_HLEN + synscan_tcp_len(p);
 }
 
@@ -186,7 +189,8 @@ static void synscan_classify(const struct probe *p, struct probe_result *r)
 
 const struct probe_ops probe_tcp_synscan_ops = {
 	.name = "tcp_synscan",
-	.help = "TCP SYN to each port; open = SYN-ACK, closed = RST; --probe-args=mss|none|linux|windows|bsd",
+	.help = "TCP SYN to each port; open = SYN-ACK, closed = RST; "
+		"--probe-args=mss|none|linux|windows|bsd",
 	.replies = PROBE_REPLY_TCP,
 	.init = synscan_init,
 	.template = synscan_template,

@@ -20,8 +20,8 @@
 #include "util/checksum.h"
 
 #define ICMP_UNREACH_PORT 3
-#define UDP_PAYLOAD_MAX (PROBE_FRAME_MAX - ETH_HLEN_ - IPV4_HLEN - UDP_HLEN)
-#define UDP_FLAG_ICMP 0x80 /* in probe_result.flags: an ICMP error; low bits hold its code */
+#define UDP_PAYLOAD_MAX	  (PROBE_FRAME_MAX - ETH_HLEN_ - IPV4_HLEN - UDP_HLEN)
+#define UDP_FLAG_ICMP	  0x80 /* in probe_result.flags: an ICMP error; low bits hold its code */
 
 /* DNS (RFC 1035): a recursive query for the root's NS records. */
 static const uint8_t payload_dns[] = { 0x53, 0x41, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
@@ -31,18 +31,18 @@ static const uint8_t payload_dns[] = { 0x53, 0x41, 0x01, 0x00, 0x00, 0x01, 0x00,
 static const uint8_t payload_ntp[48] = { 0x23 };
 
 /* SNMP v2c (RFC 3416, BER): GetRequest for sysDescr.0 with community "public". */
-static const uint8_t payload_snmp[] = { 0x30, 0x26, 0x02, 0x01, 0x01, 0x04, 0x06, 'p',  'u',
-					'b',  'l',  'i',  'c',  0xa0, 0x19, 0x02, 0x01, 0x01,
-					0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30,
-					0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01,
-					0x01, 0x00, 0x05, 0x00 };
+static const uint8_t payload_snmp[] = {
+	0x30, 0x26, 0x02, 0x01, 0x01, 0x04, 0x06, 'p',	'u',  'b',  'l',  'i',	'c',  0xa0,
+	0x19, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c,
+	0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00
+};
 
 /* NetBIOS name service (RFC 1002): node status request for "*". */
 static const uint8_t payload_netbios[] = {
-	0x53, 0x41, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20, 'C',  'K',
-	'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',
-	'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',
-	0x00, 0x00, 0x21, 0x00, 0x01,
+	0x53, 0x41, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20,
+	'C',  'K',  'A',  'A',	'A',  'A',  'A',  'A',	'A',  'A',  'A',  'A',	'A',
+	'A',  'A',  'A',  'A',	'A',  'A',  'A',  'A',	'A',  'A',  'A',  'A',	'A',
+	'A',  'A',  'A',  'A',	'A',  'A',  0x00, 0x00, 0x21, 0x00, 0x01,
 };
 
 /* SSDP (UPnP Device Architecture 1.1): discover everything. */
@@ -54,10 +54,10 @@ static const char payload_ssdp[] = "M-SEARCH * HTTP/1.1\r\n"
 
 /* mDNS (RFC 6762/6763): service enumeration, asking for a unicast answer (QU bit). */
 static const uint8_t payload_mdns[] = {
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, '_',
-	's',  'e',  'r',  'v',  'i',  'c',  'e',  's',	0x07, '_',  'd',  'n',	's',  '-',
-	's',  'd',  0x04, '_',	'u',  'd',  'p',  0x05, 'l',  'o',  'c',  'a',	'l',  0x00,
-	0x00, 0x0c, 0x80, 0x01,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x09, '_',  's',  'e',	'r',  'v',  'i',  'c',	'e',  's',  0x07, '_',
+	'd',  'n',  's',  '-',	's',  'd',  0x04, '_',	'u',  'd',  'p',  0x05,
+	'l',  'o',  'c',  'a',	'l',  0x00, 0x00, 0x0c, 0x80, 0x01,
 };
 
 /* memcached (protocol.txt, UDP): the 8-byte frame header, then "stats". */
@@ -86,7 +86,7 @@ struct udp_state {
 	uint8_t custom[UDP_PAYLOAD_MAX]; /* from --probe-args */
 	uint16_t custom_len;
 	int have_custom;
-	uint8_t by_port[65536]; /* default payload index + 1, 0 = none */
+	uint8_t by_port[65536];		/* default payload index + 1, 0 = none */
 	uint32_t sum[UDP_DEFAULTS + 1]; /* payload sums; [UDP_DEFAULTS] is the custom one */
 	uint16_t len[UDP_DEFAULTS + 1];
 	const uint8_t *data[UDP_DEFAULTS + 1];
@@ -134,8 +134,8 @@ static int udp_parse_args(struct udp_state *st, const char *args, char *err, siz
 
 		n = strlen(h);
 		if (n % 2) {
-			snprintf(err, errlen, "--probe-args: '%s': expected an even number of hex digits",
-				 args);
+			snprintf(err, errlen,
+				 "--probe-args: '%s': expected an even number of hex digits", args);
 			return -EINVAL;
 		}
 		n /= 2;
@@ -173,8 +173,8 @@ static int udp_parse_args(struct udp_state *st, const char *args, char *err, siz
 		}
 		fclose(f);
 	} else {
-		snprintf(err, errlen, "--probe-args: '%s': expected text:STRING, hex:DIGITS or file:PATH",
-			 args);
+		snprintf(err, errlen,
+			 "--probe-args: '%s': expected text:STRING, hex:DIGITS or file:PATH", args);
 		return -EINVAL;
 	}
 	st->custom_len = (uint16_t)n;
@@ -293,8 +293,7 @@ static int udp_match(const struct probe *p, uint32_t target, uint16_t target_por
 	return 1;
 }
 
-static int udp_validate(const struct probe *p, const struct packet_view *v,
-			struct probe_result *r)
+static int udp_validate(const struct probe *p, const struct packet_view *v, struct probe_result *r)
 {
 	const uint8_t *l4 = v->l4;
 	struct packet_quote q;
@@ -339,7 +338,8 @@ static void udp_classify(const struct probe *p, struct probe_result *r)
 
 const struct probe_ops probe_udp_ops = {
 	.name = "udp",
-	.help = "UDP with a per-port payload (DNS, NTP, SNMP, ...) or --probe-args=text:|hex:|file:",
+	.help = "UDP with a per-port payload (DNS, NTP, SNMP, ...) or "
+		"--probe-args=text:|hex:|file:",
 	.replies = PROBE_REPLY_UDP | PROBE_REPLY_ICMP_ERROR,
 	.init = udp_init,
 	.template = udp_template,

@@ -63,8 +63,9 @@ static void checkpoint_print(FILE *f, const struct scan_checkpoint *cp)
 	for (unsigned i = 0; i < SIPHASH_KEY_LEN; i++)
 		fprintf(f, "%02x", cp->key[i]);
 	fprintf(f, "\ncooldown_left_ms %" PRIu64 "\n", cp->cooldown_left_ms);
-	fprintf(f, "totals sent %" PRIu64 " valid %" PRIu64 " successes %" PRIu64
-		   " failures %" PRIu64 " duplicates %" PRIu64 " alive %" PRIu64 "\n",
+	fprintf(f,
+		"totals sent %" PRIu64 " valid %" PRIu64 " successes %" PRIu64 " failures %" PRIu64
+		" duplicates %" PRIu64 " alive %" PRIu64 "\n",
 		t->sent, t->valid, t->successes, t->failures, t->duplicates, t->alive);
 	fprintf(f, "elapsed_ms %" PRIu64 " send_ms %" PRIu64 "\n", t->elapsed_ms, t->send_ms);
 }
@@ -134,8 +135,8 @@ static int checkpoint_read_v2(FILE *f, struct scan_checkpoint *cp)
 		    &t->sent, &t->valid, &t->successes, &t->failures, &t->duplicates,
 		    &t->alive) == 6;
 	ok = ok && fgets(line, sizeof(line), f) &&
-	     sscanf(line, "elapsed_ms %" SCNu64 " send_ms %" SCNu64, &t->elapsed_ms,
-		    &t->send_ms) == 2;
+	     sscanf(line, "elapsed_ms %" SCNu64 " send_ms %" SCNu64, &t->elapsed_ms, &t->send_ms) ==
+		     2;
 	cp->has_key = ok;
 	return ok;
 }
@@ -155,8 +156,9 @@ int checkpoint_read(const char *path, struct scan_checkpoint *cp, char *err, siz
 	}
 	ok = fgets(line, sizeof(line), f) && sscanf(line, "salvo-checkpoint %d", &version) == 1;
 	if (ok && (version < 1 || version > CHECKPOINT_VERSION)) {
-		snprintf(err, errlen, "%s: checkpoint version %d, this salvo reads versions 1 to %d",
-			 path, version, CHECKPOINT_VERSION);
+		snprintf(err, errlen,
+			 "%s: checkpoint version %d, this salvo reads versions 1 to %d", path,
+			 version, CHECKPOINT_VERSION);
 		fclose(f);
 		return -EINVAL;
 	}

@@ -25,7 +25,7 @@
 
 #include "util/siphash.h"
 
-#define CHECKPOINT_VERSION 2
+#define CHECKPOINT_VERSION     2
 #define CHECKPOINT_MAX_THREADS 64
 
 /* What the scan has done in all its processes so far. */
@@ -45,8 +45,8 @@ struct scan_checkpoint {
 	uint64_t end[CHECKPOINT_MAX_THREADS];  /* per sender thread: the end of its slice */
 	/* Version 2 (zero in a version 1 file): */
 	int has_key;
-	uint8_t key[SIPHASH_KEY_LEN];	/* the probes' validation key */
-	uint64_t cooldown_left_ms;	/* cooldown still to run once nothing is left to send */
+	uint8_t key[SIPHASH_KEY_LEN]; /* the probes' validation key */
+	uint64_t cooldown_left_ms;    /* cooldown still to run once nothing is left to send */
 	struct checkpoint_totals totals;
 };
 

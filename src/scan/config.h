@@ -66,8 +66,8 @@ struct scan_config {
 	uint64_t max_sendto_failures; /* --max-sendto-failures, 0 = no limit */
 	double min_hitrate;	      /* --min-hitrate in percent, 0 = off */
 	enum scan_status_format status_format;
-	int resume;			       /* --resume: continue from checkpoint_file */
-	int icmp_prescan;		       /* --icmp-prescan: ping first, probe live hosts only */
+	int resume;	  /* --resume: continue from checkpoint_file */
+	int icmp_prescan; /* --icmp-prescan: ping first, probe live hosts only */
 	const struct probe_ops *prescan_probe; /* the echo probe --icmp-prescan uses */
 	const char *probe_args;		       /* --probe-args, for the probe module's init */
 	const char *pcap_file;		       /* --pcap, or -o FILE.pcap with --dryrun */

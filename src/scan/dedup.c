@@ -42,7 +42,8 @@ int dedup_init_file(struct dedup *d, uint64_t n, const char *path, int keep)
 		goto out;
 	}
 	/* Truncating to 0 first clears it; the second truncate makes it sparse, not written. */
-	if ((!keep || (uint64_t)st.st_size != d->len) && (ftruncate(fd, 0) || ftruncate(fd, (off_t)d->len))) {
+	if ((!keep || (uint64_t)st.st_size != d->len) &&
+	    (ftruncate(fd, 0) || ftruncate(fd, (off_t)d->len))) {
 		ret = -errno;
 		goto out;
 	}

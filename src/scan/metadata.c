@@ -117,7 +117,8 @@ static void metadata_write(struct scan *s, int status)
 	json_end(&w);
 	metadata_counts(&w, s, &t);
 	json_object(&w, "rates");
-	json_double(&w, "send_pps_avg", 1, send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0);
+	json_double(&w, "send_pps_avg", 1,
+		    send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0);
 	json_double(&w, "hitrate_percent", 4, scan_hit_percent(&t));
 	json_end(&w);
 	json_end(&w);

@@ -75,8 +75,8 @@ static void monitor_policy(struct scan *s, struct policy_state *st, const struct
 		return;
 	pace_set_rate(&s->pace, next, clock_mono_ns());
 	if (why && !cfg->quiet)
-		fprintf(stderr, "salvo: aimd: rate %llu -> %llu pps (%s)\n", (unsigned long long)rate,
-			(unsigned long long)next, why);
+		fprintf(stderr, "salvo: aimd: rate %llu -> %llu pps (%s)\n",
+			(unsigned long long)rate, (unsigned long long)next, why);
 }
 
 /* Has the scan nothing left to wait for: the cooldown over, cut, or not needed? */

@@ -12,8 +12,7 @@
 
 #include "io/netif.h"
 
-static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg,
-			       char err[SCAN_ERRLEN])
+static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
 {
 	struct probe_params *pp = &s->probe.params;
 	uint32_t first = cfg->targets.ranges[0].first;
@@ -23,7 +22,8 @@ static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg,
 
 	if (cfg->ifname) {
 		if (!(ifindex = (int)if_nametoindex(cfg->ifname))) {
-			snprintf(err, SCAN_ERRLEN, "--interface: %s: no such interface", cfg->ifname);
+			snprintf(err, SCAN_ERRLEN, "--interface: %s: no such interface",
+				 cfg->ifname);
 			return -ENODEV;
 		}
 	}
@@ -50,15 +50,17 @@ static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg,
 	} else if (route.prefsrc) {
 		pp->saddr = route.prefsrc;
 	} else if ((ret = netif_ipv4_address(s->ifindex, &pp->saddr))) {
-		snprintf(err, SCAN_ERRLEN, "%s has no IPv4 address: give -S/--source-ip", s->ifname);
+		snprintf(err, SCAN_ERRLEN, "%s has no IPv4 address: give -S/--source-ip",
+			 s->ifname);
 		return ret;
 	}
 
 	if (cfg->source_mac_set) {
 		memcpy(pp->smac, cfg->source_mac, 6);
 	} else if ((ret = netif_hwaddr(s->ifname, pp->smac))) {
-		snprintf(err, SCAN_ERRLEN, "%s: cannot read its MAC address: %s (give --source-mac)",
-			 s->ifname, strerror(-ret));
+		snprintf(err, SCAN_ERRLEN,
+			 "%s: cannot read its MAC address: %s (give --source-mac)", s->ifname,
+			 strerror(-ret));
 		return ret;
 	}
 

@@ -11,14 +11,15 @@ enum policy_verdict policy_limits(const struct scan_config *cfg, struct policy_s
 	if (sending && !cfg->dryrun) {
 		st->link_down_s = link == 1 ? 0 : st->link_down_s + 1;
 		if (st->link_down_s >= POLICY_LINK_DOWN_S) {
-			snprintf(reason, reason_len, "interface %s %s for %u s: sending stopped", ifname,
-				 link < 0 ? "is gone" : "is down (not up, or no carrier)",
+			snprintf(reason, reason_len, "interface %s %s for %u s: sending stopped",
+				 ifname, link < 0 ? "is gone" : "is down (not up, or no carrier)",
 				 st->link_down_s);
 			return POLICY_ABORT;
 		}
 	}
 	if (cfg->max_sendto_failures && t->send_errors >= cfg->max_sendto_failures) {
-		snprintf(reason, reason_len, "--max-sendto-failures: %llu sends failed (limit %llu)",
+		snprintf(reason, reason_len,
+			 "--max-sendto-failures: %llu sends failed (limit %llu)",
 			 (unsigned long long)t->send_errors,
 			 (unsigned long long)cfg->max_sendto_failures);
 		return POLICY_ABORT;
@@ -27,7 +28,8 @@ enum policy_verdict policy_limits(const struct scan_config *cfg, struct policy_s
 	    scan_hit_percent(t) < cfg->min_hitrate) {
 		snprintf(reason, reason_len,
 			 "--min-hitrate: %.4f%% of %llu probes succeeded, below %.4f%%",
-			 scan_hit_percent(t), (unsigned long long)t->io.tx_completed, cfg->min_hitrate);
+			 scan_hit_percent(t), (unsigned long long)t->io.tx_completed,
+			 cfg->min_hitrate);
 		return POLICY_ABORT;
 	}
 	*limit = NULL;

@@ -23,7 +23,7 @@
 enum policy_verdict { POLICY_GO, POLICY_STOP, POLICY_ABORT };
 
 struct policy_state {
-	unsigned link_down_s;	      /* seconds the link has been seen down in a row */
+	unsigned link_down_s;	       /* seconds the link has been seen down in a row */
 	struct aimd_signals aimd_prev; /* the counters a second ago */
 };
 

@@ -81,7 +81,8 @@ void *scan_receiver_main(void *arg)
 	struct scan *s = rcv->scan;
 
 	while (!__atomic_load_n(&s->stop_receiving, __ATOMIC_ACQUIRE)) {
-		int ret = io_rx_poll(&s->engine, rcv->queue, SCAN_RX_POLL_MS, scan_receive_frame, rcv);
+		int ret = io_rx_poll(&s->engine, rcv->queue, SCAN_RX_POLL_MS, scan_receive_frame,
+				     rcv);
 
 		if (ret < 0 && ret != -EINTR) {
 			rcv->error = ret;

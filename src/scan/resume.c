@@ -50,19 +50,20 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 	cp->has_key = 1;
 	memcpy(cp->key, s->probe.params.key, sizeof(cp->key));
 	/* Once the cooldown runs, what is left of it; before, all of it. */
-	cp->cooldown_left_ms = s->cooldown_end_ns ? (s->cooldown_end_ns > now
-							     ? (s->cooldown_end_ns - now) / 1000000
-							     : 0)
-						  : s->cooldown_ns / 1000000;
+	cp->cooldown_left_ms =
+		s->cooldown_end_ns
+			? (s->cooldown_end_ns > now ? (s->cooldown_end_ns - now) / 1000000 : 0)
+			: s->cooldown_ns / 1000000;
 	scan_totals(s, &t);
-	cp->totals = (struct checkpoint_totals){ .sent = t.io.tx_completed,
-						 .valid = t.valid,
-						 .successes = t.successes,
-						 .failures = t.failures,
-						 .duplicates = t.duplicates,
-						 .alive = t.alive,
-						 .elapsed_ms = (uint64_t)(scan_elapsed_s(s) * 1e3),
-						 .send_ms = (uint64_t)(scan_send_seconds(s) * 1e3) };
+	cp->totals =
+		(struct checkpoint_totals){ .sent = t.io.tx_completed,
+					    .valid = t.valid,
+					    .successes = t.successes,
+					    .failures = t.failures,
+					    .duplicates = t.duplicates,
+					    .alive = t.alive,
+					    .elapsed_ms = (uint64_t)(scan_elapsed_s(s) * 1e3),
+					    .send_ms = (uint64_t)(scan_send_seconds(s) * 1e3) };
 }
 
 int scan_checkpoint_save(struct scan *s, char *err)
@@ -94,7 +95,8 @@ int scan_resume_load(struct scan *s, struct scan_checkpoint *cp, char err[SCAN_E
 		return ret;
 	}
 	if (cfg->seed_set && cfg->seed != cp->seed) {
-		snprintf(err, SCAN_ERRLEN, "--resume: -e %llu differs from the checkpoint's seed %llu",
+		snprintf(err, SCAN_ERRLEN,
+			 "--resume: -e %llu differs from the checkpoint's seed %llu",
 			 (unsigned long long)cfg->seed, (unsigned long long)cp->seed);
 		return -EINVAL;
 	}
@@ -114,10 +116,11 @@ int scan_resume(struct scan *s, const struct scan_checkpoint *cp, char err[SCAN_
 	int left = 0;
 
 	if (cp->fingerprint != s->fingerprint || cp->elements != s->positions) {
-		snprintf(err, SCAN_ERRLEN,
-			 "--resume: %s is a checkpoint of another scan (targets, ports, probe or -P "
-			 "differ); run the same scan, or start afresh without --resume",
-			 path);
+		snprintf(
+			err, SCAN_ERRLEN,
+			"--resume: %s is a checkpoint of another scan (targets, ports, probe or -P "
+			"differ); run the same scan, or start afresh without --resume",
+			path);
 		return -EINVAL;
 	}
 	if (cp->shard != cfg->shard || cp->shards != cfg->shards) {
@@ -146,4 +149,3 @@ int scan_resume(struct scan *s, const struct scan_checkpoint *cp, char err[SCAN_
 		s->cooldown_ns = cp->cooldown_left_ms * 1000000ULL;
 	return 0;
 }
-

@@ -135,7 +135,8 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 
 		if (cfg->max_targets_percent > 0)
 			limit = (uint64_t)((double)(s->shard_end - s->shard_begin) *
-					   cfg->max_targets_percent / 100.0 + 0.5);
+						   cfg->max_targets_percent / 100.0 +
+					   0.5);
 		if (limit < s->shard_end - s->shard_begin)
 			s->shard_end = s->shard_begin + limit;
 	}
@@ -217,12 +218,13 @@ static int scan_open_probes(struct scan *s, struct scan_checkpoint *cp, char err
 			goto out_probes;
 	}
 	if ((tlen = probe_template(&s->probe, tmpl, sizeof(tmpl))) < 0) {
-		snprintf(err, SCAN_ERRLEN, "%s: the probe does not fit in a frame", cfg->probe->name);
+		snprintf(err, SCAN_ERRLEN, "%s: the probe does not fit in a frame",
+			 cfg->probe->name);
 		ret = tlen;
 		goto out_probes;
 	}
-	s->frame_len = s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max
-							       : (uint32_t)tlen;
+	s->frame_len =
+		s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max : (uint32_t)tlen;
 	s->rate = cfg->rate;
 	if (cfg->bandwidth_bps) {
 		/* On the wire a frame is at least 60 bytes, plus FCS, preamble and gap: 24. */
@@ -290,7 +292,8 @@ static int scan_close_files(struct scan *s, int ret, char err[SCAN_ERRLEN])
 	oret = output_close(&s->output);
 	if (!ret && (oret || s->writer_error)) {
 		ret = oret ? oret : s->writer_error;
-		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file, strerror(-ret));
+		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file,
+			 strerror(-ret));
 	}
 	return ret;
 }
@@ -318,7 +321,8 @@ static int scan_open_engine(struct scan *s, const struct io_config *io, char err
 			     cfg->user_gid, err, SCAN_ERRLEN)))
 		goto out_engine;
 	if ((ret = output_begin(&s->output))) {
-		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file, strerror(-ret));
+		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file,
+			 strerror(-ret));
 		goto out_engine;
 	}
 	return 0;
@@ -377,8 +381,8 @@ static void scan_banner(const struct scan *s)
 		(unsigned long long)s->elements, cfg->probes > 1 ? " (each xP)" : "",
 		(unsigned long long)cfg->shard, (unsigned long long)cfg->shards,
 		(unsigned long long)(s->shard_end - s->shard_begin), src, mac, s->ifname,
-		cfg->probe->name, gw, cfg->engine->name, s->engine.mode, (unsigned long long)s->rate,
-		(unsigned long long)s->seed);
+		cfg->probe->name, gw, cfg->engine->name, s->engine.mode,
+		(unsigned long long)s->rate, (unsigned long long)s->seed);
 }
 
 /* Join every thread that started, last checkpoint, the threads' errors, the summary. */

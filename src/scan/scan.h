@@ -32,9 +32,9 @@
 #include "scan/totals.h"
 #include "target/permutation.h"
 
-#define SCAN_ERRLEN 512
+#define SCAN_ERRLEN	  512
 #define SCAN_RESULT_QUEUE 4096 /* results per receive thread; a power of two */
-#define SCAN_TX_BATCH 1024
+#define SCAN_TX_BATCH	  1024
 /* How long a receive thread waits for frames before it looks at the stop flag again: a
  * stopped scan exits within about this. */
 #define SCAN_RX_POLL_MS 20
@@ -45,12 +45,12 @@ struct scan_sender {
 	struct scan *scan;
 	pthread_t thread;
 	unsigned queue;
-	uint64_t begin, end; /* positions in the permutation: the thread's slice */
-	uint64_t start;	     /* where to start in it: begin, or the checkpoint's next */
-	uint64_t done;	     /* positions finished (atomic) */
-	uint64_t frames;     /* frames submitted (atomic) */
-	int error;	     /* -errno if the thread stopped on an error */
-	uint64_t send_errors; /* submits the engine refused for good (atomic) */
+	uint64_t begin, end;   /* positions in the permutation: the thread's slice */
+	uint64_t start;	       /* where to start in it: begin, or the checkpoint's next */
+	uint64_t done;	       /* positions finished (atomic) */
+	uint64_t frames;       /* frames submitted (atomic) */
+	int error;	       /* -errno if the thread stopped on an error */
+	uint64_t send_errors;  /* submits the engine refused for good (atomic) */
 	uint64_t last_send_ns; /* when its last probe was handed to the engine */
 } __attribute__((aligned(64)));
 
@@ -81,20 +81,20 @@ struct scan {
 	struct target_permutation perm_addr;
 	struct dedup live;
 	struct pace pace;
-	uint64_t elements;	       /* addresses * ports */
-	uint64_t positions;	       /* what the senders walk: elements, or addresses (prescan) */
-	uint64_t seed;		       /* -e, or the checkpoint's with --resume */
-	uint64_t rate;		       /* -r, or from -B and the frame size */
-	char abort_reason[160];	       /* set by the monitor when a limit aborts the scan */
-	uint32_t frame_len;	       /* the longest frame a probe writes */
-	int control_fd;		       /* --control socket, -1 = none */
-	int paused;		       /* set by "pause" on the control socket (atomic) */
-	uint64_t fingerprint;	       /* what is scanned, for checkpoints */
+	uint64_t elements;	/* addresses * ports */
+	uint64_t positions;	/* what the senders walk: elements, or addresses (prescan) */
+	uint64_t seed;		/* -e, or the checkpoint's with --resume */
+	uint64_t rate;		/* -r, or from -B and the frame size */
+	char abort_reason[160]; /* set by the monitor when a limit aborts the scan */
+	uint32_t frame_len;	/* the longest frame a probe writes */
+	int control_fd;		/* --control socket, -1 = none */
+	int paused;		/* set by "pause" on the control socket (atomic) */
+	uint64_t fingerprint;	/* what is scanned, for checkpoints */
 	uint64_t shard_begin, shard_end; /* this shard's positions */
 	uint32_t gateway;		 /* host order; 0 if -G was given or on-link */
 
 	struct scan_sender *senders;
-	unsigned sender_count;	 /* -T, or fewer when the engine has fewer queues */
+	unsigned sender_count; /* -T, or fewer when the engine has fewer queues */
 	struct scan_receiver *receivers;
 	unsigned receiver_count; /* --receivers, or one per sender for queue-pair engines */
 	pthread_t writer;
@@ -109,8 +109,8 @@ struct scan {
 
 	uint64_t start_ns;
 	uint64_t send_done_ns;
-	uint64_t cooldown_ns;	  /* to wait once sending is done: -c, or what a resume still owes */
-	uint64_t cooldown_end_ns; /* set by the monitor when the cooldown starts */
+	uint64_t cooldown_ns; /* to wait once sending is done: -c, or what a resume still owes */
+	uint64_t cooldown_end_ns;      /* set by the monitor when the cooldown starts */
 	struct checkpoint_totals base; /* what earlier processes of a resumed scan did */
 	uint64_t start_real_us;
 	FILE *status_file; /* -u */

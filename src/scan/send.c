@@ -24,9 +24,9 @@
 /* Give the kernel time to drain the ring before we look again. */
 #define SEND_BACKOFF_US 20
 /* How long after its echo request an address is port-probed (or skipped as dead). */
-#define PRESCAN_LAG_NS 1000000000ULL
+#define PRESCAN_LAG_NS	      1000000000ULL
 #define PRESCAN_MARK_EVERY_NS 1000000ULL
-#define PRESCAN_MARKS 4096 /* > lag / mark spacing: the ring never fills */
+#define PRESCAN_MARKS	      4096 /* > lag / mark spacing: the ring never fills */
 
 enum { SOURCE_DONE = -1, SOURCE_WAIT = 0, SOURCE_FRAME = 1 };
 
@@ -80,10 +80,10 @@ struct prescan_source {
 	const uint8_t *tmpl, *echo_tmpl;
 	size_t tlen, echo_tlen;
 	uint64_t end;
-	uint64_t disc;	 /* next address position to ping */
-	uint64_t port;	 /* next address position to port-probe */
-	uint64_t ready;	 /* positions below this were pinged at least PRESCAN_LAG ago */
-	int in_host;	 /* probing the ports of the address at port */
+	uint64_t disc;	/* next address position to ping */
+	uint64_t port;	/* next address position to port-probe */
+	uint64_t ready; /* positions below this were pinged at least PRESCAN_LAG ago */
+	int in_host;	/* probing the ports of the address at port */
 	uint32_t daddr, port_index, probe_num;
 	struct prescan_mark marks[PRESCAN_MARKS];
 	unsigned mark_head, mark_tail; /* ring of (disc, time) */
@@ -187,7 +187,8 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 				continue;
 			}
 			for (i = 0; i < got; i++)
-				if ((state = src->next(src, frames[i].data, &frames[i].len)) != SOURCE_FRAME)
+				if ((state = src->next(src, frames[i].data, &frames[i].len)) !=
+				    SOURCE_FRAME)
 					break;
 			/* Slots reserved but not filled are handed back by submit. */
 			ret = io_tx_submit(&s->engine, snd->queue, frames, i);

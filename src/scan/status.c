@@ -97,8 +97,8 @@ static void status_line(struct scan *s, const struct scan_totals *now,
 		(unsigned long long)now->io.tx_completed, rate, avg,
 		(unsigned long long)now->successes, rrate, scan_hit_percent(now));
 	if (s->cfg->status_format == STATUS_ZMAP) {
-		fprintf(stderr, "; drops: %llu; tx busy: %llu", (unsigned long long)now->io.rx_drops,
-			(unsigned long long)now->io.tx_busy);
+		fprintf(stderr, "; drops: %llu; tx busy: %llu",
+			(unsigned long long)now->io.rx_drops, (unsigned long long)now->io.tx_busy);
 		if ((eta = status_eta(s, now)) >= 0)
 			fprintf(stderr, "; %u:%02u left", (unsigned)eta / 60, (unsigned)eta % 60);
 		if (s->cfg->rate_aimd)
@@ -125,8 +125,8 @@ static void status_file_line(struct scan *s, const struct scan_totals *now,
 	fflush(s->status_file);
 }
 
-void scan_status_tick(struct scan *s, const struct scan_totals *now,
-		      const struct scan_totals *prev, double interval_s)
+void scan_status_tick(struct scan *s, const struct scan_totals *now, const struct scan_totals *prev,
+		      double interval_s)
 {
 	if (!s->cfg->quiet)
 		status_line(s, now, prev, interval_s);

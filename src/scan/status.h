@@ -15,8 +15,8 @@ struct scan;
 int scan_status_open(struct scan *s, char *err, size_t errlen);
 
 /* One second's lines: now and prev are the totals at the end and start of the interval. */
-void scan_status_tick(struct scan *s, const struct scan_totals *now,
-		      const struct scan_totals *prev, double interval_s);
+void scan_status_tick(struct scan *s, const struct scan_totals *now, const struct scan_totals *prev,
+		      double interval_s);
 
 /* Close the -u file; 0 or -errno. */
 int scan_status_close(struct scan *s);

@@ -170,8 +170,8 @@ int target_set_load_file(struct target_set *set, const char *path, char *err, si
 		while (*start == ' ' || *start == '\t')
 			start++;
 		end = start + strlen(start);
-		while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
-				       end[-1] == '\r'))
+		while (end > start &&
+		       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
 			*--end = '\0';
 		if (*start == '\0')
 			continue;
@@ -358,12 +358,13 @@ int target_ports_parse(const char *s, struct target_ports *ports, char *err, siz
 			hi = lo;
 		}
 		if (r == -ERANGE) {
-			snprintf(err, errlen, "'%.*s': expected ports from 0 to 65535", (int)(end - p),
-				 p);
+			snprintf(err, errlen, "'%.*s': expected ports from 0 to 65535",
+				 (int)(end - p), p);
 			goto out_invalid;
 		}
 		if (r) {
-			snprintf(err, errlen, "'%.*s': expected a port or a range such as 8000-8100",
+			snprintf(err, errlen,
+				 "'%.*s': expected a port or a range such as 8000-8100",
 				 (int)(end - p), p);
 			goto out_invalid;
 		}

@@ -32,9 +32,9 @@ struct target_set {
 #define TARGET_MAX_PORTS 65536
 
 struct target_ports {
-	uint16_t *ports;      /* in the order given, without duplicates */
+	uint16_t *ports; /* in the order given, without duplicates */
 	uint32_t count;
-	uint32_t *index_of;   /* 65536 entries: port -> index + 1, 0 = not scanned */
+	uint32_t *index_of; /* 65536 entries: port -> index + 1, 0 = not scanned */
 };
 
 /*

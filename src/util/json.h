@@ -16,8 +16,8 @@
 
 struct json_writer {
 	FILE *f;
-	int pretty;	/* a member a line, indented two spaces a level */
-	unsigned depth; /* objects and arrays open */
+	int pretty;				  /* a member a line, indented two spaces a level */
+	unsigned depth;				  /* objects and arrays open */
 	unsigned char filled[JSON_DEPTH_MAX + 1]; /* a member was written at this depth */
 	char closer[JSON_DEPTH_MAX + 1];	  /* what closes it: '}' or ']' */
 };

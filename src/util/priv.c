@@ -23,7 +23,8 @@ static int priv_held(uint64_t keep, cap_value_t *list, int max)
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP && c < 64 && n < max; c++) {
 		cap_flag_value_t v = CAP_CLEAR;
 
-		if ((keep & PRIV_CAP(c)) && cap_get_flag(now, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+		if ((keep & PRIV_CAP(c)) && cap_get_flag(now, c, CAP_PERMITTED, &v) == 0 &&
+		    v == CAP_SET)
 			list[n++] = c;
 	}
 	cap_free(now);
@@ -61,7 +62,8 @@ int priv_drop(uint64_t keep, unsigned uid, unsigned gid, char *err, size_t errle
 			ret = -errno;
 			snprintf(err, errlen, "--user: cannot become uid %u gid %u: %s%s", uid, gid,
 				 strerror(-ret),
-				 ret == -EPERM ? " (needs root, or CAP_SETUID and CAP_SETGID)" : "");
+				 ret == -EPERM ? " (needs root, or CAP_SETUID and CAP_SETGID)"
+					       : "");
 			return ret;
 		}
 		(void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);

@@ -10,7 +10,7 @@
 
 /* A set of capabilities as a bit mask: bit n is capability n (CAP_NET_ADMIN = 12, ...). */
 #define PRIV_CAP(n) (1ull << (n))
-#define PRIV_ALL (~0ull)
+#define PRIV_ALL    (~0ull)
 
 /*
  * Keep the capabilities in keep (those still held; PRIV_ALL keeps everything) and drop the

@@ -7,8 +7,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct probe_result r = { .saddr = 0xc6120105, .sport = 443, .success = 1,
-					       .ttl = 64, .classification = "synack",
+	static const struct probe_result r = { .saddr = 0xc6120105,
+					       .sport = 443,
+					       .success = 1,
+					       .ttl = 64,
+					       .classification = "synack",
 					       .probe = "tcp_synscan" };
 	struct output_filter f;
 	char text[1024], err[256];

@@ -48,7 +48,8 @@ static void setup_scan(const struct probe_ops *ops, int prescan)
 	target_set_init(&block);
 	if (target_parse_range("198.18.0.0/15", &r, &why) || target_set_add(&cfg->targets, r) ||
 	    target_set_finish(&cfg->targets, &block) ||
-	    target_ports_parse(ops->portless ? "0" : "1-1024,8080", &cfg->ports, err, sizeof(err)) ||
+	    target_ports_parse(ops->portless ? "0" : "1-1024,8080", &cfg->ports, err,
+			       sizeof(err)) ||
 	    output_filter_parse("success = 1 && repeat = 0 || classification = \"rst\"",
 				&cfg->filter, err, sizeof(err)))
 		abort();

@@ -12,8 +12,8 @@
 #include "probe/probe.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
-#define US IP(198, 18, 0, 1)
-#define TARGET IP(198, 18, 1, 5)
+#define US	       IP(198, 18, 0, 1)
+#define TARGET	       IP(198, 18, 1, 5)
 
 /*
  * The probe module name with -P probes, --probe-args args (may be NULL), source ports
@@ -71,8 +71,8 @@ static inline int fixture_check(const struct probe *p, const uint8_t *f, uint32_
 }
 
 /* An ICMP error (type, code) from router to us quoting the probe's IP header and 8 bytes. */
-static inline uint32_t fixture_icmp_error(const uint8_t *probe_frame, uint8_t *f,
-					  uint32_t router, uint8_t type, uint8_t code)
+static inline uint32_t fixture_icmp_error(const uint8_t *probe_frame, uint8_t *f, uint32_t router,
+					  uint8_t type, uint8_t code)
 {
 	memset(f, 0, 128);
 	packet_put16(f + 12, 0x0800);

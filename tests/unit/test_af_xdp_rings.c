@@ -37,12 +37,17 @@ static struct fake *fake_new(void)
 	f->q->half = AFXDP_TX_FRAMES;
 	f->q->area = calloc(2 * AFXDP_TX_FRAMES, AFXDP_FRAME_SIZE);
 	f->q->fd = -1;
-	f->q->tx = (struct xsk_ring_prod){ .cached_cons = AFXDP_RING, .mask = AFXDP_RING - 1,
-					   .size = AFXDP_RING, .producer = &f->tx_prod,
-					   .consumer = &f->tx_cons, .ring = f->tx_ring,
+	f->q->tx = (struct xsk_ring_prod){ .cached_cons = AFXDP_RING,
+					   .mask = AFXDP_RING - 1,
+					   .size = AFXDP_RING,
+					   .producer = &f->tx_prod,
+					   .consumer = &f->tx_cons,
+					   .ring = f->tx_ring,
 					   .flags = &f->tx_flags };
-	f->q->comp = (struct xsk_ring_cons){ .mask = AFXDP_RING - 1, .size = AFXDP_RING,
-					     .producer = &f->comp_prod, .consumer = &f->comp_cons,
+	f->q->comp = (struct xsk_ring_cons){ .mask = AFXDP_RING - 1,
+					     .size = AFXDP_RING,
+					     .producer = &f->comp_prod,
+					     .consumer = &f->comp_cons,
 					     .ring = f->comp_ring };
 	for (unsigned i = 0; i < AFXDP_TX_FRAMES; i++)
 		f->q->free_tx[i] = (uint64_t)i * AFXDP_FRAME_SIZE;
@@ -114,12 +119,14 @@ static void no_frame_is_lent_twice(void **state)
 	memset(lent, 0, sizeof(lent));
 	/* Fill the whole pool without completions, with partial submits along the way. */
 	while (total < AFXDP_TX_FRAMES) {
-		unsigned got = afxdp_tx_reserve(&f->e, 0, frames, 64), use = got > 3 ? got - 3 : got;
+		unsigned got = afxdp_tx_reserve(&f->e, 0, frames, 64),
+			 use = got > 3 ? got - 3 : got;
 
 		assert_true(got > 0);
 		for (unsigned i = 0; i < use; i++) {
-			unsigned idx = (unsigned)(((uint8_t *)frames[i].data - (uint8_t *)f->q->area) /
-						  AFXDP_FRAME_SIZE);
+			unsigned idx =
+				(unsigned)(((uint8_t *)frames[i].data - (uint8_t *)f->q->area) /
+					   AFXDP_FRAME_SIZE);
 
 			assert_true(idx < AFXDP_TX_FRAMES);
 			assert_int_equal(lent[idx], 0);

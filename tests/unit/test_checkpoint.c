@@ -16,8 +16,11 @@ static const char *path = "/tmp/salvo-test-checkpoint";
 
 static struct scan_checkpoint sample(void)
 {
-	struct scan_checkpoint cp = { .seed = 18446744073709551615ULL, .shard = 2, .shards = 3,
-				      .elements = 1000000, .fingerprint = 0xdeadbeefcafef00dULL,
+	struct scan_checkpoint cp = { .seed = 18446744073709551615ULL,
+				      .shard = 2,
+				      .shards = 3,
+				      .elements = 1000000,
+				      .fingerprint = 0xdeadbeefcafef00dULL,
 				      .threads = 3 };
 
 	for (unsigned i = 0; i < 3; i++) {
@@ -28,9 +31,14 @@ static struct scan_checkpoint sample(void)
 	for (unsigned i = 0; i < sizeof(cp.key); i++)
 		cp.key[i] = (uint8_t)(0xf0 + i * 7);
 	cp.cooldown_left_ms = 4321;
-	cp.totals = (struct checkpoint_totals){ .sent = 123456789012ULL, .valid = 5, .successes = 4,
-						.failures = 1, .duplicates = 2, .alive = 3,
-						.elapsed_ms = 98765, .send_ms = 9876 };
+	cp.totals = (struct checkpoint_totals){ .sent = 123456789012ULL,
+						.valid = 5,
+						.successes = 4,
+						.failures = 1,
+						.duplicates = 2,
+						.alive = 3,
+						.elapsed_ms = 98765,
+						.send_ms = 9876 };
 	return cp;
 }
 
@@ -81,27 +89,32 @@ static void damaged_or_foreign_files_are_refused(void **state)
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "version 3"));
 	/* Version 2 without its key and totals, or with a key that is not 32 hex digits. */
-	write_file("salvo-checkpoint 2\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
-	      "thread 0 next 1 end 5\n");
+	write_file(
+		"salvo-checkpoint 2\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+		"thread 0 next 1 end 5\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
-	write_file("salvo-checkpoint 2\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
-	      "thread 0 next 1 end 5\nkey 00112233445566778899aabbccddeeXX\ncooldown_left_ms 0\n"
-	      "totals sent 0 valid 0 successes 0 failures 0 duplicates 0 alive 0\n"
-	      "elapsed_ms 0 send_ms 0\n");
+	write_file(
+		"salvo-checkpoint 2\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+		"thread 0 next 1 end 5\nkey 00112233445566778899aabbccddeeXX\ncooldown_left_ms 0\n"
+		"totals sent 0 valid 0 successes 0 failures 0 duplicates 0 alive 0\n"
+		"elapsed_ms 0 send_ms 0\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
 	write_file("hello\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "not a salvo checkpoint"));
 	/* Truncated after the thread count. */
-	write_file("salvo-checkpoint 1\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 2\n"
-	      "thread 0 next 1 end 5\n");
+	write_file(
+		"salvo-checkpoint 1\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 2\n"
+		"thread 0 next 1 end 5\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
 	/* A position past the end of its slice. */
-	write_file("salvo-checkpoint 1\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
-	      "thread 0 next 6 end 5\n");
+	write_file(
+		"salvo-checkpoint 1\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+		"thread 0 next 6 end 5\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
 	/* Too many threads. */
-	write_file("salvo-checkpoint 1\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 65\n");
+	write_file("salvo-checkpoint 1\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads "
+		   "65\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
 	unlink(path);
 }
@@ -113,8 +126,9 @@ static void version_1_files_are_read(void **state)
 	char err[256];
 	(void)state;
 
-	write_file("salvo-checkpoint 1\nseed 7\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
-		   "thread 0 next 3 end 10\n");
+	write_file(
+		"salvo-checkpoint 1\nseed 7\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+		"thread 0 next 3 end 10\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), 0);
 	assert_int_equal(cp.seed, 7);
 	assert_int_equal(cp.next[0], 3);

@@ -97,7 +97,8 @@ static void interrupt_mode_follows_the_dialect_unless_given(void **state)
 	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
 	assert_int_equal(cfg.scan.interrupt_now, 0);
 	cli_config_free(&cfg);
-	assert_int_equal(PARSE("--dialect=anyscan", "-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
+	assert_int_equal(PARSE("--dialect=anyscan", "-p", "80", "-b", "/dev/null", "198.18.1.1"),
+			 0);
 	assert_int_equal(cfg.scan.interrupt_now, 1);
 	cli_config_free(&cfg);
 	assert_int_equal(PARSE("--dialect=anyscan", "--interrupt=cooldown", "-p", "80", "-b",
@@ -105,7 +106,8 @@ static void interrupt_mode_follows_the_dialect_unless_given(void **state)
 			 0);
 	assert_int_equal(cfg.scan.interrupt_now, 0);
 	cli_config_free(&cfg);
-	assert_int_equal(PARSE("--interrupt", "now", "-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
+	assert_int_equal(PARSE("--interrupt", "now", "-p", "80", "-b", "/dev/null", "198.18.1.1"),
+			 0);
 	assert_int_equal(cfg.scan.interrupt_now, 1);
 	cli_config_free(&cfg);
 	assert_int_equal(PARSE("--interrupt=later", "-p", "80", "198.18.1.1"), -EINVAL);
@@ -197,9 +199,9 @@ static void bad_targets_and_shards_are_errors(void **state)
 	assert_non_null(strstr(err, "'198.18.1.0/33'"));
 	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "300.1.1.1"), -EINVAL);
 	assert_non_null(strstr(err, "'300.1.1.1'"));
-	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "--shards", "3", "--shard", "3",
-			       "198.18.1.1"),
-			 -EINVAL);
+	assert_int_equal(
+		PARSE("-p", "80", "-b", "/dev/null", "--shards", "3", "--shard", "3", "198.18.1.1"),
+		-EINVAL);
 	assert_non_null(strstr(err, "--shard: 3"));
 	assert_int_equal(PARSE("-p", "80", "--bogus-flag", "198.18.1.1"), -EINVAL);
 	assert_non_null(strstr(err, "--bogus-flag"));
@@ -216,8 +218,8 @@ static void engines_not_built_say_so(void **state)
 	assert_int_equal(PARSE("-p", "80", "--io-engine=pfring_zc", "198.18.1.1"), -EINVAL);
 	assert_non_null(strstr(err, "USE_PFRING_ZC=1"));
 #ifdef SALVO_HAVE_AF_XDP
-	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "--io-engine=af_xdp", "--xdp-mode=skb",
-			       "198.18.1.1"),
+	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "--io-engine=af_xdp",
+			       "--xdp-mode=skb", "198.18.1.1"),
 			 0);
 	assert_string_equal(cfg.scan.engine->name, "af_xdp");
 	assert_int_equal(cfg.scan.xdp_mode, IO_XDP_MODE_SKB);
@@ -295,7 +297,10 @@ static void config_file_sets_options_and_the_command_line_overrides_it(void **st
 	assert_int_equal(cfg.scan.ports.count, 1);
 	assert_int_equal(cfg.scan.targets.addresses, 2);
 	cli_config_free(&cfg);
-	assert_int_equal(PARSE("--config=" "/dev/null", "-p", "1", "-b", "/dev/null", "198.18.1.1"), 0);
+	assert_int_equal(PARSE("--config="
+			       "/dev/null",
+			       "-p", "1", "-b", "/dev/null", "198.18.1.1"),
+			 0);
 	cli_config_free(&cfg);
 	unlink(path);
 }
@@ -346,7 +351,8 @@ static void config_file_errors_name_the_line(void **state)
 	assert_int_equal(PARSE("-C", "/tmp"), -EINVAL);
 	assert_non_null(strstr(err, "(this is a directory)"));
 	assert_int_equal(PARSE("-p", "80", "--user", "no-such-user-here", "198.18.1.1"), -EINVAL);
-	assert_string_equal(err, "--user: 'no-such-user-here': expected the name of an existing user");
+	assert_string_equal(err,
+			    "--user: 'no-such-user-here': expected the name of an existing user");
 }
 
 int main(void)

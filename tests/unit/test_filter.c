@@ -9,12 +9,20 @@
 
 #include "output/filter.h"
 
-static const struct probe_result open443 = { .saddr = 0xc6120105, .daddr = 0xc6120001,
-					     .sport = 443, .dport = 40000, .ttl = 64,
-					     .success = 1, .classification = "synack",
+static const struct probe_result open443 = { .saddr = 0xc6120105,
+					     .daddr = 0xc6120001,
+					     .sport = 443,
+					     .dport = 40000,
+					     .ttl = 64,
+					     .success = 1,
+					     .classification = "synack",
 					     .probe = "tcp_synscan" };
-static const struct probe_result rst22 = { .saddr = 0xc6120109, .sport = 22, .ttl = 128,
-					   .success = 0, .repeat = 1, .classification = "rst",
+static const struct probe_result rst22 = { .saddr = 0xc6120109,
+					   .sport = 22,
+					   .ttl = 128,
+					   .success = 0,
+					   .repeat = 1,
+					   .classification = "rst",
 					   .probe = "tcp_synscan" };
 
 static int match(const char *expr, const struct probe_result *r)
@@ -92,7 +100,8 @@ static void bad_expressions_say_what_and_where(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (output_filter_parse(cases[i].expr, &f, err, sizeof(err)) != -EINVAL ||
 		    !strstr(err, cases[i].why)) {
-			print_error("'%s' gave '%s', expected '%s'\n", cases[i].expr, err, cases[i].why);
+			print_error("'%s' gave '%s', expected '%s'\n", cases[i].expr, err,
+				    cases[i].why);
 			fail();
 		}
 	}

@@ -29,8 +29,12 @@ static void fields_parse_and_reject_unknown(void **state)
 
 static void csv_has_header_and_formatted_rows(void **state)
 {
-	const struct probe_result r = { .saddr = 0xc6120105, .daddr = 0xc6120001, .sport = 443,
-					.dport = 40001, .ttl = 64, .success = 1,
+	const struct probe_result r = { .saddr = 0xc6120105,
+					.daddr = 0xc6120001,
+					.sport = 443,
+					.dport = 40001,
+					.ttl = 64,
+					.success = 1,
 					.classification = "synack",
 					.timestamp_us = 1795624629123456ULL };
 	struct output o;
@@ -92,8 +96,11 @@ static void render(const char *module, const char *fieldlist, int multi_port,
 
 static void json_writes_one_typed_object_per_line(void **state)
 {
-	const struct probe_result r = { .saddr = 0xc6120105, .sport = 443, .success = 1,
-					.classification = "synack", .probe = "tcp_synscan",
+	const struct probe_result r = { .saddr = 0xc6120105,
+					.sport = 443,
+					.success = 1,
+					.classification = "synack",
+					.probe = "tcp_synscan",
 					.timestamp_us = 1795624629000001ULL };
 	char text[512];
 	(void)state;
@@ -143,7 +150,7 @@ static void json_escapes_quotes_backslashes_and_control_bytes(void **state)
 	for (const char *p = in; *p; p++)
 		n += json_escape_byte((unsigned char)*p, out + n);
 	out[n] = '\0';
-	/* DEL and UTF-8 pass through: JSON requires escaping only below 0x20, quote and backslash. */
+	/* DEL and UTF-8 pass through: JSON escapes only bytes below 0x20, quote and backslash. */
 	assert_string_equal(out, "a\\\"b\\\\c\\u000a\\u0001\x7f\xc3\xa9");
 }
 

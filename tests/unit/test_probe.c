@@ -86,7 +86,7 @@ static void option_presets_are_well_formed(void **state)
 		unsigned opt_len;
 		const char *kinds; /* option kinds in order, as characters '0' + kind */
 	} presets[] = {
-		{ "mss", 4, "2" }, { "none", 0, "" }, { "linux", 20, "24813" },
+		{ "mss", 4, "2" },	     { "none", 0, "" },	       { "linux", 20, "24813" },
 		{ "windows", 12, "213114" }, { "bsd", 24, "2131184" },
 	};
 	(void)state;
@@ -135,7 +135,8 @@ static void unknown_preset_is_named(void **state)
 
 	p.args = "solaris";
 	assert_int_equal(probe_init(&p, err, sizeof(err)), -22);
-	assert_non_null(strstr(err, "'solaris': tcp_synscan options are mss, none, linux, windows or bsd"));
+	assert_non_null(
+		strstr(err, "'solaris': tcp_synscan options are mss, none, linux, windows or bsd"));
 }
 
 static void syns_to_different_targets_differ(void **state)
