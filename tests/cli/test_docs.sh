@@ -47,7 +47,8 @@ complete_words() {
 }
 [ "$(complete_words salvo --io-eng)" = "--io-engine" ] &&
 	[ "$(complete_words salvo --io-engine=af)" = "af_packet af_xdp" ] &&
-	[ "$(complete_words scanner -M "")" = "tcp_synscan udp icmp_echoscan tcp icmp" ] &&
+	[ "$(complete_words scanner -M "")" = "$("$SALVO" --list-options |
+		awk -F'\t' '$1 == "probe-module" { sub(/^words: /, "", $6); print $6 }')" ] &&
 	[ "$(complete_words salvo -O j)" = "json" ] &&
 	[ "$(complete_words salvo -f saddr,sp)" = "sport" ]
 result "bash completion completes options and values" $?
