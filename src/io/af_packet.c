@@ -200,24 +200,15 @@ struct afp_job {
 	char err[IO_ERRLEN];
 };
 
-static void afp_txq_close(struct afp_txq *q)
+/* A queue's ring and socket (send and receive queues alike). */
+static void afp_ring_close(int *fd, uint8_t **ring, size_t ring_len)
 {
-	if (q->ring)
-		munmap(q->ring, q->ring_len);
-	if (q->fd >= 0)
-		close(q->fd);
-	q->ring = NULL;
-	q->fd = -1;
-}
-
-static void afp_rxq_close(struct afp_rxq *q)
-{
-	if (q->ring)
-		munmap(q->ring, q->ring_len);
-	if (q->fd >= 0)
-		close(q->fd);
-	q->ring = NULL;
-	q->fd = -1;
+	if (*ring)
+		munmap(*ring, ring_len);
+	if (*fd >= 0)
+		close(*fd);
+	*ring = NULL;
+	*fd = -1;
 }
 
 static void *afp_job_main(void *arg)
@@ -226,9 +217,9 @@ static void *afp_job_main(void *arg)
 
 	if (!j->cfg) {
 		if (j->tx)
-			afp_txq_close(j->tx);
+			afp_ring_close(&j->tx->fd, &j->tx->ring, j->tx->ring_len);
 		else
-			afp_rxq_close(j->rx);
+			afp_ring_close(&j->rx->fd, &j->rx->ring, j->rx->ring_len);
 		return NULL;
 	}
 	j->ret = j->tx ? afp_tx_open(j->tx, j->cfg, j->err)
