@@ -29,34 +29,7 @@ coverage() {
 		fi
 	done
 	for f in "$TMP"/shard*.pcap; do tcpdump -nn -vv -r "$f" 2>/dev/null; done >"$TMP/dump"
-	if python3 - "$TMP/dump" "$probes" "$@" <<'PY'; then
-import collections, ipaddress, re, sys
-dump, probes, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-ports = args[args.index("-p") + 1]
-want_ports = set()
-for part in ports.split(","):
-    lo, _, hi = part.partition("-")
-    want_ports.update(range(int(lo), int(hi or lo) + 1))
-def addresses(t):
-    if "-" in t:
-        lo, hi = (int(ipaddress.ip_address(x)) for x in t.split("-"))
-        return [str(ipaddress.ip_address(i)) for i in range(lo, hi + 1)]
-    return [str(a) for a in ipaddress.ip_network(t, strict=False)]
-targets = [a for a in args if a[0].isdigit() and "." in a]
-want = {(a, p) for t in targets for a in addresses(t) for p in want_ports}
-text = open(dump).read()
-# With -vv tcpdump prints two lines per packet; the second holds "a.b.c.d.sport > e.f.g.h.dport".
-pairs = re.findall(r"198\.18\.0\.1\.\d+ > (\d+\.\d+\.\d+\.\d+)\.(\d+): Flags \[S\], cksum 0x[0-9a-f]+ \(correct\)", text)
-count = collections.Counter((a, int(p)) for a, p in pairs)
-bad_sums = text.count("bad cksum") + text.count("incorrect")
-ok_sums = len(pairs)  # only SYNs whose TCP checksum tcpdump calls correct were counted
-all_syns = len(re.findall(r"Flags \[S\]", text))
-wrong = {k: v for k, v in count.items() if v != probes}
-print("    %d probes for %d pairs; missing %d, extra %d, not x%d %d; tcp sums ok %d, bad %d"
-      % (sum(count.values()), len(count), len(want - set(count)), len(set(count) - want),
-         probes, len(wrong), ok_sums, bad_sums))
-sys.exit(0 if set(count) == want and not wrong and bad_sums == 0 and ok_sums == all_syns else 1)
-PY
+	if python3 "$ROOT/tests/netns/helper.py" check-dryrun-coverage "$TMP/dump" "$probes" "$@"; then
 		result "$name" 0
 	else
 		result "$name" 1
@@ -91,24 +64,33 @@ check() {
 	fi
 }
 
-DRY=("${RUN[@]}" "$SALVO" --dryrun -q -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02)
+DRY_LOUD=("${RUN[@]}" "$SALVO" --dryrun -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02)
+DRY=("${DRY_LOUD[@]}" -q)
 "${DRY[@]}" -r 0 -p 1-10 -n 100 -o "$TMP/n.pcap" 198.18.1.0/24
 read -r n _ <<<"$(pcap_stats "$TMP/n.pcap")"
 check "-n 100 sends exactly 100 probes" '[ "$n" = 100 ]' "$n"
 "${DRY[@]}" -r 0 -p 1-10 -n 10% -T 3 -o "$TMP/n.pcap" 198.18.1.0/24
 read -r n _ <<<"$(pcap_stats "$TMP/n.pcap")"
 check "-n 10% of 2560 sends 256 over three threads" '[ "$n" = 256 ]' "$n"
+# -t is a time, the thing under test, and the monitor checks it once a second, later on a loaded
+# machine: at 200 pps a second is 200 probes; up to 350 (1.75 s) and 6 s in all are allowed,
+# where the whole scan would take 2560 probes and 12.8 s.
 start=$(date +%s.%N)
 "${DRY[@]}" -r 200 -p 1-10 -t 1 -o "$TMP/t.pcap" 198.18.1.0/24
 took=$(echo "$(date +%s.%N) - $start" | bc -l)
 read -r n _ <<<"$(pcap_stats "$TMP/t.pcap")"
 check "-t 1 stops sending after a second" \
-	'[ "$n" -ge 150 ] && [ "$n" -le 260 ] && [ "$(echo "$took < 3" | bc -l)" = 1 ]' \
+	'[ "$n" -ge 150 ] && [ "$n" -le 350 ] && [ "$(echo "$took < 6" | bc -l)" = 1 ]' \
 	"$n probes in ${took}s"
-# 58-byte frames take 60 + 24 = 84 bytes on the wire: 1 Mbit/s is 1488 frames a second.
-"${DRY[@]}" -B 1M -p 1-8 -o "$TMP/b.pcap" 198.18.1.0/24
+# 58-byte frames take 60 + 24 = 84 bytes on the wire: 1 Mbit/s is 1488 frames a second.  The
+# rate -B sets is exact, said in salvo's first line; the pacing, from the pcap's times, gets
+# +-10 % (140 ms over the 1.4 s run) for a loaded machine.
+"${DRY_LOUD[@]}" -B 1M -p 1-8 -o "$TMP/b.pcap" 198.18.1.0/24 2>"$TMP/err"
+set_rate=$(sed -n 's/^salvo: scanning .*; rate \([0-9]*\) pps;.*/\1/p' "$TMP/err")
+check "-B 1M makes the rate of 58-byte SYNs 1488 pps" '[ "$set_rate" = 1488 ]' \
+	"rate ${set_rate:-not said} pps"
 read -r n secs <<<"$(pcap_stats "$TMP/b.pcap")"
 pps=$(echo "($n - 1) / $secs" | bc -l)
-check "-B 1M paces 58-byte SYNs at 1488 pps (+-3%)" \
-	'[ "$(echo "$pps > 1443 && $pps < 1533" | bc -l)" = 1 ]' "$pps pps"
+check "-B 1M paces them at 1488 pps (+-10%)" \
+	'[ "$(echo "$pps > 1339 && $pps < 1637" | bc -l)" = 1 ]' "$pps pps"
 finish

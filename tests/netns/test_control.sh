@@ -1,5 +1,7 @@
 # Namespace tests of the control plane: pacing, live rate changes, status formats, limits.
 # Run by runner.sh; rates are measured on the target side from tcpdump's kernel timestamps.
+# What these tests wait for is a count (SYNs captured, lines salvo wrote), not a fixed time;
+# where a rate is the thing under test, its margin is wide enough for a loaded machine.
 
 ALL_TESTS="test_rate_is_exact_at_2000_and_20000_pps
 test_sigusr1_raises_the_rate_live
@@ -11,26 +13,50 @@ test_control_socket_changes_rate_pauses_and_resumes
 test_aimd_grows_the_rate_on_a_clear_path"
 
 
-# capture_syns FILE: tcpdump of the SYNs arriving at the target, in the background.
+# capture_syns FILE: tcpdump of the SYNs arriving at the target, in the background; returns
+# once tcpdump says it is listening (at most 10 s).
 capture_syns() {
+	local i
+	CAPTURE_FILE=$1
 	# -U: written per packet; otherwise tcpdump drops its unwritten tail when stopped.
 	ip netns exec "$T" tcpdump -i tv0 -nn -U -B 16384 -w "$1" 'tcp[tcpflags] == tcp-syn' \
-		2>/dev/null &
+		2>"$1.log" &
 	CAPTURE_PID=$!
 	BG_PIDS+=($CAPTURE_PID)
-	sleep 1
+	for i in $(seq 200); do
+		grep -q "listening on" "$1.log" && return 0
+		sleep 0.05
+	done
+	log "tcpdump did not start: $(cat "$1.log")"
+	return 1
 }
 
+# stop_capture N: stop tcpdump once its file holds N SYNs (what salvo sent; at most 30 s).
 stop_capture() {
-	sleep 1.5
+	python3 "$HELPER" wait-count "$CAPTURE_FILE" "$1"
 	kill -INT "$CAPTURE_PID"
 	wait "$CAPTURE_PID" 2>/dev/null
 }
 
-# syn_rate FILE [FROM_S]: SYNs per second between the first (after FROM_S) and last SYN.
+# sent_count ERR: the probes sent, from salvo's last line on stderr ERR.
+sent_count() { sed -n 's/^salvo: done in .*: sent \([0-9]*\) probes.*/\1/p' "$1" | tail -1; }
+
+# await_lines FILE PATTERN N: wait until FILE has N lines matching PATTERN (at most 10 s).
+await_lines() {
+	local i
+	for i in $(seq 200); do
+		[ "$(grep -c "$2" "$1")" -ge "$3" ] && return 0
+		sleep 0.05
+	done
+	log "$1: fewer than $3 lines with '$2'"
+	return 1
+}
+
+# syn_rate FILE [FROM]: SYNs per second between the first SYN at or after FROM (seconds since
+# the epoch, as tcpdump -tt prints them; default the first SYN) and the last SYN.
 syn_rate() {
 	tcpdump -nn -tt -r "$1" 2>/dev/null | awk -v from="${2:-0}" '
-		NR == 1 { t0 = $1 } $1 - t0 >= from { if (!n) first = $1; last = $1; n++ }
+		$1 >= from { if (!n) first = $1; last = $1; n++ }
 		END { if (n > 1) printf "%.1f %d\n", (n - 1) / (last - first), n; else print "0 0" }'
 }
 
@@ -46,13 +72,16 @@ test_rate_is_exact_at_2000_and_20000_pps() {
 		TIMEFORMAT='%R %U %S'
 		{ time salvo_in_scanner -q -b /dev/null -p 1-$ports -c 0 -r $rate -o /dev/null \
 			198.18.1.0/24; } 2>"$TMP/time" || return 1
-		stop_capture
+		stop_capture $((ports * 256))
 		read -r pps n <<<"$(syn_rate "$TMP/rate$rate.pcap")"
 		read -r wall user sys <<<"$(tail -1 "$TMP/time")"
 		cpu=$(echo "$user + $sys" | bc -l)
 		log "set $rate pps: $n SYNs at $pps pps at the target; cpu ${cpu}s in ${wall}s"
 		[ "$n" = $((ports * 256)) ] || { log "expected $((ports * 256)) SYNs"; return 1; }
-		[ "$(echo "$pps >= $rate * 0.98 && $pps <= $rate * 1.02" | bc -l)" = 1 ] || return 1
+		# Rate accuracy is the subject, first SYN to last: the schedule is absolute, so only
+		# a late first or last SYN moves it.  +-5 % over five seconds leaves 250 ms of those
+		# to a loaded machine.
+		[ "$(echo "$pps >= $rate * 0.95 && $pps <= $rate * 1.05" | bc -l)" = 1 ] || return 1
 		# Sleeping, not spinning: well under a core even counting the receive thread.
 		[ "$(echo "$cpu < $wall * 0.5" | bc -l)" = 1 ] || { log "burns a core"; return 1; }
 	done
@@ -65,24 +94,30 @@ test_sigusr1_raises_the_rate_live() {
 	capture_syns "$TMP/usr1.pcap" || return 1
 	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -b /dev/null -p 1-40 -c 0 -r 1000 \
 		-o /dev/null 198.18.1.0/24 2>"$TMP/err" &
-	local pid=$! i before after
-	sleep 2
+	local pid=$! i before after since
+	# Two seconds' worth at the first rate; counted, not slept: a SIGUSR1 that came before
+	# salvo took the signal would end it.
+	python3 "$HELPER" wait-count "$TMP/usr1.pcap" 2000 || { kill $pid; return 1; }
 	for i in 1 2 3 4 5; do
 		kill -USR1 $pid
-		sleep 0.1
+		# The next signal once salvo has taken this one: two pending at once are one.
+		await_lines "$TMP/err" "rate now" $i || { kill $pid; return 1; }
 	done
+	since=$(date +%s.%N)
 	sleep 3
 	kill -INT $pid
 	wait $pid || return 1
-	stop_capture
+	stop_capture "$(sent_count "$TMP/err")"
 	grep "rate now" "$TMP/err" | sed 's/^/    /'
 	# Five steps of +5 %, each rounded down: 1050, 1102, 1157, 1214, 1274.
 	grep -q "rate now 1274 pps" "$TMP/err" || return 1
 	read -r before _ <<<"$(syn_rate "$TMP/usr1.pcap" 0 | cut -d' ' -f1)"
-	# The SYNs sent after the five signals.
-	read -r after _ <<<"$(syn_rate "$TMP/usr1.pcap" 3.5)"
+	# The SYNs sent after salvo said it took the fifth signal.
+	read -r after _ <<<"$(syn_rate "$TMP/usr1.pcap" "$since")"
 	log "average over the whole run $before pps; after the signals $after pps"
-	[ "$(echo "$after >= 1274 * 0.97 && $after <= 1274 * 1.03" | bc -l)" = 1 ]
+	# That the rate took effect is the subject: +-5 % over about three seconds leaves 150 ms
+	# of a late last SYN to a loaded machine (the steps themselves are counted above).
+	[ "$(echo "$after >= 1274 * 0.95 && $after <= 1274 * 1.05" | bc -l)" = 1 ]
 }
 
 test_legacy_status_line_matches_the_orchestrator_regex() {
@@ -90,14 +125,7 @@ test_legacy_status_line_matches_the_orchestrator_regex() {
 	setup_testbed legacy || return 1
 	check_run salvo_in_scanner -b /dev/null -p 1-8 -c 1 -r 700 --status-format=legacy \
 		-o /dev/null 198.18.1.0/24 2>"$TMP/err" || return 1
-	python3 - "$TMP/err" <<'PY'
-import re, sys
-rx = re.compile(r"(\d+):(\d+)\s+(\d+)%;\s+send:\s+(\d+)\s+[0-9.]+\s*[KMG]?p/s\s+\([0-9.]+\s*[KMG]?p/s\s+avg\);\s+recv:\s+(\d+)\s+[0-9.]+\s*[KMG]?p/s;")
-lines = [l for l in re.split(r"[\r\n]", open(sys.argv[1]).read()) if l and not l.startswith("salvo:")]
-sent = [int(rx.match(l).group(4)) for l in lines if rx.match(l)]
-print("    %d progress lines, %d match; sent %s" % (len(lines), len(sent), sent))
-sys.exit(0 if lines and len(sent) == len(lines) and sent == sorted(sent) and sent[-1] == 2048 else 1)
-PY
+	python3 "$HELPER" check-legacy-status "$TMP/err"
 }
 
 test_json_status_lines_parse() {
@@ -105,28 +133,19 @@ test_json_status_lines_parse() {
 	setup_testbed jsonst || return 1
 	check_run salvo_in_scanner -b /dev/null -p 1-8 -c 1 -r 1000 --status-format=json \
 		-o /dev/null 198.18.1.0/24 2>"$TMP/err" || return 1
-	python3 - "$TMP/err" "$ENGINE" <<'PY'
-import json, sys
-objs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-print("    %d objects; last: %s" % (len(objs), objs[-1] if objs else None))
-need = {"elapsed_s", "percent", "sent", "received", "drops", "rate_set", "rate_achieved", "eta_s",
-        "engine", "mode"}
-sys.exit(0 if len(objs) >= 2 and all(need <= set(o) for o in objs) and objs[-1]["sent"] == 2048
-         and objs[0]["rate_set"] == 1000 and objs[-1]["engine"] == sys.argv[2].split()[0] else 1)
-PY
+	python3 "$HELPER" check-json-status "$TMP/err" "$ENGINE"
 }
 
+# -N 3 on a scan of 256 probes at 100 pps with a 5 s cooldown (8 s in all): salvo's counts say
+# sending stopped early and the cooldown was not waited for.
 test_max_results_stops_early() {
 	skip_if_not_root || return
 	setup_testbed maxres || return 1
 	start_listeners 0.0.0.0:80 || return 1
-	local start took
-	start=$(date +%s)
-	check_run salvo_in_scanner -q -b /dev/null -p 80 -c 5 -r 100 -N 3 -o "$TMP/out.csv" \
-		198.18.1.0/24 || return 1
-	took=$(($(date +%s) - start))
-	log "$(($(wc -l <"$TMP/out.csv") - 1)) results in ${took}s (the whole scan would take 8s)"
-	[ "$(($(wc -l <"$TMP/out.csv") - 1))" = 3 ] && [ $took -lt 5 ]
+	check_run salvo_in_scanner -q -b /dev/null -p 80 -c 5 -r 100 -N 3 -m "$TMP/meta.json" \
+		-o "$TMP/out.csv" 198.18.1.0/24 || return 1
+	log "$(($(wc -l <"$TMP/out.csv") - 1)) results in the output"
+	[ "$(($(wc -l <"$TMP/out.csv") - 1))" = 3 ] && python3 "$HELPER" check-max-results "$TMP/meta.json" 3
 }
 
 test_min_hitrate_aborts() {
@@ -146,53 +165,19 @@ test_control_socket_changes_rate_pauses_and_resumes() {
 	skip_if_missing tcpdump || return
 	setup_testbed control || return 1
 	capture_syns "$TMP/ctl.pcap" || return 1
-	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 1-100 -c 0 -r 500 \
-		--control "$TMP/ctl.sock" -o /dev/null 198.18.1.0/24 &
+	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -b /dev/null -p 1-100 -c 0 -r 500 \
+		--control "$TMP/ctl.sock" -o /dev/null 198.18.1.0/24 2>"$TMP/err" &
 	local pid=$!
-	sleep 1
-	ip netns exec "$S" python3 - "$TMP/ctl.sock" "$TMP/times" <<'PY' || { kill $pid; return 1; }
-import socket, sys, time
-def ask(cmd):
-    c = socket.socket(socket.AF_UNIX)
-    c.connect(sys.argv[1])
-    c.sendall(cmd.encode() + b"\n")
-    reply = c.recv(200).decode().strip()
-    print("    %s -> %s" % (cmd, reply))
-    return reply
-marks = {}
-ok = ask("rate 2000") == "ok rate 2000"; marks["rate"] = time.time(); time.sleep(2)
-ok &= ask("pause") == "ok paused"; marks["pause"] = time.time(); time.sleep(1.5)
-ok &= ask("resume") == "ok resumed"; marks["resume"] = time.time(); time.sleep(1.5)
-st = ask("status"); ok &= st.startswith("ok sent ") and " rate 2000 paused 0" in st
-ok &= ask("fly").startswith("error: 'fly': expected rate N, pause, resume or status")
-ok &= ask("rate 0").startswith("error: rate:")
-open(sys.argv[2], "w").write(" ".join("%s=%f" % kv for kv in marks.items()))
-sys.exit(0 if ok else 1)
-PY
+	# Half a second at 500 pps first: the control socket is open before the first SYN.
+	python3 "$HELPER" wait-count "$TMP/ctl.pcap" 250 || { kill $pid; return 1; }
+	ip netns exec "$S" python3 "$HELPER" control-session "$TMP/ctl.sock" "$TMP/times" ||
+		{ kill $pid; return 1; }
 	kill -INT $pid
 	wait $pid || return 1
-	stop_capture
+	stop_capture "$(sent_count "$TMP/err")"
 	[ ! -e "$TMP/ctl.sock" ] || { log "control socket left behind"; return 1; }
 	tcpdump -nn -tt -r "$TMP/ctl.pcap" 2>/dev/null | awk '{ print $1 }' >"$TMP/stamps"
-	python3 - "$TMP/stamps" "$TMP/times" <<'PY'
-import sys
-t = [float(l) for l in open(sys.argv[1])]
-m = dict(kv.split("=") for kv in open(sys.argv[2]).read().split())
-m = {k: float(v) for k, v in m.items()}
-def rate(a, b):
-    n = [x for x in t if a <= x < b]
-    return len(n) / (b - a)
-fast = rate(m["rate"] + 0.3, m["pause"] - 0.1)
-# 100 ms of margin at both ends: each mark is taken after salvo's reply arrives, so on a busy
-# machine salvo may already send (after "resume") before the client reads its clock; a CI run
-# saw 7 SYNs (3.5 ms at 2000 pps) fall before the resume mark that way.
-paused = [x for x in t if m["pause"] + 0.1 <= x < m["resume"] - 0.1]
-after = rate(m["resume"] + 0.1, m["resume"] + 1.4)
-burst = max(sum(1 for x in t if s <= x < s + 0.1) for s in [m["resume"] + i * 0.05 for i in range(20)])
-print("    after 'rate 2000': %.0f pps; SYNs while paused: %d; after resume %.0f pps, most in 100 ms %d"
-      % (fast, len(paused), after, burst))
-sys.exit(0 if 1900 <= fast <= 2100 and not paused and 1900 <= after <= 2100 and burst <= 260 else 1)
-PY
+	python3 "$HELPER" check-control-rates "$TMP/stamps" "$TMP/times"
 }
 
 # --rate-mode=aimd on an uncongested path: +1000 pps a second (max / 20) from 2000.
@@ -203,16 +188,7 @@ test_aimd_grows_the_rate_on_a_clear_path() {
 	capture_syns "$TMP/aimd.pcap" || return 1
 	check_run salvo_in_scanner -b /dev/null -p 1-110 -c 0 -r 2000 --rate-mode=aimd \
 		--rate-max 20000 -t 6 -o /dev/null 198.18.1.0/24 2>"$TMP/err" || return 1
-	stop_capture
-	grep -o "rate [0-9]*$" "$TMP/err" | tr '\n' ' ' | sed 's/^/    status: /'
-	echo
+	stop_capture "$(sent_count "$TMP/err")"
 	tcpdump -nn -tt -r "$TMP/aimd.pcap" 2>/dev/null | awk '{ print $1 }' >"$TMP/stamps"
-	python3 - "$TMP/stamps" <<'PY'
-import sys
-t = [float(l) for l in open(sys.argv[1])]
-per = [sum(1 for x in t if t[0] + i <= x < t[0] + i + 1) for i in range(5)]
-print("    SYNs per second at the target: %s" % per)
-sys.exit(0 if 1800 <= per[0] <= 3200 and per[4] >= 2 * per[0]
-         and all(b >= a - 50 for a, b in zip(per, per[1:])) else 1)
-PY
+	python3 "$HELPER" check-aimd-growth "$TMP/stamps" "$TMP/err"
 }

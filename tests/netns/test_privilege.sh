@@ -24,6 +24,17 @@ expect_open_set() {
 	expect_same_lines "results" "$TMP/expected" "$TMP/got"
 }
 
+# target_rx: the frames tv0, the target's end, has received so far.
+target_rx() { ip netns exec "$T" cat /sys/class/net/tv0/statistics/rx_packets; }
+
+# await_sending BEFORE: wait until the target has received 10 frames more than BEFORE (at most
+# 30 s).  Once salvo's SYNs arrive, its sender threads run: every thread has been started, and
+# the privileges were dropped before the first of them.
+await_sending() {
+	ip netns exec "$T" python3 "$HELPER" wait-count /sys/class/net/tv0/statistics/rx_packets \
+		$(($1 + 10))
+}
+
 # A directory the unprivileged user can write.
 shared_dir() {
 	mkdir -p "$TMP/shared" && chmod 0777 "$TMP/shared" && chmod 0755 "$TMP"
@@ -33,11 +44,13 @@ test_capabilities_are_dropped_after_setup() {
 	skip_if_not_root || return
 	setup_testbed caps || return 1
 	start_listeners $OPEN_SET || return 1
+	local before
+	before=$(target_rx)
 	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 22,80,443,8080 -r 400 \
 		-c 1 -o "$TMP/out.csv" 198.18.1.0/24 2>"$TMP/err" &
 	local pid=$! task bad=0 want
 	want=$(kept_mask)
-	sleep 1
+	await_sending "$before" || { kill $pid; return 1; }
 	# Every thread: capabilities are per thread, so each one is checked.
 	for task in /proc/$pid/task/*; do
 		local eff prm
@@ -57,11 +70,13 @@ test_user_option_scans_as_that_user() {
 	setup_testbed user || return 1
 	start_listeners $OPEN_SET || return 1
 	shared_dir || return 1
+	local before
+	before=$(target_rx)
 	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 22,80,443,8080 -r 400 \
 		-c 1 --user nobody --checkpoint-file "$TMP/shared/cp" -o "$TMP/out.csv" \
 		198.18.1.0/24 2>"$TMP/err" &
 	local pid=$! uid status
-	sleep 1
+	await_sending "$before" || { kill $pid; return 1; }
 	uid=$(awk '/^Uid/ {print $2, $3, $4, $5}' "/proc/$pid/status")
 	log "Uid: $uid; CapEff $(awk '/^CapEff/ {print $2}' "/proc/$pid/status")"
 	wait $pid

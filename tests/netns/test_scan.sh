@@ -29,6 +29,27 @@ test_default_blocklist_sends_nothing
 test_missing_gateway_mac_is_an_error"
 fi
 
+# count_syns OUT: count the SYNs arriving at the target per address:port from now on; OUT.total
+# holds the number so far, OUT (json) the counts once stop_counting has ended the count.
+count_syns() {
+	start_helper count-syns tv0 "$1" || return 1
+	SNIFF_PID=${BG_PIDS[-1]}
+}
+
+# stop_counting: end count_syns once the scan is over.  Not a fixed time: it ends once no SYN
+# has come for half a second, so what was still on its way is counted too.
+stop_counting() {
+	kill -TERM "$SNIFF_PID"
+	wait "$SNIFF_PID"
+}
+
+# await_syns OUT N: wait until count_syns has counted N SYNs (at most 30 s).
+await_syns() { python3 "$HELPER" wait-count "$1.total" "$2"; }
+
+# await_target_rx N: wait until tv0, the target's end, has received N frames in all (30 s).
+await_target_rx() {
+	ip netns exec "$T" python3 "$HELPER" wait-count /sys/class/net/tv0/statistics/rx_packets "$1"
+}
 
 # scan_and_compare NAME SALVO_ARGS...: scan -p 22,80,443,8080 198.18.1.0/24 and compare.
 scan_and_compare() {
@@ -60,10 +81,10 @@ test_two_threads_two_receivers_find_the_same_set() {
 test_every_probe_sent_exactly_once() {
 	skip_if_not_root || return
 	setup_testbed count || return 1
-	start_sniffer "$TMP/syns.json" 4 || return 1
+	count_syns "$TMP/syns.json" || return 1
 	check_run salvo_in_scanner -b /dev/null -p 21-23 -P 2 -T 2 -c 0 -r 5000 \
 		-o "$TMP/out.csv" 198.18.1.0/24 2>"$TMP/err" || return 1
-	wait "$SNIFF_PID"
+	stop_counting
 	# salvo counts a probe as sent only when the engine reports it completed.
 	log "$(tail -1 "$TMP/err")"
 	grep -q "sent 1536 probes" "$TMP/err" || { log "salvo's sent count is not 1536"; return 1; }
@@ -79,13 +100,13 @@ test_forged_synacks_are_not_reported() {
 	ip -n "$T" route add local 198.18.1.0/25 dev lo || return 1
 	local open="198.18.1.5:80 198.18.1.9:443 198.18.1.5:8080 198.18.1.77:443"
 	start_listeners $open || return 1
-	# Wrong acks from the probed address, right acks from its neighbour.
-	ip netns exec "$T" python3 "$HELPER" forge tv0 "$TMP/forged" 4 198.18.1.128/25 &
-	BG_PIDS+=($!)
-	local forger=$!
-	sleep 0.5
+	# Wrong acks from the probed address, right acks from its neighbour; for every SYN the
+	# scan sends, however long it takes (the forger runs until told to stop).
+	start_helper forge tv0 "$TMP/forged" 198.18.1.128/25 || return 1
+	local forger=${BG_PIDS[-1]}
 	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 2 -r 1000 \
 		-o "$TMP/forge.csv" 198.18.1.0/24 || return 1
+	kill -TERM "$forger"
 	wait "$forger"
 	log "forged SYN-ACKs sent: $(cat "$TMP/forged")"
 	[ "$(cat "$TMP/forged")" -gt 1000 ] || { log "too few forgeries to mean anything"; return 1; }
@@ -134,22 +155,30 @@ test_sigint_flushes_results_and_exits_0() {
 	setup_testbed sigint || return 1
 	# Port 80 open on every address of the /24: results arrive steadily.
 	start_listeners 0.0.0.0:80 || return 1
+	count_syns "$TMP/syns.json" || return 1
 	# Not through salvo_in_scanner: $! must be salvo itself, not a shell around it.
 	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -b /dev/null -p 80 -r 100 -c 1 \
 		-o "$TMP/out.csv" 198.18.1.0/24 2>"$TMP/err" &
 	local pid=$!
-	sleep 1.5
+	# The signal once the target has seen 100 of the 256 SYNs: the other 156 would take 1.5 s.
+	await_syns "$TMP/syns.json" 100 || { kill -KILL $pid; return 1; }
 	kill -INT $pid
 	wait $pid
 	local status=$? n
+	stop_counting
 	n=$(($(wc -l <"$TMP/out.csv") - 1))
 	log "exit $status after SIGINT, $n results written; $(tail -1 "$TMP/err")"
 	[ $status -eq 0 ] || return 1
 	grep -q "interrupted" "$TMP/err" || return 1
-	# About 150 probes went out before the signal: all their results must be there, no more.
+	# Cut mid-scan: at least the 100 probes the target saw before the signal, not all 256.
 	[ "$n" -ge 100 ] && [ "$n" -lt 256 ] || return 1
 	[ "$(sorted_results "$TMP/out.csv" | uniq | wc -l)" -eq "$n" ] || return 1
 	! grep -qv '^198\.18\.1\.[0-9]*$' <(tail -n +2 "$TMP/out.csv") || return 1
+	# Port 80 is open everywhere: every probe that went out before the signal has its result,
+	# and no more: the results are the very addresses the target saw a SYN for.
+	python3 "$HELPER" syn-pairs "$TMP/syns.json" | sed 's/:80$//' | sort >"$TMP/probed"
+	sorted_results "$TMP/out.csv" >"$TMP/got"
+	expect_same_lines "results of the probes sent" "$TMP/probed" "$TMP/got" || return 1
 	no_xdp_left
 }
 
@@ -170,10 +199,13 @@ test_xdp_program_left_by_sigkill_is_replaced() {
 	skip_if_not_root || return
 	setup_testbed xdpkill || return 1
 	start_listeners $OPEN_SET || return 1
+	local before
+	before=$(ip netns exec "$T" cat /sys/class/net/tv0/statistics/rx_packets)
 	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 80 -r 50 -c 0 \
 		-o /dev/null 198.18.1.0/24 &
 	local pid=$!
-	sleep 1
+	# Killed mid-scan: once its SYNs reach the target, its program is attached.
+	await_target_rx $((before + 5)) || { kill -KILL $pid; return 1; }
 	kill -KILL $pid
 	wait $pid 2>/dev/null
 	if ! ip -n "$S" link show sv0 | grep -q "prog/xdp"; then
@@ -216,32 +248,7 @@ test_output_formats_round_trip() {
 		-o "$TMP/multi.list" 198.18.1.0/24 || return 1
 	check_run salvo_in_scanner -q -b /dev/null -p 443 -c 1 -r 20000 -O list \
 		-o "$TMP/single.list" 198.18.1.0/24 || return 1
-	python3 - "$TMP" $OPEN_SET <<'PY'
-import csv, datetime, json, sys
-tmp, want = sys.argv[1], {tuple(p.split(":")) for p in sys.argv[2:]}
-want = {(a, int(p)) for a, p in want}
-ok = True
-def check(name, got):
-    global ok
-    print("    %s: %d results%s" % (name, len(got), "" if got == want else " DIFFER: %r" % got))
-    ok &= got == want
-rows = list(csv.DictReader(open(tmp + "/out.csv")))
-check("csv", {(r["saddr"], int(r["sport"])) for r in rows})
-ok &= all(r["classification"] == "synack" and r["success"] == "1" and r["daddr"] == "198.18.0.1"
-          and r["probe"] == "tcp_synscan" and r["repeat"] == "0" for r in rows)
-objs = [json.loads(l) for l in open(tmp + "/out.json")]
-check("json", {(o["saddr"], o["sport"]) for o in objs})
-for o in objs:
-    ok &= isinstance(o["sport"], int) and isinstance(o["ttl"], int) and o["success"] == 1
-    datetime.datetime.strptime(o["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
-multi = [l.split()[0] for l in open(tmp + "/multi.list")]
-check("list (several ports)", {(l.split(":")[0], int(l.split(":")[1])) for l in multi})
-single = [l.split()[0] for l in open(tmp + "/single.list")]
-want443 = {a for a, p in want if p == 443}
-print("    list (one port): %r" % single)
-ok &= set(single) == want443 and len(single) == len(want443)
-sys.exit(0 if ok else 1)
-PY
+	python3 "$HELPER" check-output-formats "$TMP" $OPEN_SET
 }
 
 # -m writes a JSON summary whose counts match the scan; -u a CSV line per second.
@@ -251,24 +258,7 @@ test_metadata_and_status_updates_files() {
 	start_listeners $OPEN_SET || return 1
 	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 400 -e 77 \
 		-m "$TMP/meta.json" -u "$TMP/status.csv" -o "$TMP/out.csv" 198.18.1.0/24 || return 1
-	python3 - "$TMP" "$ENGINE" <<'PY'
-import csv, json, sys
-tmp, engine = sys.argv[1], sys.argv[2].split()[0]
-m = json.load(open(tmp + "/meta.json"))
-c = m["counts"]
-print("    metadata: engine %s (%s), sent %d, successes %d, written %d, %.2fs, seed %d"
-      % (m["engine"]["name"], m["engine"]["mode"], c["sent"], c["successes"],
-         c["results_written"], m["duration_s"], m["config"]["seed"]))
-ok = (m["engine"]["name"] == engine and c["sent"] == 1024 and c["probes_in_shard"] == 1024
-      and c["successes"] == 5 and c["results_written"] == 5 and m["config"]["seed"] == 77
-      and m["config"]["ports"] == "22,80,443,8080" and m["config"]["addresses"] == 256
-      and m["interrupted"] is False and m["config"]["blocklist"] == "/dev/null")
-rows = list(csv.DictReader(open(tmp + "/status.csv")))
-sent = [int(r["sent"]) for r in rows]
-print("    status updates: %d lines, sent %s" % (len(rows), sent))
-ok &= len(rows) >= 2 and sent == sorted(sent) and sent[-1] == 1024
-sys.exit(0 if ok else 1)
-PY
+	python3 "$HELPER" check-metadata "$TMP" "$ENGINE"
 }
 
 # UDP: responders on some (address, port) pairs; every other port of the /24 answers with an
@@ -286,12 +276,7 @@ test_udp_scan_finds_exactly_the_udp_services() {
 	for p in $open; do echo "${p%:*},${p#*:},udp"; done | sort >"$TMP/expected"
 	sorted_results "$TMP/udp.csv" >"$TMP/udp.sorted"
 	expect_same_lines udp "$TMP/expected" "$TMP/udp.sorted" || return 1
-	python3 - "$TMP/meta.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))["counts"]
-print("    sent %d, successes %d, closed (ICMP unreachable) %d" % (c["sent"], c["successes"], c["failures"]))
-sys.exit(0 if c["sent"] == 1024 and c["successes"] == 4 and c["failures"] == 1020 else 1)
-PY
+	python3 "$HELPER" check-udp-counts "$TMP/meta.json"
 }
 
 # ICMP echo: the target namespace is alive for 198.18.1.0/26 and 198.18.1.200 only.
@@ -339,11 +324,11 @@ test_icmp_prescan_probes_only_live_hosts() {
 	ip -n "$T" route add local 198.18.1.200/32 dev lo || return 1
 	local open="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080"
 	start_listeners $open || return 1
-	start_sniffer "$TMP/syns.json" 6 || return 1
+	count_syns "$TMP/syns.json" || return 1
 	check_run salvo_in_scanner -b /dev/null -p 22,80,443,8080 -c 1 -r 2000 -T 2 --icmp-prescan \
 		-o "$TMP/prescan.csv" 198.18.1.0/24 2>"$TMP/err" || return 1
 	log "$(tail -1 "$TMP/err")"
-	wait "$SNIFF_PID"
+	stop_counting
 	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
 		-o "$TMP/plain.csv" 198.18.1.0/24 || return 1
 	for p in $open; do echo "${p%:*},${p#*:}"; done | sort >"$TMP/expected"
@@ -372,53 +357,58 @@ test_syn_option_presets_find_the_open_set() {
 }
 
 # SIGINT (then SIGTERM) at a random point, then --resume: the target sees every probe exactly
-# once over both runs, and the output (appended) holds exactly the open set.
+# once over both runs, and the output (appended) holds exactly the open set.  The point is a
+# number of SYNs the target has seen (240 to 750 of the 1024, 0.8 to 2.5 s at 300 pps), so
+# that a slow start cannot put the signal before salvo is ready for it.
 test_interrupt_and_resume_send_each_probe_once() {
 	skip_if_not_root || return
 	setup_testbed resume || return 1
 	start_listeners $OPEN_SET || return 1
-	local sig pid status delay
+	local sig pid status at
 	for sig in INT TERM; do
 		rm -f "$TMP/cp" "$TMP/out.csv"
-		start_sniffer "$TMP/syns-$sig.json" 9 || return 1
+		count_syns "$TMP/syns-$sig.json" || return 1
 		ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 22,80,443,8080 \
 			-c 1 -r 300 -T 2 --checkpoint-file "$TMP/cp" -o "$TMP/out.csv" 198.18.1.0/24 &
 		pid=$!
-		delay=$(python3 -c 'import random; print(round(random.uniform(0.8, 2.5), 2))')
-		sleep "$delay"
+		at=$(python3 "$HELPER" random-int 240 750)
+		await_syns "$TMP/syns-$sig.json" "$at" || { kill -KILL $pid; return 1; }
 		kill -$sig $pid
 		wait $pid
 		status=$?
-		log "SIG$sig after ${delay}s: exit $status; $(grep -c next "$TMP/cp") threads in checkpoint"
+		log "SIG$sig after $at SYNs: exit $status; $(grep -c next "$TMP/cp") threads in checkpoint"
 		[ $status -eq 0 ] || return 1
 		check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 3000 -T 2 \
 			--resume --checkpoint-file "$TMP/cp" -o "$TMP/out.csv" 198.18.1.0/24 || return 1
-		wait "$SNIFF_PID"
+		stop_counting
 		expected_rows >"$TMP/expected"
 		sorted_results "$TMP/out.csv" >"$TMP/got"
 		expect_same_lines "SIG$sig + resume" "$TMP/expected" "$TMP/got" || return 1
 		[ "$(grep -c '^saddr' "$TMP/out.csv")" = 1 ] || { log "header written twice"; return 1; }
 		expect_syns "$TMP/syns-$sig.json" 198.18.1.0/24 22,80,443,8080 1 || return 1
 	done
-	# SIGKILL: the checkpoint is at most a second old, so at most about a second of probes
-	# (300) is sent again; none is missed and the results written before the kill stay.
+	# SIGKILL (after 690 SYNs, 2.3 s at 300 pps): the checkpoint is written once a second, so
+	# about a second of probes (300) is sent again; none is missed and the results written
+	# before the kill stay.  The bound on the probes sent again is generous, 600 (two
+	# seconds' worth), as the monitor that writes the checkpoint may run late on a loaded
+	# machine; a checkpoint that is not kept up to date would leave many more.
 	rm -f "$TMP/cp" "$TMP/out.csv"
-	start_sniffer "$TMP/syns-KILL.json" 9 || return 1
+	count_syns "$TMP/syns-KILL.json" || return 1
 	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 22,80,443,8080 \
 		-c 1 -r 300 -T 2 --checkpoint-file "$TMP/cp" -o "$TMP/out.csv" 198.18.1.0/24 &
 	pid=$!
-	sleep 2.3
+	await_syns "$TMP/syns-KILL.json" 690 || { kill -KILL $pid; return 1; }
 	kill -KILL $pid
 	wait $pid 2>/dev/null
 	cp "$TMP/out.csv" "$TMP/before-kill.csv"
 	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 3000 -T 2 \
 		--resume --checkpoint-file "$TMP/cp" -o "$TMP/out.csv" 198.18.1.0/24 || return 1
-	wait "$SNIFF_PID"
+	stop_counting
 	head -n "$(wc -l <"$TMP/before-kill.csv")" "$TMP/out.csv" | cmp -s - "$TMP/before-kill.csv" ||
 		{ log "results written before the kill were lost"; return 1; }
 	sort -u <(tail -n +2 "$TMP/out.csv") >"$TMP/got"
 	expect_same_lines "SIGKILL + resume" "$TMP/expected" "$TMP/got" || return 1
-	expect_syns "$TMP/syns-KILL.json" 198.18.1.0/24 22,80,443,8080 1 400 || return 1
+	expect_syns "$TMP/syns-KILL.json" 198.18.1.0/24 22,80,443,8080 1 600 || return 1
 	# A checkpoint of another scan is refused before anything is sent.
 	salvo_in_scanner -q -b /dev/null -p 22,80 --resume --checkpoint-file "$TMP/cp" \
 		198.18.1.0/24 2>"$TMP/err"
@@ -434,18 +424,24 @@ test_link_down_ends_the_scan_with_an_error() {
 	skip_if_not_root || return
 	setup_testbed linkdown || return 1
 	start_listeners 0.0.0.0:80 || return 1
+	count_syns "$TMP/syns.json" || return 1
 	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 80-89 -r 200 -c 1 \
 		-o "$TMP/out.csv" 198.18.1.0/24 2>"$TMP/err" &
-	local pid=$! status n t0
-	sleep 1
+	local pid=$! status n t0 took
+	# Down once the target has seen 300 of the 2560 SYNs, about 30 of them to the open port.
+	await_syns "$TMP/syns.json" 300 || { kill -KILL $pid; return 1; }
 	ip -n "$T" link set tv0 down || return 1
-	t0=$(date +%s)
+	t0=$(date +%s.%N)
 	wait $pid
 	status=$?
+	took=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.2f", t1 - t0 }')
+	stop_counting
 	n=$(($(wc -l <"$TMP/out.csv") - 1))
-	log "exit $status $(($(date +%s) - t0)) s after the link went down, $n results: $(cat "$TMP/err")"
+	log "exit $status ${took} s after the link went down, $n results: $(cat "$TMP/err")"
 	[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] || return 1
 	grep -q "interface sv0 is down" "$TMP/err" || return 1
-	[ "$n" -ge 8 ] && [ $(($(date +%s) - t0)) -le 8 ] || return 1
+	# Three seconds down is the rule (checked once a second); 10 s is a generous bound for a
+	# loaded machine, and still short of the 11 s the rest of the scan would take.
+	[ "$n" -ge 8 ] && awk -v t="$took" 'BEGIN { exit !(t <= 10) }' || return 1
 	no_xdp_left
 }
