@@ -4,11 +4,10 @@ namespace, waits on counters, and the checks that read what a test collected.
 
   listen READY ADDR:PORT...      listen on each TCP address:port, touch READY, wait for SIGTERM
   udp-listen READY ADDR:PORT...  answer every datagram to each UDP address:port with "pong"
-  sniff IFACE OUT SECONDS        count TCP SYNs arriving on IFACE per (daddr, dport) into OUT (json);
-                                 stops early on SIGTERM, once no SYN has come for 0.5 s (what
-                                 was on its way is counted), and writes OUT
-  count-syns READY IFACE OUT     the same counts, from the moment READY is touched until SIGTERM
-                                 (then as sniff); meanwhile OUT.total holds the number so far
+  count-syns READY IFACE OUT     count TCP SYNs arriving on IFACE per (daddr, dport) into OUT
+                                 (json), from the moment READY is touched until SIGTERM and then
+                                 no SYN for 0.5 s (what was on its way is counted); meanwhile
+                                 OUT.total holds the number so far
   wait-count FILE N [SECONDS]    wait until FILE counts N: packets if it is a pcap file, else the
                                  number it holds (count-syns' OUT.total, a sysfs counter); exit 1
                                  if it does not within SECONDS (default 30)
@@ -748,8 +747,6 @@ if __name__ == "__main__":
         listen(a[0], a[1:])
     elif cmd == "udp-listen":
         udp_listen(a[0], a[1:])
-    elif cmd == "sniff":
-        sniff(*a[:3])
     elif cmd == "count-syns":
         count_syns(*a[:3])
     elif cmd == "wait-count":

@@ -87,12 +87,26 @@ start_listeners() { start_helper listen "$@"; }
 # start_udp_listeners ADDR:PORT...: UDP responders ("pong") in the target namespace.
 start_udp_listeners() { start_helper udp-listen "$@"; }
 
-# start_sniffer OUT SECONDS: count SYNs arriving at the target per address:port.
-start_sniffer() {
-	ip netns exec "$T" python3 "$HELPER" sniff tv0 "$1" "$2" &
-	SNIFF_PID=$!
-	BG_PIDS+=($SNIFF_PID)
-	sleep 0.5
+# count_syns OUT: count the SYNs arriving at the target per address:port from now on; OUT.total
+# holds the number so far, OUT (json) the counts once stop_counting has ended the count.
+count_syns() {
+	start_helper count-syns tv0 "$1" || return 1
+	SNIFF_PID=${BG_PIDS[-1]}
+}
+
+# stop_counting: end count_syns once the scan is over.  Not a fixed time: it ends once no SYN
+# has come for half a second, so what was still on its way is counted too.
+stop_counting() {
+	kill -TERM "$SNIFF_PID"
+	wait "$SNIFF_PID"
+}
+
+# await_syns OUT N: wait until count_syns has counted N SYNs (at most 30 s).
+await_syns() { python3 "$HELPER" wait-count "$1.total" "$2"; }
+
+# await_target_rx N: wait until tv0, the target's end, has received N frames in all (30 s).
+await_target_rx() {
+	ip netns exec "$T" python3 "$HELPER" wait-count /sys/class/net/tv0/statistics/rx_packets "$1"
 }
 
 # expect_syns COUNTS NETS PORTS TIMES [AGAIN]: the sniffer's counts hold every (address of

@@ -12,20 +12,6 @@ test_two_scanners_on_two_interfaces_see_only_their_own_replies"
 
 SCANNER=${SCANNER:-$ROOT/$BUILD/scanner}
 
-# count_syns OUT: count the SYNs arriving at the target per address:port from now on, into OUT
-# (json) once stop_counting has ended the count.
-count_syns() {
-	start_helper count-syns tv0 "$1" || return 1
-	SNIFF_PID=${BG_PIDS[-1]}
-}
-
-# stop_counting: end count_syns once the scan is over.  Not a fixed time: it ends once no SYN
-# has come for half a second, so what was still on its way is counted too.
-stop_counting() {
-	kill -TERM "$SNIFF_PID"
-	wait "$SNIFF_PID"
-}
-
 # run_job JSON: the client's result JSON on stdout; its status is the client's.
 run_job() {
 	SCANNER_BIN="$SCANNER" SCANNER_WRAP="ip netns exec $S" python3 "$HERE/anyscan_client.py" \

@@ -29,28 +29,6 @@ test_default_blocklist_sends_nothing
 test_missing_gateway_mac_is_an_error"
 fi
 
-# count_syns OUT: count the SYNs arriving at the target per address:port from now on; OUT.total
-# holds the number so far, OUT (json) the counts once stop_counting has ended the count.
-count_syns() {
-	start_helper count-syns tv0 "$1" || return 1
-	SNIFF_PID=${BG_PIDS[-1]}
-}
-
-# stop_counting: end count_syns once the scan is over.  Not a fixed time: it ends once no SYN
-# has come for half a second, so what was still on its way is counted too.
-stop_counting() {
-	kill -TERM "$SNIFF_PID"
-	wait "$SNIFF_PID"
-}
-
-# await_syns OUT N: wait until count_syns has counted N SYNs (at most 30 s).
-await_syns() { python3 "$HELPER" wait-count "$1.total" "$2"; }
-
-# await_target_rx N: wait until tv0, the target's end, has received N frames in all (30 s).
-await_target_rx() {
-	ip netns exec "$T" python3 "$HELPER" wait-count /sys/class/net/tv0/statistics/rx_packets "$1"
-}
-
 # scan_and_compare NAME SALVO_ARGS...: scan -p 22,80,443,8080 198.18.1.0/24 and compare.
 scan_and_compare() {
 	local name=$1

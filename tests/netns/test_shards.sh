@@ -11,20 +11,6 @@ MANIFEST=$ROOT/contrib/kubernetes/indexed-job.yaml
 # manifest_get WHAT: facts from the manifest, via python3-yaml.
 manifest_get() { python3 "$HELPER" manifest-get "$MANIFEST" "$1"; }
 
-# count_syns OUT: count the SYNs arriving at the target per address:port from now on, into OUT
-# (json) once stop_counting has ended the count.
-count_syns() {
-	start_helper count-syns tv0 "$1" || return 1
-	SNIFF_PID=${BG_PIDS[-1]}
-}
-
-# stop_counting: end count_syns once the scan is over.  Not a fixed time: it ends once no SYN
-# has come for half a second, so what was still on its way is counted too.
-stop_counting() {
-	kill -TERM "$SNIFF_PID"
-	wait "$SNIFF_PID"
-}
-
 test_kubernetes_manifest_has_what_an_indexed_job_needs() {
 	python3 "$HELPER" check-manifest "$MANIFEST"
 }
