@@ -8,6 +8,7 @@
 #   make test-valgrind   unit tests and namespace scans under valgrind
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 30)
 #   make USE_PFRING_ZC=1 build the pfring_zc engine (needs ntop's PF_RING ZC SDK)
+#   make USE_DPDK=0      leave the dpdk engine out (it is built when libdpdk is found)
 #   make install         salvo, scanner, man page, bash completion under DESTDIR/PREFIX
 #   make uninstall       removes what install put there
 
@@ -58,6 +59,23 @@ AF_XDP_WITH := libxdp $(shell pkg-config --modversion libxdp), libbpf $(shell pk
 ALL_CFLAGS += -DSALVO_HAVE_AF_XDP $(shell pkg-config --cflags libxdp libbpf) \
 	-DSALVO_AF_XDP_BUILT_WITH='"$(AF_XDP_WITH)"'
 LDLIBS += $(shell pkg-config --libs libxdp libbpf)
+endif
+
+# dpdk is built when pkg-config finds libdpdk (Debian: libdpdk-dev), unless USE_DPDK=0.  Its
+# headers' flags (-march, -include rte_config.h) are for src/io/dpdk.c only.
+HAVE_DPDK := $(shell pkg-config --exists libdpdk 2>/dev/null && echo 1)
+USE_DPDK ?= $(if $(HAVE_DPDK),1,0)
+ifeq ($(USE_DPDK),1)
+ifneq ($(HAVE_DPDK),1)
+$(error USE_DPDK=1 needs libdpdk: run scripts/install-deps.sh)
+endif
+SRCS += src/io/dpdk.c
+DPDK_VERSION := $(shell pkg-config --modversion libdpdk)
+ALL_CFLAGS += -DSALVO_HAVE_DPDK
+DPDK_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libdpdk)) \
+	-DSALVO_DPDK_VERSION='"$(DPDK_VERSION)"'
+LDLIBS += $(shell pkg-config --libs libdpdk)
+$(BUILD)/src/io/dpdk.o: ALL_CFLAGS += $(DPDK_CFLAGS)
 endif
 
 OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:%.c=%.o)
@@ -178,7 +196,7 @@ asan:
 
 # Every test of `make test` against ASan + UBSan builds of salvo and the unit tests.
 test-asan:
-	$(MAKE) $(SANITIZE) test
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(MAKE) $(SANITIZE) test
 
 # scanner is a hard link (the orchestrator resolves symlinks; the name picks the dialect).
 install: $(BUILD)/salvo $(DOCS)

@@ -20,6 +20,10 @@ PACKAGES=(
 	libxdp-dev       # the af_xdp engine: AF_XDP sockets (xsk API)
 	libbpf-dev       # the af_xdp engine: loading and attaching the XDP program
 	libelf-dev       # libbpf's object loader
+	libdpdk-dev      # the dpdk engine: EAL, ethdev, mbufs (DPDK 22.11)
+	librte-net-null23       # dpdk tests: net_null, a port that drops everything
+	librte-net-af-packet23  # dpdk tests: net_af_packet on a veth
+	librte-net-af-xdp23     # dpdk tests: net_af_xdp on a veth
 	clang            # compiles the XDP program (clang -target bpf) and the fuzz targets
 	clang-format     # make check: the C files formatted as .clang-format says
 	libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for clang (make fuzz)

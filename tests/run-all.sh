@@ -83,13 +83,13 @@ out=$(tests/cli/test_dryrun.sh 2>&1)
 echo "$out"
 add_counts "$out"
 
-section "CLI dispatch of a build without af_xdp (make USE_AF_XDP=0)"
-if make -s BUILD="$BUILD-noxdp" USE_AF_XDP=0 "$BUILD-noxdp/salvo" >/dev/null 2>&1; then
+section "CLI dispatch of a build without the optional engines (make USE_AF_XDP=0 USE_DPDK=0)"
+if make -s BUILD="$BUILD-noxdp" USE_AF_XDP=0 USE_DPDK=0 "$BUILD-noxdp/salvo" >/dev/null 2>&1; then
 	out=$(BUILD="$BUILD-noxdp" tests/cli/test_dispatch.sh 2>&1)
 	echo "$out" | grep -v '^PASS' || true
 	add_counts "$out"
 else
-	echo "FAIL: make USE_AF_XDP=0 does not build"
+	echo "FAIL: make USE_AF_XDP=0 USE_DPDK=0 does not build"
 	fail=$((fail + 1))
 fi
 
@@ -101,6 +101,7 @@ while read -r name built _; do
 	case $name in
 	af_xdp) ENGINES+=("af_xdp --xdp-mode=copy" "af_xdp --xdp-mode=skb") ;;
 	pfring_zc) ;; # needs its own NICs and driver: compile-checked only
+	dpdk) ;;      # no kernel interface: its own tests below, through DPDK's virtual devices
 	*) ENGINES+=("$name") ;;
 	esac
 done < <("$BUILD/salvo" --list-io-engines)
@@ -117,6 +118,19 @@ for engine in "${ENGINES[@]}"; do
 		echo "$out"
 		add_counts "$out"
 	done
+done
+
+# dpdk through the two virtual devices that reach a veth (its tests skip if it is not built).
+for engine in dpdk:af_packet dpdk:af_xdp; do
+	section "namespace tests ($engine)"
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: namespace tests need root"
+		skip=$((skip + 1))
+		continue
+	fi
+	out=$(ENGINE="$engine" tests/netns/runner.sh tests/netns/test_dpdk.sh 2>&1)
+	echo "$out"
+	add_counts "$out"
 done
 
 echo

@@ -25,6 +25,7 @@ static void cli_getopt_tables(void)
 
 	if (long_options[0].name)
 		return;
+	cli_options_init();
 	*s++ = ':'; /* a missing value is reported as such */
 	for (size_t i = 0; i < cli_option_count; i++) {
 		const struct cli_option *o = &cli_options[i], *c = cli_option_canonical(o);
@@ -100,6 +101,7 @@ static int cli_defaults(struct cli_parse *p, const char *argv0, char *err, size_
 	const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
 	int ret;
 
+	cli_options_init();
 	for (size_t i = 0; i < cli_option_count; i++)
 		if (cli_options[i].def &&
 		    (ret = cli_apply(p, &cli_options[i], cli_options[i].def, err, errlen)))

@@ -147,7 +147,7 @@ static int opt_print(struct cli_parse *p, const struct cli_option *o, const char
 	return 0;
 }
 
-const struct cli_option cli_options[] = {
+static const struct cli_option base_options[] = {
 	/* targets */
 	{ .name = "target-ports",
 	  .letter = 'p',
@@ -606,10 +606,34 @@ const struct cli_option cli_options[] = {
 	  .parse = opt_print },
 };
 
-const size_t cli_option_count = sizeof(cli_options) / sizeof(cli_options[0]);
+static struct cli_option all_options[CLI_OPTIONS_MAX];
+const struct cli_option *cli_options = all_options;
+size_t cli_option_count;
+
+/* An engine's options go with the network options, in its own words ("dpdk: ..."). */
+void cli_options_init(void)
+{
+	const struct io_engine_ops *e;
+	size_t n = sizeof(base_options) / sizeof(base_options[0]);
+
+	if (cli_option_count)
+		return;
+	memcpy(all_options, base_options, sizeof(base_options));
+	for (size_t i = 0; (e = io_engine_at(i)); i++)
+		for (size_t k = 0; e->options && e->options[k].name && n < CLI_OPTIONS_MAX; k++)
+			all_options[n++] = (struct cli_option){ .name = e->options[k].name,
+								.arg = e->options[k].arg,
+								.group = CLI_NETWORK,
+								.help = e->options[k].help,
+								.kind = CLI_ENGINE,
+								.field = k,
+								.engine = e };
+	cli_option_count = n;
+}
 
 const struct cli_option *cli_option_find(const char *name)
 {
+	cli_options_init();
 	for (size_t i = 0; i < cli_option_count; i++)
 		if (strcmp(cli_options[i].name, name) == 0)
 			return cli_option_canonical(&cli_options[i]);
@@ -686,6 +710,7 @@ void cli_usage(FILE *f)
 {
 	char spelling[64], help[1024];
 
+	cli_options_init();
 	fprintf(f,
 		"salvo %s: a fast stateless Internet-scale port scanner (ZMap-compatible "
 		"options)\n\n"
@@ -753,6 +778,7 @@ void cli_list_options(FILE *f)
 {
 	char help[1024], complete[512];
 
+	cli_options_init();
 	for (size_t i = 0; i < cli_option_count; i++) {
 		const struct cli_option *o = &cli_options[i];
 		const struct cli_option *c = cli_option_canonical(o);

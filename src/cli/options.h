@@ -33,6 +33,7 @@ enum cli_kind {
 	CLI_IPV4,    /* uint32_t at field (host order), and the int at flag set */
 	CLI_LATER,   /* kept as given: resolved once every option is read (resolve.c) */
 	CLI_CUSTOM,  /* parse() takes it */
+	CLI_ENGINE,  /* an engine's own option: kept as given, in engine_options[field] */
 };
 
 /* What the bash completion offers for the value. */
@@ -70,14 +71,18 @@ struct cli_option {
 	enum cli_complete complete;
 	const char *const *complete_words;  /* CLI_COMPLETE_WORDS when not words */
 	const char *(*complete_list)(void); /* or a list of names, comma-separated */
+	const struct io_engine_ops *engine; /* CLI_ENGINE: the engine that declared it */
 };
 
 /* Options the table may hold at most (per-option state of a parse is sized by it). */
 #define CLI_OPTIONS_MAX 96
 
-/* The table, and its length. */
-extern const struct cli_option cli_options[];
-extern const size_t cli_option_count;
+/* The table and, after it, every engine's own options (made by cli_options_init). */
+extern const struct cli_option *cli_options;
+extern size_t cli_option_count;
+
+/* Make cli_options; the first call does it, the others return at once. */
+void cli_options_init(void);
 
 /* The entry of a long name (an alias gives its option), or NULL. */
 const struct cli_option *cli_option_find(const char *name);

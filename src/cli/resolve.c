@@ -50,6 +50,24 @@ static int resolve_modules(struct cli_parse *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* The engine's own options: only with that engine, and checked by it before anything opens. */
+static int resolve_engine_options(struct cli_parse *p, char *err, size_t errlen)
+{
+	const struct io_engine_ops *engine = p->cfg->engine;
+
+	for (size_t i = 0; i < cli_option_count; i++) {
+		const struct cli_option *o = &cli_options[i];
+
+		if (o->kind != CLI_ENGINE || !p->given[i] || o->engine == engine)
+			continue;
+		p->argi = p->argi_of[i];
+		snprintf(err, errlen, "--%s: only with --io-engine=%s", o->name, o->engine->name);
+		return -EINVAL;
+	}
+	p->argi = 0;
+	return engine->check ? engine->check(p->cfg->engine_options, err, errlen) : 0;
+}
+
 /* -r or -B, and --rate-mode=aimd's bounds. */
 static int resolve_rates(struct cli_parse *p, char *err, size_t errlen)
 {
@@ -236,8 +254,9 @@ int cli_resolve(struct cli_parse *p, int argc, char **argv, int first_target, ch
 	int ret;
 
 	resolve_dialect(p);
-	if ((ret = resolve_modules(p, err, errlen)) || (ret = resolve_rates(p, err, errlen)) ||
-	    (ret = resolve_modes(p, err, errlen)) ||
+	if ((ret = resolve_modules(p, err, errlen)) ||
+	    (ret = resolve_engine_options(p, err, errlen)) ||
+	    (ret = resolve_rates(p, err, errlen)) || (ret = resolve_modes(p, err, errlen)) ||
 	    (ret = resolve_targets(p, argc, argv, first_target, err, errlen)) ||
 	    (ret = resolve_output(p, err, errlen)) || (ret = resolve_blocklist(p, err, errlen)))
 		return ret;

@@ -199,6 +199,9 @@ int cli_apply(struct cli_parse *p, const struct cli_option *o, const char *value
 	case CLI_LATER:
 		p->later[o - cli_options] = value;
 		return 0;
+	case CLI_ENGINE:
+		p->cfg->engine_options[o->field] = value;
+		return 0;
 	case CLI_CUSTOM:
 		return o->parse(p, o, value, err, errlen);
 	default:

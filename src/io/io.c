@@ -12,6 +12,9 @@
 #include <string.h>
 
 extern const struct io_engine_ops io_af_packet_ops;
+#ifdef SALVO_HAVE_DPDK
+extern const struct io_engine_ops io_dpdk_ops;
+#endif
 extern const struct io_engine_ops io_dryrun_ops;
 #ifdef SALVO_HAVE_AF_XDP
 extern const struct io_engine_ops io_af_xdp_ops;
@@ -27,13 +30,16 @@ static const struct io_engine_ops io_af_xdp_stub = {
 	.not_built = "af_xdp not built in (needs libxdp; make USE_AF_XDP=1)",
 };
 #endif
-/* Named by the orchestrators salvo replaces; salvo has no DPDK engine. */
+#ifndef SALVO_HAVE_DPDK
+#include "io/dpdk_options.h"
+
 static const struct io_engine_ops io_dpdk_stub = {
 	.name = "dpdk",
-	.help = "DPDK (not part of salvo)",
-	.not_built = "dpdk not built in (salvo has no DPDK engine)",
-	.hidden = 1,
+	.help = "DPDK poll-mode drivers: kernel bypass on any NIC DPDK drives",
+	.not_built = "dpdk not built in (make USE_DPDK=1; needs libdpdk-dev)",
+	.options = dpdk_options,
 };
+#endif
 
 #ifndef SALVO_HAVE_PFRING_ZC
 static const struct io_engine_ops io_pfring_zc_stub = {
@@ -55,8 +61,12 @@ static const struct io_engine_ops *const io_engines[] = {
 #else
 	&io_pfring_zc_stub,
 #endif
+#ifdef SALVO_HAVE_DPDK
+	&io_dpdk_ops,
+#else
+	&io_dpdk_stub,
+#endif
 	&io_dryrun_ops, /* --dryrun, not an --io-engine */
-	&io_dpdk_stub,	/* named by orchestrators */
 };
 
 #define IO_ENGINE_COUNT (sizeof(io_engines) / sizeof(io_engines[0]))
@@ -82,6 +92,11 @@ const char *io_engine_list(void)
 const char *io_engine_list_built(void)
 {
 	return engine_list(1);
+}
+
+const struct io_engine_ops *io_engine_at(size_t i)
+{
+	return i < IO_ENGINE_COUNT ? io_engines[i] : NULL;
 }
 
 void io_engines_describe(FILE *f)

@@ -28,6 +28,12 @@
 #define IO_CAP_RX	   (1u << 1)
 #define IO_CAP_MULTI_QUEUE (1u << 2)
 #define IO_CAP_ZERO_COPY   (1u << 3)
+/*
+ * The port is not a kernel interface (dpdk): no route, neighbour table or interface address
+ * to ask.  The scan needs -S from the user; init finds the port's MAC and the next hop's
+ * (from -G, or by ARP for --gateway-ip) and answers ARP for our address itself.
+ */
+#define IO_CAP_OWN_NETWORK (1u << 4)
 
 /* For engines with an XDP bind ladder (--xdp-mode); others ignore it. */
 enum io_xdp_mode { IO_XDP_MODE_AUTO, IO_XDP_MODE_ZEROCOPY, IO_XDP_MODE_COPY, IO_XDP_MODE_SKB };
@@ -44,7 +50,25 @@ struct io_config {
 	enum io_xdp_mode xdp_mode;
 	const char *pcap_file; /* dryrun: where to write the probes, NULL = only count */
 	unsigned replies;      /* PROBE_REPLY_*: what an engine that steers (af_xdp) must take */
+	const uint8_t *source_mac;  /* --source-mac, or NULL */
+	const uint8_t *gateway_mac; /* -G, or NULL */
+	/* The values of the engine's own options (ops->options), by index; NULL: not given. */
+	const char *const *options;
 };
+
+/*
+ * An option an engine declares (dpdk: --dpdk-port=N).  The command line lists it with the
+ * others (--help, the man page, the completion), keeps its value as given, has the engine
+ * check it at parse time (ops->check) and hands it to init in io_config.options.
+ */
+struct io_option {
+	const char *name; /* long name, without the dashes */
+	const char *arg;  /* what the value is called */
+	const char *help; /* one line */
+};
+
+/* Options one engine may declare, at most. */
+#define IO_OPTIONS_MAX 8
 
 /* One frame buffer lent by the engine: write up to cap bytes at data, set len. */
 struct io_frame {
@@ -84,6 +108,16 @@ struct io_engine_ops {
 	int hidden;
 	/* Bytes of private state the core allocates (zeroed) before init. */
 	size_t priv_size;
+	/* The engine's own options, ended by one with a NULL name; NULL if none.  A stub of an
+	 * engine not built in may declare them too: using one then says "not built in". */
+	const struct io_option *options;
+
+	/*
+	 * Check the values of the engine's options (values[i] for options[i], NULL if not
+	 * given) before anything is opened; 0, or -EINVAL with one line naming the option in
+	 * err.  May be NULL.
+	 */
+	int (*check)(const char *const *values, char *err, size_t errlen);
 
 	/*
 	 * How many transmit queues init can open on cfg->ifname (asked before init, so the
@@ -128,6 +162,12 @@ struct io_engine_ops {
 	 */
 	int (*rx_poll)(struct io_engine *e, unsigned q, int timeout_ms, io_rx_fn fn, void *ctx);
 
+	/*
+	 * Is the port's link up (1), down (0) or gone (-1)?  NULL: the monitor asks the kernel
+	 * about the interface (engines on kernel interfaces).
+	 */
+	int (*link_up)(struct io_engine *e);
+
 	/* Sum the counters of all queues into st.  May be NULL. */
 	void (*stats)(struct io_engine *e, struct io_stats *st);
 
@@ -145,7 +185,13 @@ struct io_engine {
 	 * binds a socket to every one of them).
 	 */
 	unsigned rx_queues;
+	/* IO_CAP_OWN_NETWORK engines: set by init.  The port's MAC, the next hop's. */
+	uint8_t mac[6];
+	uint8_t gateway_mac[6];
 };
+
+/* The i-th engine of the table (stubs and hidden ones included), NULL past the end. */
+const struct io_engine_ops *io_engine_at(size_t i);
 
 /* The engine --io-engine=name asks for, or NULL with a message for the user in err. */
 const struct io_engine_ops *io_engine_by_name(const char *name, char *err, size_t errlen);
@@ -194,6 +240,14 @@ static inline int io_rx_poll(struct io_engine *e, unsigned q, int timeout_ms, io
 			     void *ctx)
 {
 	return e->ops->rx_poll(e, q, timeout_ms, fn, ctx);
+}
+
+/* The port's link: 1 up, 0 down, -1 gone; IO_LINK_ASK_KERNEL if the engine leaves it to the
+ * kernel's view of the interface. */
+#define IO_LINK_ASK_KERNEL (-2)
+static inline int io_link_up(struct io_engine *e)
+{
+	return e->ops->link_up ? e->ops->link_up(e) : IO_LINK_ASK_KERNEL;
 }
 
 static inline void io_stats(struct io_engine *e, struct io_stats *st)

@@ -72,6 +72,7 @@ struct scan_config {
 	const char *probe_args;		       /* --probe-args, for the probe module's init */
 	const char *pcap_file;		       /* --pcap, or -o FILE.pcap with --dryrun */
 	const char *user;		       /* --user: run as this user once sockets are open */
+	const char *engine_options[IO_OPTIONS_MAX]; /* the engine's own options, as given */
 	unsigned user_uid, user_gid;
 };
 

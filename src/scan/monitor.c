@@ -54,11 +54,13 @@ static void monitor_policy(struct scan *s, struct policy_state *st, const struct
 			   int sending)
 {
 	const struct scan_config *cfg = s->cfg;
-	int link = sending && !cfg->dryrun ? netif_link_up(s->ifname) : 1;
+	int link = !sending || cfg->dryrun ? 1 : io_link_up(&s->engine);
 	const char *limit = NULL, *why;
 	enum policy_verdict v;
 	uint64_t rate, next;
 
+	if (link == IO_LINK_ASK_KERNEL)
+		link = netif_link_up(s->ifname);
 	v = policy_limits(cfg, st, t, scan_run_s(s), link, sending, s->ifname, &limit,
 			  s->abort_reason, sizeof(s->abort_reason));
 	if (v != POLICY_GO && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED)) {

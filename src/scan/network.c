@@ -88,11 +88,34 @@ static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg, ch
 	return 0;
 }
 
-int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+/* Options given, else zeros: what a dry run, or an engine that finds its MACs itself, has. */
+static void resolve_from_options(struct scan *s, const struct scan_config *cfg, const char *name)
 {
 	struct probe_params *pp = &s->probe.params;
+
+	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname ? cfg->ifname : name);
+	s->ifindex = 0;
+	pp->saddr = cfg->source_ip_set ? cfg->source_ip : 0;
+	memcpy(pp->smac, cfg->source_mac, 6);
+	memcpy(pp->gwmac, cfg->gateway_mac, 6);
+}
+
+int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+{
 	char ignored[SCAN_ERRLEN];
 
+	/* The engine's port is no kernel interface: no route to take the source address from. */
+	if (!cfg->dryrun && (cfg->engine->caps & IO_CAP_OWN_NETWORK)) {
+		if (!cfg->source_ip_set) {
+			snprintf(err, SCAN_ERRLEN,
+				 "--io-engine=%s: give -S/--source-ip: its port is not a kernel "
+				 "interface, so there is no route to take the source address from",
+				 cfg->engine->name);
+			return -EINVAL;
+		}
+		resolve_from_options(s, cfg, cfg->engine->name);
+		return 0;
+	}
 	if (!cfg->dryrun)
 		return resolve_from_kernel(s, cfg, err);
 	/*
@@ -101,11 +124,7 @@ int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err
 	 */
 	if (resolve_from_kernel(s, cfg, ignored) == 0)
 		return 0;
-	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname ? cfg->ifname : "none");
-	s->ifindex = 0;
-	pp->saddr = cfg->source_ip_set ? cfg->source_ip : 0;
-	memcpy(pp->smac, cfg->source_mac, 6);
-	memcpy(pp->gwmac, cfg->gateway_mac, 6);
+	resolve_from_options(s, cfg, "none");
 	return 0;
 }
 
@@ -126,4 +145,7 @@ void scan_io_config(const struct scan *s, struct io_config *io)
 	io->rx_sport_count = cfg->sport_count;
 	io->xdp_mode = cfg->xdp_mode;
 	io->pcap_file = cfg->pcap_file;
+	io->source_mac = cfg->source_mac_set ? cfg->source_mac : NULL;
+	io->gateway_mac = cfg->gateway_mac_set ? cfg->gateway_mac : NULL;
+	io->options = cfg->engine_options;
 }

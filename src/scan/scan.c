@@ -316,6 +316,12 @@ static int scan_open_engine(struct scan *s, const struct io_config *io, char err
 	}
 	if ((ret = scan_alloc_receivers(s, err)))
 		goto out_engine;
+	/* An engine with a network of its own found our MAC and the next hop's itself. */
+	if (cfg->engine->caps & IO_CAP_OWN_NETWORK) {
+		memcpy(s->probe.params.smac, s->engine.mac, 6);
+		memcpy(s->probe.params.gwmac, s->engine.gateway_mac, 6);
+		s->prescan.params = s->probe.params;
+	}
 	scan_threads_notice(s);
 	if ((ret = priv_drop(cfg->engine->keep_privileges, cfg->user ? cfg->user_uid : (unsigned)-1,
 			     cfg->user_gid, err, SCAN_ERRLEN)))

@@ -45,6 +45,9 @@ if [ -n "$deb" ]; then
 	if "$ROOT/${BUILD:-build}/salvo" --version | grep -q af_xdp; then
 		[[ $depends == *libxdp1* && $depends == *libbpf1* ]] || { echo "      no libxdp1/libbpf1"; ok=1; }
 	fi
+	if "$ROOT/${BUILD:-build}/salvo" --version | grep -q dpdk; then
+		[[ $depends == *librte-ethdev23* ]] || { echo "      no librte-ethdev23"; ok=1; }
+	fi
 	result "Depends names the shared libraries salvo links" $ok
 
 	dpkg -x "$deb" "$W/root"

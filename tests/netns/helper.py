@@ -14,6 +14,7 @@ namespace, waits on counters, and the checks that read what a test collected.
   expect-syns OUT NETS PORTS TIMES [AGAIN]
                                  check sniff's counts: every pair TIMES times, AGAIN extra at most
   syn-pairs OUT                  the address:port pairs in sniff's counts, one a line
+  check-sent META N ENGINE       the -m metadata META says N probes were sent with ENGINE
   forge READY IFACE OUT NET      answer every SYN to NET (a.b.c.d/len) with forged SYN-ACKs that
                                  must not validate: wrong ack, or from the wrong address; until
                                  SIGTERM (then as sniff), the number sent goes to OUT
@@ -281,6 +282,13 @@ def synack(frame, tcp, src_ip, ack):
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(th), 1, 0, 64, 6, 0, src_ip, dst_ip)
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
     return frame[6:12] + frame[0:6] + b"\x08\x00" + ip + th
+
+
+def check_sent(meta, n, engine):
+    m = json.load(open(meta))
+    print("    %s (%s): sent %d in %.3f s" % (m["engine"]["name"], m["engine"]["mode"],
+                                            m["counts"]["sent"], m["send_duration_s"]))
+    sys.exit(0 if m["counts"]["sent"] == int(n) and m["engine"]["name"] == engine else 1)
 
 
 def forge(ready, iface, out, net):
@@ -753,6 +761,8 @@ if __name__ == "__main__":
         wait_count(*a[:3])
     elif cmd == "syn-pairs":
         syn_pairs(a[0])
+    elif cmd == "check-sent":
+        check_sent(*a[:3])
     elif cmd == "forge":
         forge(*a[:4])
     elif cmd == "late-synack":

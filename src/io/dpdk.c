@@ -1,0 +1,735 @@
+/*
+ * The dpdk io engine: DPDK's poll-mode drivers, the kernel out of the way.
+ *
+ * EAL is started from --dpdk-eal-args (passed through) with a file prefix of this process's
+ * own and EAL's logs quiet; the port (--dpdk-port) gets one TX queue per sender thread, one
+ * more for the engine's own frames (ARP), and --receivers RX queues (RSS where the driver
+ * offers it).  A probe is written straight into an mbuf from one mempool and sent with
+ * rte_eth_tx_burst; what the burst refuses stays queued, is retried and counted as tx busy,
+ * never as sent.  Received frames go to the scan's receive path, but ARP, which the engine
+ * answers itself: the port is not a kernel interface, so nobody else will tell the next hop
+ * our MAC.  The next hop's MAC is -G, or asked with ARP for --gateway-ip.
+ *
+ * salvo's threads are not EAL lcores: each registers itself (rte_thread_register) the first
+ * time it sends or receives, so that the mempool's per-lcore caches work for it.
+ */
+#ifdef SALVO_HAVE_DPDK
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_arp.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_spinlock.h>
+#include <rte_version.h>
+
+#include "io/dpdk_options.h"
+#include "io/io.h"
+#include "target/target.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/priv.h"
+
+#define DPDK_TX_BATCH	  1024 /* the most a sender reserves at once (SCAN_TX_BATCH) */
+#define DPDK_RX_BURST	  32
+#define DPDK_DESC	  1024
+#define DPDK_EAL_ARGS_MAX 64
+#define DPDK_ARP_TRIES	  3
+
+struct dpdk_txq {
+	struct rte_mbuf *reserved[DPDK_TX_BATCH]; /* lent to the sender, not yet submitted */
+	unsigned reserved_count;
+	struct rte_mbuf *pending[DPDK_TX_BATCH]; /* submitted, not yet taken by the driver */
+	unsigned pending_count;
+	uint64_t accepted, busy; /* atomic: read by the monitor */
+} __attribute__((aligned(64)));
+
+struct dpdk_rxq {
+	uint64_t frames; /* atomic */
+} __attribute__((aligned(64)));
+
+struct dpdk_state {
+	uint16_t port;
+	unsigned txq_count, rxq_count; /* the senders' TX queues, the RX queues */
+	unsigned ctl_queue;	       /* the TX queue of the engine's own frames (ARP) */
+	int ctl_shared;		       /* ... which is sender 0's: the port has no spare one */
+	struct rte_mempool *pool;
+	struct dpdk_txq *tx;
+	struct dpdk_rxq *rx;
+	rte_spinlock_t ctl_lock; /* the control queue: receive threads (and sender 0) share it */
+	uint32_t addr_be, gateway_be;
+	int gateway_known;
+	int eal_up, port_up;
+	int verbose;	 /* --log-level in --dpdk-eal-args: EAL's and its drivers' messages shown */
+	char prefix[32]; /* EAL's file prefix, a runtime directory to remove at the end */
+};
+
+static inline struct dpdk_state *dpdk_state(struct io_engine *e)
+{
+	return e->priv;
+}
+
+/* Every sending or receiving thread becomes an EAL lcore once: mempool caches are per lcore. */
+static void dpdk_thread_enter(void)
+{
+	static __thread int registered;
+
+	if (!registered) {
+		registered = 1;
+		if (rte_lcore_id() == LCORE_ID_ANY)
+			(void)rte_thread_register();
+	}
+}
+
+static int dpdk_check_count(const char *opt, const char *value, unsigned min, unsigned max,
+			    char *err, size_t errlen)
+{
+	char *end;
+	unsigned long v;
+
+	if (!value)
+		return 0;
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (value[0] < '0' || value[0] > '9' || *end || errno || v < min || v > max) {
+		snprintf(err, errlen, "--%s: '%s': expected a whole number from %u to %u", opt,
+			 value, min, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int dpdk_check(const char *const *v, char *err, size_t errlen)
+{
+	uint32_t a;
+	int ret;
+
+	if ((ret = dpdk_check_count("dpdk-port", v[DPDK_PORT], 0, RTE_MAX_ETHPORTS - 1, err,
+				    errlen)) ||
+	    (ret = dpdk_check_count("dpdk-num-txq", v[DPDK_NUM_TXQ], 1, 64, err, errlen)) ||
+	    (ret = dpdk_check_count("dpdk-num-rxq", v[DPDK_NUM_RXQ], 1, 64, err, errlen)))
+		return ret;
+	if (v[DPDK_GATEWAY_IP] && target_parse_ipv4(v[DPDK_GATEWAY_IP], &a)) {
+		snprintf(err, errlen,
+			 "--gateway-ip: '%s': expected an IPv4 address such as 198.18.0.2",
+			 v[DPDK_GATEWAY_IP]);
+		return -EINVAL;
+	}
+	if (v[DPDK_EAL_ARGS] && strlen(v[DPDK_EAL_ARGS]) > 4000) {
+		snprintf(err, errlen, "--dpdk-eal-args: longer than 4000 characters");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Does argv hold an EAL option starting with name? */
+static int eal_has(char **argv, int argc, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], name, strlen(name)) == 0)
+			return 1;
+	return 0;
+}
+
+/* Hugepages reserved in the system, from /proc/meminfo (-1 if it cannot be read). */
+static long hugepages_total(void)
+{
+	char line[128];
+	long n = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "HugePages_Total: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * EAL's argv: salvo's name, --dpdk-eal-args split at blanks, then what salvo adds unless the
+ * user said otherwise: a file prefix of this process's own (several salvo processes on one
+ * machine must not share EAL's runtime files), no shared config files, no telemetry socket,
+ * EAL's logs at errors only.
+ */
+static int dpdk_eal_argv(struct dpdk_state *s, char *args, char **argv, char err[IO_ERRLEN])
+{
+	int argc = 0;
+
+	argv[argc++] = "salvo";
+	for (char *tok = strtok_r(args, " \t", &args); tok; tok = strtok_r(NULL, " \t", &args)) {
+		if (argc >= DPDK_EAL_ARGS_MAX - 6) {
+			snprintf(err, IO_ERRLEN, "dpdk: --dpdk-eal-args: more than %d arguments",
+				 DPDK_EAL_ARGS_MAX - 7);
+			return -EINVAL;
+		}
+		argv[argc++] = tok;
+	}
+	if (!eal_has(argv, argc, "--file-prefix") && !eal_has(argv, argc, "--in-memory")) {
+		snprintf(s->prefix, sizeof(s->prefix), "salvo-%d", (int)getpid());
+		argv[argc++] = "--file-prefix";
+		argv[argc++] = s->prefix;
+		if (!eal_has(argv, argc, "--no-shconf"))
+			argv[argc++] = "--no-shconf";
+	}
+	if (!eal_has(argv, argc, "--no-telemetry"))
+		argv[argc++] = "--no-telemetry";
+	if (!eal_has(argv, argc, "--log-level"))
+		argv[argc++] = "--log-level=*:error";
+	argv[argc] = NULL;
+	return argc;
+}
+
+/*
+ * The libraries under DPDK's drivers (libbpf and libxdp under net_af_xdp) print to stderr
+ * while the devices are probed, the port starts and stops, whatever EAL's log level: unless
+ * the user asked for EAL's logs, stderr points at /dev/null meanwhile (salvo's own error line
+ * comes after).  Returns the saved stderr, or -1.
+ */
+static int dpdk_quiet_begin(const struct dpdk_state *s)
+{
+	int saved, null;
+
+	if (s->verbose)
+		return -1;
+	if ((saved = dup(STDERR_FILENO)) < 0)
+		return -1;
+	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+		close(saved);
+		return -1;
+	}
+	fflush(stderr);
+	dup2(null, STDERR_FILENO);
+	close(null);
+	return saved;
+}
+
+static void dpdk_quiet_end(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
+static int dpdk_eal_start(struct dpdk_state *s, const struct io_config *cfg, char err[IO_ERRLEN])
+{
+	const char *given = cfg->options[DPDK_EAL_ARGS] ? cfg->options[DPDK_EAL_ARGS] : "";
+	char args[4096], *argv[DPDK_EAL_ARGS_MAX];
+	cpu_set_t cpus;
+	int argc, ret;
+
+	snprintf(args, sizeof(args), "%s", given);
+	if ((argc = dpdk_eal_argv(s, args, argv, err)) < 0)
+		return argc;
+	if (!eal_has(argv, argc, "--no-huge") && hugepages_total() == 0) {
+		snprintf(err, IO_ERRLEN,
+			 "dpdk: no hugepages are reserved: reserve some (dpdk-hugepages.py --setup "
+			 "2G) "
+			 "or add --no-huge to --dpdk-eal-args (with -m 512)");
+		return -ENOMEM;
+	}
+	/* EAL pins the calling thread to its main lcore, and salvo's threads, started from it
+	 * later, would all inherit one CPU: the thread's CPUs are put back afterwards. */
+	pthread_getaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+	if ((ret = rte_eal_init(argc, argv)) < 0) {
+		snprintf(err, IO_ERRLEN,
+			 "dpdk: EAL would not start (%s): check --dpdk-eal-args '%s' (to see EAL's "
+			 "messages, add --log-level=*:info to it)",
+			 rte_strerror(rte_errno), given);
+		return -EINVAL;
+	}
+	pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+	s->eal_up = 1;
+	return 0;
+}
+
+/* The ports EAL found, "0 (net_null0), 1 (0000:00:06.0)", for an error line. */
+static void dpdk_ports_found(char *buf, size_t len)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	uint16_t p;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	RTE_ETH_FOREACH_DEV(p)
+	{
+		if (rte_eth_dev_get_name_by_port(p, name))
+			continue;
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%u (%s)", n ? ", " : "", p,
+				      name);
+	}
+}
+
+static int dpdk_find_port(struct dpdk_state *s, const struct io_config *cfg, char err[IO_ERRLEN])
+{
+	char found[160];
+
+	s->port =
+		cfg->options[DPDK_PORT] ? (uint16_t)strtoul(cfg->options[DPDK_PORT], NULL, 10) : 0;
+	if (rte_eth_dev_is_valid_port(s->port))
+		return 0;
+	if (rte_eth_dev_count_avail() == 0) {
+		snprintf(err, IO_ERRLEN,
+			 "dpdk: EAL found no port: bind the NIC to a DPDK driver "
+			 "(dpdk-devbind.py -b vfio-pci 0000:00:06.0; mlx5 needs none) and name it "
+			 "with -a, or give a --vdev in --dpdk-eal-args");
+		return -ENODEV;
+	}
+	dpdk_ports_found(found, sizeof(found));
+	snprintf(err, IO_ERRLEN, "dpdk: --dpdk-port %u: no such port; EAL found %s", s->port,
+		 found);
+	return -ENODEV;
+}
+
+static unsigned dpdk_count_option(const struct io_config *cfg, int which, unsigned fallback)
+{
+	return cfg->options[which] ? (unsigned)strtoul(cfg->options[which], NULL, 10) : fallback;
+}
+
+/* Queues, the mempool behind them, RSS when there are several RX queues and the driver has it. */
+static int dpdk_port_setup(struct dpdk_state *s, char err[IO_ERRLEN])
+{
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	uint16_t nb_tx = DPDK_DESC, nb_rx = DPDK_DESC;
+	int socket = rte_eth_dev_socket_id(s->port), ret;
+	unsigned mbufs;
+
+	if ((ret = rte_eth_dev_info_get(s->port, &info))) {
+		snprintf(err, IO_ERRLEN, "dpdk: port %u: %s", s->port, rte_strerror(-ret));
+		return ret;
+	}
+	if (s->txq_count > info.max_tx_queues || s->rxq_count > info.max_rx_queues) {
+		snprintf(
+			err, IO_ERRLEN,
+			"dpdk: port %u (%s) has %u TX and %u RX queues; salvo needs %u and %u (-T "
+			"or "
+			"--dpdk-num-txq, --receivers or --dpdk-num-rxq; a vdev may take qpairs= or "
+			"queue_count=)",
+			s->port, info.driver_name, info.max_tx_queues, info.max_rx_queues,
+			s->txq_count, s->rxq_count);
+		return -EINVAL;
+	}
+	/* A TX queue of the engine's own for ARP when the port has one to spare; otherwise the
+	 * first sender's, shared under a lock taken once per burst. */
+	s->ctl_shared = s->txq_count == info.max_tx_queues;
+	s->ctl_queue = s->ctl_shared ? 0 : s->txq_count;
+	if (s->rxq_count > 1 && info.flow_type_rss_offloads) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			info.flow_type_rss_offloads &
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+	}
+	if ((ret = rte_eth_dev_configure(s->port, (uint16_t)s->rxq_count,
+					 (uint16_t)(s->txq_count + !s->ctl_shared), &conf)) ||
+	    (ret = rte_eth_dev_adjust_nb_rx_tx_desc(s->port, &nb_rx, &nb_tx))) {
+		snprintf(err, IO_ERRLEN, "dpdk: port %u: configuring %u RX and %u TX queues: %s",
+			 s->port, s->rxq_count, s->txq_count + !s->ctl_shared, rte_strerror(-ret));
+		return ret;
+	}
+	/* Every descriptor may hold an mbuf, every sender lends a batch, and each cache holds some.
+	 */
+	mbufs = (s->txq_count + 1) * (nb_tx + 2 * DPDK_TX_BATCH) + s->rxq_count * nb_rx + 8192;
+	s->pool =
+		rte_pktmbuf_pool_create("salvo", mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	if (!s->pool) {
+		snprintf(err, IO_ERRLEN,
+			 "dpdk: a mempool of %u mbufs: %s (more memory: -m in "
+			 "--dpdk-eal-args, or hugepages)",
+			 mbufs, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	for (unsigned q = 0; q < s->txq_count + !s->ctl_shared; q++)
+		if ((ret = rte_eth_tx_queue_setup(s->port, (uint16_t)q, nb_tx, (unsigned)socket,
+						  NULL)))
+			goto fail;
+	for (unsigned q = 0; q < s->rxq_count; q++)
+		if ((ret = rte_eth_rx_queue_setup(s->port, (uint16_t)q, nb_rx, (unsigned)socket,
+						  NULL, s->pool)))
+			goto fail;
+	return 0;
+fail:
+	snprintf(err, IO_ERRLEN, "dpdk: port %u: setting up its queues: %s", s->port,
+		 rte_strerror(-ret));
+	return ret;
+}
+
+/* An ARP frame (request or reply) from us into m. */
+static void dpdk_arp_frame(struct rte_mbuf *m, const struct rte_ether_addr *src,
+			   const struct rte_ether_addr *dst, uint16_t op, uint32_t sip_be,
+			   const struct rte_ether_addr *tha, uint32_t tip_be)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+
+	eth->src_addr = *src;
+	eth->dst_addr = *dst;
+	eth->ether_type = htons(RTE_ETHER_TYPE_ARP);
+	arp->arp_hardware = htons(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = htons(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
+	arp->arp_plen = 4;
+	arp->arp_opcode = htons(op);
+	arp->arp_data.arp_sha = *src;
+	arp->arp_data.arp_sip = sip_be;
+	arp->arp_data.arp_tha = *tha;
+	arp->arp_data.arp_tip = tip_be;
+	/* The minimum Ethernet frame, padded with zeros. */
+	memset((uint8_t *)(arp + 1), 0, 60 - sizeof(*eth) - sizeof(*arp));
+	m->data_len = m->pkt_len = 60;
+}
+
+/* Send one frame of the engine's own on its TX queue (shared by the receive threads). */
+static void dpdk_ctl_send(struct dpdk_state *s, struct rte_mbuf *m)
+{
+	uint16_t sent;
+
+	rte_spinlock_lock(&s->ctl_lock);
+	sent = rte_eth_tx_burst(s->port, (uint16_t)s->ctl_queue, &m, 1);
+	rte_spinlock_unlock(&s->ctl_lock);
+	if (!sent)
+		rte_pktmbuf_free(m);
+}
+
+static void dpdk_arp_request(struct dpdk_state *s, const uint8_t mac[6])
+{
+	struct rte_ether_addr src, bcast, zero = { { 0 } };
+	struct rte_mbuf *m = rte_pktmbuf_alloc(s->pool);
+
+	if (!m)
+		return;
+	memcpy(src.addr_bytes, mac, 6);
+	memset(bcast.addr_bytes, 0xff, 6);
+	dpdk_arp_frame(m, &src, &bcast, RTE_ARP_OP_REQUEST, s->addr_be, &zero, s->gateway_be);
+	dpdk_ctl_send(s, m);
+}
+
+/*
+ * An ARP frame received: answer a request for our address (or the next hop could never
+ * deliver a reply), and learn the gateway's MAC from its reply.  1 if m was ARP.
+ */
+static int dpdk_arp_input(struct io_engine *e, struct rte_mbuf *m)
+{
+	struct dpdk_state *s = dpdk_state(e);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+	struct rte_ether_addr us;
+	struct rte_mbuf *reply;
+
+	if (eth->ether_type != htons(RTE_ETHER_TYPE_ARP))
+		return 0;
+	if (m->data_len < sizeof(*eth) + sizeof(*arp) ||
+	    arp->arp_hardware != htons(RTE_ARP_HRD_ETHER) ||
+	    arp->arp_protocol != htons(RTE_ETHER_TYPE_IPV4))
+		return 1;
+	memcpy(us.addr_bytes, e->mac, 6);
+	if (arp->arp_opcode == htons(RTE_ARP_OP_REQUEST) && arp->arp_data.arp_tip == s->addr_be &&
+	    (reply = rte_pktmbuf_alloc(s->pool))) {
+		dpdk_arp_frame(reply, &us, &arp->arp_data.arp_sha, RTE_ARP_OP_REPLY, s->addr_be,
+			       &arp->arp_data.arp_sha, arp->arp_data.arp_sip);
+		dpdk_ctl_send(s, reply);
+	} else if (arp->arp_opcode == htons(RTE_ARP_OP_REPLY) &&
+		   arp->arp_data.arp_sip == s->gateway_be && !s->gateway_known) {
+		memcpy(e->gateway_mac, arp->arp_data.arp_sha.addr_bytes, 6);
+		__atomic_store_n(&s->gateway_known, 1, __ATOMIC_RELEASE);
+	}
+	return 1;
+}
+
+/* Hand each received frame to fn, but ARP, which the engine answers; how many went to fn. */
+static int dpdk_rx_burst(struct io_engine *e, unsigned q, io_rx_fn fn, void *ctx)
+{
+	struct dpdk_state *s = dpdk_state(e);
+	struct rte_mbuf *m[DPDK_RX_BURST];
+	uint16_t n = rte_eth_rx_burst(s->port, (uint16_t)q, m, DPDK_RX_BURST);
+	int handled = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		/* A frame in several segments is longer than any reply salvo reads: skipped. */
+		if (!dpdk_arp_input(e, m[i]) && fn && m[i]->nb_segs == 1) {
+			fn(ctx, rte_pktmbuf_mtod(m[i], const uint8_t *), m[i]->data_len);
+			handled++;
+		}
+		rte_pktmbuf_free(m[i]);
+	}
+	if (handled)
+		__atomic_store_n(&s->rx[q].frames, s->rx[q].frames + (uint64_t)handled,
+				 __ATOMIC_RELAXED);
+	return handled;
+}
+
+/* -G, or the MAC of --gateway-ip asked with ARP (DPDK_ARP_TRIES requests, a second apart). */
+static int dpdk_resolve_gateway(struct io_engine *e, const struct io_config *cfg,
+				char err[IO_ERRLEN])
+{
+	struct dpdk_state *s = dpdk_state(e);
+	char addr[16];
+
+	if (cfg->gateway_mac) {
+		memcpy(e->gateway_mac, cfg->gateway_mac, 6);
+		return 0;
+	}
+	if (!s->gateway_be) {
+		snprintf(err, IO_ERRLEN,
+			 "dpdk: the next hop is unknown: give -G/--gateway-mac MAC, "
+			 "or --gateway-ip ADDR for salvo to ask with ARP");
+		return -EINVAL;
+	}
+	for (int t = 0; t < DPDK_ARP_TRIES; t++) {
+		uint64_t until = clock_mono_ns() + 1000000000ULL;
+
+		dpdk_arp_request(s, e->mac);
+		while (clock_mono_ns() < until &&
+		       !__atomic_load_n(&s->gateway_known, __ATOMIC_ACQUIRE))
+			for (unsigned q = 0; q < s->rxq_count; q++)
+				if (dpdk_rx_burst(e, q, NULL, NULL) == 0)
+					clock_sleep_us(1000);
+		if (__atomic_load_n(&s->gateway_known, __ATOMIC_ACQUIRE))
+			return 0;
+	}
+	target_format_ipv4(ntohl(s->gateway_be), addr);
+	snprintf(err, IO_ERRLEN,
+		 "dpdk: gateway %s did not answer %d ARP requests on port %u: check --gateway-ip, "
+		 "or give -G/--gateway-mac",
+		 addr, DPDK_ARP_TRIES, s->port);
+	return -EHOSTUNREACH;
+}
+
+static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN])
+{
+	struct dpdk_state *s = dpdk_state(e);
+	struct rte_ether_addr mac;
+	char name[RTE_ETH_NAME_MAX_LEN] = "";
+	uint32_t gw;
+	int ret, quiet;
+
+	rte_spinlock_init(&s->ctl_lock);
+	s->addr_be = htonl(cfg->rx_daddr);
+	if (cfg->options[DPDK_GATEWAY_IP] && !target_parse_ipv4(cfg->options[DPDK_GATEWAY_IP], &gw))
+		s->gateway_be = htonl(gw);
+	s->txq_count = dpdk_count_option(cfg, DPDK_NUM_TXQ, cfg->tx_queues);
+	s->rxq_count = dpdk_count_option(cfg, DPDK_NUM_RXQ, cfg->rx_queues);
+	if (s->txq_count < cfg->tx_queues) {
+		snprintf(err, IO_ERRLEN, "dpdk: -T %u needs as many TX queues (--dpdk-num-txq %u)",
+			 cfg->tx_queues, s->txq_count);
+		return -EINVAL;
+	}
+	s->tx = alloc_array_aligned(s->txq_count, sizeof(*s->tx));
+	s->rx = alloc_array_aligned(s->rxq_count, sizeof(*s->rx));
+	if (!s->tx || !s->rx) {
+		snprintf(err, IO_ERRLEN, "dpdk: out of memory");
+		return -ENOMEM;
+	}
+	s->verbose =
+		cfg->options[DPDK_EAL_ARGS] && strstr(cfg->options[DPDK_EAL_ARGS], "--log-level");
+	quiet = dpdk_quiet_begin(s);
+	if (!(ret = dpdk_eal_start(s, cfg, err)) && !(ret = dpdk_find_port(s, cfg, err)) &&
+	    !(ret = dpdk_port_setup(s, err)) && (ret = rte_eth_dev_start(s->port)))
+		snprintf(err, IO_ERRLEN, "dpdk: port %u would not start: %s", s->port,
+			 rte_strerror(-ret));
+	dpdk_quiet_end(quiet);
+	if (ret)
+		return ret;
+	s->port_up = 1;
+	rte_eth_macaddr_get(s->port, &mac);
+	memcpy(e->mac, cfg->source_mac ? cfg->source_mac : mac.addr_bytes, 6);
+	e->rx_queues = s->rxq_count;
+	if ((ret = dpdk_resolve_gateway(e, cfg, err)))
+		return ret;
+	rte_eth_dev_get_name_by_port(s->port, name);
+	snprintf(e->mode, IO_MODE_LEN, "port %u %s, DPDK %s, %u tx + %u rx queues%s", s->port, name,
+		 rte_version() + strlen("DPDK "), s->txq_count, s->rxq_count,
+		 s->rxq_count > 1 ? ", RSS" : "");
+	return 0;
+}
+
+/* Hand the pending mbufs to the driver; what it refuses stays pending.  How many are left. */
+static unsigned dpdk_tx_push(struct dpdk_state *s, unsigned qi)
+{
+	struct dpdk_txq *q = &s->tx[qi];
+	uint16_t sent;
+
+	if (!q->pending_count)
+		return 0;
+	if (s->ctl_shared && qi == s->ctl_queue) {
+		rte_spinlock_lock(&s->ctl_lock);
+		sent = rte_eth_tx_burst(s->port, (uint16_t)qi, q->pending,
+					(uint16_t)q->pending_count);
+		rte_spinlock_unlock(&s->ctl_lock);
+	} else {
+		sent = rte_eth_tx_burst(s->port, (uint16_t)qi, q->pending,
+					(uint16_t)q->pending_count);
+	}
+	if (sent) {
+		memmove(q->pending, q->pending + sent,
+			(q->pending_count - sent) * sizeof(q->pending[0]));
+		q->pending_count -= sent;
+		__atomic_store_n(&q->accepted, q->accepted + sent, __ATOMIC_RELAXED);
+	}
+	return q->pending_count;
+}
+
+static unsigned dpdk_tx_reserve(struct io_engine *e, unsigned qi, struct io_frame *frames,
+				unsigned n)
+{
+	struct dpdk_state *s = dpdk_state(e);
+	struct dpdk_txq *q = &s->tx[qi];
+
+	dpdk_thread_enter();
+	/* Room only once what was refused before has gone: the driver's queue is full. */
+	if (dpdk_tx_push(s, qi))
+		return 0;
+	if (n > DPDK_TX_BATCH)
+		n = DPDK_TX_BATCH;
+	if (rte_pktmbuf_alloc_bulk(s->pool, q->reserved, n))
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		frames[i].data = rte_pktmbuf_mtod(q->reserved[i], uint8_t *);
+		frames[i].cap = rte_pktmbuf_tailroom(q->reserved[i]);
+		frames[i].len = 0;
+	}
+	q->reserved_count = n;
+	return n;
+}
+
+static int dpdk_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame *frames,
+			  unsigned n)
+{
+	struct dpdk_state *s = dpdk_state(e);
+	struct dpdk_txq *q = &s->tx[qi];
+
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *m = q->reserved[i];
+
+		m->data_len = (uint16_t)frames[i].len;
+		m->pkt_len = frames[i].len;
+		q->pending[q->pending_count++] = m;
+	}
+	/* Slots reserved but not filled go back to the pool. */
+	if (q->reserved_count > n)
+		rte_pktmbuf_free_bulk(q->reserved + n, q->reserved_count - n);
+	q->reserved_count = 0;
+	if (dpdk_tx_push(s, qi)) {
+		__atomic_store_n(&q->busy, q->busy + 1, __ATOMIC_RELAXED);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+static unsigned dpdk_tx_flush(struct io_engine *e, unsigned qi)
+{
+	return dpdk_tx_push(dpdk_state(e), qi);
+}
+
+/* Poll the RX queue until a frame or two has come, or timeout_ms is over; sleep while idle, so
+ * that receive threads leave the sender threads their CPU. */
+static int dpdk_rx_poll(struct io_engine *e, unsigned q, int timeout_ms, io_rx_fn fn, void *ctx)
+{
+	uint64_t until = clock_mono_ns() + (uint64_t)timeout_ms * 1000000ULL;
+	int n;
+
+	dpdk_thread_enter();
+	while ((n = dpdk_rx_burst(e, q, fn, ctx)) == 0 && clock_mono_ns() < until)
+		clock_sleep_us(50);
+	return n;
+}
+
+static void dpdk_stats(struct io_engine *e, struct io_stats *st)
+{
+	struct dpdk_state *s = dpdk_state(e);
+	struct rte_eth_stats ps;
+
+	for (unsigned i = 0; s->tx && i < s->txq_count; i++) {
+		st->tx_submitted += __atomic_load_n(&s->tx[i].accepted, __ATOMIC_RELAXED);
+		st->tx_busy += __atomic_load_n(&s->tx[i].busy, __ATOMIC_RELAXED);
+	}
+	for (unsigned i = 0; s->rx && i < s->rxq_count; i++)
+		st->rx_frames += __atomic_load_n(&s->rx[i].frames, __ATOMIC_RELAXED);
+	/* A probe counts as sent once the driver took it; the port's own counters say the rest. */
+	st->tx_completed = st->tx_submitted;
+	if (s->port_up && rte_eth_stats_get(s->port, &ps) == 0) {
+		st->tx_errors = ps.oerrors;
+		st->rx_drops = ps.imissed + ps.rx_nombuf;
+	}
+}
+
+static int dpdk_link_up(struct io_engine *e)
+{
+	struct dpdk_state *s = dpdk_state(e);
+	struct rte_eth_link link;
+
+	if (!s->port_up || rte_eth_link_get_nowait(s->port, &link))
+		return -1;
+	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+static void dpdk_close(struct io_engine *e)
+{
+	struct dpdk_state *s = dpdk_state(e);
+	int quiet = dpdk_quiet_begin(s);
+	char dir[64];
+
+	for (unsigned i = 0; s->tx && i < s->txq_count; i++) {
+		if (s->tx[i].pending_count)
+			rte_pktmbuf_free_bulk(s->tx[i].pending, s->tx[i].pending_count);
+		if (s->tx[i].reserved_count)
+			rte_pktmbuf_free_bulk(s->tx[i].reserved, s->tx[i].reserved_count);
+	}
+	if (s->port_up) {
+		(void)rte_eth_dev_stop(s->port);
+		(void)rte_eth_dev_close(s->port);
+	}
+	if (s->pool)
+		rte_mempool_free(s->pool);
+	if (s->eal_up)
+		rte_eal_cleanup();
+	/* With --no-shconf EAL leaves only its empty runtime directory behind. */
+	if (s->prefix[0] &&
+	    snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", s->prefix) < (int)sizeof(dir))
+		(void)rmdir(dir);
+	free(s->tx);
+	free(s->rx);
+	s->tx = NULL;
+	s->rx = NULL;
+	dpdk_quiet_end(quiet);
+}
+
+const struct io_engine_ops io_dpdk_ops = {
+	.name = "dpdk",
+	.help = "DPDK poll-mode drivers: kernel bypass on any NIC DPDK drives",
+	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY | IO_CAP_OWN_NETWORK,
+	/* EAL's own threads keep what salvo started with (capabilities are per thread): salvo's
+	 * threads keep it too rather than pretend. */
+	.keep_privileges = PRIV_ALL,
+	.built_with = "DPDK " SALVO_DPDK_VERSION,
+	.priv_size = sizeof(struct dpdk_state),
+	.options = dpdk_options,
+	.check = dpdk_check,
+	.init = dpdk_init,
+	.tx_reserve = dpdk_tx_reserve,
+	.tx_submit = dpdk_tx_submit,
+	.tx_flush = dpdk_tx_flush,
+	.rx_poll = dpdk_rx_poll,
+	.link_up = dpdk_link_up,
+	.stats = dpdk_stats,
+	.close = dpdk_close,
+};
+
+#endif /* SALVO_HAVE_DPDK */

@@ -1,0 +1,27 @@
+/*
+ * The dpdk engine's own options, declared once: by the engine (src/io/dpdk.c) when it is
+ * built in, by its stub in src/io/io.c when it is not, so that a command line written for
+ * DPDK fails with "dpdk not built in" rather than with an unknown option.  The orchestrator's
+ * adapter spells them this way.
+ */
+#ifndef SALVO_IO_DPDK_OPTIONS_H
+#define SALVO_IO_DPDK_OPTIONS_H
+
+#include "io/io.h"
+
+enum { DPDK_EAL_ARGS, DPDK_PORT, DPDK_NUM_TXQ, DPDK_NUM_RXQ, DPDK_GATEWAY_IP };
+
+static const struct io_option dpdk_options[] = {
+	[DPDK_EAL_ARGS] = { "dpdk-eal-args", "ARGS",
+			    "dpdk: EAL arguments, passed through (e.g. '-a 0000:00:06.0 -l 0-3', "
+			    "or '--vdev=net_af_xdp0,iface=eth1 --no-huge -m 512')" },
+	[DPDK_PORT] = { "dpdk-port", "N", "dpdk: the port to scan from (default 0)" },
+	[DPDK_NUM_TXQ] = { "dpdk-num-txq", "N", "dpdk: transmit queues (default: -T)" },
+	[DPDK_NUM_RXQ] = { "dpdk-num-rxq", "N", "dpdk: receive queues (default: --receivers)" },
+	[DPDK_GATEWAY_IP] = { "gateway-ip", "ADDR",
+			      "dpdk: the next hop's address: its MAC is asked with ARP (or give "
+			      "-G)" },
+	{ NULL, NULL, NULL },
+};
+
+#endif
