@@ -8,7 +8,7 @@
 # Also prints salvo's peak RSS for a /16 x 100 ports scan.
 #
 # usage: bench/engines.sh [PROBES_PER_TARGET]   (default 40: a /16 x 40 = 2.6 M probes)
-# Needs: apt-get install zmap masscan bc time.  Every packet stays inside the two namespaces
+# Needs: apt-get install zmap masscan bc time, and dpdk-dev for the dpdk section (testpmd).  Every packet stays inside the two namespaces
 # this script creates.
 set -u
 cd "$(dirname "$0")/.."
@@ -98,6 +98,50 @@ printf 'af_packet -T 2 / -T 1 = %.2f\n' "$(echo "${PPS[salvo af_packet -T 2]} / 
 printf 'salvo / bare ring = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[bare TPACKET_V2 ring (ceiling)]}" | bc -l)"
 printf 'salvo / zmap    = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[zmap 2.1.1 (-P $PER)]}" | bc -l)"
 printf 'salvo / masscan = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[masscan 1.3.2 (ports 1-$PER)]}" | bc -l)"
+
+# dpdk: through net_af_xdp on the same veth sink (against salvo's own af_xdp above), and into
+# net_null (no kernel at all) against dpdk-testpmd's txonly on one core, which writes each
+# frame's headers and does nothing else: the software ceiling.  Needs dpdk-dev (testpmd).
+DPDK_EAL="--no-huge -m 1024 --no-pci"
+if "$SALVO" --list-io-engines | grep -q "^dpdk  *yes"; then
+	echo
+	echo "== dpdk"
+	# Sending only: net_af_xdp's one queue is enough (the sink counts what arrives).
+	measure "salvo dpdk net_af_xdp" "$SALVO" --io-engine=dpdk \
+		--dpdk-eal-args="--vdev=net_af_xdp0,iface=bs0 $DPDK_EAL" -S 198.18.0.1 -q \
+		-b /dev/null -r 0 -c 0 -T 1 -G $GWMAC -p 1-"$PER" -o /dev/null 198.18.128.0/17 \
+		198.19.0.0/17
+	[ -n "${PPS[salvo af_xdp (copy)]:-}" ] && printf 'dpdk net_af_xdp / af_xdp copy = %.2f\n' \
+		"$(echo "${PPS[salvo dpdk net_af_xdp]} / ${PPS[salvo af_xdp (copy)]}" | bc -l)"
+	# net_null counts nothing anyone else can see: salvo's own count over its send time (-m).
+	for t in 1 2; do
+		ip netns exec "$S" "$SALVO" --io-engine=dpdk \
+			--dpdk-eal-args="--vdev=net_null0,no-rx=1 $DPDK_EAL" -S 198.18.0.1 -q \
+			-b /dev/null -r 0 -c 0 -T $t -G $GWMAC -p 1-320 -o /dev/null \
+			-m /tmp/salvo-bench.$$.meta 198.18.128.0/17 198.19.0.0/17
+		PPS[dpdk null T$t]=$(python3 -c 'import json, sys
+m = json.load(open(sys.argv[1])); print(m["rates"]["send_pps_avg"])' /tmp/salvo-bench.$$.meta)
+		printf '%-34s %9s probes sent in %6.2f s = %8.0f pps\n' "salvo dpdk net_null -T $t" \
+			"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counts"]["sent"])' \
+				/tmp/salvo-bench.$$.meta)" \
+			"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["send_duration_s"])' \
+				/tmp/salvo-bench.$$.meta)" "${PPS[dpdk null T$t]}"
+	done
+	if command -v dpdk-testpmd >/dev/null; then
+		# The per-second rate testpmd prints, its steady seconds (the first is start-up).
+		PPS[testpmd]=$(timeout -s INT 6 ip netns exec "$S" dpdk-testpmd $DPDK_EAL \
+			--vdev=net_null0,no-rx=1 --file-prefix=salvo-bench-$$ --no-shconf \
+			--log-level='*:error' -- --forward-mode=txonly --nb-cores=1 --stats-period=1 \
+			--auto-start 2>/dev/null | awk '/Tx-pps:/ && $2 > 0 { print $2 }' | sort -n |
+			awk '{ a[++n] = $1 } END { print a[int((n + 1) / 2)] }')
+		printf '%-34s %34s = %8.0f pps (median second)\n' "dpdk-testpmd txonly, 1 core" "" \
+			"${PPS[testpmd]}"
+		printf 'salvo dpdk net_null -T 1 / testpmd = %.3f\n' \
+			"$(echo "${PPS[dpdk null T1]} / ${PPS[testpmd]}" | bc -l)"
+	fi
+	printf 'salvo dpdk net_null -T 2 / -T 1 = %.2f\n' \
+		"$(echo "${PPS[dpdk null T2]} / ${PPS[dpdk null T1]}" | bc -l)"
+fi
 
 echo
 echo "== peak RSS, /16 x 100 ports (6.5 M probes) at 2 Mpps"

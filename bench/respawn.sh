@@ -42,6 +42,18 @@ sleep 1
 
 ENGINES=("af_packet")
 "$SALVO" --version | grep -q af_xdp && ENGINES+=("af_xdp --xdp-mode=copy")
+"$SALVO" --version | grep -q dpdk && ENGINES+=("dpdk")
+
+# engine_args ENGINE: the arguments that choose it into E (dpdk: net_af_packet on bs0, EAL's
+# start included in every measurement).
+engine_args() {
+	if [ "$1" = dpdk ]; then
+		E=(--io-engine=dpdk "--dpdk-eal-args=--vdev=net_af_packet0,iface=bs0 --no-huge -m 512 --no-pci"
+			-S 198.18.0.1)
+	else
+		read -r -a E <<<"--io-engine=$1"
+	fi
+}
 # /16 x 100 ports: 6.5 M probes, more than any run here sends.
 SCAN=(-b /dev/null -G "$GWMAC" -p 1-100 -c 0 -o /dev/null 198.19.0.0/16)
 
@@ -84,7 +96,7 @@ summarize() {
 
 echo "== start-to-first-packet, /16 x 100 ports (exec -> first frame read at the sink)"
 for engine in "${ENGINES[@]}"; do
-	read -r -a E <<<"--io-engine=$engine"
+	engine_args "$engine"
 	# A checkpoint one second into the scan, then five respawns with --resume, each
 	# interrupted at its first packet (which moves the checkpoint on a little).
 	ip netns exec "$S" "$SALVO" "${E[@]}" -q -r 50000 --checkpoint-file "$W/cp" "${SCAN[@]}" &
@@ -129,7 +141,7 @@ echo
 echo "== achieved vs set rate, from tx_packets of the interface over 3 s"
 for rate in $RATES; do
 	for engine in "${ENGINES[@]}"; do
-		read -r -a E <<<"--io-engine=$engine"
+		engine_args "$engine"
 		achieved "salvo $engine" "$rate" "$SALVO" "${E[@]}" -q -r "$rate" "${SCAN[@]}"
 	done
 	# zmap paces targets, each sent -P times: -r rate/100 with -P 100 is rate packets/s.

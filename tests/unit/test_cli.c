@@ -166,8 +166,8 @@ static void every_bad_value_names_itself(void **state)
 		{ "-O", "bogus", "--output-module: 'bogus'" },
 		{ "-w", "/nonexistent/allow", "--allowlist-file: /nonexistent/allow" },
 		{ "-b", "/nonexistent/block", "--blocklist-file: /nonexistent/block" },
-		{ "--io-engine", "bogus",
-		  "Unknown --io-engine 'bogus' (choose: af_packet, af_xdp, pfring_zc)" },
+		/* The list of engines follows the table (tests/cli/test_dispatch.sh checks it). */
+		{ "--io-engine", "bogus", "Unknown --io-engine 'bogus' (choose: af_packet, " },
 		{ "-s", "0", "--source-port" },
 		{ "-s", "9-3", "--source-port" },
 		{ "-i", "", "--interface" },
