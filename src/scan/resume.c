@@ -15,7 +15,9 @@
 uint64_t scan_fingerprint(const struct scan_config *cfg)
 {
 	struct checkpoint_hasher hs;
-	uint32_t knobs[3] = { cfg->probes, (uint32_t)cfg->icmp_prescan, cfg->ports.count };
+	/* The permutation's version too: another order of the same scan is another scan. */
+	uint32_t knobs[4] = { cfg->probes, (uint32_t)cfg->icmp_prescan, cfg->ports.count,
+			      PERMUTATION_VERSION };
 
 	checkpoint_hash_init(&hs);
 	checkpoint_hash_add(&hs, cfg->targets.ranges,

@@ -22,27 +22,44 @@ int target_permutation_init(struct target_permutation *perm, uint64_t n, uint64_
 		return -EINVAL;
 	while (bits < 64 && (1ULL << bits) < n)
 		bits++;
-	if (bits & 1)
-		bits++;
 	perm->n = n;
-	perm->half_bits = bits / 2;
-	perm->half_mask = (1ULL << perm->half_bits) - 1;
+	perm->lo_bits = bits / 2;
+	perm->hi_bits = bits - perm->lo_bits;
 	for (int r = 0; r < PERMUTATION_ROUNDS; r++)
 		perm->round_key[r] = mix64(seed + 0x9e3779b97f4a7c15ULL * (uint64_t)(r + 1));
 	return 0;
 }
 
+/*
+ * An unbalanced Feistel network on bits = hi + lo bits: a round takes (a, b), a of wa bits
+ * and b of wb, to (b, a ^ F(b)), so the widths change places each round; after an even
+ * number of rounds they are back where they started.  Each round is undone by
+ * a = b' ^ F(a'), b = a', so the whole is a bijection whatever F is.
+ */
+/* The round function: one multiplication, its high half folded into the low bits the round
+ * keeps (a half is at most 31 bits); the keys are already well mixed (mix64). */
+static inline uint64_t round_f(uint64_t b, uint64_t key)
+{
+	uint64_t h = (b ^ key) * 0x9e3779b97f4a7c15ULL;
+
+	return h ^ (h >> 32);
+}
+
 static inline uint64_t feistel(const struct target_permutation *perm, uint64_t x)
 {
-	uint64_t left = x >> perm->half_bits, right = x & perm->half_mask;
+	unsigned wa = perm->hi_bits, wb = perm->lo_bits;
+	uint64_t a = x >> wb, b = x & ((1ULL << wb) - 1);
 
 	for (int r = 0; r < PERMUTATION_ROUNDS; r++) {
-		uint64_t next = left ^ (mix64(right ^ perm->round_key[r]) & perm->half_mask);
+		uint64_t next = a ^ (round_f(b, perm->round_key[r]) & ((1ULL << wa) - 1));
+		unsigned w = wa;
 
-		left = right;
-		right = next;
+		a = b;
+		b = next;
+		wa = wb;
+		wb = w;
 	}
-	return (left << perm->half_bits) | right;
+	return (a << wb) | b;
 }
 
 uint64_t target_permutation_at(const struct target_permutation *perm, uint64_t pos)

@@ -1,13 +1,14 @@
 /*
  * A seed-keyed random order over the scan: a bijection on [0, n).
  *
- * The idea: a Feistel network over 2k bits is a permutation of [0, 4^k)
- * whatever its round function is, so with the smallest 4^k >= n and a keyed
+ * The idea: a Feistel network over b bits is a permutation of [0, 2^b)
+ * whatever its round function is, so with the smallest 2^b >= n and a keyed
  * round function we get a random-looking permutation of a slightly larger
- * domain.  "Cycle walking" (apply it again while the result is >= n) turns
- * it into a permutation of exactly [0, n): the walk from any x < n ends at
- * the next element of x's cycle that is < n, and since 4^k < 4n the walk is
- * short (fewer than four steps on average).
+ * domain.  (When b is odd the two halves differ by a bit: an unbalanced
+ * Feistel network, still a bijection.)  "Cycle walking" (apply it again while
+ * the result is >= n) turns it into a permutation of exactly [0, n): the walk
+ * from any x < n ends at the next element of x's cycle that is < n, and
+ * since 2^b < 2n the walk is short (fewer than two steps on average).
  *
  * Position p of the scan probes element target_permutation_at(p).  A shard
  * or a sender thread owns a contiguous range of positions, so shards of one
@@ -20,11 +21,14 @@
 #include <stdint.h>
 
 #define PERMUTATION_ROUNDS 4
+/* The order this code gives a seed: 2 since the domain is the smallest power of two (1 took
+ * the smallest power of four).  Checkpoints fingerprint it: a scan is not resumed in
+ * another order. */
+#define PERMUTATION_VERSION 2
 
 struct target_permutation {
 	uint64_t n;
-	unsigned half_bits;
-	uint64_t half_mask;
+	unsigned hi_bits, lo_bits; /* the halves of the smallest 2^bits >= n */
 	uint64_t round_key[PERMUTATION_ROUNDS];
 };
 

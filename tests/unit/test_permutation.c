@@ -71,6 +71,38 @@ static void permutation_is_not_the_identity(void **state)
 	assert_true(fixed < 10);
 }
 
+/*
+ * A scan's consecutive probes go all over the target space (a router sees one probe of the
+ * scan now and then, not a burst): 4096 consecutive positions, for several seeds and odd
+ * sizes, fill each sixteenth of the elements with 256 +- 25 %, and two consecutive
+ * elements are rarely close (within a thousandth of the scan).
+ */
+static void consecutive_positions_spread_over_the_scan(void **state)
+{
+	static const uint64_t sizes[] = { 1000003, 1 << 20, 123456789 };
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		for (uint64_t seed = 1; seed <= 3; seed++) {
+			struct target_permutation p;
+			unsigned bins[16] = { 0 }, close = 0;
+			uint64_t n = sizes[i], prev = 0;
+
+			assert_int_equal(target_permutation_init(&p, n, seed), 0);
+			for (uint64_t pos = 0; pos < 4096; pos++) {
+				uint64_t e = target_permutation_at(&p, pos);
+
+				bins[e * 16 / n]++;
+				close += pos && (e > prev ? e - prev : prev - e) < n / 1000;
+				prev = e;
+			}
+			for (int b = 0; b < 16; b++)
+				assert_in_range(bins[b], 192, 320);
+			assert_true(close < 40);
+		}
+	}
+}
+
 static void permutation_rejects_empty_domain(void **state)
 {
 	struct target_permutation p;
@@ -136,6 +168,7 @@ int main(void)
 		cmocka_unit_test(permutation_is_a_bijection_for_awkward_large_sizes),
 		cmocka_unit_test(permutation_depends_on_seed_only),
 		cmocka_unit_test(permutation_is_not_the_identity),
+		cmocka_unit_test(consecutive_positions_spread_over_the_scan),
 		cmocka_unit_test(permutation_rejects_empty_domain),
 		cmocka_unit_test(slices_are_disjoint_complete_and_balanced),
 		cmocka_unit_test(shards_and_threads_partition_one_seed),
