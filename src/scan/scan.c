@@ -66,8 +66,10 @@ static void scan_threads_notice(const struct scan *s)
 {
 	const struct scan_config *cfg = s->cfg;
 
-	if (cfg->quiet ||
-	    (s->sender_count >= cfg->sender_threads && s->receiver_count >= cfg->receivers))
+	/* An engine that receives nothing (dryrun) has no receive threads by design. */
+	int rx_short = (cfg->engine->caps & IO_CAP_RX) && s->receiver_count < cfg->receivers;
+
+	if (cfg->quiet || (s->sender_count >= cfg->sender_threads && !rx_short))
 		return;
 	fprintf(stderr,
 		"salvo: %s on %s: %u sender thread%s and %u receive thread%s, not the -T %u and "
