@@ -62,8 +62,9 @@ namespace, waits on counters, and the checks that read what a test collected.
                                  anyscan_client's result (json text): "open" holds the ADDR:PORTs
   check-window RESULT RATE SIG I the window of anyscan_client's result (json text), window I of
                                  test_orchestrator_rate_windows_...: cut by SIG, at its own RATE
-  check-finished-resume RESULT   anyscan_client's result file of a --resume of a finished scan:
-                                 finished at once, nothing sent
+  check-finished-resume RESULT SYNS
+                                 anyscan_client's result file of a --resume of a finished scan:
+                                 finished at once; SYNS (count-syns' .total) says no probe sent
   manifest-get MANIFEST WHAT     from the Kubernetes manifest: the container's args (one a line),
                                  the ConfigMap's scan.conf (conf), or the completions (shards)
   check-manifest MANIFEST        the manifest has what an Indexed Job of salvo shards needs
@@ -349,12 +350,12 @@ def windows(result_file, total, received):
     """The orchestrator's yardsticks over a loop of windows (see the usage above)."""
     windows = json.load(open(result_file))["windows"]
     total, received = int(total), int(received)
-    ok, sent, last = True, 0, None
+    ok, last = True, None
     for i, w in enumerate(windows):
-        sent += w["tx_packets"]
-        # Until the window in which the last probe left, every window is a sending window.
-        sending = sent < total
         p = w["progress"] or {}
+        # Until the window in which the last probe left, every window is a sending window.  By
+        # salvo's own count: sv0's tx_packets also counts the kernel's RSTs to late SYN-ACKs.
+        sending = p.get("sent", 0) < total
         print("    window %d: rate %d, %.3f s spawn to exit, %d sent (%.3f x set), dropped %d, "
               "exit %s, %s, progress %s%%/%s/%s%s"
               % (i + 1, w["rate"], w["seconds"], w["tx_packets"], w["achieved"] / w["rate"],
@@ -473,9 +474,10 @@ def check_output_formats(tmp, specs):
 
 def check_metadata(tmp, engine):
     """-m's JSON summary matches the scan (1024 probes, 5 open, seed 77); -u's CSV lines count
-    the probes sent up to all 1024."""
+    the probes sent up to all 1024.  af_packet names its TX path: sendmmsg on this veth when
+    left to choose, the ring when asked for it."""
     import csv
-    engine = engine.split()[0]
+    args, engine = engine.split()[1:], engine.split()[0]
     m = json.load(open(tmp + "/meta.json"))
     c = m["counts"]
     print("    metadata: engine %s (%s), sent %d, successes %d, written %d, %.2fs, seed %d"
@@ -485,6 +487,10 @@ def check_metadata(tmp, engine):
           and c["successes"] == 5 and c["results_written"] == 5 and m["config"]["seed"] == 77
           and m["config"]["ports"] == "22,80,443,8080" and m["config"]["addresses"] == 256
           and m["interrupted"] is False and m["config"]["blocklist"] == "/dev/null")
+    if engine == "af_packet":
+        want = ("TPACKET_V2 tx qdisc-bypass (as asked)" if "--af-packet-tx=ring" in args
+                else "sendmmsg tx qdisc-bypass (auto: veth, a virtual device)")
+        ok &= m["engine"]["mode"].startswith(want)
     rows = list(csv.DictReader(open(tmp + "/status.csv")))
     sent = [int(r["sent"]) for r in rows]
     print("    status updates: %d lines, sent %s" % (len(rows), sent))
@@ -636,14 +642,16 @@ def check_window(result, rate, sig, i):
     sys.exit(0 if 0.7 * rate <= achieved <= 1.1 * rate and w["tx_dropped"] == 0 else 1)
 
 
-def check_finished_resume(result_file):
-    """A --resume of a finished scan exits at once, sending nothing, owing no cooldown.  "At
+def check_finished_resume(result_file, syns_total_file):
+    """A --resume of a finished scan exits at once, sending no probe, owing no cooldown.  "At
     once" is what is tested: under 4 s, where the nominal is a fraction of a second and a
-    cooldown paid again would take 5 s."""
+    cooldown paid again would take 5 s.  Probes are the SYNs the target saw; the frames that
+    left sv0 are shown too, and may include the scanner kernel's RSTs to late SYN-ACKs."""
     w = json.load(open(result_file))["window"]
-    print("    resume of the finished scan: exit %s in %.3f s, %d frames sent"
-          % (w["exit"], w["seconds"], w["tx_packets"]))
-    sys.exit(0 if w["finished"] and w["seconds"] < 4 and w["tx_packets"] == 0 else 1)
+    syns = int(open(syns_total_file).read())
+    print("    resume of the finished scan: exit %s in %.3f s, %d SYNs at the target, "
+          "%d frames left sv0" % (w["exit"], w["seconds"], syns, w["tx_packets"]))
+    sys.exit(0 if w["finished"] and w["seconds"] < 4 and syns == 0 else 1)
 
 
 def manifest_docs(manifest):
@@ -800,7 +808,7 @@ if __name__ == "__main__":
     elif cmd == "check-window":
         check_window(a[0], a[1], a[2], a[3])
     elif cmd == "check-finished-resume":
-        check_finished_resume(a[0])
+        check_finished_resume(a[0], a[1])
     elif cmd == "manifest-get":
         manifest_get(a[0], a[1])
     elif cmd == "check-manifest":
