@@ -129,12 +129,10 @@ void probe_modules_describe(FILE *f);
 static inline uint64_t probe_hash(const struct probe_params *pp, uint32_t saddr, uint32_t daddr,
 				  uint16_t dport)
 {
-	uint8_t in[10];
+	/* SipHash of the ten bytes saddr, daddr, dport in network order, taken as numbers. */
+	uint64_t head = __builtin_bswap32(saddr) | (uint64_t)__builtin_bswap32(daddr) << 32;
 
-	packet_put32(in, saddr);
-	packet_put32(in + 4, daddr);
-	packet_put16(in + 8, dport);
-	return siphash24(in, sizeof(in), pp->key);
+	return siphash24_10(pp->key, head, __builtin_bswap16(dport));
 }
 
 /* The source port of probe probe_num to (daddr, dport), given its hash. */

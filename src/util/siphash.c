@@ -5,44 +5,10 @@
  */
 #include "util/siphash.h"
 
-#include <string.h>
-
-static inline uint64_t rotl64(uint64_t x, unsigned b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-static inline uint64_t load_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-#define SIP_ROUND(v0, v1, v2, v3)                                                                  \
-	do {                                                                                       \
-		v0 += v1;                                                                          \
-		v1 = rotl64(v1, 13);                                                               \
-		v1 ^= v0;                                                                          \
-		v0 = rotl64(v0, 32);                                                               \
-		v2 += v3;                                                                          \
-		v3 = rotl64(v3, 16);                                                               \
-		v3 ^= v2;                                                                          \
-		v0 += v3;                                                                          \
-		v3 = rotl64(v3, 21);                                                               \
-		v3 ^= v0;                                                                          \
-		v2 += v1;                                                                          \
-		v1 = rotl64(v1, 17);                                                               \
-		v1 ^= v2;                                                                          \
-		v2 = rotl64(v2, 32);                                                               \
-	} while (0)
-
 uint64_t siphash24(const void *in, size_t len, const uint8_t key[SIPHASH_KEY_LEN])
 {
 	const uint8_t *p = in;
-	uint64_t k0 = load_le64(key), k1 = load_le64(key + 8);
+	uint64_t k0 = siphash_le64(key), k1 = siphash_le64(key + 8);
 	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL;
 	uint64_t v1 = k1 ^ 0x646f72616e646f6dULL;
 	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL;
@@ -52,23 +18,23 @@ uint64_t siphash24(const void *in, size_t len, const uint8_t key[SIPHASH_KEY_LEN
 	uint64_t m;
 
 	for (size_t i = 0; i < full; i += 8) {
-		m = load_le64(p + i);
+		m = siphash_le64(p + i);
 		v3 ^= m;
-		SIP_ROUND(v0, v1, v2, v3);
-		SIP_ROUND(v0, v1, v2, v3);
+		SIPHASH_ROUND(v0, v1, v2, v3);
+		SIPHASH_ROUND(v0, v1, v2, v3);
 		v0 ^= m;
 	}
 	/* The last block holds the remaining bytes and the length in its top byte. */
 	memcpy(tail, p + full, len - full);
 	tail[7] = (uint8_t)len;
-	m = load_le64(tail);
+	m = siphash_le64(tail);
 	v3 ^= m;
-	SIP_ROUND(v0, v1, v2, v3);
-	SIP_ROUND(v0, v1, v2, v3);
+	SIPHASH_ROUND(v0, v1, v2, v3);
+	SIPHASH_ROUND(v0, v1, v2, v3);
 	v0 ^= m;
 
 	v2 ^= 0xff;
 	for (int i = 0; i < 4; i++)
-		SIP_ROUND(v0, v1, v2, v3);
+		SIPHASH_ROUND(v0, v1, v2, v3);
 	return v0 ^ v1 ^ v2 ^ v3;
 }

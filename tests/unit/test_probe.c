@@ -245,6 +245,27 @@ static void replies_with_wrong_ack_port_or_address_are_rejected(void **state)
 	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 }
 
+/* The probe hash is SipHash of (source, destination, port) in network order: the same value
+ * for the same probe in every build, so a checkpoint's key still recognises late replies. */
+static void probe_hash_is_siphash_of_the_network_order_bytes(void **state)
+{
+	struct probe p = make_probe(1);
+	const uint32_t daddrs[] = { 0xc6120101, 0x01020304, 0xffffffff, 0 };
+	uint8_t in[10];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(daddrs) / sizeof(daddrs[0]); i++) {
+		uint16_t dport = (uint16_t)(0x1234 * (i + 1));
+
+		packet_put32(in, p.params.saddr);
+		packet_put32(in + 4, daddrs[i]);
+		packet_put16(in + 8, dport);
+		assert_int_equal(probe_hash(&p.params, p.params.saddr, daddrs[i], dport),
+				 siphash24(in, sizeof(in), p.params.key));
+	}
+	probe_close(&p);
+}
+
 static void a_different_key_rejects_the_reply(void **state)
 {
 	struct probe p = make_probe(1), other = make_probe(1);
@@ -364,6 +385,7 @@ int main(void)
 		cmocka_unit_test(synack_with_right_ack_validates_as_open),
 		cmocka_unit_test(rst_validates_as_closed),
 		cmocka_unit_test(replies_with_wrong_ack_port_or_address_are_rejected),
+		cmocka_unit_test(probe_hash_is_siphash_of_the_network_order_bytes),
 		cmocka_unit_test(a_different_key_rejects_the_reply),
 		cmocka_unit_test(every_repeat_probe_validates),
 		cmocka_unit_test(parser_handles_vlan_options_truncation_and_fragments),

@@ -28,6 +28,24 @@ static void siphash_matches_published_vectors(void **state)
 	assert_int_equal(siphash24(msg, 15, key), 0xa129ca6149be45e5ULL);
 }
 
+/* The ten-byte form used per probe gives what the general one (held to the paper) gives. */
+static void siphash_of_ten_bytes_matches_the_general_form(void **state)
+{
+	uint8_t key[16], msg[10];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	(void)state;
+
+	for (int round = 0; round < 1000; round++) {
+		for (int i = 0; i < 16; i++)
+			key[i] = (uint8_t)((x = x * 6364136223846793005ULL + 1) >> 56);
+		for (int i = 0; i < 10; i++)
+			msg[i] = (uint8_t)((x = x * 6364136223846793005ULL + 1) >> 56);
+		assert_int_equal(
+			siphash24_10(key, siphash_le64(msg), (uint16_t)(msg[8] | msg[9] << 8)),
+			siphash24(msg, sizeof(msg), key));
+	}
+}
+
 static void siphash_depends_on_the_key(void **state)
 {
 	uint8_t k1[16] = { 0 }, k2[16] = { 0 }, msg[10] = { 1, 2, 3 };
@@ -116,6 +134,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(siphash_matches_published_vectors),
+		cmocka_unit_test(siphash_of_ten_bytes_matches_the_general_form),
 		cmocka_unit_test(siphash_depends_on_the_key),
 		cmocka_unit_test(checksum_of_known_ipv4_header),
 		cmocka_unit_test(checksum_handles_odd_length_and_u32),
