@@ -1,11 +1,18 @@
 /*
  * The af_packet io engine: Linux packet sockets with memory-mapped rings.
  *
- * TX: one socket per transmit queue with a PACKET_TX_RING (TPACKET_V2) and
- * PACKET_QDISC_BYPASS.  Senders write probes straight into ring slots, mark
- * a batch SEND_REQUEST and kick the kernel once per batch with a zero-length
- * send().  The kernel hands a slot back (AVAILABLE) when the frame is gone;
- * only then does it count as sent.
+ * TX: one socket per transmit queue with PACKET_QDISC_BYPASS, in one of two
+ * modes (--af-packet-tx):
+ *   ring      a PACKET_TX_RING (TPACKET_V2).  Senders write probes straight
+ *             into ring slots, mark a batch SEND_REQUEST and kick the kernel
+ *             once per batch with a zero-length send().  The kernel hands a
+ *             slot back (AVAILABLE) when the frame is gone; only then does it
+ *             count as sent.  On a NIC the kernel sends from the ring's pages.
+ *   sendmmsg  senders write into a plain buffer and each batch goes in one
+ *             sendmmsg(); what the kernel took counts as sent, what it had
+ *             no room for is sent again first.  On a virtual device (veth)
+ *             the ring's pages must be copied anyway, and this path measured
+ *             1.13x the bare ring's rate, so "auto" picks it there.
  *
  * RX: one socket per receive queue with a PACKET_RX_RING (TPACKET_V3,
  * blocks of frames), a classic BPF filter that keeps only IPv4 frames
@@ -20,9 +27,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/ethtool.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
@@ -30,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,14 +50,33 @@
 #define AFP_RX_FRAME_SIZE	2048
 #define AFP_RX_BLOCK_TIMEOUT_MS 10
 #define AFP_SNDBUF		(4 << 20)
+#define AFP_MMSG_FRAMES		1024 /* a sender's largest batch (SCAN_TX_BATCH) */
+
+/* --af-packet-tx, declared by this engine. */
+enum { AFP_OPT_TX };
+enum afp_tx_mode { AFP_TX_AUTO, AFP_TX_RING, AFP_TX_MMSG };
+static const char *const afp_tx_modes[] = { "auto", "ring", "sendmmsg", NULL };
+
+static const struct io_option afp_options[] = {
+	[AFP_OPT_TX] = { "af-packet-tx", "auto|ring|sendmmsg",
+			 "af_packet: send through a TPACKET_V2 ring or with sendmmsg(); auto "
+			 "(default): sendmmsg on virtual devices (veth), the ring on NICs" },
+	{ NULL, NULL, NULL },
+};
 
 struct afp_txq {
 	int fd;
-	uint8_t *ring;
+	uint8_t *ring; /* ring mode: the mapped TX ring */
 	size_t ring_len;
 	unsigned frame_size;
 	uint64_t head; /* next slot to fill */
 	uint64_t tail; /* oldest slot submitted and not yet seen completed */
+	/* sendmmsg mode: AFP_MMSG_FRAMES slots, one message each; [first, first + pending)
+	 * were submitted and not yet taken by the kernel. */
+	uint8_t *buf;
+	struct mmsghdr *msgs;
+	struct iovec *iov;
+	unsigned first, pending;
 	uint64_t completed, errors, busy;
 } __attribute__((aligned(64)));
 
@@ -60,6 +89,7 @@ struct afp_rxq {
 } __attribute__((aligned(64)));
 
 struct afp_state {
+	enum afp_tx_mode tx_mode; /* ring or sendmmsg, once init has chosen */
 	struct afp_txq *tx;
 	unsigned tx_count;
 	struct afp_rxq *rx;
@@ -85,28 +115,18 @@ static int afp_fail(char err[IO_ERRLEN], const char *what, const char *ifname)
 	return -e;
 }
 
-static int afp_tx_open(struct afp_txq *q, const struct io_config *cfg, char err[IO_ERRLEN])
+/* Ring mode: a TPACKET_V2 TX ring of AFP_TX_FRAMES slots, mapped. */
+static int afp_tx_ring_open(struct afp_txq *q, const struct io_config *cfg, char err[IO_ERRLEN])
 {
-	int version = TPACKET_V2, one = 1, sndbuf = AFP_SNDBUF;
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = cfg->ifindex };
+	int version = TPACKET_V2;
 	struct tpacket_req req = { 0 };
 	unsigned frame_size = 128;
 
 	while (frame_size < AFP_TX_DATA_OFFSET + cfg->frame_len_max)
 		frame_size *= 2;
 	q->frame_size = frame_size;
-
-	/* Protocol 0: this socket only sends, so it must not receive a copy of every frame. */
-	q->fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (q->fd < 0)
-		return afp_fail(err, "socket(AF_PACKET)", cfg->ifname);
 	if (setsockopt(q->fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)))
 		return afp_fail(err, "PACKET_VERSION TPACKET_V2", cfg->ifname);
-	if (setsockopt(q->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
-		return afp_fail(err, "PACKET_QDISC_BYPASS", cfg->ifname);
-	/* A larger send buffer only lets more frames be in flight; failure is harmless. */
-	(void)setsockopt(q->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-
 	req.tp_frame_size = frame_size;
 	req.tp_frame_nr = AFP_TX_FRAMES;
 	req.tp_block_size = frame_size * 32 > 4096 ? frame_size * 32 : 4096;
@@ -119,6 +139,45 @@ static int afp_tx_open(struct afp_txq *q, const struct io_config *cfg, char err[
 		q->ring = NULL;
 		return afp_fail(err, "mmap TX ring", cfg->ifname);
 	}
+	return 0;
+}
+
+/* sendmmsg mode: the slots and one message per slot, each pointing at its slot for good. */
+static int afp_tx_mmsg_open(struct afp_txq *q, const struct io_config *cfg, char err[IO_ERRLEN])
+{
+	q->frame_size = (cfg->frame_len_max + 63) & ~63u;
+	q->buf = alloc_array_aligned(AFP_MMSG_FRAMES, q->frame_size);
+	q->msgs = calloc(AFP_MMSG_FRAMES, sizeof(*q->msgs));
+	q->iov = calloc(AFP_MMSG_FRAMES, sizeof(*q->iov));
+	if (!q->buf || !q->msgs || !q->iov) {
+		snprintf(err, IO_ERRLEN, "af_packet: out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < AFP_MMSG_FRAMES; i++) {
+		q->iov[i].iov_base = q->buf + (size_t)i * q->frame_size;
+		q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
+		q->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	return 0;
+}
+
+static int afp_tx_open(struct afp_txq *q, const struct io_config *cfg, enum afp_tx_mode mode,
+		       char err[IO_ERRLEN])
+{
+	int one = 1, sndbuf = AFP_SNDBUF, ret;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = cfg->ifindex };
+
+	/* Protocol 0: this socket only sends, so it must not receive a copy of every frame. */
+	q->fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (q->fd < 0)
+		return afp_fail(err, "socket(AF_PACKET)", cfg->ifname);
+	if (setsockopt(q->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
+		return afp_fail(err, "PACKET_QDISC_BYPASS", cfg->ifname);
+	/* A larger send buffer only lets more frames be in flight; failure is harmless. */
+	(void)setsockopt(q->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	ret = mode == AFP_TX_MMSG ? afp_tx_mmsg_open(q, cfg, err) : afp_tx_ring_open(q, cfg, err);
+	if (ret)
+		return ret;
 	if (bind(q->fd, (struct sockaddr *)&sll, sizeof(sll)))
 		return afp_fail(err, "bind", cfg->ifname);
 	return 0;
@@ -195,6 +254,7 @@ struct afp_job {
 	struct afp_txq *tx;	     /* either a send queue ... */
 	struct afp_rxq *rx;	     /* ... or a receive queue */
 	const struct io_config *cfg; /* NULL: close the socket */
+	enum afp_tx_mode tx_mode;
 	unsigned fanout;
 	int ret, started;
 	char err[IO_ERRLEN];
@@ -222,7 +282,7 @@ static void *afp_job_main(void *arg)
 			afp_ring_close(&j->rx->fd, &j->rx->ring, j->rx->ring_len);
 		return NULL;
 	}
-	j->ret = j->tx ? afp_tx_open(j->tx, j->cfg, j->err)
+	j->ret = j->tx ? afp_tx_open(j->tx, j->cfg, j->tx_mode, j->err)
 		       : afp_rx_open(j->rx, j->cfg, j->fanout, j->err);
 	return NULL;
 }
@@ -246,6 +306,7 @@ static int afp_run_jobs(struct afp_state *s, const struct io_config *cfg, unsign
 		struct afp_job *j = jobs ? &jobs[i] : memset(&one, 0, sizeof(one));
 
 		j->cfg = cfg;
+		j->tx_mode = s->tx_mode;
 		j->fanout = fanout;
 		if (i < s->tx_count)
 			j->tx = &s->tx[i];
@@ -272,10 +333,64 @@ static int afp_run_jobs(struct afp_state *s, const struct io_config *cfg, unsign
 	return ret;
 }
 
+static int afp_check(const char *const *values, char *err, size_t errlen)
+{
+	const char *v = values[AFP_OPT_TX];
+
+	for (size_t i = 0; v && afp_tx_modes[i]; i++)
+		if (strcmp(v, afp_tx_modes[i]) == 0)
+			return 0;
+	if (!v) /* not given: auto */
+		return 0;
+	snprintf(err, errlen, "--af-packet-tx: '%s': expected auto, ring or sendmmsg", v);
+	return -EINVAL;
+}
+
+/*
+ * Is ifname a virtual device (veth, bridge, tun: no bus behind it)?  Its driver's name goes
+ * into driver.  When the kernel will not say, it counts as a NIC: the ring, as before.
+ */
+static int afp_is_virtual(const char *ifname, char *driver, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), virtual = 0;
+
+	snprintf(driver, len, "driver unknown");
+	if (fd < 0)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
+		snprintf(driver, len, "%.32s", info.driver);
+		virtual = info.bus_info[0] == 0;
+	}
+	close(fd);
+	return virtual;
+}
+
+/* --af-packet-tx, or for auto what the device is; why, in words, for the banner. */
+static enum afp_tx_mode afp_choose_tx(const struct io_config *cfg, char *why, size_t len)
+{
+	const char *v = cfg->options ? cfg->options[AFP_OPT_TX] : NULL;
+	char driver[48];
+	int virtual;
+
+	if (v && strcmp(v, "ring") == 0)
+		return snprintf(why, len, "as asked"), AFP_TX_RING;
+	if (v && strcmp(v, "sendmmsg") == 0)
+		return snprintf(why, len, "as asked"), AFP_TX_MMSG;
+	virtual = afp_is_virtual(cfg->ifname, driver, sizeof(driver));
+	snprintf(why, len, "auto: %s, %s", driver, virtual ? "a virtual device" : "a NIC");
+	return virtual ? AFP_TX_MMSG : AFP_TX_RING;
+}
+
 static int afp_init(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN])
 {
 	struct afp_state *s = afp_state(e);
 	unsigned fanout = 0;
+	char why[80];
 	int ret;
 
 	s->tx = alloc_array_aligned(cfg->tx_queues, sizeof(*s->tx));
@@ -290,6 +405,7 @@ static int afp_init(struct io_engine *e, const struct io_config *cfg, char err[I
 		s->rx[i].fd = -1;
 	s->tx_count = cfg->tx_queues;
 	s->rx_count = cfg->rx_queues;
+	s->tx_mode = afp_choose_tx(cfg, why, sizeof(why));
 
 	/*
 	 * The fanout group id is per process: a constant id would merge the
@@ -299,7 +415,8 @@ static int afp_init(struct io_engine *e, const struct io_config *cfg, char err[I
 		fanout = ((unsigned)getpid() & 0xffff) ? ((unsigned)getpid() & 0xffff) : 1;
 	if ((ret = afp_run_jobs(s, cfg, fanout, err)))
 		return ret;
-	snprintf(e->mode, IO_MODE_LEN, "TPACKET_V2 tx qdisc-bypass, TPACKET_V3 rx%s",
+	snprintf(e->mode, IO_MODE_LEN, "%s tx qdisc-bypass (%s), TPACKET_V3 rx%s",
+		 s->tx_mode == AFP_TX_MMSG ? "sendmmsg" : "TPACKET_V2", why,
 		 fanout ? " fanout" : "");
 	return 0;
 }
@@ -330,13 +447,72 @@ static void afp_tx_reap(struct afp_txq *q)
 		__atomic_store_n(&q->errors, q->errors + errors, __ATOMIC_RELAXED);
 }
 
+/*
+ * sendmmsg mode: hand the kernel what is pending.  0 when it took all of it; -EAGAIN (counted
+ * busy) when it had no room, the rest staying pending.  A frame it refuses outright is counted
+ * as an error and dropped, so that one bad frame cannot stop the queue.
+ */
+static int afp_mmsg_push(struct afp_txq *q)
+{
+	while (q->pending) {
+		int k = sendmmsg(q->fd, q->msgs + q->first, q->pending, MSG_DONTWAIT);
+
+		if (k > 0) {
+			__atomic_store_n(&q->completed, q->completed + (unsigned)k,
+					 __ATOMIC_RELAXED);
+			q->first += (unsigned)k;
+			q->pending -= (unsigned)k;
+		} else if (errno == EINTR) {
+			continue;
+		} else if (errno == EAGAIN || errno == EBUSY || errno == ENOBUFS ||
+			   errno == ENETDOWN) {
+			__atomic_store_n(&q->busy, q->busy + 1, __ATOMIC_RELAXED);
+			return -EAGAIN;
+		} else {
+			__atomic_store_n(&q->errors, q->errors + 1, __ATOMIC_RELAXED);
+			q->first++;
+			q->pending--;
+		}
+	}
+	return 0;
+}
+
+static unsigned afp_mmsg_reserve(struct afp_txq *q, struct io_frame *frames, unsigned n)
+{
+	/* The slots are free again only once what is pending has gone. */
+	if (q->pending && afp_mmsg_push(q))
+		return 0;
+	if (n > AFP_MMSG_FRAMES)
+		n = AFP_MMSG_FRAMES;
+	for (unsigned i = 0; i < n; i++) {
+		frames[i].data = q->iov[i].iov_base;
+		frames[i].cap = q->frame_size;
+		frames[i].len = 0;
+	}
+	return n;
+}
+
+static int afp_mmsg_submit(struct afp_txq *q, const struct io_frame *frames, unsigned n)
+{
+	if (n) {
+		for (unsigned i = 0; i < n; i++)
+			q->iov[i].iov_len = frames[i].len;
+		q->first = 0;
+		q->pending = n;
+	}
+	return afp_mmsg_push(q);
+}
+
 static unsigned afp_tx_reserve(struct io_engine *e, unsigned qi, struct io_frame *frames,
 			       unsigned n)
 {
-	struct afp_txq *q = &afp_state(e)->tx[qi];
+	struct afp_state *s = afp_state(e);
+	struct afp_txq *q = &s->tx[qi];
 	uint64_t space;
 	unsigned k;
 
+	if (s->tx_mode == AFP_TX_MMSG)
+		return afp_mmsg_reserve(q, frames, n);
 	afp_tx_reap(q);
 	space = AFP_TX_FRAMES - (q->head - q->tail);
 	k = n < space ? n : (unsigned)space;
@@ -351,8 +527,11 @@ static unsigned afp_tx_reserve(struct io_engine *e, unsigned qi, struct io_frame
 static int afp_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame *frames,
 			 unsigned n)
 {
-	struct afp_txq *q = &afp_state(e)->tx[qi];
+	struct afp_state *s = afp_state(e);
+	struct afp_txq *q = &s->tx[qi];
 
+	if (s->tx_mode == AFP_TX_MMSG)
+		return afp_mmsg_submit(q, frames, n);
 	for (unsigned i = 0; i < n; i++) {
 		struct tpacket2_hdr *h = afp_tx_slot(q, q->head + i);
 
@@ -367,8 +546,13 @@ static int afp_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame
 
 static unsigned afp_tx_flush(struct io_engine *e, unsigned qi)
 {
-	struct afp_txq *q = &afp_state(e)->tx[qi];
+	struct afp_state *s = afp_state(e);
+	struct afp_txq *q = &s->tx[qi];
 
+	if (s->tx_mode == AFP_TX_MMSG) {
+		(void)afp_mmsg_push(q);
+		return q->pending;
+	}
 	if (q->head != q->tail)
 		(void)io_kick(q->fd, &q->busy);
 	afp_tx_reap(q);
@@ -452,6 +636,11 @@ static void afp_close(struct io_engine *e)
 
 	if (s->tx && s->rx)
 		(void)afp_run_jobs(s, NULL, 0, NULL);
+	for (unsigned i = 0; s->tx && i < s->tx_count; i++) {
+		free(s->tx[i].buf);
+		free(s->tx[i].msgs);
+		free(s->tx[i].iov);
+	}
 	free(s->tx);
 	free(s->rx);
 	s->tx = NULL;
@@ -460,9 +649,11 @@ static void afp_close(struct io_engine *e)
 
 const struct io_engine_ops io_af_packet_ops = {
 	.name = "af_packet",
-	.help = "Linux packet sockets with TX/RX rings (TPACKET_V2 tx, TPACKET_V3 rx)",
+	.help = "Linux packet sockets (TPACKET_V2 ring or sendmmsg tx, TPACKET_V3 rx ring)",
 	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE,
 	.priv_size = sizeof(struct afp_state),
+	.options = afp_options,
+	.check = afp_check,
 	.init = afp_init,
 	.tx_reserve = afp_tx_reserve,
 	.tx_submit = afp_tx_submit,

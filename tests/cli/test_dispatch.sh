@@ -59,7 +59,13 @@ else
 	expect "dpdk options, dpdk not built" 1 "" "dpdk not built in (make USE_DPDK=1" \
 		--io-engine=dpdk --dpdk-eal-args=--no-huge --dpdk-port 0 -p 80 $T
 fi
+# af_packet's TX path: one of three words, and only with af_packet.
+expect "--af-packet-tx bad" 1 "" "--af-packet-tx: 'mmap': expected auto, ring or sendmmsg" \
+	--af-packet-tx=mmap -p 80 $T
 if "$SALVO" --list-io-engines | grep -q "^af_xdp  *yes"; then
+	expect "--af-packet-tx needs af_packet" 1 "" \
+		"--af-packet-tx: only with --io-engine=af_packet" \
+		--io-engine=af_xdp --af-packet-tx=ring -p 80 $T
 	expect "--xdp-mode bad" 1 "" "--xdp-mode: 'fast'" --io-engine=af_xdp --xdp-mode=fast -p 80 $T
 fi
 expect "dryrun is not an --io-engine" 1 "" "Unknown --io-engine 'dryrun'" --io-engine=dryrun -p 80 $T
