@@ -44,7 +44,7 @@
 #include "util/clock.h"
 #include "util/priv.h"
 
-#define DPDK_TX_BATCH	  1024 /* the most a sender reserves at once (SCAN_TX_BATCH) */
+#define DPDK_TX_BATCH	  16 /* the most a sender reserves at once: within the mempool cache */
 #define DPDK_RX_BURST	  32
 #define DPDK_DESC	  1024
 #define DPDK_EAL_ARGS_MAX 64
