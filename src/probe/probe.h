@@ -135,18 +135,28 @@ static inline uint64_t probe_hash(const struct probe_params *pp, uint32_t saddr,
 	return siphash24_10(pp->key, head, __builtin_bswap16(dport));
 }
 
+/* Where in the source port range a probe's ports start, from its hash: the high 32 bits
+ * scaled to the range by a multiply (no division on the per-probe path). */
+static inline uint32_t probe_sport_base(const struct probe_params *pp, uint64_t hash)
+{
+	return (uint32_t)(((hash >> 32) * pp->sport_count) >> 32);
+}
+
 /* The source port of probe probe_num to (daddr, dport), given its hash. */
 static inline uint16_t probe_sport(const struct probe_params *pp, uint64_t hash, uint32_t probe_num)
 {
-	uint32_t base = (uint32_t)((hash >> 32) % pp->sport_count);
+	uint32_t off = probe_sport_base(pp, hash) + probe_num;
 
-	return (uint16_t)(pp->sport_first + (base + probe_num) % pp->sport_count);
+	/* Beyond the range only when -P exceeds it (rare): then wrap. */
+	if (off >= pp->sport_count)
+		off %= pp->sport_count;
+	return (uint16_t)(pp->sport_first + off);
 }
 
 /* Was port (our side of a reply) used by one of the probes with this hash? */
 static inline int probe_sport_valid(const struct probe_params *pp, uint64_t hash, uint16_t port)
 {
-	uint32_t off, base = (uint32_t)((hash >> 32) % pp->sport_count);
+	uint32_t off, base = probe_sport_base(pp, hash);
 
 	if (port < pp->sport_first || (uint32_t)(port - pp->sport_first) >= pp->sport_count)
 		return 0;

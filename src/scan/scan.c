@@ -118,6 +118,7 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 			 (unsigned long long)cfg->targets.addresses, cfg->ports.count);
 		return ret;
 	}
+	fastdiv_init(&s->port_div, cfg->ports.count); /* not 0: the scan is not empty */
 	s->positions = s->elements;
 	if (cfg->icmp_prescan) {
 		/* Senders walk addresses, not (address, port) elements: slice those. */

@@ -31,6 +31,7 @@
 #include "scan/pace.h"
 #include "scan/totals.h"
 #include "target/permutation.h"
+#include "util/fastdiv.h"
 
 #define SCAN_ERRLEN	  512
 #define SCAN_RESULT_QUEUE 4096 /* results per receive thread; a power of two */
@@ -75,6 +76,7 @@ struct scan {
 	struct io_engine engine;
 	struct output output;
 	struct target_permutation perm;
+	struct fastdiv port_div; /* element / ports: (address index, port index) */
 	struct dedup dedup;
 	/* --icmp-prescan: the echo probe, the order of the addresses, the live ones. */
 	struct probe prescan;

@@ -37,6 +37,8 @@ struct send_source {
 	uint64_t done;	 /* positions finished, for the progress line */
 };
 
+#define PLAIN_AHEAD 16 /* elements computed at once */
+
 struct plain_source {
 	struct send_source base;
 	struct scan *s;
@@ -45,6 +47,9 @@ struct plain_source {
 	uint64_t pos, end;
 	uint32_t probe_num, daddr;
 	uint16_t dport;
+	/* The elements of positions pos .. pos + ahead - 1, computed a batch at a time. */
+	unsigned ahead, next;
+	uint64_t elements[PLAIN_AHEAD];
 };
 
 static int plain_next(struct send_source *src, uint8_t *data, uint32_t *len)
@@ -55,10 +60,18 @@ static int plain_next(struct send_source *src, uint8_t *data, uint32_t *len)
 	if (c->pos >= c->end)
 		return SOURCE_DONE;
 	if (c->probe_num == 0) {
-		uint64_t e = target_permutation_at(&c->s->perm, c->pos);
+		uint64_t e, addr_index;
 
-		c->daddr = target_set_address(&cfg->targets, e / cfg->ports.count);
-		c->dport = cfg->ports.ports[e % cfg->ports.count];
+		if (c->next == c->ahead) {
+			c->ahead = c->end - c->pos < PLAIN_AHEAD ? (unsigned)(c->end - c->pos)
+								 : PLAIN_AHEAD;
+			target_permutation_fill(&c->s->perm, c->pos, c->ahead, c->elements);
+			c->next = 0;
+		}
+		e = c->elements[c->next++];
+		addr_index = fastdiv_div(&c->s->port_div, e);
+		c->daddr = target_set_address(&cfg->targets, addr_index);
+		c->dport = cfg->ports.ports[e - addr_index * cfg->ports.count];
 	}
 	memcpy(data, c->tmpl, c->tlen);
 	*len = probe_patch(&c->s->probe, data, c->daddr, c->dport, c->probe_num);

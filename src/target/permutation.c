@@ -50,6 +50,7 @@ static inline uint64_t feistel(const struct target_permutation *perm, uint64_t x
 	unsigned wa = perm->hi_bits, wb = perm->lo_bits;
 	uint64_t a = x >> wb, b = x & ((1ULL << wb) - 1);
 
+#pragma GCC unroll 4
 	for (int r = 0; r < PERMUTATION_ROUNDS; r++) {
 		uint64_t next = a ^ (round_f(b, perm->round_key[r]) & ((1ULL << wa) - 1));
 		unsigned w = wa;
@@ -70,6 +71,17 @@ uint64_t target_permutation_at(const struct target_permutation *perm, uint64_t p
 		x = feistel(perm, x);
 	while (x >= perm->n);
 	return x;
+}
+
+void target_permutation_fill(const struct target_permutation *perm, uint64_t pos, unsigned count,
+			     uint64_t *out)
+{
+	/* First one step for each (independent chains), then the walks of those that left. */
+	for (unsigned i = 0; i < count; i++)
+		out[i] = feistel(perm, pos + i);
+	for (unsigned i = 0; i < count; i++)
+		while (out[i] >= perm->n)
+			out[i] = feistel(perm, out[i]);
 }
 
 void target_permutation_slice(uint64_t n, uint64_t part, uint64_t parts, uint64_t *begin,

@@ -38,6 +38,12 @@ int target_permutation_init(struct target_permutation *perm, uint64_t n, uint64_
 /* The element at position pos (< n). */
 uint64_t target_permutation_at(const struct target_permutation *perm, uint64_t pos);
 
+/* The elements at positions pos .. pos + count - 1 (all < n) into out: the same values as
+ * target_permutation_at, computed side by side, so that the CPU overlaps their rounds (one
+ * element's rounds are a chain of dependent multiplications). */
+void target_permutation_fill(const struct target_permutation *perm, uint64_t pos, unsigned count,
+			     uint64_t *out);
+
 /*
  * The positions [begin, end) of one part out of parts: parts differ in size
  * by at most one and together cover [0, n) without overlap.

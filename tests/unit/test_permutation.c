@@ -161,6 +161,35 @@ static void shards_and_threads_partition_one_seed(void **state)
 	free(seen);
 }
 
+/* A batch gives the same elements as one at a time, for every batch length, at the start,
+ * the middle and the end of the domain (where a batch is cut short). */
+static void fill_equals_one_at_a_time(void **state)
+{
+	uint64_t sizes[] = { 1, 2, 3, 17, 1000, 65537, 3000000001ULL };
+	uint64_t out[33];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct target_permutation p;
+		uint64_t n = sizes[i];
+
+		assert_int_equal(target_permutation_init(&p, n, 0x5eed + i), 0);
+		for (unsigned count = 1; count <= 33; count++) {
+			uint64_t starts[] = { 0, n / 2, n > count ? n - count : 0 };
+
+			for (int k = 0; k < 3; k++) {
+				unsigned c =
+					n - starts[k] < count ? (unsigned)(n - starts[k]) : count;
+
+				target_permutation_fill(&p, starts[k], c, out);
+				for (unsigned j = 0; j < c; j++)
+					assert_int_equal(out[j],
+							 target_permutation_at(&p, starts[k] + j));
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +199,7 @@ int main(void)
 		cmocka_unit_test(permutation_is_not_the_identity),
 		cmocka_unit_test(consecutive_positions_spread_over_the_scan),
 		cmocka_unit_test(permutation_rejects_empty_domain),
+		cmocka_unit_test(fill_equals_one_at_a_time),
 		cmocka_unit_test(slices_are_disjoint_complete_and_balanced),
 		cmocka_unit_test(shards_and_threads_partition_one_seed),
 	};

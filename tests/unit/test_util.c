@@ -1,4 +1,5 @@
-/* Unit tests for src/util: SipHash-2-4 against the paper's vectors, Internet checksums. */
+/* Unit tests for src/util: SipHash-2-4 against the paper's vectors, Internet checksums,
+ * division by an invariant divisor. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "util/checksum.h"
+#include "util/fastdiv.h"
 #include "util/join.h"
 #include "util/json.h"
 #include "util/siphash.h"
@@ -130,6 +132,48 @@ static void json_writer_nests_escapes_and_indents(void **state)
 	assert_string_equal(buf, "{\n  \"r\": 12.5,\n  \"l\": [\n    \"v\"\n  ]\n}");
 }
 
+/* Division by a precomputed reciprocal equals the divide instruction: every divisor kind
+ * (1, powers of two and their neighbours, the largest), numerators at the edges (0, d - 1, d,
+ * multiples and their neighbours, 2^64 - 1) and random ones. */
+static void fastdiv_equals_division(void **state)
+{
+	uint32_t divisors[] = { 1,	    2,		 3,	      5,	   7,
+				10,	    64,		 65,	      100,	   255,
+				256,	    257,	 1000,	      65535,	   65536,
+				65537,	    0x7fffffffu, 0x80000000u, 0x80000001u, 0xfffffffeu,
+				0xffffffffu };
+	uint64_t x = 0x243f6a8885a308d3ULL;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(divisors) / sizeof(divisors[0]); i++) {
+		uint32_t d = divisors[i];
+		struct fastdiv fd;
+		uint64_t edges[] = { 0,
+				     d - 1ULL,
+				     d,
+				     2ULL * d - 1,
+				     2ULL * d,
+				     (uint64_t)d * d,
+				     (uint64_t)d * d + 1,
+				     UINT64_MAX / d * d,
+				     UINT64_MAX / d * d - 1,
+				     UINT64_MAX,
+				     UINT64_MAX - 1,
+				     1ULL << 62,
+				     (1ULL << 62) - 1 };
+
+		fastdiv_init(&fd, d);
+		for (size_t j = 0; j < sizeof(edges) / sizeof(edges[0]); j++)
+			assert_int_equal(fastdiv_div(&fd, edges[j]), edges[j] / d);
+		for (int j = 0; j < 100000; j++) {
+			uint64_t n = (x = x * 6364136223846793005ULL + 1442695040888963407ULL);
+
+			n >>= j % 64; /* small numerators as often as large ones */
+			assert_int_equal(fastdiv_div(&fd, n), n / d);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +182,7 @@ int main(void)
 		cmocka_unit_test(siphash_depends_on_the_key),
 		cmocka_unit_test(checksum_of_known_ipv4_header),
 		cmocka_unit_test(checksum_handles_odd_length_and_u32),
+		cmocka_unit_test(fastdiv_equals_division),
 		cmocka_unit_test(join_lists_names_and_never_overruns),
 		cmocka_unit_test(json_writer_nests_escapes_and_indents),
 	};
