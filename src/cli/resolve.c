@@ -27,10 +27,28 @@ static void resolve_dialect(struct cli_parse *p)
 
 /* Names become modules here, so a wrong one fails before anything is opened.  Each value is
  * taken just before it is used: an error names the config file line it came from. */
+/* The module's arguments are syntax too: tried now on a probe of no consequence, so that a
+ * malformed payload is the error, not the blocklist or the route found later. */
+static int resolve_probe_args(const struct scan_config *cfg, char *err, size_t errlen)
+{
+	struct probe trial = { .ops = cfg->probe, .args = cfg->probe_args };
+	int ret;
+
+	trial.params.sport_first = cfg->sport_first;
+	trial.params.sport_count = cfg->sport_count ? cfg->sport_count : 1;
+	trial.params.probes = 1;
+	trial.params.ttl = 255;
+	if ((ret = probe_init(&trial, err, errlen)))
+		return ret;
+	probe_close(&trial);
+	return 0;
+}
+
 static int resolve_modules(struct cli_parse *p, char *err, size_t errlen)
 {
 	struct scan_config *cfg = p->cfg;
 	const char *name;
+	int ret;
 
 	if (!(cfg->engine = io_engine_by_name(cli_later(p, "io-engine"), err, errlen)))
 		return -EINVAL;
@@ -39,6 +57,8 @@ static int resolve_modules(struct cli_parse *p, char *err, size_t errlen)
 			 name, probe_list());
 		return -EINVAL;
 	}
+	if ((ret = resolve_probe_args(cfg, err, errlen)))
+		return ret;
 	if (!(name = cli_later(p, "output-module")))
 		name = cfg->dialect_anyscan ? "list" : "csv";
 	if (!(cfg->output = output_by_name(name))) {
@@ -154,6 +174,11 @@ static int resolve_targets(struct cli_parse *p, int argc, char **argv, int first
 	for (int i = first; i < argc; i++)
 		if ((ret = cli_add_target(p, argv[i], "", err, errlen)))
 			return ret;
+	/* ZMap's dry run of no target is one of the whole space (less the blocklist): it sends
+	 * nothing, so the rule that a scan names its targets does not apply. */
+	if (!p->targets_given && cfg->dryrun &&
+	    (ret = cli_add_target(p, "0.0.0.0/0", "", err, errlen)))
+		return ret;
 	if (!p->targets_given) {
 		snprintf(err, errlen,
 			 "no targets: give addresses, CIDR blocks or ranges "

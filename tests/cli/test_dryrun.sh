@@ -95,4 +95,30 @@ read -r n secs <<<"$(pcap_stats "$TMP/b.pcap")"
 pps=$(echo "($n - 1) / $secs" | bc -l)
 check "-B 1M paces them at 1488 pps (+-10%)" \
 	'[ "$(echo "$pps > 1339 && $pps < 1637" | bc -l)" = 1 ]' "$pps pps"
+# No target: ZMap's dry run of the whole space less its blocklist (here the built-in one: no
+# -b).  2000 probes, every destination outside the reserved ranges, and the scan's size said.
+# A real scan with no target still refuses, and sends nothing.
+"${RUN[@]}" "$SALVO" --dryrun -r 0 -S 198.18.0.1 -G 02:00:00:00:00:02 -p 80 -n 2000 \
+	-o "$TMP/all.pcap" 2>"$TMP/err"
+read -r n _ <<<"$(pcap_stats "$TMP/all.pcap")"
+blocked=$(tcpdump -nn -r "$TMP/all.pcap" 2>/dev/null | awk '{ print $5 }' | sed 's/\.[0-9]*:$//' |
+	python3 -c 'import ipaddress, sys
+nets = [ipaddress.ip_network(n) for n in ("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10",
+        "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "198.18.0.0/15",
+        "224.0.0.0/4", "240.0.0.0/4")]
+print(sum(any(ipaddress.ip_address(a.strip()) in n for n in nets) for a in sys.stdin))')
+check "--dryrun with no target probes the whole space less the blocklist" \
+	'[ "$n" = 2000 ] && [ "$blocked" = 0 ] && grep -q "scanning 3702258432 addresses" "$TMP/err"' \
+	"$n probes, $blocked in blocked ranges: $(head -1 "$TMP/err")"
+"${RUN[@]}" "$SALVO" -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02 -p 80 -n 10 2>"$TMP/err"
+status=$?
+check "a scan with no target (no --dryrun) is still refused" \
+	'[ $status = 1 ] && grep -q "^salvo: no targets" "$TMP/err"' "exit $status: $(cat "$TMP/err")"
+# Module arguments are syntax: a malformed payload is the error even where the built-in
+# blocklist would refuse every target too.
+"${RUN[@]}" "$SALVO" -M udp --probe-args=hex:zz -p 53 198.18.1.0/24 2>"$TMP/err"
+status=$?
+check "a malformed --probe-args is the error before the blocklist" \
+	'[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "probe-args.*zz" "$TMP/err"' \
+	"exit $status: $(cat "$TMP/err")"
 finish

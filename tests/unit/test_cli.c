@@ -124,6 +124,13 @@ static void missing_target_is_an_error(void **state)
 	assert_non_null(strstr(err, "no targets"));
 	assert_int_equal(PARSE("198.18.1.1", "-b", "/dev/null"), -EINVAL);
 	assert_non_null(strstr(err, "no ports"));
+	/* A dry run sends nothing: no target is ZMap's whole space less the blocklist. */
+	assert_int_equal(PARSE("--dryrun", "-p", "80"), 0);
+	assert_int_equal(cfg.scan.targets.addresses, 3702258432ULL);
+	cli_config_free(&cfg);
+	assert_int_equal(PARSE("--dryrun", "-p", "80", "-b", "/dev/null"), 0);
+	assert_int_equal(cfg.scan.targets.addresses, 1ULL << 32);
+	cli_config_free(&cfg);
 }
 
 static void default_blocklist_refuses_reserved_targets(void **state)
