@@ -46,6 +46,9 @@ struct scan_config {
 	const char *output_file;
 	const char *metadata_file;	 /* -m, NULL = none */
 	const char *status_updates_file; /* -u, NULL = none */
+	const char *notes;		 /* --notes, for the metadata; NULL = none */
+	int no_header_row;		 /* --no-header-row: csv without its header line */
+	int disable_syslog;		 /* --disable-syslog: ZMap's; salvo has no syslog */
 	const char *ports_spec;		 /* -p as given, for the metadata */
 	const char *blocklist_file;	 /* -b as given, NULL = built-in */
 	int quiet;

@@ -68,6 +68,8 @@ static void metadata_config(struct json_writer *w, const struct scan *s)
 	json_string(w, "probe_module", cfg->probe->name);
 	json_string(w, "output_module", cfg->output->name);
 	json_string(w, "output_file", cfg->output_file);
+	if (cfg->notes)
+		json_string(w, "notes", cfg->notes);
 	json_array(w, "output_fields");
 	for (unsigned i = 0; i < cfg->fields.count; i++)
 		json_string(w, NULL, output_field_name(cfg->fields.id[i]));

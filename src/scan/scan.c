@@ -271,6 +271,9 @@ static int scan_open_files(struct scan *s, char err[SCAN_ERRLEN])
 		(void)scan_metadata_close(s, ret);
 		scan_control_close(s);
 	}
+	/* --no-header-row: written as if the file already had its header. */
+	if (!ret && cfg->no_header_row)
+		s->output.continuing = 1;
 	return ret;
 }
 

@@ -121,4 +121,15 @@ status=$?
 check "a malformed --probe-args is the error before the blocklist" \
 	'[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "probe-args.*zz" "$TMP/err"' \
 	"exit $status: $(cat "$TMP/err")"
+# ZMap's output options: --no-header-row leaves the csv header out (a dry run writes the
+# header and no record); --notes goes into the metadata; --disable-syslog is accepted.
+"${DRY[@]}" -p 80 -n 3 198.18.1.0/24 >"$TMP/with.csv" 2>/dev/null
+"${DRY[@]}" --no-header-row --disable-syslog --notes 'week 48, "eu" run' -m "$TMP/m.json" \
+	-p 80 -n 3 198.18.1.0/24 >"$TMP/without.csv" 2>/dev/null
+notes=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["config"]["notes"])' \
+	"$TMP/m.json" 2>&1)
+check "--no-header-row drops the csv header" \
+	'[ "$(cat "$TMP/with.csv")" = saddr ] && [ ! -s "$TMP/without.csv" ]' \
+	"with: $(head -c 40 "$TMP/with.csv"), without: $(head -c 40 "$TMP/without.csv")"
+check "--notes is in the metadata as given" '[ "$notes" = "week 48, \"eu\" run" ]' "$notes"
 finish
