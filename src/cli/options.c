@@ -249,6 +249,7 @@ static const struct cli_option base_options[] = {
 	  .field = F(xdp_mode),
 	  .words = xdp_modes },
 	{ .name = "dryrun",
+	  .letter = 'd',
 	  .group = CLI_NETWORK,
 	  .help = "build every probe but send nothing (no privilege needed)",
 	  .kind = CLI_FLAG,

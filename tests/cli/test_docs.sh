@@ -78,4 +78,31 @@ make -s -C "$ROOT" BUILD="$BUILD" uninstall DESTDIR="$D" PREFIX=/usr >/dev/null 
 [ -z "$(find "$D" -type f -o -type l)" ]
 result "make uninstall removes every installed file" $?
 
+# doc/zmap-compat.md against the option table: a ZMap option marked yes or differs is in the
+# table with ZMap's short letter; one marked no is not, and salvo refuses it with one line and
+# exit 1; every module marked yes is in --list-probe-modules.
+"$SALVO" --list-options | cut -f1,2 >"$W/table"
+"$SALVO" --list-probe-modules >"$W/modules" 2>&1
+bad=""
+while IFS='|' read -r _ opt short status _; do
+	opt=$(echo "$opt" | tr -d ' ') short=$(echo "$short" | tr -d ' -') status=$(echo "$status" | tr -d ' ')
+	case "$status" in
+	yes | differs)
+		awk -F'\t' -v o="${opt#--}" -v s="${short:--}" '$1 == o && $2 == s { f = 1 } END { exit !f }' \
+			"$W/table" || bad+=" $opt${short:+/-$short}(not in the table)" ;;
+	no)
+		grep -q "^${opt#--}	" "$W/table" && bad+=" $opt(in the table, marked no)"
+		"$SALVO" "$opt" 2>"$W/err" >/dev/null
+		{ [ $? = 1 ] && [ "$(wc -l <"$W/err")" = 1 ]; } || bad+=" $opt(not refused in one line)" ;;
+	*) bad+=" $opt(status '$status')" ;;
+	esac
+done < <(sed -n '/^## Options/,/^## Probe modules/p' "$ROOT/doc/zmap-compat.md" | grep '^| --')
+while IFS='|' read -r _ mod status _; do
+	mod=$(echo "$mod" | tr -d ' ') status=$(echo "$status" | tr -d ' ')
+	if [ "$status" = yes ]; then grep -qw "$mod" "$W/modules" || bad+=" $mod(module not listed)"; fi
+done < <(sed -n '/^## Probe modules/,$p' "$ROOT/doc/zmap-compat.md" | grep -E '^\| [a-z]')
+rows=$(grep -c '^| --' "$ROOT/doc/zmap-compat.md")
+[ -z "$bad" ] && [ "$rows" -ge 55 ]
+result "doc/zmap-compat.md agrees with the option table ($rows ZMap options)${bad:+:$bad}" $?
+
 finish
