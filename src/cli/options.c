@@ -70,6 +70,24 @@ static int opt_allowlist(struct cli_parse *p, const struct cli_option *o, const 
 	return 0;
 }
 
+/* -I: ZMap's list of single addresses; the same target set as -w, so the order, -n, shards
+ * and --resume work over it alike. */
+static int opt_list_of_ips(struct cli_parse *p, const struct cli_option *o, const char *value,
+			   char *err, size_t errlen)
+{
+	char ferr[CLI_ERRLEN - 32];
+	int ret;
+
+	(void)o;
+	if ((ret = cli_add_target(p, NULL, NULL, err, errlen)))
+		return ret;
+	if ((ret = target_set_load_addresses(&p->cfg->targets, value, ferr, sizeof(ferr)))) {
+		snprintf(err, errlen, "--list-of-ips-file: %s", ferr);
+		return ret == -ENOMEM ? ret : -EINVAL;
+	}
+	return 0;
+}
+
 static int opt_target_range(struct cli_parse *p, const struct cli_option *o, const char *value,
 			    char *err, size_t errlen)
 {
@@ -165,6 +183,14 @@ static const struct cli_option base_options[] = {
 	  .parse = opt_allowlist,
 	  .complete = CLI_COMPLETE_FILE },
 	{ .name = "whitelist-file", .alias_of = "allowlist-file" },
+	{ .name = "list-of-ips-file",
+	  .letter = 'I',
+	  .arg = "FILE",
+	  .group = CLI_TARGETS,
+	  .help = "targets from FILE, one address a line (# comments), as ZMap's; any size",
+	  .kind = CLI_CUSTOM,
+	  .parse = opt_list_of_ips,
+	  .complete = CLI_COMPLETE_FILE },
 	{ .name = "blocklist-file",
 	  .letter = 'b',
 	  .arg = "FILE",

@@ -142,7 +142,8 @@ int target_set_add(struct target_set *set, struct target_range r)
 	return 0;
 }
 
-int target_set_load_file(struct target_set *set, const char *path, char *err, size_t errlen)
+static int target_set_load(struct target_set *set, const char *path, int single, char *err,
+			   size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	char line[512];
@@ -175,7 +176,8 @@ int target_set_load_file(struct target_set *set, const char *path, char *err, si
 			*--end = '\0';
 		if (*start == '\0')
 			continue;
-		if (target_parse_range(start, &r, &why)) {
+		if (target_parse_range(start, &r, &why) ||
+		    (single && r.first != r.last && (why = "expected one IPv4 address a line"))) {
 			snprintf(err, errlen, "%s:%u: %s: %s", path, lineno, start, why);
 			ret = -EINVAL;
 			break;
@@ -191,6 +193,16 @@ int target_set_load_file(struct target_set *set, const char *path, char *err, si
 	}
 	fclose(f);
 	return ret;
+}
+
+int target_set_load_file(struct target_set *set, const char *path, char *err, size_t errlen)
+{
+	return target_set_load(set, path, 0, err, errlen);
+}
+
+int target_set_load_addresses(struct target_set *set, const char *path, char *err, size_t errlen)
+{
+	return target_set_load(set, path, 1, err, errlen);
 }
 
 static int range_cmp(const void *a, const void *b)

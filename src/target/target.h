@@ -60,6 +60,9 @@ int target_set_add(struct target_set *set, struct target_range r);
  */
 int target_set_load_file(struct target_set *set, const char *path, char *err, size_t errlen);
 
+/* The same for a list of single addresses (ZMap's -I): a block or a range is a bad line. */
+int target_set_load_addresses(struct target_set *set, const char *path, char *err, size_t errlen);
+
 /* Add the built-in blocklist (IANA special-purpose registries, as ZMap's blocklist.conf). */
 int target_set_add_default_blocklist(struct target_set *set);
 

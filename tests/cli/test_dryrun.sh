@@ -132,4 +132,32 @@ check "--no-header-row drops the csv header" \
 	'[ "$(cat "$TMP/with.csv")" = saddr ] && [ ! -s "$TMP/without.csv" ]' \
 	"with: $(head -c 40 "$TMP/with.csv"), without: $(head -c 40 "$TMP/without.csv")"
 check "--notes is in the metadata as given" '[ "$notes" = "week 48, \"eu\" run" ]' "$notes"
+# -I, ZMap's list of single addresses: 3 shards of a dry run over 700 scattered addresses
+# (some twice, comments, blanks) together probe each listed address once and no other; -n
+# takes exactly that many of the list; a block in the file is one error line.
+python3 -c 'import random
+r = random.Random(15)
+a = ["198.%d.%d.%d" % (r.choice((18, 19)), r.randrange(256), r.randrange(256)) for _ in range(700)]
+print("# targets"); print("\n".join(a + a[:50])); print(""); print(a[0] + "  # again")' >"$TMP/ips.txt"
+for i in 0 1 2; do
+	"${DRY[@]}" -r 0 -p 443 -I "$TMP/ips.txt" --shards 3 --shard $i -e 5 -o "$TMP/i$i.pcap"
+done
+for i in 0 1 2; do tcpdump -nn -r "$TMP/i$i.pcap" 2>/dev/null; done | awk '{ print $5 }' |
+	sed 's/\.443:$//' | sort >"$TMP/i.sent"
+grep -v '^#' "$TMP/ips.txt" | sed 's/ *#.*//' | grep . | sort -u >"$TMP/i.want"
+check "-I: 3 shards probe each listed address exactly once" \
+	'[ "$(wc -l <"$TMP/i.sent")" = "$(wc -l <"$TMP/i.want")" ] && diff -q "$TMP/i.sent" "$TMP/i.want" >/dev/null' \
+	"$(wc -l <"$TMP/i.sent") probes for $(wc -l <"$TMP/i.want") addresses"
+"${DRY[@]}" -r 0 -p 443 -I "$TMP/ips.txt" -n 100 -o "$TMP/in.pcap"
+read -r n _ <<<"$(pcap_stats "$TMP/in.pcap")"
+bad=$(tcpdump -nn -r "$TMP/in.pcap" 2>/dev/null | awk '{ print $5 }' | sed 's/\.443:$//' | sort |
+	comm -23 - "$TMP/i.want" | wc -l)
+check "-I with -n 100: 100 of the listed addresses" '[ "$n" = 100 ] && [ "$bad" = 0 ]' \
+	"$n probes, $bad not listed"
+echo 198.18.7.0/24 >>"$TMP/ips.txt"
+"${DRY[@]}" -p 443 -I "$TMP/ips.txt" 2>"$TMP/err" >/dev/null
+status=$?
+check "-I: a block in the list is one error naming the line" \
+	'[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q ":754: 198.18.7.0/24: expected one IPv4 address" "$TMP/err"' \
+	"exit $status: $(cat "$TMP/err")"
 finish
