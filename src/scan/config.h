@@ -37,7 +37,8 @@ struct scan_config {
 
 	uint64_t rate; /* packets per second; 0 = unlimited */
 	unsigned cooldown_s;
-	unsigned probes; /* per target */
+	unsigned probes;    /* per target */
+	unsigned probe_ttl; /* --probe-ttl: the probes' IP TTL */
 	uint64_t seed;
 	int seed_set;
 	uint64_t shards, shard;

@@ -160,4 +160,14 @@ status=$?
 check "-I: a block in the list is one error naming the line" \
 	'[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q ":754: 198.18.7.0/24: expected one IPv4 address" "$TMP/err"' \
 	"exit $status: $(cat "$TMP/err")"
+# --probe-ttl: every probe of each module carries it; 255 without it, as ZMap.
+ttls=""
+for m in tcp_synscan udp; do
+	"${DRY[@]}" -r 0 -M $m -p 53 -n 20 --probe-ttl 7 -o "$TMP/ttl.pcap" 198.18.1.0/24
+	ttls+=" $m:$(tcpdump -nn -v -r "$TMP/ttl.pcap" 2>/dev/null | grep -o 'ttl [0-9]*' | sort | uniq -c | tr -s ' ')"
+done
+"${DRY[@]}" -r 0 -p 53 -n 20 -o "$TMP/ttl.pcap" 198.18.1.0/24
+ttls+=" default:$(tcpdump -nn -v -r "$TMP/ttl.pcap" 2>/dev/null | grep -o 'ttl [0-9]*' | sort | uniq -c | tr -s ' ')"
+check "--probe-ttl sets every probe's TTL" \
+	'[ "$ttls" = " tcp_synscan: 20 ttl 7 udp: 20 ttl 7 default: 20 ttl 255" ]' "$ttls"
 finish
