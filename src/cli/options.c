@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/parse.h"
 #include "util/join.h"
+#include "util/json_check.h"
 #include "version.h"
 
 #define F(x) offsetof(struct scan_config, x)
@@ -85,6 +86,23 @@ static int opt_list_of_ips(struct cli_parse *p, const struct cli_option *o, cons
 		snprintf(err, errlen, "--list-of-ips-file: %s", ferr);
 		return ret == -ENOMEM ? ret : -EINVAL;
 	}
+	return 0;
+}
+
+/* --user-metadata: carried into the metadata as it is, so it must be JSON. */
+static int opt_user_metadata(struct cli_parse *p, const struct cli_option *o, const char *value,
+			     char *err, size_t errlen)
+{
+	size_t at;
+
+	(void)o;
+	if (json_check(value, &at)) {
+		snprintf(err, errlen,
+			 "--user-metadata: '%.200s': expected one JSON value (error at byte %zu)",
+			 value, at);
+		return -EINVAL;
+	}
+	p->cfg->user_metadata = value;
 	return 0;
 }
 
@@ -519,6 +537,12 @@ static const struct cli_option base_options[] = {
 	  .help = "text to carry in the metadata (-m) as \"notes\", as ZMap's",
 	  .kind = CLI_STRING,
 	  .field = F(notes) },
+	{ .name = "user-metadata",
+	  .arg = "JSON",
+	  .group = CLI_OUTPUT,
+	  .help = "JSON to carry in the metadata (-m) as \"user_metadata\", as ZMap's",
+	  .kind = CLI_CUSTOM,
+	  .parse = opt_user_metadata },
 	{ .name = "no-header-row",
 	  .group = CLI_OUTPUT,
 	  .help = "csv: no header line naming the fields, as ZMap's",

@@ -48,6 +48,7 @@ struct scan_config {
 	const char *metadata_file;	 /* -m, NULL = none */
 	const char *status_updates_file; /* -u, NULL = none */
 	const char *notes;		 /* --notes, for the metadata; NULL = none */
+	const char *user_metadata;	 /* --user-metadata: JSON (checked) for the metadata */
 	int no_header_row;		 /* --no-header-row: csv without its header line */
 	int disable_syslog;		 /* --disable-syslog: ZMap's; salvo has no syslog */
 	const char *ports_spec;		 /* -p as given, for the metadata */

@@ -70,6 +70,8 @@ static void metadata_config(struct json_writer *w, const struct scan *s)
 	json_string(w, "output_file", cfg->output_file);
 	if (cfg->notes)
 		json_string(w, "notes", cfg->notes);
+	if (cfg->user_metadata)
+		json_raw(w, "user_metadata", cfg->user_metadata);
 	json_array(w, "output_fields");
 	for (unsigned i = 0; i < cfg->fields.count; i++)
 		json_string(w, NULL, output_field_name(cfg->fields.id[i]));

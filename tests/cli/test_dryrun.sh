@@ -170,4 +170,14 @@ done
 ttls+=" default:$(tcpdump -nn -v -r "$TMP/ttl.pcap" 2>/dev/null | grep -o 'ttl [0-9]*' | sort | uniq -c | tr -s ' ')"
 check "--probe-ttl sets every probe's TTL" \
 	'[ "$ttls" = " tcp_synscan: 20 ttl 7 udp: 20 ttl 7 default: 20 ttl 255" ]' "$ttls"
+# --user-metadata: JSON carried into the metadata as given; anything else one error line.
+"${DRY[@]}" -p 80 -n 1 -m "$TMP/um.json" --user-metadata '{"team": "eu", "runs": [1, 2.5e3, null]}' \
+	198.18.1.0/24 >/dev/null 2>&1
+um=$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["config"]["user_metadata"], sort_keys=True))' \
+	"$TMP/um.json" 2>&1)
+"${DRY[@]}" -p 80 -n 1 --user-metadata '{"team": eu}' 198.18.1.0/24 >/dev/null 2>"$TMP/err"
+status=$?
+check "--user-metadata goes into the metadata; bad JSON is one error" \
+	'[ "$um" = "{\"runs\": [1, 2500.0, null], \"team\": \"eu\"}" ] && [ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ]' \
+	"$um; exit $status: $(cat "$TMP/err")"
 finish

@@ -12,6 +12,7 @@
 #include "util/fastdiv.h"
 #include "util/join.h"
 #include "util/json.h"
+#include "util/json_check.h"
 #include "util/siphash.h"
 
 /* Appendix A of the SipHash paper: key 00 01 .. 0f, messages 00, 00 01, ... */
@@ -174,6 +175,47 @@ static void fastdiv_equals_division(void **state)
 	}
 }
 
+/* JSON a user gives (--user-metadata): RFC 8259's values pass, everything else is refused
+ * with the offset of the error. */
+static void json_check_takes_json_and_nothing_else(void **state)
+{
+	const char *good[] = { "{}",
+			       "[]",
+			       "0",
+			       "-0.5e+3",
+			       "\"a\\u00e9\\n\"",
+			       "true",
+			       "null",
+			       " {\"a\": [1, {\"b\": false}], \"c\": \"x\"} ",
+			       "[[[[]]]]" };
+	const char *bad[] = { "",	" ",	 "{",	  "}",	      "{\"a\"}",     "{\"a\":}",
+			      "{a: 1}", "[1,]",	 "[1 2]", "01",	      "1.",	     ".5",
+			      "1e",	"+1",	 "\"abc", "\"\\x\"",  "\"\\u12g4\"", "tru",
+			      "nul",	"{} {}", "[1]x",  "\"a\tb\"", "{\"a\":1,}" };
+	char deep[2 * JSON_CHECK_DEPTH_MAX + 8];
+	size_t at = 999;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(json_check(good[i], &at), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		at = 999;
+		assert_int_equal(json_check(bad[i], &at), -1);
+		assert_true(at <= strlen(bad[i]));
+	}
+	assert_int_equal(json_check("{\"a\":}", &at), -1);
+	assert_int_equal(at, 5);
+	/* As deep as allowed, then one deeper. */
+	memset(deep, '[', JSON_CHECK_DEPTH_MAX);
+	memset(deep + JSON_CHECK_DEPTH_MAX, ']', JSON_CHECK_DEPTH_MAX);
+	deep[2 * JSON_CHECK_DEPTH_MAX] = '\0';
+	assert_int_equal(json_check(deep, &at), 0);
+	memset(deep, '[', JSON_CHECK_DEPTH_MAX + 1);
+	memset(deep + JSON_CHECK_DEPTH_MAX + 1, ']', JSON_CHECK_DEPTH_MAX + 1);
+	deep[2 * JSON_CHECK_DEPTH_MAX + 2] = '\0';
+	assert_int_equal(json_check(deep, &at), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +225,7 @@ int main(void)
 		cmocka_unit_test(checksum_of_known_ipv4_header),
 		cmocka_unit_test(checksum_handles_odd_length_and_u32),
 		cmocka_unit_test(fastdiv_equals_division),
+		cmocka_unit_test(json_check_takes_json_and_nothing_else),
 		cmocka_unit_test(join_lists_names_and_never_overruns),
 		cmocka_unit_test(json_writer_nests_escapes_and_indents),
 	};
