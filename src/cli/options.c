@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,8 @@ static const char *const status_formats[] = { "zmap", "legacy", "json", NULL };
 static const char *const rate_modes[] = { "fixed", "aimd", NULL };
 static const char *const dialects[] = { "zmap", "anyscan", NULL };
 static const char *const interrupts[] = { "cooldown", "now", NULL };
+/* In the order of enum scan_dedup_method. */
+static const char *const dedup_methods[] = { "default", "full", "window", "none", NULL };
 
 static int opt_config(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
 		      size_t errlen)
@@ -132,6 +135,53 @@ static int opt_max_targets(struct cli_parse *p, const struct cli_option *o, cons
 				     "a whole number from 1 to 18446744073709551615");
 	p->cfg->max_targets = n;
 	return 0;
+}
+
+/* --cores: CPUs as ZMap takes them (a comma-separated list; ranges a-b too), each one this
+ * process may run on, so that pinning cannot fail once the scan has started. */
+static int opt_cores(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
+		     size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+	const char *s = value;
+	cpu_set_t allowed;
+
+	(void)o;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		CPU_ZERO(&allowed);
+	cfg->core_count = 0;
+	do {
+		uint64_t lo, hi;
+		char part[32];
+		size_t n = strcspn(s, ",");
+		char *dash;
+
+		if (n == 0 || n >= sizeof(part))
+			goto bad;
+		memcpy(part, s, n);
+		part[n] = '\0';
+		if ((dash = strchr(part, '-')))
+			*dash = '\0';
+		if (cli_parse_uint(part, 0, CPU_SETSIZE - 1, &lo) ||
+		    cli_parse_uint(dash ? dash + 1 : part, lo, CPU_SETSIZE - 1, &hi))
+			goto bad;
+		for (uint64_t c = lo; c <= hi; c++) {
+			if (!CPU_ISSET(c, &allowed)) {
+				snprintf(err, errlen,
+					 "--cores: %s: CPU %llu is not one this process may use",
+					 value, (unsigned long long)c);
+				return -EINVAL;
+			}
+			if (cfg->core_count == SCAN_CORES_MAX)
+				goto bad;
+			cfg->cores[cfg->core_count++] = (uint16_t)c;
+		}
+		s += n;
+	} while (*s++ == ',');
+	return 0;
+bad:
+	return cli_bad_value(err, errlen, "--cores", value,
+			     "CPU numbers separated by commas, ranges such as 2-5 allowed");
 }
 
 /* -s: one port or a range. */
@@ -456,6 +506,13 @@ static const struct cli_option base_options[] = {
 	  .field = F(sender_threads),
 	  .min = 1,
 	  .max = 64 },
+	{ .name = "cores",
+	  .arg = "LIST",
+	  .group = CLI_SCAN,
+	  .help = "pin the sender threads, then the receive threads, to these CPUs in turn (e.g. "
+		  "2,3 or 0-3), as ZMap's",
+	  .kind = CLI_CUSTOM,
+	  .parse = opt_cores },
 	{ .name = "receivers",
 	  .arg = "N",
 	  .group = CLI_SCAN,
@@ -521,6 +578,23 @@ static const struct cli_option base_options[] = {
 		  "'sport = 443 || ttl < 64'",
 	  .def = "success = 1 && repeat = 0",
 	  .kind = CLI_LATER },
+	{ .name = "dedup-method",
+	  .arg = "METHOD",
+	  .group = CLI_OUTPUT,
+	  .help = "default, full or window: each reply written once (salvo's dedup is exact); "
+		  "none: repeats written too",
+	  .kind = CLI_CHOICE,
+	  .field = F(dedup_method),
+	  .words = dedup_methods },
+	{ .name = "dedup-window-size",
+	  .arg = "N",
+	  .group = CLI_OUTPUT,
+	  .help = "accepted for ZMap's command lines: salvo's dedup is exact, it needs no window",
+	  .def = "1000000",
+	  .kind = CLI_U64,
+	  .field = F(dedup_window_size),
+	  .min = 1,
+	  .max = UINT32_MAX },
 	{ .name = "metadata-file",
 	  .letter = 'm',
 	  .arg = "FILE",

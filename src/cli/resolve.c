@@ -232,6 +232,9 @@ static int resolve_output(struct cli_parse *p, char *err, size_t errlen)
 			cfg->fields.id[cfg->fields.count++] = OUTPUT_FIELD_SPORT;
 	}
 	filter = cli_later(p, "output-filter");
+	/* --dedup-method=none: repeats too, unless a filter of the user's says otherwise. */
+	if (cfg->dedup_method == SCAN_DEDUP_NONE && !cli_given(p, "output-filter"))
+		filter = "success = 1";
 	if ((ret = output_filter_parse(filter, &cfg->filter, ferr, sizeof(ferr)))) {
 		snprintf(err, errlen, "--output-filter: %s", ferr);
 		return ret;

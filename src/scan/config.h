@@ -16,6 +16,11 @@
 
 enum scan_status_format { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON };
 
+#define SCAN_CORES_MAX 256
+
+/* --dedup-method: every method but none writes each reply once (salvo's bitmap is exact). */
+enum scan_dedup_method { SCAN_DEDUP_DEFAULT, SCAN_DEDUP_FULL, SCAN_DEDUP_WINDOW, SCAN_DEDUP_NONE };
+
 struct scan_config {
 	struct target_set targets; /* allowlist minus blocklist, finished */
 	struct target_ports ports;
@@ -43,6 +48,9 @@ struct scan_config {
 	int seed_set;
 	uint64_t shards, shard;
 	unsigned sender_threads;
+	/* --cores: CPUs to pin the threads to, senders first then receivers, in turn. */
+	uint16_t cores[SCAN_CORES_MAX];
+	unsigned core_count;
 	unsigned receivers;
 	const char *output_file;
 	const char *metadata_file;	 /* -m, NULL = none */
@@ -51,6 +59,8 @@ struct scan_config {
 	const char *user_metadata;	 /* --user-metadata: JSON (checked) for the metadata */
 	int no_header_row;		 /* --no-header-row: csv without its header line */
 	int disable_syslog;		 /* --disable-syslog: ZMap's; salvo has no syslog */
+	int dedup_method;		 /* --dedup-method: enum scan_dedup_method */
+	uint64_t dedup_window_size;	 /* --dedup-window-size: ZMap's; unused (exact dedup) */
 	const char *ports_spec;		 /* -p as given, for the metadata */
 	const char *blocklist_file;	 /* -b as given, NULL = built-in */
 	int quiet;

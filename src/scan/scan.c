@@ -21,6 +21,25 @@
 volatile sig_atomic_t scan_signals;
 volatile sig_atomic_t scan_rate_ups, scan_rate_downs;
 
+/* Name a worker (as top -H and /proc show it) and, with --cores, pin it: the n-th pinned
+ * thread (senders first, then receivers) to the n-th CPU of the list, in turn.  The CPUs were
+ * checked at parse time, so pinning does not fail here. */
+static void scan_thread_place(const struct scan *s, pthread_t t, const char *role, unsigned i,
+			      unsigned nth)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "salvo-%s%u", role, i);
+	(void)pthread_setname_np(t, name);
+	if (s->cfg->core_count) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(s->cfg->cores[nth % s->cfg->core_count], &set);
+		(void)pthread_setaffinity_np(t, sizeof(set), &set);
+	}
+}
+
 static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 {
 	sigset_t all, old;
@@ -30,8 +49,10 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (unsigned i = 0; i < s->receiver_count && !ret; i++)
-		ret = -pthread_create(&s->receivers[i].thread, NULL, scan_receiver_main,
-				      &s->receivers[i]);
+		if (!(ret = -pthread_create(&s->receivers[i].thread, NULL, scan_receiver_main,
+					    &s->receivers[i])))
+			scan_thread_place(s, s->receivers[i].thread, "recv", i,
+					  s->sender_count + i);
 	if (!ret)
 		ret = -pthread_create(&s->writer, NULL, scan_writer_main, s);
 	s->start_ns = clock_mono_ns();
@@ -39,8 +60,9 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	s->pace.stop = &s->stop_sending;
 	__atomic_store_n(&s->senders_running, s->sender_count, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < s->sender_count && !ret; i++)
-		ret = -pthread_create(&s->senders[i].thread, NULL, scan_sender_main,
-				      &s->senders[i]);
+		if (!(ret = -pthread_create(&s->senders[i].thread, NULL, scan_sender_main,
+					    &s->senders[i])))
+			scan_thread_place(s, s->senders[i].thread, "send", i, i);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		snprintf(err, SCAN_ERRLEN, "cannot start threads: %s", strerror(-ret));

@@ -180,4 +180,21 @@ status=$?
 check "--user-metadata goes into the metadata; bad JSON is one error" \
 	'[ "$um" = "{\"runs\": [1, 2500.0, null], \"team\": \"eu\"}" ] && [ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ]' \
 	"$um; exit $status: $(cat "$TMP/err")"
+# --cores: sender threads (named salvo-send0, -1) pinned in turn to the CPUs listed, as ZMap
+# pins its send threads; read from /proc while a slow dry run sends.
+last=$(($(nproc) - 1))
+"${DRY[@]}" -T 2 --cores "$last" -p 80 -r 200 -n 600 198.18.1.0/24 >/dev/null 2>&1 &
+pid=$!
+pinned=""
+for _ in $(seq 50); do
+	pinned=$(for t in /proc/$pid/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = "${t##*/}" ] && continue
+		echo "$(cat "$t/comm" 2>/dev/null):$(sed -n 's/^Cpus_allowed_list:\t*//p' "$t/status" 2>/dev/null)"
+	done | grep '^salvo-send' | sort | tr '\n' ' ')
+	[ -n "$pinned" ] && break
+	sleep 0.1
+done
+wait $pid
+check "--cores pins the sender threads" \
+	'[ "$pinned" = "salvo-send0:$last salvo-send1:$last " ]' "threads: ${pinned:-none seen}"
 finish

@@ -4,6 +4,7 @@
 
 ALL_TESTS="test_multiport_scan_finds_exactly_the_open_set
 test_two_threads_two_receivers_find_the_same_set
+test_dedup_method_none_writes_repeats
 test_every_probe_sent_exactly_once
 test_forged_synacks_are_not_reported
 test_three_shards_partition_the_scan
@@ -53,6 +54,23 @@ test_two_threads_two_receivers_find_the_same_set() {
 	setup_testbed threads || return 1
 	start_listeners $OPEN_SET || return 1
 	scan_and_compare threads -T 2 --receivers 2
+}
+
+# ZMap's --dedup-method=none: two probes per pair, so each open pair answers at least twice
+# (a target may also retransmit its SYN-ACK) and every answer is written; nothing else is.
+# With the default (full, exact) each is written once: the other tests.
+test_dedup_method_none_writes_repeats() {
+	skip_if_not_root || return
+	setup_testbed dedupnone || return 1
+	start_listeners $OPEN_SET || return 1
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -P 2 -c 1 -r 20000 \
+		--dedup-method none -o "$TMP/none.csv" 198.18.1.0/24 || return 1
+	sorted_results "$TMP/none.csv" | uniq -c | awk '{ print $1 }' | sort -n | uniq -c |
+		sed 's/^/    times written: /' | while read -r l; do log "$l"; done
+	expected_rows >"$TMP/expected"
+	sorted_results "$TMP/none.csv" | uniq >"$TMP/distinct"
+	expect_same_lines "distinct rows" "$TMP/expected" "$TMP/distinct" || return 1
+	[ -z "$(sorted_results "$TMP/none.csv" | uniq -u)" ]
 }
 
 # Count SYNs at the target: 256 addresses x 3 ports x 2 probes, each pair exactly twice.
