@@ -50,6 +50,22 @@ static const struct cli_option *cli_option_by_letter(int letter)
 	return NULL;
 }
 
+/* cli_zmap_refused for "--name" or "--name=value". */
+static const char *cli_zmap_long_refused(const char *arg)
+{
+	char name[64];
+	size_t n;
+
+	if (strncmp(arg, "--", 2))
+		return NULL;
+	n = strcspn(arg + 2, "=");
+	if (n >= sizeof(name))
+		return NULL;
+	memcpy(name, arg + 2, n);
+	name[n] = '\0';
+	return cli_zmap_refused(name, 0);
+}
+
 /* What getopt could not take: a missing value, an unknown option, a value given to a flag. */
 static int cli_getopt_error(char **argv, int opt, char *err, size_t errlen)
 {
@@ -61,9 +77,11 @@ static int cli_getopt_error(char **argv, int opt, char *err, size_t errlen)
 	else if (optopt >= 256 || (optopt && strncmp(arg, "--", 2) == 0))
 		snprintf(err, errlen, "%s: this option takes no value (see salvo --help)", arg);
 	else if (optopt)
-		snprintf(err, errlen, "-%c: unknown option (see salvo --help)", optopt);
+		snprintf(err, errlen, "-%c: %s", optopt,
+			 cli_zmap_refused(NULL, optopt) ?: "unknown option (see salvo --help)");
 	else
-		snprintf(err, errlen, "%s: unknown option (see salvo --help)", arg);
+		snprintf(err, errlen, "%s: %s", arg,
+			 cli_zmap_long_refused(arg) ?: "unknown option (see salvo --help)");
 	return -EINVAL;
 }
 

@@ -781,6 +781,37 @@ void cli_options_init(void)
 	cli_option_count = n;
 }
 
+/* ZMap 4.3's options that salvo does not take (doc/zmap-compat.md), so that a ZMap command
+ * line fails naming the reason rather than with "unknown option". */
+static const struct {
+	const char *name;
+	char letter;
+	const char *why;
+} zmap_refused[] = {
+	{ "iplayer", 'X', NULL },
+	{ "batch", 0, NULL },
+	{ "retries", 0, NULL },
+	{ "fast-dryrun", 0, NULL },
+	{ "validate-source-port", 0, NULL },
+	{ "output-args", 0, NULL },
+	{ "verbosity", 'v', NULL },
+	{ "log-file", 'l', NULL },
+	{ "log-directory", 'L', NULL },
+	{ "ignore-blocklist-errors", 0, NULL },
+	{ "netmap-wait-ping", 0, "a netmap option, and salvo has no netmap engine" },
+};
+
+const char *cli_zmap_refused(const char *name, int letter)
+{
+	for (size_t i = 0; i < sizeof(zmap_refused) / sizeof(zmap_refused[0]); i++)
+		if ((name && strcmp(name, zmap_refused[i].name) == 0) ||
+		    (letter && letter == zmap_refused[i].letter))
+			return zmap_refused[i].why ? zmap_refused[i].why
+						   : "a ZMap option salvo does not take yet "
+						     "(see doc/zmap-compat.md)";
+	return NULL;
+}
+
 const struct cli_option *cli_option_find(const char *name)
 {
 	cli_options_init();

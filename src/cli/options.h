@@ -87,6 +87,10 @@ void cli_options_init(void);
 /* The entry of a long name (an alias gives its option), or NULL. */
 const struct cli_option *cli_option_find(const char *name);
 
+/* Why salvo does not take a ZMap option it was given: name is the long name (no dashes, no
+ * "=value") or NULL, letter its short form or 0; NULL when it is no ZMap option either. */
+const char *cli_zmap_refused(const char *name, int letter);
+
 /* The option an entry is another name for, or the entry itself. */
 const struct cli_option *cli_option_canonical(const struct cli_option *o);
 
