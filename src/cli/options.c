@@ -58,35 +58,21 @@ static int opt_user(struct cli_parse *p, const struct cli_option *o, const char 
 	return 0;
 }
 
-static int opt_allowlist(struct cli_parse *p, const struct cli_option *o, const char *value,
-			 char *err, size_t errlen)
-{
-	char ferr[CLI_ERRLEN - 32];
-	int ret;
-
-	(void)o;
-	if ((ret = cli_add_target(p, NULL, NULL, err, errlen)))
-		return ret;
-	if ((ret = target_set_load_file(&p->cfg->targets, value, ferr, sizeof(ferr)))) {
-		snprintf(err, errlen, "--allowlist-file: %s", ferr);
-		return ret == -ENOMEM ? ret : -EINVAL;
-	}
-	return 0;
-}
-
-/* -I: ZMap's list of single addresses; the same target set as -w, so the order, -n, shards
- * and --resume work over it alike. */
-static int opt_list_of_ips(struct cli_parse *p, const struct cli_option *o, const char *value,
+/* -w and -I: a file of targets into the target set (-I: single addresses only, as ZMap's), so
+ * that the keyed order, -n, shards and --resume work over either alike.  o names the option. */
+static int opt_target_file(struct cli_parse *p, const struct cli_option *o, const char *value,
 			   char *err, size_t errlen)
 {
 	char ferr[CLI_ERRLEN - 32];
 	int ret;
 
-	(void)o;
 	if ((ret = cli_add_target(p, NULL, NULL, err, errlen)))
 		return ret;
-	if ((ret = target_set_load_addresses(&p->cfg->targets, value, ferr, sizeof(ferr)))) {
-		snprintf(err, errlen, "--list-of-ips-file: %s", ferr);
+	ret = o->letter == 'I'
+		      ? target_set_load_addresses(&p->cfg->targets, value, ferr, sizeof(ferr))
+		      : target_set_load_file(&p->cfg->targets, value, ferr, sizeof(ferr));
+	if (ret) {
+		snprintf(err, errlen, "--%s: %s", o->name, ferr);
 		return ret == -ENOMEM ? ret : -EINVAL;
 	}
 	return 0;
@@ -248,7 +234,7 @@ static const struct cli_option base_options[] = {
 	  .group = CLI_TARGETS,
 	  .help = "targets from FILE, one address, block or range a line (# comments)",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_allowlist,
+	  .parse = opt_target_file,
 	  .complete = CLI_COMPLETE_FILE },
 	{ .name = "whitelist-file", .alias_of = "allowlist-file" },
 	{ .name = "list-of-ips-file",
@@ -257,7 +243,7 @@ static const struct cli_option base_options[] = {
 	  .group = CLI_TARGETS,
 	  .help = "targets from FILE, one address a line (# comments), as ZMap's; any size",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_list_of_ips,
+	  .parse = opt_target_file,
 	  .complete = CLI_COMPLETE_FILE },
 	{ .name = "blocklist-file",
 	  .letter = 'b',
