@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "scan/scan.h"
+#include "util/log.h"
 
 static void on_signal(int sig)
 {
@@ -45,13 +46,15 @@ int main(int argc, char **argv)
 	sigaction(SIGUSR2, &sa, NULL);
 
 	scan.cfg = &cfg.scan;
-	ret = scan_resolve_network(&scan, &cfg.scan, err);
+	ret = log_open(cfg.scan.verbosity, cfg.scan.log_file, cfg.scan.log_directory, err,
+		       sizeof(err));
+	if (!ret)
+		ret = scan_resolve_network(&scan, &cfg.scan, err);
 	if (!ret)
 		ret = scan_run(&scan, err);
 	cli_config_free(&cfg);
-	if (ret) {
-		fprintf(stderr, "salvo: %s\n", err);
-		return 1;
-	}
-	return 0;
+	if (ret)
+		log_msg(LOG_FATAL, "%s", err);
+	log_close();
+	return ret ? 1 : 0;
 }

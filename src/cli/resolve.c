@@ -133,6 +133,10 @@ static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
 		snprintf(err, errlen, "--resume: needs --checkpoint-file FILE to resume from");
 		return -EINVAL;
 	}
+	if (cfg->log_file && cfg->log_directory) {
+		snprintf(err, errlen, "--log-file and --log-directory: give one of them");
+		return -EINVAL;
+	}
 	if (cfg->pcap_file && !cfg->dryrun) {
 		snprintf(err, errlen,
 			 "--pcap: %s: only with --dryrun (salvo never captures a real scan)",

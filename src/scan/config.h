@@ -56,6 +56,9 @@ struct scan_config {
 	const char *metadata_file;	 /* -m, NULL = none */
 	const char *status_updates_file; /* -u, NULL = none */
 	const char *notes;		 /* --notes, for the metadata; NULL = none */
+	unsigned verbosity;		 /* -v: ZMap's message levels, 0-5 (util/log.h) */
+	const char *log_file;		 /* -l: messages to this file instead of stderr */
+	const char *log_directory;	 /* -L: to a new timestamped file in it */
 	const char *user_metadata;	 /* --user-metadata: JSON (checked) for the metadata */
 	int no_header_row;		 /* --no-header-row: csv without its header line */
 	int disable_syslog;		 /* --disable-syslog: ZMap's; salvo has no syslog */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/log.h"
 
 int scan_control_open(struct scan *s, char err[SCAN_ERRLEN])
 {
@@ -96,7 +97,7 @@ static void control_command(struct scan *s, char *line, int fd)
 			pace_set_rate(&s->pace, rate, clock_mono_ns());
 			snprintf(reply, sizeof(reply), "ok rate %llu\n", rate);
 			if (!s->cfg->quiet)
-				fprintf(stderr, "salvo: control: rate now %llu pps\n", rate);
+				log_msg(LOG_INFO, "control: rate now %llu pps", rate);
 		}
 	} else if (strcmp(line, "pause") == 0) {
 		__atomic_store_n(&s->paused, 1, __ATOMIC_RELEASE);

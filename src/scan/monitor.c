@@ -13,6 +13,7 @@
 #include "scan/policy.h"
 #include "scan/status.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 /* SIGUSR1/SIGUSR2: the rate up or down by 5 %, once per signal. */
 static void monitor_rate_signals(struct scan *s, unsigned *ups, unsigned *downs)
@@ -30,7 +31,7 @@ static void monitor_rate_signals(struct scan *s, unsigned *ups, unsigned *downs)
 		return; /* unlimited stays unlimited */
 	pace_set_rate(&s->pace, rate, clock_mono_ns());
 	if (!s->cfg->quiet)
-		fprintf(stderr, "salvo: rate now %llu pps\n", (unsigned long long)rate);
+		log_msg(LOG_INFO, "rate now %llu pps", (unsigned long long)rate);
 }
 
 /* The interface's transmit drops, from sysfs (0 when it cannot be read). */
@@ -67,7 +68,7 @@ static void monitor_policy(struct scan *s, struct policy_state *st, const struct
 		__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
 		/* An abort ends with its own error line; a limit reached is news. */
 		if (v == POLICY_STOP && !cfg->quiet)
-			fprintf(stderr, "salvo: --%s reached: sending stops\n", limit);
+			log_msg(LOG_INFO, "--%s reached: sending stops", limit);
 	}
 	if (!cfg->rate_aimd || !sending)
 		return;
@@ -77,8 +78,8 @@ static void monitor_policy(struct scan *s, struct policy_state *st, const struct
 		return;
 	pace_set_rate(&s->pace, next, clock_mono_ns());
 	if (why && !cfg->quiet)
-		fprintf(stderr, "salvo: aimd: rate %llu -> %llu pps (%s)\n",
-			(unsigned long long)rate, (unsigned long long)next, why);
+		log_msg(LOG_INFO, "aimd: rate %llu -> %llu pps (%s)", (unsigned long long)rate,
+			(unsigned long long)next, why);
 }
 
 /* Has the scan nothing left to wait for: the cooldown over, cut, or not needed? */

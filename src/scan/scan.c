@@ -17,6 +17,7 @@
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/priv.h"
+#include "util/log.h"
 
 volatile sig_atomic_t scan_signals;
 volatile sig_atomic_t scan_rate_ups, scan_rate_downs;
@@ -93,9 +94,9 @@ static void scan_threads_notice(const struct scan *s)
 
 	if (cfg->quiet || (s->sender_count >= cfg->sender_threads && !rx_short))
 		return;
-	fprintf(stderr,
-		"salvo: %s on %s: %u sender thread%s and %u receive thread%s, not the -T %u and "
-		"--receivers %u asked (the interface has fewer queues)\n",
+	log_msg(LOG_WARN,
+		"%s on %s: %u sender thread%s and %u receive thread%s, not the -T %u and "
+		"--receivers %u asked (the interface has fewer queues)",
 		cfg->engine->name, s->ifname, s->sender_count, s->sender_count == 1 ? "" : "s",
 		s->receiver_count, s->receiver_count == 1 ? "" : "s", cfg->sender_threads,
 		cfg->receivers);
@@ -407,10 +408,10 @@ static void scan_banner(const struct scan *s)
 	target_format_ipv4(pp->saddr, src);
 	netif_format_mac(pp->smac, mac);
 	netif_format_mac(pp->gwmac, gw);
-	fprintf(stderr,
-		"salvo: scanning %llu addresses x %u ports = %llu probes%s (shard %llu/%llu: "
+	log_msg(LOG_INFO,
+		"scanning %llu addresses x %u ports = %llu probes%s (shard %llu/%llu: "
 		"%llu) from %s (%s) on %s, probe %s, gateway %s; engine %s (%s); rate %llu pps; "
-		"seed %llu\n",
+		"seed %llu",
 		(unsigned long long)cfg->targets.addresses, cfg->ports.count,
 		(unsigned long long)s->elements, cfg->probes > 1 ? " (each xP)" : "",
 		(unsigned long long)cfg->shard, (unsigned long long)cfg->shards,

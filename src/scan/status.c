@@ -9,6 +9,7 @@
 #include "scan/scan.h"
 #include "util/clock.h"
 #include "util/json.h"
+#include "util/log.h"
 
 /* "1.37 Mp/s", "523 p/s": what the status line shows. */
 static void format_rate(double pps, char *buf, size_t len)
@@ -172,10 +173,10 @@ void scan_summary(struct scan *s)
 	if (s->cfg->icmp_prescan)
 		snprintf(alive, sizeof(alive), "; prescan: %llu hosts alive",
 			 (unsigned long long)t.alive);
-	fprintf(stderr,
-		"salvo: done in %.1fs: sent %llu probes (%.0f pps), %llu replies valid, "
+	log_msg(LOG_INFO,
+		"done in %.1fs: sent %llu probes (%.0f pps), %llu replies valid, "
 		"%llu successes (unique), %llu failures, %llu duplicates; tx refused %llu, "
-		"tx busy %llu, rx drops %llu%s%s\n",
+		"tx busy %llu, rx drops %llu%s%s",
 		secs, (unsigned long long)t.io.tx_completed,
 		send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0.0,
 		(unsigned long long)t.valid, (unsigned long long)t.successes,

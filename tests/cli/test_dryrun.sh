@@ -197,4 +197,26 @@ done
 wait $pid
 check "--cores pins the sender threads" \
 	'[ "$pinned" = "salvo-send0:$last salvo-send1:$last " ]' "threads: ${pinned:-none seen}"
+# Messages at ZMap's levels (-v) and into a log (-l, -L): the start and end lines are news
+# (level 3); -v 2 leaves them out; -l moves them to the file; an error that ends the run is
+# on stderr whatever the log, and in it too.
+LOGD=("${RUN[@]}" "$SALVO" -d -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02 -p 80 -n 3 -o /dev/null)
+"${LOGD[@]}" 198.18.1.0/24 2>"$TMP/v3"
+"${LOGD[@]}" -v 2 198.18.1.0/24 2>"$TMP/v2"
+"${LOGD[@]}" -l "$TMP/run.log" 198.18.1.0/24 2>"$TMP/l.err"
+mkdir -p "$TMP/logs" && chmod 777 "$TMP/logs"
+"${LOGD[@]}" -L "$TMP/logs" 198.18.1.0/24 2>"$TMP/L.err"
+"${LOGD[@]}" -l "$TMP/fail.log" --resume --checkpoint-file "$TMP/nosuch.cp" 198.18.1.0/24 \
+	2>"$TMP/fail.err"
+status=$?
+check "-v 2 leaves out the start and end lines; -v 3 (default) has them" \
+	'[ "$(grep -c "^salvo: \(scanning\|done in\)" "$TMP/v3")" = 2 ] && [ ! -s "$TMP/v2" ]' \
+	"default: $(wc -l <"$TMP/v3") lines, -v 2: $(wc -l <"$TMP/v2")"
+check "-l and -L move the messages to a file" \
+	'[ ! -s "$TMP/l.err" ] && [ "$(grep -c "^salvo: \(scanning\|done in\)" "$TMP/run.log")" = 2 ] &&
+	 [ ! -s "$TMP/L.err" ] && [ "$(cat "$TMP"/logs/salvo-*.log | grep -c "^salvo: done in")" = 1 ]' \
+	"stderr $(wc -l <"$TMP/l.err") lines, log: $(cat "$TMP/run.log" 2>&1 | head -c 60); -L: $(ls "$TMP/logs")"
+check "an error that ends the run is on stderr with -l too, and in the log" \
+	'[ $status = 1 ] && grep -q "^salvo: --resume: .*nosuch.cp" "$TMP/fail.err" &&
+	 grep -q "^salvo: --resume: .*nosuch.cp" "$TMP/fail.log"' "exit $status: $(cat "$TMP/fail.err")"
 finish
