@@ -1,9 +1,9 @@
 /*
  * The dryrun io engine, chosen by --dryrun (never by --io-engine): every
  * probe is built exactly as for a real scan, then written to a pcap file
- * with libpcap (--pcap FILE, or -o FILE.pcap) or only counted, a pure
- * measure of probe generation.  Nothing is sent and nothing is received,
- * so it needs no privilege and no network.
+ * with libpcap (--pcap FILE, or -o FILE.pcap) or printed on stdout as ZMap's
+ * dry run prints it (probe/print.c).  Nothing is sent and nothing is
+ * received, so it needs no privilege and no network.
  *
  * Frames are written in batches under one lock, so several sender threads
  * share one file; without a file nothing is shared.
@@ -11,6 +11,7 @@
  * No code but io.c's table should name this file's symbols.
  */
 #include "io/io.h"
+#include "probe/print.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 
@@ -56,12 +57,13 @@ static int dry_init(struct io_engine *e, const struct io_config *cfg, char err[I
 		}
 	/* No sockets and no receive queues: replies cannot come. */
 	e->rx_queues = 0;
+	/* One file or one stdout shared by the sender threads. */
+	if (pthread_mutex_init(&s->lock, NULL)) {
+		snprintf(err, IO_ERRLEN, "dryrun: cannot create a lock");
+		return -ENOMEM;
+	}
+	s->lock_made = 1;
 	if (cfg->pcap_file) {
-		if (pthread_mutex_init(&s->lock, NULL)) {
-			snprintf(err, IO_ERRLEN, "dryrun: cannot create a lock");
-			return -ENOMEM;
-		}
-		s->lock_made = 1;
 		s->pcap = pcap_open_dead(DLT_EN10MB, DRY_SNAPLEN);
 		if (!s->pcap || !(s->dumper = pcap_dump_open(s->pcap, cfg->pcap_file))) {
 			/* libpcap's message names the file already ("PATH: No such file ..."). */
@@ -71,7 +73,7 @@ static int dry_init(struct io_engine *e, const struct io_config *cfg, char err[I
 		}
 		snprintf(e->mode, IO_MODE_LEN, "dry run, probes written to %s", cfg->pcap_file);
 	} else {
-		snprintf(e->mode, IO_MODE_LEN, "dry run, probes only counted");
+		snprintf(e->mode, IO_MODE_LEN, "dry run, probes printed on stdout as ZMap's");
 	}
 	return 0;
 }
@@ -110,6 +112,11 @@ static int dry_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame
 			pcap_dump((u_char *)s->dumper, &h, frames[i].data);
 		}
 		pthread_mutex_unlock(&s->lock);
+	} else if (n) {
+		pthread_mutex_lock(&s->lock);
+		for (unsigned i = 0; i < n; i++)
+			(void)probe_print_zmap(stdout, frames[i].data, frames[i].len);
+		pthread_mutex_unlock(&s->lock);
 	}
 	__atomic_store_n(&q->written, q->written + n, __ATOMIC_RELAXED);
 	return 0;
@@ -144,6 +151,8 @@ static void dry_close(struct io_engine *e)
 
 	if (s->dumper)
 		pcap_dump_close(s->dumper);
+	else
+		fflush(stdout);
 	if (s->pcap)
 		pcap_close(s->pcap);
 	for (unsigned i = 0; s->q && i < s->count; i++)
@@ -158,7 +167,8 @@ static void dry_close(struct io_engine *e)
 
 const struct io_engine_ops io_dryrun_ops = {
 	.name = "dryrun",
-	.help = "send nothing: count the probes or write them to a pcap file (--dryrun)",
+	.help = "send nothing: print the probes as ZMap does, or write them to a pcap file "
+		"(--dryrun)",
 	.caps = IO_CAP_TX | IO_CAP_MULTI_QUEUE,
 	.hidden = 1,
 	.priv_size = sizeof(struct dry_state),

@@ -123,9 +123,10 @@ check "a malformed --probe-args is the error before the blocklist" \
 	"exit $status: $(cat "$TMP/err")"
 # ZMap's output options: --no-header-row leaves the csv header out (a dry run writes the
 # header and no record); --notes goes into the metadata; --disable-syslog is accepted.
-"${DRY[@]}" -p 80 -n 3 198.18.1.0/24 >"$TMP/with.csv" 2>/dev/null
+# (--pcap, so that stdout holds only what the output module writes.)
+"${DRY[@]}" -p 80 -n 3 --pcap "$TMP/h.pcap" 198.18.1.0/24 >"$TMP/with.csv" 2>/dev/null
 "${DRY[@]}" --no-header-row --disable-syslog --notes 'week 48, "eu" run' -m "$TMP/m.json" \
-	-p 80 -n 3 198.18.1.0/24 >"$TMP/without.csv" 2>/dev/null
+	-p 80 -n 3 --pcap "$TMP/h.pcap" 198.18.1.0/24 >"$TMP/without.csv" 2>/dev/null
 notes=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["config"]["notes"])' \
 	"$TMP/m.json" 2>&1)
 check "--no-header-row drops the csv header" \
@@ -219,4 +220,34 @@ check "-l and -L move the messages to a file" \
 check "an error that ends the run is on stderr with -l too, and in the log" \
 	'[ $status = 1 ] && grep -q "^salvo: --resume: .*nosuch.cp" "$TMP/fail.err" &&
 	 grep -q "^salvo: --resume: .*nosuch.cp" "$TMP/fail.log"' "exit $status: $(cat "$TMP/fail.err")"
+# --dryrun without a file prints each probe as ZMap's dry run does (the layout itself, byte
+# for byte, is a unit test): 50 probes of each module, each block in ZMap's format with this
+# scan's addresses, ports and MACs, and 54 dashes after each.
+for m in tcp_synscan udp icmp_echoscan; do
+	p="-p 443"
+	[ $m = icmp_echoscan ] && p=""
+	"${RUN[@]}" "$SALVO" -d -q -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02 \
+		--source-mac 02:00:00:00:00:01 -M $m $p -n 50 -r 0 198.18.1.0/24 >"$TMP/text.$m" 2>&1
+done
+layout=$(python3 - "$TMP" <<'PY'
+import re, sys
+l4 = {"tcp_synscan": r"tcp \{ source: \d+ \| dest: 443 \| seq: \d+ \| checksum: (0X[0-9A-F]{2,4}|0000) \}",
+      "udp": r"udp \{ source: \d+ \| dest: 443 \| checksum: (0X[0-9A-F]{2,4}|0000) \}",
+      "icmp_echoscan": r"icmp \{ type: 8 \| code: 0 \| checksum: (0X[0-9A-F]{2,4}|0000) \| id: \d+ \| seq: \d+ \}"}
+ip = r"ip \{ saddr: 198\.18\.0\.1 \| daddr: 198\.18\.1\.\d+ \| checksum: (0X[0-9A-F]{2,4}|0000) \}"
+eth = r"eth \{ shost: 02:00:00:00:00:01 \| dhost: 02:00:00:00:00:02 \}"
+out = []
+for m, first in l4.items():
+    lines = open("%s/text.%s" % (sys.argv[1], m)).read().split("\n")
+    assert lines[0] == "saddr", lines[0]  # the csv header, as ZMap's output module writes it
+    body = lines[1:-1]
+    blocks = [body[i:i + 4] for i in range(0, len(body), 4)]
+    good = sum(1 for b in blocks if len(b) == 4 and re.fullmatch(first, b[0]) and
+               re.fullmatch(ip, b[1]) and re.fullmatch(eth, b[2]) and b[3] == "-" * 54)
+    out.append("%s %d/%d" % (m, good, len(blocks)))
+print(" ".join(out))
+PY
+)
+check "--dryrun prints each probe in ZMap's layout" \
+	'[ "$layout" = "tcp_synscan 50/50 udp 50/50 icmp_echoscan 50/50" ]' "$layout"
 finish

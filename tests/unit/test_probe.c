@@ -4,14 +4,17 @@
  * stateless validation of replies: the right one accepted, each kind of
  * wrong one rejected, and any bytes survived.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/print.h"
 #include "probe_fixtures.h"
 
 static struct probe make_probe(uint32_t probes)
@@ -374,6 +377,61 @@ static void random_bytes_are_survived(void **state)
 	}
 }
 
+/* ZMap's dry-run layout, field for field, for frames built by hand (so the expected text is
+ * known byte by byte): ZMap's format strings give "%#04X" checksums (0X1234, and 0000 for
+ * zero), lower-case MACs, the transport block first and 54 dashes after each probe. */
+static void dryrun_text_is_zmaps_layout(void **state)
+{
+	static const uint8_t eth[14] = { 0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0 };
+	static const uint8_t ip[20] = { 0x45, 0,    0,	 40, 0x12, 0x34, 0,   0,  255, 6,
+					0xab, 0xcd, 198, 18, 0,	   1,	 198, 18, 1,   200 };
+	static const uint8_t tcp[20] = { 0xd4, 0x31, 0,	   80,	 0x83, 0x18, 0x5e, 0xf8, 0, 0,
+					 0,    0,    0x50, 0x02, 0xff, 0xff, 0x00, 0x0a, 0, 0 };
+	static const uint8_t udp[8] = { 0xc5, 0x63, 0, 53, 0, 8, 0x55, 0xb9 };
+	static const uint8_t icmp[8] = { 8, 0, 0x59, 0xfd, 0xb2, 0xc8, 0xeb, 0x39 };
+	const char *sep = "------------------------------------------------------\n";
+	uint8_t frame[64];
+	char *text;
+	size_t size;
+	FILE *f;
+	(void)state;
+
+	assert_int_equal(strlen(sep), 55);
+	assert_non_null(f = open_memstream(&text, &size));
+	memcpy(frame, eth, 14);
+	memcpy(frame + 14, ip, 20);
+	memcpy(frame + 34, tcp, 20);
+	assert_int_equal(probe_print_zmap(f, frame, 54), 0);
+	frame[14 + 9] = 17;
+	memcpy(frame + 34, udp, 8);
+	assert_int_equal(probe_print_zmap(f, frame, 42), 0);
+	frame[14 + 9] = 1;
+	memcpy(frame + 34, icmp, 8);
+	assert_int_equal(probe_print_zmap(f, frame, 42), 0);
+	/* Not a probe: too short, not IPv4, an unknown protocol. */
+	assert_int_equal(probe_print_zmap(f, frame, 30), -EINVAL);
+	frame[12] = 0x86;
+	assert_int_equal(probe_print_zmap(f, frame, 42), -EINVAL);
+	frame[12] = 0x08;
+	frame[14 + 9] = 47;
+	assert_int_equal(probe_print_zmap(f, frame, 42), -EINVAL);
+	fclose(f);
+	assert_string_equal(
+		text, "tcp { source: 54321 | dest: 80 | seq: 2199412472 | checksum: 0X0A }\n"
+		      "ip { saddr: 198.18.0.1 | daddr: 198.18.1.200 | checksum: 0XABCD }\n"
+		      "eth { shost: 02:00:00:00:00:01 | dhost: 02:00:00:00:00:02 }\n"
+		      "------------------------------------------------------\n"
+		      "udp { source: 50531 | dest: 53 | checksum: 0X55B9 }\n"
+		      "ip { saddr: 198.18.0.1 | daddr: 198.18.1.200 | checksum: 0XABCD }\n"
+		      "eth { shost: 02:00:00:00:00:01 | dhost: 02:00:00:00:00:02 }\n"
+		      "------------------------------------------------------\n"
+		      "icmp { type: 8 | code: 0 | checksum: 0X59FD | id: 45768 | seq: 60217 }\n"
+		      "ip { saddr: 198.18.0.1 | daddr: 198.18.1.200 | checksum: 0XABCD }\n"
+		      "eth { shost: 02:00:00:00:00:01 | dhost: 02:00:00:00:00:02 }\n"
+		      "------------------------------------------------------\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +448,7 @@ int main(void)
 		cmocka_unit_test(every_repeat_probe_validates),
 		cmocka_unit_test(parser_handles_vlan_options_truncation_and_fragments),
 		cmocka_unit_test(random_bytes_are_survived),
+		cmocka_unit_test(dryrun_text_is_zmaps_layout),
 	};
 
 	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);

@@ -1,0 +1,61 @@
+/* ZMap's dry-run text of a probe; see print.h.  Not on a scan's path: only --dryrun. */
+#include "probe/print.h"
+
+#include <errno.h>
+
+#define PRINT_SEP "------------------------------------------------------\n" /* 54 dashes */
+
+static void print_addr(char out[16], const uint8_t *p)
+{
+	snprintf(out, 16, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+}
+
+static unsigned get16(const uint8_t *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static unsigned long get32(const uint8_t *p)
+{
+	return (unsigned long)get16(p) << 16 | get16(p + 2);
+}
+
+/* The transport block: ZMap's synscan, udp and icmp_echoscan lines. */
+static int print_l4(FILE *f, unsigned proto, const uint8_t *l4, uint32_t l4_len)
+{
+	if (proto == 6 && l4_len >= 20)
+		fprintf(f, "tcp { source: %u | dest: %u | seq: %lu | checksum: %#04X }\n",
+			get16(l4), get16(l4 + 2), get32(l4 + 4), get16(l4 + 16));
+	else if (proto == 17 && l4_len >= 8)
+		fprintf(f, "udp { source: %u | dest: %u | checksum: %#04X }\n", get16(l4),
+			get16(l4 + 2), get16(l4 + 6));
+	else if (proto == 1 && l4_len >= 8)
+		fprintf(f, "icmp { type: %u | code: %u | checksum: %#04X | id: %u | seq: %u }\n",
+			l4[0], l4[1], get16(l4 + 2), get16(l4 + 4), get16(l4 + 6));
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int probe_print_zmap(FILE *f, const uint8_t *frame, uint32_t len)
+{
+	const uint8_t *ip = frame + 14;
+	uint32_t ihl;
+	char src[16], dst[16];
+
+	if (len < 14 + 20 || get16(frame + 12) != 0x0800 || (ip[0] >> 4) != 4)
+		return -EINVAL;
+	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+	if (ihl < 20 || len < 14 + ihl || print_l4(f, ip[9], ip + ihl, len - 14 - ihl))
+		return -EINVAL;
+	print_addr(src, ip + 12);
+	print_addr(dst, ip + 16);
+	fprintf(f, "ip { saddr: %s | daddr: %s | checksum: %#04X }\n", src, dst, get16(ip + 10));
+	fprintf(f,
+		"eth { shost: %02x:%02x:%02x:%02x:%02x:%02x | "
+		"dhost: %02x:%02x:%02x:%02x:%02x:%02x }\n",
+		frame[6], frame[7], frame[8], frame[9], frame[10], frame[11], frame[0], frame[1],
+		frame[2], frame[3], frame[4], frame[5]);
+	fputs(PRINT_SEP, f);
+	return 0;
+}

@@ -1,0 +1,14 @@
+/* A probe as ZMap's --dryrun prints it, so that scripts reading ZMap's dry runs read
+ * salvo's: the transport block (tcp, udp or icmp), the ip block, the eth block and a line of
+ * 54 dashes, field for field in ZMap's format. */
+#ifndef SALVO_PROBE_PRINT_H
+#define SALVO_PROBE_PRINT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Print one frame (Ethernet, IPv4, then TCP, UDP or ICMP) built by a probe module; 0, or
+ * -EINVAL for a frame too short or of another kind (nothing printed). */
+int probe_print_zmap(FILE *f, const uint8_t *frame, uint32_t len);
+
+#endif
