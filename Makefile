@@ -31,8 +31,7 @@ CLANG ?= clang
 CORE_SRCS := \
 	src/cli/cli.c src/cli/options.c src/cli/values.c src/cli/config_file.c src/cli/resolve.c \
 	src/io/io.c src/io/af_packet.c src/io/dryrun.c src/io/netif.c \
-	src/probe/probe.c src/probe/packet.c src/probe/tcp_syn.c src/probe/udp.c \
-	src/probe/icmp_echo.c src/probe/print.c \
+	$(sort $(wildcard src/probe/*.c)) \
 	src/output/output.c src/output/csv.c src/output/json.c src/output/list.c src/output/filter.c \
 	src/target/target.c src/target/blocklist.c src/target/permutation.c \
 	src/scan/scan.c src/scan/network.c src/scan/resume.c src/scan/send.c src/scan/recv.c \

@@ -225,12 +225,14 @@ static int resolve_output(struct cli_parse *p, char *err, size_t errlen)
 	char ferr[CLI_ERRLEN - 32];
 	int ret;
 
-	if (fields && (ret = output_fields_parse(fields, &cfg->fields, ferr, sizeof(ferr)))) {
+	if (fields && (ret = output_fields_parse(fields, cfg->probe, &cfg->fields, ferr,
+							 sizeof(ferr)))) {
 		snprintf(err, errlen, "--output-fields: %s", ferr);
 		return ret;
 	}
 	if (!fields) {
 		cfg->fields.count = 0;
+		cfg->fields.probe = cfg->probe;
 		cfg->fields.id[cfg->fields.count++] = OUTPUT_FIELD_SADDR;
 		if (cfg->ports.count > 1)
 			cfg->fields.id[cfg->fields.count++] = OUTPUT_FIELD_SPORT;

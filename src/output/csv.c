@@ -8,7 +8,7 @@ static int csv_open(struct output *o)
 	for (unsigned i = 0; i < o->fields.count; i++) {
 		if (i && fputc(',', o->file) == EOF)
 			return -EIO;
-		if (fputs(output_field_name(o->fields.id[i]), o->file) == EOF)
+		if (fputs(output_fields_name(&o->fields, i), o->file) == EOF)
 			return -EIO;
 	}
 	return fputc('\n', o->file) == EOF ? -EIO : 0;
@@ -16,13 +16,13 @@ static int csv_open(struct output *o)
 
 static int csv_write(struct output *o, const struct probe_result *r)
 {
-	char line[OUTPUT_FIELD_COUNT * (OUTPUT_FIELD_TEXT_MAX + 1) + 1];
+	char line[OUTPUT_FIELDS_MAX * (OUTPUT_VALUE_MAX + 1) + 1];
 	size_t used = 0;
 
 	for (unsigned i = 0; i < o->fields.count; i++) {
 		if (i)
 			line[used++] = ',';
-		used += output_field_format(o->fields.id[i], r, line + used);
+		used += output_fields_format(&o->fields, i, r, line + used);
 	}
 	line[used++] = '\n';
 	return fwrite(line, 1, used, o->file) == used ? 0 : -EIO;

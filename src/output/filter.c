@@ -140,14 +140,14 @@ static int parse_comparison(struct parser *ps)
 	name[n] = '\0';
 	if (n == 0)
 		return fail(ps, "expected a field name");
-	if (output_fields_parse(name, &one, ferr, sizeof(ferr)))
+	if (output_fields_parse(name, NULL, &one, ferr, sizeof(ferr)))
 		return fail(ps, "unknown field");
 	if (one.id[0] == OUTPUT_FIELD_TIMESTAMP)
 		return fail(ps, "timestamp cannot be filtered on");
 	if ((idx = new_node(ps, FILTER_CMP)) < 0)
 		return -1;
 	node = &ps->f->nodes[idx];
-	node->field = one.id[0];
+	node->field = (enum output_field)one.id[0];
 	skip_space(ps);
 	if (parse_operator(ps, node))
 		return -1;

@@ -7,20 +7,20 @@
 
 static int json_write(struct output *o, const struct probe_result *r)
 {
-	char value[OUTPUT_FIELD_TEXT_MAX];
+	char value[OUTPUT_VALUE_MAX];
 	struct json_writer w;
 
 	json_start(&w, o->file, 0);
 	json_object(&w, NULL);
 	for (unsigned i = 0; i < o->fields.count; i++) {
-		enum output_field id = o->fields.id[i];
+		const char *name = output_fields_name(&o->fields, i);
 
-		output_field_format(id, r, value);
-		/* Field values are addresses, numbers and plain words: escaped anyway. */
-		if (output_field_type(id) == OUTPUT_TYPE_STRING)
-			json_string(&w, output_field_name(id), value);
+		output_fields_format(&o->fields, i, r, value);
+		/* A probe module's strings come from the network: json_string escapes them. */
+		if (output_fields_type(&o->fields, i) == OUTPUT_TYPE_STRING)
+			json_string(&w, name, value);
 		else
-			json_raw(&w, output_field_name(id), value);
+			json_raw(&w, name, value);
 	}
 	json_end(&w);
 	fputc('\n', o->file);

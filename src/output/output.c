@@ -81,9 +81,20 @@ enum output_field_type output_field_type(enum output_field id)
 
 void output_fields_describe(FILE *f)
 {
+	const struct probe_ops *probe;
+
 	for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
 		fprintf(f, "%-15s %-7s %s\n", fields[i].name,
 			fields[i].type == OUTPUT_TYPE_STRING ? "string" : "number", fields[i].help);
+	for (size_t m = 0; (probe = probe_at(m)); m++) {
+		if (!probe->field_count)
+			continue;
+		fprintf(f, "\nwith -M %s:\n", probe->name);
+		for (unsigned i = 0; i < probe->field_count; i++)
+			fprintf(f, "%-15s %-7s %s\n", probe->fields[i].name,
+				probe->fields[i].number ? "number" : "string",
+				probe->fields[i].help);
+	}
 }
 
 void output_modules_describe(FILE *f)
@@ -103,29 +114,55 @@ const char *output_field_names(void)
 	return buf;
 }
 
-int output_fields_parse(const char *s, struct output_fields *out, char *err, size_t errlen)
+static int name_is(const char *name, const char *p, size_t len)
+{
+	return strlen(name) == len && memcmp(name, p, len) == 0;
+}
+
+/* The id of the field named p[0..len), salvo's or probe's, or -1. */
+static int field_find(const struct probe_ops *probe, const char *p, size_t len)
+{
+	for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
+		if (name_is(fields[i].name, p, len))
+			return i;
+	for (unsigned i = 0; probe && i < probe->field_count; i++)
+		if (name_is(probe->fields[i].name, p, len))
+			return OUTPUT_FIELD_COUNT + (int)i;
+	return -1;
+}
+
+static void unknown_field(const struct probe_ops *probe, const char *p, size_t len, char *err,
+			  size_t errlen)
+{
+	char names[512] = "";
+
+	join_append(names, sizeof(names), output_field_names());
+	for (unsigned i = 0; probe && i < probe->field_count; i++)
+		join_append(names, sizeof(names), probe->fields[i].name);
+	snprintf(err, errlen, "'%.*s': unknown field (choose: %s)", (int)len, p, names);
+}
+
+int output_fields_parse(const char *s, const struct probe_ops *probe, struct output_fields *out,
+			char *err, size_t errlen)
 {
 	const char *p = s;
 
 	out->count = 0;
+	out->probe = probe;
 	for (;;) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
-		int found = -1;
+		int found = field_find(probe, p, len);
 
-		for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
-			if (strlen(fields[i].name) == len && memcmp(fields[i].name, p, len) == 0)
-				found = i;
 		if (found < 0) {
-			snprintf(err, errlen, "'%.*s': unknown field (choose: %s)", (int)len, p,
-				 output_field_names());
+			unknown_field(probe, p, len, err, errlen);
 			return -EINVAL;
 		}
-		if (out->count == OUTPUT_FIELD_COUNT) {
+		if (out->count == OUTPUT_FIELDS_MAX) {
 			snprintf(err, errlen, "'%s': too many fields", s);
 			return -EINVAL;
 		}
-		out->id[out->count++] = (enum output_field)found;
+		out->id[out->count++] = (unsigned)found;
 		if (!end)
 			return 0;
 		p = end + 1;
@@ -198,6 +235,34 @@ size_t output_field_format(enum output_field id, const struct probe_result *r, c
 	}
 	buf[0] = '\0';
 	return 0;
+}
+
+const char *output_fields_name(const struct output_fields *f, unsigned i)
+{
+	unsigned id = f->id[i];
+
+	return id < OUTPUT_FIELD_COUNT ? fields[id].name
+				       : f->probe->fields[id - OUTPUT_FIELD_COUNT].name;
+}
+
+enum output_field_type output_fields_type(const struct output_fields *f, unsigned i)
+{
+	unsigned id = f->id[i];
+
+	if (id < OUTPUT_FIELD_COUNT)
+		return fields[id].type;
+	return f->probe->fields[id - OUTPUT_FIELD_COUNT].number ? OUTPUT_TYPE_NUMBER
+								: OUTPUT_TYPE_STRING;
+}
+
+size_t output_fields_format(const struct output_fields *f, unsigned i, const struct probe_result *r,
+			    char *buf)
+{
+	unsigned id = f->id[i];
+
+	if (id < OUTPUT_FIELD_COUNT)
+		return output_field_format((enum output_field)id, r, buf);
+	return f->probe->fields[id - OUTPUT_FIELD_COUNT].format(r, buf, OUTPUT_VALUE_MAX);
 }
 
 int output_open(struct output *o, const struct output_ops *ops, const char *path,

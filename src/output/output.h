@@ -33,12 +33,18 @@ enum output_field {
 /* How a field is written where the format distinguishes (json: strings are quoted). */
 enum output_field_type { OUTPUT_TYPE_STRING, OUTPUT_TYPE_NUMBER };
 
+/* Fields the probe module adds are numbered from OUTPUT_FIELD_COUNT, in its table's order. */
+#define OUTPUT_FIELDS_MAX 32
+
+/* The fields -f chose: salvo's (enum output_field) and the probe module's. */
 struct output_fields {
 	unsigned count;
-	enum output_field id[OUTPUT_FIELD_COUNT];
+	unsigned id[OUTPUT_FIELDS_MAX];
+	const struct probe_ops *probe; /* whose fields the ids past OUTPUT_FIELD_COUNT are */
 };
 
-#define OUTPUT_FIELD_TEXT_MAX 40
+#define OUTPUT_FIELD_TEXT_MAX 40 /* salvo's own fields */
+#define OUTPUT_VALUE_MAX      1024 /* any field, the probe module's included */
 
 struct output;
 
@@ -67,12 +73,23 @@ struct output {
 const struct output_ops *output_by_name(const char *name);
 const char *output_list(void);
 
-/* Parse "saddr,sport"; 0 or -EINVAL with "'NAME': unknown field (choose: ...)" in err. */
-int output_fields_parse(const char *s, struct output_fields *f, char *err, size_t errlen);
+/*
+ * Parse "saddr,sport": salvo's fields and those of probe (may be NULL); 0 or -EINVAL with
+ * "'NAME': unknown field (choose: ...)" in err.
+ */
+int output_fields_parse(const char *s, const struct probe_ops *probe, struct output_fields *f,
+			char *err, size_t errlen);
 const char *output_field_name(enum output_field id);
 enum output_field_type output_field_type(enum output_field id);
 
-/* Print every field with its type and meaning, one per line (--list-output-fields). */
+/* The i-th chosen field's name, type and value (buf: OUTPUT_VALUE_MAX bytes; returns length). */
+const char *output_fields_name(const struct output_fields *f, unsigned i);
+enum output_field_type output_fields_type(const struct output_fields *f, unsigned i);
+size_t output_fields_format(const struct output_fields *f, unsigned i, const struct probe_result *r,
+			    char *buf);
+
+/* Print every field with its type and meaning, one per line, then those of each probe
+ * module that has its own (--list-output-fields). */
 void output_fields_describe(FILE *f);
 /* Print every output module with its help line (--list-output-modules). */
 void output_modules_describe(FILE *f);

@@ -20,12 +20,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "probe/packet.h"
 #include "probe/replies.h"
 #include "util/siphash.h"
 
 #define PROBE_FRAME_MAX 1514
+/* Bytes of a reply's payload a result keeps for the module's own fields (ZMap's udp "data"). */
+#define PROBE_DATA_MAX 256
 
 /* Set by the core before init; the module reads it, never changes it. */
 struct probe_params {
@@ -54,7 +57,32 @@ struct probe_result {
 	const char *classification; /* set by classify: a static string such as "synack" */
 	uint64_t timestamp_us;	    /* wall clock when received, set by the core */
 	const char *probe;	    /* the probe module's name, set by the core */
+	uint16_t data_len;	    /* bytes in data; the core sets 0 before validate */
+	uint8_t data[PROBE_DATA_MAX]; /* the reply's payload (its first bytes), kept by validate
+				       * for modules with fields of their own */
 };
+
+/*
+ * A field a probe module adds to the output (-f, --list-output-fields), read from the
+ * result's data: the DNS answers, the NTP stratum, the UDP payload.
+ */
+struct probe_field {
+	const char *name;
+	int number; /* 1: a number (json writes it bare), 0: a string */
+	const char *help;
+	/* Write the field of r into buf (cap bytes, NUL-terminated); return its length. */
+	size_t (*format)(const struct probe_result *r, char *buf, size_t cap);
+};
+
+/* Keep up to PROBE_DATA_MAX bytes of a reply's payload in r (validate calls it). */
+static inline void probe_result_keep_data(struct probe_result *r, const uint8_t *data,
+					  uint32_t len)
+{
+	if (len > PROBE_DATA_MAX)
+		len = PROBE_DATA_MAX;
+	memcpy(r->data, data, len);
+	r->data_len = (uint16_t)len;
+}
 
 struct probe {
 	const struct probe_ops *ops;
@@ -77,6 +105,8 @@ struct probe_ops {
 	const char *help;
 	unsigned replies; /* PROBE_REPLY_* (probe/replies.h): what an engine must steer to salvo */
 	int portless;	  /* probes addresses, not ports: the scan covers port 0 only */
+	const struct probe_field *fields; /* the module's own output fields, or NULL */
+	unsigned field_count;
 
 	/*
 	 * Check params and p->args (--probe-args, may be NULL) and precompute;

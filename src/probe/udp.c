@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/field.h"
 #include "util/checksum.h"
 
 #define ICMP_UNREACH_PORT 3
@@ -301,10 +302,16 @@ static int udp_validate(const struct probe *p, const struct packet_view *v, stru
 	if (v->daddr != p->params.saddr)
 		return 0;
 	if (v->proto == IPPROTO_UDP_) {
+		uint32_t len;
+
 		if (v->l4_len < UDP_HLEN ||
 		    !udp_match(p, v->saddr, packet_get16(l4), packet_get16(l4 + 2), r))
 			return 0;
 		r->flags = 0;
+		/* The payload as the UDP length gives it, never past what arrived. */
+		len = packet_get16(l4 + 4);
+		len = len < UDP_HLEN ? UDP_HLEN : len > v->l4_len ? v->l4_len : len;
+		probe_result_keep_data(r, l4 + UDP_HLEN, len - UDP_HLEN);
 	} else if (packet_parse_icmp_quote(v, &q) == 0) {
 		/* Unreachable, quoting one of our UDP probes (8 bytes: the whole UDP header). */
 		if (q.icmp_type != ICMP_UNREACH || q.proto != IPPROTO_UDP_ ||
@@ -336,11 +343,28 @@ static void udp_classify(const struct probe *p, struct probe_result *r)
 	}
 }
 
+static size_t udp_field_data(const struct probe_result *r, char *buf, size_t cap)
+{
+	return probe_field_hex(r->data, r->data_len, buf, cap);
+}
+
+static size_t udp_field_data_len(const struct probe_result *r, char *buf, size_t cap)
+{
+	return probe_field_uint(r->data_len, buf, cap);
+}
+
+static const struct probe_field udp_fields[] = {
+	{ "data", 0, "the reply's UDP payload in hex (its first 256 bytes)", udp_field_data },
+	{ "data_len", 1, "bytes of UDP payload kept in data (at most 256)", udp_field_data_len },
+};
+
 const struct probe_ops probe_udp_ops = {
 	.name = "udp",
 	.help = "UDP with a per-port payload (DNS, NTP, SNMP, ...) or "
 		"--probe-args=text:|hex:|file:",
 	.replies = PROBE_REPLY_UDP | PROBE_REPLY_ICMP_ERROR,
+	.fields = udp_fields,
+	.field_count = sizeof(udp_fields) / sizeof(udp_fields[0]),
 	.init = udp_init,
 	.template = udp_template,
 	.patch = udp_patch,

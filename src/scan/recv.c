@@ -53,6 +53,7 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 			count(&rcv->alive);
 		return;
 	}
+	r.data_len = 0;
 	if (!probe_validate(&s->probe, &v, &r))
 		return;
 	/* A reply from an address or port we did not scan is not ours, whatever it says. */

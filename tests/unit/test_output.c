@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "output/output.h"
+#include "probe/field.h"
 #include "util/json.h"
 
 static void fields_parse_and_reject_unknown(void **state)
@@ -19,12 +20,49 @@ static void fields_parse_and_reject_unknown(void **state)
 	char err[256];
 	(void)state;
 
-	assert_int_equal(output_fields_parse("saddr,sport,timestamp", &f, err, sizeof(err)), 0);
+	assert_int_equal(output_fields_parse("saddr,sport,timestamp", NULL, &f, err, sizeof(err)), 0);
 	assert_int_equal(f.count, 3);
 	assert_int_equal(f.id[2], OUTPUT_FIELD_TIMESTAMP);
-	assert_int_equal(output_fields_parse("saddr,,sport", &f, err, sizeof(err)), -EINVAL);
-	assert_int_equal(output_fields_parse("nope", &f, err, sizeof(err)), -EINVAL);
+	assert_int_equal(output_fields_parse("saddr,,sport", NULL, &f, err, sizeof(err)), -EINVAL);
+	assert_int_equal(output_fields_parse("nope", NULL, &f, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "'nope': unknown field (choose: saddr"));
+}
+
+/* A probe module's fields: known with that module only, formatted from the kept payload
+ * (hex in csv; printable text escaped, never a bare comma or quote). */
+static void probe_fields_come_with_their_module(void **state)
+{
+	const struct probe_ops *udp = probe_by_name("udp");
+	struct probe_result r = { .saddr = 0xc6120105 };
+	const uint8_t payload[] = { 0x00, 0xab, 0x2c, 0x41 };
+	struct output_fields f;
+	char err[512], value[OUTPUT_VALUE_MAX];
+	(void)state;
+
+	assert_int_equal(output_fields_parse("saddr,data", NULL, &f, err, sizeof(err)), -EINVAL);
+	assert_int_equal(output_fields_parse("saddr,data,data_len", udp, &f, err, sizeof(err)), 0);
+	assert_string_equal(output_fields_name(&f, 1), "data");
+	assert_int_equal(output_fields_type(&f, 2), OUTPUT_TYPE_NUMBER);
+	probe_result_keep_data(&r, payload, sizeof(payload));
+	assert_int_equal(output_fields_format(&f, 1, &r, value), 8);
+	assert_string_equal(value, "00ab2c41");
+	output_fields_format(&f, 2, &r, value);
+	assert_string_equal(value, "4");
+	assert_int_equal(output_fields_parse("nope", udp, &f, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "data, data_len)"));
+	assert_int_equal(probe_field_text(payload, sizeof(payload), value, sizeof(value)), 13);
+	assert_string_equal(value, "\\x00\\xab\\x2cA");
+	/* Cut at a whole character when the buffer is short. */
+	assert_int_equal(probe_field_text(payload, sizeof(payload), value, 6), 4);
+	/* More than PROBE_DATA_MAX bytes: the first PROBE_DATA_MAX are kept. */
+	{
+		uint8_t big[PROBE_DATA_MAX + 10];
+
+		memset(big, 0x5a, sizeof(big));
+		probe_result_keep_data(&r, big, sizeof(big));
+		assert_int_equal(r.data_len, PROBE_DATA_MAX);
+		assert_int_equal(output_fields_format(&f, 1, &r, value), 2 * PROBE_DATA_MAX);
+	}
 }
 
 static void csv_has_header_and_formatted_rows(void **state)
@@ -49,7 +87,7 @@ static void csv_has_header_and_formatted_rows(void **state)
 	close(fd);
 	assert_int_equal(output_fields_parse("saddr,sport,daddr,dport,classification,success,ttl,"
 					     "timestamp",
-					     &f, err, sizeof(err)),
+					     NULL, &f, err, sizeof(err)),
 			 0);
 	assert_int_equal(output_open(&o, output_by_name("csv"), path, &f, 1, "tcp_synscan", 0, err,
 				     sizeof(err)),
@@ -80,7 +118,7 @@ static void render(const char *module, const char *fieldlist, int multi_port,
 
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(output_fields_parse(fieldlist, &f, err, sizeof(err)), 0);
+	assert_int_equal(output_fields_parse(fieldlist, NULL, &f, err, sizeof(err)), 0);
 	assert_int_equal(output_open(&o, output_by_name(module), path, &f, multi_port,
 				     "tcp_synscan", 0, err, sizeof(err)),
 			 0);
@@ -130,7 +168,7 @@ static void list_writes_ip_or_ip_port(void **state)
 static void open_fails_clearly_on_a_bad_path(void **state)
 {
 	struct output o;
-	struct output_fields f = { 1, { OUTPUT_FIELD_SADDR } };
+	struct output_fields f = { 1, { OUTPUT_FIELD_SADDR }, NULL };
 	char err[256];
 	(void)state;
 
@@ -159,6 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json_escapes_quotes_backslashes_and_control_bytes),
 		cmocka_unit_test(fields_parse_and_reject_unknown),
+		cmocka_unit_test(probe_fields_come_with_their_module),
 		cmocka_unit_test(csv_has_header_and_formatted_rows),
 		cmocka_unit_test(json_writes_one_typed_object_per_line),
 		cmocka_unit_test(list_writes_ip_or_ip_port),
