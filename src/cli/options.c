@@ -102,7 +102,7 @@ static int opt_target_range(struct cli_parse *p, const struct cli_option *o, con
 	return cli_add_target(p, value, "--target-range: ", err, errlen);
 }
 
-/* -n: a count of probes, or a percentage of the shard. */
+/* -n: a count of probes for the whole scan, or a percentage of the address space. */
 static int opt_max_targets(struct cli_parse *p, const struct cli_option *o, const char *value,
 			   char *err, size_t errlen)
 {
@@ -396,7 +396,8 @@ static const struct cli_option base_options[] = {
 	  .letter = 'n',
 	  .arg = "N|P%",
 	  .group = CLI_SCAN,
-	  .help = "probe at most N (address, port) pairs, or P% of the scan",
+	  .help = "probe at most N (address, port) pairs in all, shared over the shards, or P% of "
+		  "the address space times the ports (as ZMap)",
 	  .kind = CLI_CUSTOM,
 	  .parse = opt_max_targets },
 	{ .name = "max-results",

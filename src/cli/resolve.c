@@ -225,8 +225,8 @@ static int resolve_output(struct cli_parse *p, char *err, size_t errlen)
 	char ferr[CLI_ERRLEN - 32];
 	int ret;
 
-	if (fields && (ret = output_fields_parse(fields, cfg->probe, &cfg->fields, ferr,
-							 sizeof(ferr)))) {
+	if (fields &&
+	    (ret = output_fields_parse(fields, cfg->probe, &cfg->fields, ferr, sizeof(ferr)))) {
 		snprintf(err, errlen, "--output-fields: %s", ferr);
 		return ret;
 	}
@@ -281,6 +281,31 @@ static int resolve_blocklist(struct cli_parse *p, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * -n N%: as ZMap reads it, N percent of the whole search space (every IPv4 address times
+ * the ports), truncated; then a count like any other.
+ */
+static int resolve_max_targets(struct cli_parse *p, char *err, size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+	double space = 4294967296.0 * cfg->ports.count, n;
+
+	if (cfg->max_targets_percent <= 0)
+		return 0;
+	n = cfg->max_targets_percent * space / 100.0;
+	if (n >= space)
+		n = space;
+	if (n < 1) {
+		snprintf(err, errlen,
+			 "--max-targets: %g%% of the address space times %u ports is no probe at "
+			 "all: give a larger percentage or a count",
+			 cfg->max_targets_percent, cfg->ports.count);
+		return -EINVAL;
+	}
+	cfg->max_targets = (uint64_t)n;
+	return 0;
+}
+
 int cli_resolve(struct cli_parse *p, int argc, char **argv, int first_target, char *err,
 		size_t errlen)
 {
@@ -292,7 +317,8 @@ int cli_resolve(struct cli_parse *p, int argc, char **argv, int first_target, ch
 	    (ret = resolve_engine_options(p, err, errlen)) ||
 	    (ret = resolve_rates(p, err, errlen)) || (ret = resolve_modes(p, err, errlen)) ||
 	    (ret = resolve_targets(p, argc, argv, first_target, err, errlen)) ||
-	    (ret = resolve_output(p, err, errlen)) || (ret = resolve_blocklist(p, err, errlen)))
+	    (ret = resolve_output(p, err, errlen)) || (ret = resolve_blocklist(p, err, errlen)) ||
+	    (ret = resolve_max_targets(p, err, errlen)))
 		return ret;
 	if (cfg->probes > cfg->sport_count) {
 		snprintf(err, errlen, "--probes: %u: more probes per target than source ports (%u)",

@@ -54,10 +54,10 @@ struct probe_result {
 	uint8_t flags;	 /* transport flags as received (TCP flags) */
 	uint8_t success; /* set by classify: the port answered positively */
 	uint8_t repeat;	 /* set by the core: not the first reply for this (address, port) */
-	const char *classification; /* set by classify: a static string such as "synack" */
-	uint64_t timestamp_us;	    /* wall clock when received, set by the core */
-	const char *probe;	    /* the probe module's name, set by the core */
-	uint16_t data_len;	    /* bytes in data; the core sets 0 before validate */
+	const char *classification;   /* set by classify: a static string such as "synack" */
+	uint64_t timestamp_us;	      /* wall clock when received, set by the core */
+	const char *probe;	      /* the probe module's name, set by the core */
+	uint16_t data_len;	      /* bytes in data; the core sets 0 before validate */
 	uint8_t data[PROBE_DATA_MAX]; /* the reply's payload (its first bytes), kept by validate
 				       * for modules with fields of their own */
 };
@@ -75,8 +75,7 @@ struct probe_field {
 };
 
 /* Keep up to PROBE_DATA_MAX bytes of a reply's payload in r (validate calls it). */
-static inline void probe_result_keep_data(struct probe_result *r, const uint8_t *data,
-					  uint32_t len)
+static inline void probe_result_keep_data(struct probe_result *r, const uint8_t *data, uint32_t len)
 {
 	if (len > PROBE_DATA_MAX)
 		len = PROBE_DATA_MAX;

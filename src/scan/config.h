@@ -78,7 +78,8 @@ struct scan_config {
 	uint64_t rate_min, rate_max;  /* --rate-min, --rate-max (aimd) */
 	uint64_t bandwidth_bps;	      /* -B: the rate from bits per second on the wire, 0 = -r */
 	uint64_t max_targets;	      /* -n as a count, 0 = no limit */
-	double max_targets_percent;   /* -n as a percentage of the shard, 0 = no limit */
+	double max_targets_percent;   /* -n as a percentage of 2^32 x ports (ZMap's), read into
+				       * max_targets once the ports are known */
 	uint64_t max_results;	      /* -N, 0 = no limit */
 	unsigned max_runtime_s;	      /* -t, 0 = no limit */
 	uint64_t max_sendto_failures; /* --max-sendto-failures, 0 = no limit */

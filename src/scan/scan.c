@@ -155,14 +155,12 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 	}
 	target_permutation_slice(s->positions, cfg->shard, cfg->shards, &s->shard_begin,
 				 &s->shard_end);
-	/* -n: only the first part of this shard's slice. */
-	if (cfg->max_targets || cfg->max_targets_percent > 0) {
-		uint64_t limit = cfg->max_targets;
+	/* -n: only the first part of this shard's slice; as in ZMap, the count is for the whole
+	 * scan, shared out over the shards (the first N mod shards take one more). */
+	if (cfg->max_targets) {
+		uint64_t limit = cfg->max_targets / cfg->shards +
+				 (cfg->shard < cfg->max_targets % cfg->shards);
 
-		if (cfg->max_targets_percent > 0)
-			limit = (uint64_t)((double)(s->shard_end - s->shard_begin) *
-						   cfg->max_targets_percent / 100.0 +
-					   0.5);
 		if (limit < s->shard_end - s->shard_begin)
 			s->shard_end = s->shard_begin + limit;
 	}

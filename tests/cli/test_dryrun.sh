@@ -71,9 +71,23 @@ DRY=("${DRY_LOUD[@]}" -q)
 "${DRY[@]}" -r 0 -p 1-10 -n 100 -o "$TMP/n.pcap" 198.18.1.0/24
 read -r n _ <<<"$(pcap_stats "$TMP/n.pcap")"
 check "-n 100 sends exactly 100 probes" '[ "$n" = 100 ]' "$n"
-"${DRY[@]}" -r 0 -p 1-10 -n 10% -T 3 -o "$TMP/n.pcap" 198.18.1.0/24
+# -n P% is ZMap's: P percent of 2^32 addresses times the ports, truncated.
+"${DRY[@]}" -r 0 -p 1-10 -n 0.0001% -T 3 -o "$TMP/n.pcap" 198.18.0.0/16
 read -r n _ <<<"$(pcap_stats "$TMP/n.pcap")"
-check "-n 10% of 2560 sends 256 over three threads" '[ "$n" = 256 ]' "$n"
+check "-n 0.0001% of 2^32 x 10 ports sends 42949 over three threads" '[ "$n" = 42949 ]' "$n"
+"${DRY[@]}" -r 0 -p 80 -n 10% -o "$TMP/n.pcap" 198.18.1.0/24
+read -r n _ <<<"$(pcap_stats "$TMP/n.pcap")"
+check "-n 10% of the address space covers a whole /24" '[ "$n" = 256 ]' "$n"
+# -n N is for the whole scan: shards share it out, the first N mod shards one more.
+total=0
+for i in 0 1 2; do
+	"${DRY[@]}" -r 0 -p 80,443 -n 100 --shards 3 --shard $i -T 2 -o "$TMP/n$i.pcap" \
+		198.18.1.0/24
+	read -r n _ <<<"$(pcap_stats "$TMP/n$i.pcap")"
+	total=$((total + n))
+	eval "n$i=$n"
+done
+check "-n 100 over 3 shards sends 34, 33, 33" '[ "$n0 $n1 $n2" = "34 33 33" ]' "$n0 $n1 $n2"
 # -t is a time, the thing under test, and the monitor checks it once a second, later on a loaded
 # machine: at 200 pps a second is 200 probes; up to 350 (1.75 s) and 6 s in all are allowed,
 # where the whole scan would take 2560 probes and 12.8 s.

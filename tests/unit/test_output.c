@@ -20,7 +20,8 @@ static void fields_parse_and_reject_unknown(void **state)
 	char err[256];
 	(void)state;
 
-	assert_int_equal(output_fields_parse("saddr,sport,timestamp", NULL, &f, err, sizeof(err)), 0);
+	assert_int_equal(output_fields_parse("saddr,sport,timestamp", NULL, &f, err, sizeof(err)),
+			 0);
 	assert_int_equal(f.count, 3);
 	assert_int_equal(f.id[2], OUTPUT_FIELD_TIMESTAMP);
 	assert_int_equal(output_fields_parse("saddr,,sport", NULL, &f, err, sizeof(err)), -EINVAL);
