@@ -291,6 +291,13 @@ static const struct cli_option base_options[] = {
 	  .field = F(gateway_mac),
 	  .flag = F(gateway_mac_set),
 	  .expected = "a MAC address such as 02:00:00:00:00:01" },
+	{ .name = "iplayer",
+	  .letter = 'X',
+	  .group = CLI_NETWORK,
+	  .help = "send IP packets with no Ethernet header, for a VPN or tun interface "
+		  "(af_packet)",
+	  .kind = CLI_FLAG,
+	  .field = F(iplayer) },
 	{ .name = "source-mac",
 	  .arg = "MAC",
 	  .group = CLI_NETWORK,
@@ -334,6 +341,12 @@ static const struct cli_option base_options[] = {
 	  .help = "build every probe but send nothing (no privilege needed)",
 	  .kind = CLI_FLAG,
 	  .field = F(dryrun) },
+	{ .name = "fast-dryrun",
+	  .group = CLI_NETWORK,
+	  .help = "a dry run that writes each probe as six bytes on stdout, its destination "
+		  "address and port in network order (ZMap's)",
+	  .kind = CLI_FLAG,
+	  .field = F(fast_dryrun) },
 	{ .name = "pcap",
 	  .arg = "FILE",
 	  .group = CLI_NETWORK,
@@ -807,10 +820,8 @@ static const struct {
 	char letter;
 	const char *why;
 } zmap_refused[] = {
-	{ "iplayer", 'X', NULL },
 	{ "batch", 0, NULL },
 	{ "retries", 0, NULL },
-	{ "fast-dryrun", 0, NULL },
 	{ "validate-source-port", 0, NULL },
 	{ "output-args", 0, NULL },
 	{ "ignore-blocklist-errors", 0, NULL },

@@ -85,6 +85,13 @@ static int resolve_engine_options(struct cli_parse *p, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	p->argi = 0;
+	if (p->cfg->iplayer && !p->cfg->dryrun && !(engine->caps & IO_CAP_IPLAYER)) {
+		snprintf(
+			err, errlen,
+			"--iplayer: --io-engine=%s sends Ethernet frames only (-X needs af_packet)",
+			engine->name);
+		return -EINVAL;
+	}
 	return engine->check ? engine->check(p->cfg->engine_options, err, errlen) : 0;
 }
 
@@ -135,6 +142,14 @@ static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
 	}
 	if (cfg->log_file && cfg->log_directory) {
 		snprintf(err, errlen, "--log-file and --log-directory: give one of them");
+		return -EINVAL;
+	}
+	if (cfg->fast_dryrun && cfg->pcap_file) {
+		snprintf(
+			err, errlen,
+			"--fast-dryrun: prints six bytes a probe on stdout; --pcap %s writes pcap: "
+			"give one of them",
+			cfg->pcap_file);
 		return -EINVAL;
 	}
 	if (cfg->pcap_file && !cfg->dryrun) {
@@ -313,6 +328,8 @@ int cli_resolve(struct cli_parse *p, int argc, char **argv, int first_target, ch
 	int ret;
 
 	resolve_dialect(p);
+	if (cfg->fast_dryrun) /* ZMap's --fast-dryrun is a dry run of its own */
+		cfg->dryrun = 1;
 	if ((ret = resolve_modules(p, err, errlen)) ||
 	    (ret = resolve_engine_options(p, err, errlen)) ||
 	    (ret = resolve_rates(p, err, errlen)) || (ret = resolve_modes(p, err, errlen)) ||

@@ -77,6 +77,8 @@ struct afp_txq {
 	struct mmsghdr *msgs;
 	struct iovec *iov;
 	unsigned first, pending;
+	unsigned skip;		/* -X: bytes of Ethernet header left out of each message */
+	struct sockaddr_ll dst; /* -X: what a SOCK_DGRAM message goes to (the protocol) */
 	uint64_t completed, errors, busy;
 } __attribute__((aligned(64)));
 
@@ -153,10 +155,22 @@ static int afp_tx_mmsg_open(struct afp_txq *q, const struct io_config *cfg, char
 		snprintf(err, IO_ERRLEN, "af_packet: out of memory");
 		return -ENOMEM;
 	}
+	/* -X: the probe writes its Ethernet header as ever; only the IP packet after it goes,
+	 * on a SOCK_DGRAM socket that is told the protocol (the kernel adds no header on tun). */
+	if (cfg->iplayer) {
+		q->skip = ETH_HLEN;
+		q->dst = (struct sockaddr_ll){ .sll_family = AF_PACKET,
+					       .sll_protocol = htons(ETH_P_IP),
+					       .sll_ifindex = cfg->ifindex };
+	}
 	for (unsigned i = 0; i < AFP_MMSG_FRAMES; i++) {
-		q->iov[i].iov_base = q->buf + (size_t)i * q->frame_size;
+		q->iov[i].iov_base = q->buf + (size_t)i * q->frame_size + q->skip;
 		q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
 		q->msgs[i].msg_hdr.msg_iovlen = 1;
+		if (cfg->iplayer) {
+			q->msgs[i].msg_hdr.msg_name = &q->dst;
+			q->msgs[i].msg_hdr.msg_namelen = sizeof(q->dst);
+		}
 	}
 	return 0;
 }
@@ -168,7 +182,7 @@ static int afp_tx_open(struct afp_txq *q, const struct io_config *cfg, enum afp_
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = cfg->ifindex };
 
 	/* Protocol 0: this socket only sends, so it must not receive a copy of every frame. */
-	q->fd = socket(AF_PACKET, SOCK_RAW, 0);
+	q->fd = socket(AF_PACKET, cfg->iplayer ? SOCK_DGRAM : SOCK_RAW, 0);
 	if (q->fd < 0)
 		return afp_fail(err, "socket(AF_PACKET)", cfg->ifname);
 	if (setsockopt(q->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
@@ -188,8 +202,15 @@ static int afp_tx_open(struct afp_txq *q, const struct io_config *cfg, enum afp_
  * would only cost the receive thread time.  The receive path still checks
  * every byte itself: the filter is an optimisation, not a guarantee.
  */
-static int afp_rx_filter(int fd, uint32_t daddr)
+static int afp_rx_filter(int fd, uint32_t daddr, int iplayer)
 {
+	/* -X: a SOCK_DGRAM socket bound to ETH_P_IP sees IPv4 packets from their first byte. */
+	struct sock_filter code_ip[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, daddr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 3),
@@ -200,6 +221,9 @@ static int afp_rx_filter(int fd, uint32_t daddr)
 	};
 	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
 
+	if (iplayer)
+		prog = (struct sock_fprog){ .len = sizeof(code_ip) / sizeof(code_ip[0]),
+					    .filter = code_ip };
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
@@ -214,10 +238,10 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 
 	/* Protocol 0 until bind: no frame arrives before the filter is on, and a socket that is
 	 * not yet receiving needs no RCU grace period (10-20 ms each) when bind hooks it in. */
-	q->fd = socket(AF_PACKET, SOCK_RAW, 0);
+	q->fd = socket(AF_PACKET, cfg->iplayer ? SOCK_DGRAM : SOCK_RAW, 0);
 	if (q->fd < 0)
 		return afp_fail(err, "socket(AF_PACKET)", cfg->ifname);
-	if (cfg->rx_daddr && afp_rx_filter(q->fd, cfg->rx_daddr))
+	if (cfg->rx_daddr && afp_rx_filter(q->fd, cfg->rx_daddr, cfg->iplayer))
 		return afp_fail(err, "SO_ATTACH_FILTER", cfg->ifname);
 	if (setsockopt(q->fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)))
 		return afp_fail(err, "PACKET_VERSION TPACKET_V3", cfg->ifname);
@@ -377,6 +401,8 @@ static enum afp_tx_mode afp_choose_tx(const struct io_config *cfg, char *why, si
 	char driver[48];
 	int virtual;
 
+	if (cfg->iplayer)
+		return snprintf(why, len, "-X: IP packets"), AFP_TX_MMSG;
 	if (v && strcmp(v, "ring") == 0)
 		return snprintf(why, len, "as asked"), AFP_TX_RING;
 	if (v && strcmp(v, "sendmmsg") == 0)
@@ -485,7 +511,7 @@ static unsigned afp_mmsg_reserve(struct afp_txq *q, struct io_frame *frames, uns
 	if (n > AFP_MMSG_FRAMES)
 		n = AFP_MMSG_FRAMES;
 	for (unsigned i = 0; i < n; i++) {
-		frames[i].data = q->iov[i].iov_base;
+		frames[i].data = q->buf + (size_t)i * q->frame_size;
 		frames[i].cap = q->frame_size;
 		frames[i].len = 0;
 	}
@@ -496,7 +522,7 @@ static int afp_mmsg_submit(struct afp_txq *q, const struct io_frame *frames, uns
 {
 	if (n) {
 		for (unsigned i = 0; i < n; i++)
-			q->iov[i].iov_len = frames[i].len;
+			q->iov[i].iov_len = frames[i].len - q->skip;
 		q->first = 0;
 		q->pending = n;
 	}
@@ -650,7 +676,7 @@ static void afp_close(struct io_engine *e)
 const struct io_engine_ops io_af_packet_ops = {
 	.name = "af_packet",
 	.help = "Linux packet sockets (TPACKET_V2 ring or sendmmsg tx, TPACKET_V3 rx ring)",
-	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE,
+	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_IPLAYER,
 	.priv_size = sizeof(struct afp_state),
 	.options = afp_options,
 	.check = afp_check,

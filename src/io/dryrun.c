@@ -38,6 +38,8 @@ struct dry_state {
 	pcap_dumper_t *dumper;
 	pthread_mutex_t lock;
 	int lock_made;
+	unsigned skip; /* -X: the Ethernet header is not sent, so it is not shown either */
+	int fast;      /* --fast-dryrun */
 };
 
 static int dry_init(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN])
@@ -63,8 +65,10 @@ static int dry_init(struct io_engine *e, const struct io_config *cfg, char err[I
 		return -ENOMEM;
 	}
 	s->lock_made = 1;
+	s->skip = cfg->iplayer ? 14 : 0;
+	s->fast = cfg->print_fast;
 	if (cfg->pcap_file) {
-		s->pcap = pcap_open_dead(DLT_EN10MB, DRY_SNAPLEN);
+		s->pcap = pcap_open_dead(cfg->iplayer ? DLT_RAW : DLT_EN10MB, DRY_SNAPLEN);
 		if (!s->pcap || !(s->dumper = pcap_dump_open(s->pcap, cfg->pcap_file))) {
 			/* libpcap's message names the file already ("PATH: No such file ..."). */
 			snprintf(err, IO_ERRLEN, "--pcap: %s",
@@ -73,7 +77,8 @@ static int dry_init(struct io_engine *e, const struct io_config *cfg, char err[I
 		}
 		snprintf(e->mode, IO_MODE_LEN, "dry run, probes written to %s", cfg->pcap_file);
 	} else {
-		snprintf(e->mode, IO_MODE_LEN, "dry run, probes printed on stdout as ZMap's");
+		snprintf(e->mode, IO_MODE_LEN, "dry run, probes printed on stdout as ZMap's%s",
+			 s->fast ? " --fast-dryrun (6 bytes each)" : "");
 	}
 	return 0;
 }
@@ -108,14 +113,18 @@ static int dry_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame
 		h.ts.tv_usec = (suseconds_t)(us % 1000000);
 		pthread_mutex_lock(&s->lock);
 		for (unsigned i = 0; i < n; i++) {
-			h.caplen = h.len = frames[i].len;
-			pcap_dump((u_char *)s->dumper, &h, frames[i].data);
+			h.caplen = h.len = frames[i].len - s->skip;
+			pcap_dump((u_char *)s->dumper, &h, frames[i].data + s->skip);
 		}
 		pthread_mutex_unlock(&s->lock);
 	} else if (n) {
 		pthread_mutex_lock(&s->lock);
 		for (unsigned i = 0; i < n; i++)
-			(void)probe_print_zmap(stdout, frames[i].data, frames[i].len);
+			if (s->fast)
+				(void)probe_print_fast(stdout, frames[i].data, frames[i].len);
+			else
+				(void)probe_print_zmap(stdout, frames[i].data, frames[i].len,
+						       s->skip != 0);
 		pthread_mutex_unlock(&s->lock);
 	}
 	__atomic_store_n(&q->written, q->written + n, __ATOMIC_RELAXED);

@@ -35,6 +35,9 @@
  */
 #define IO_CAP_OWN_NETWORK (1u << 4)
 
+/* Can send and receive bare IP packets, with no Ethernet header (-X, for tun devices). */
+#define IO_CAP_IPLAYER (1u << 5)
+
 /* For engines with an XDP bind ladder (--xdp-mode); others ignore it. */
 enum io_xdp_mode { IO_XDP_MODE_AUTO, IO_XDP_MODE_ZEROCOPY, IO_XDP_MODE_COPY, IO_XDP_MODE_SKB };
 
@@ -48,8 +51,11 @@ struct io_config {
 	uint16_t rx_sport_first; /* our source ports: replies come back to these */
 	uint32_t rx_sport_count;
 	enum io_xdp_mode xdp_mode;
-	const char *pcap_file; /* dryrun: where to write the probes, NULL = only count */
+	const char *pcap_file; /* dryrun: where to write the probes, NULL = print them */
+	int print_fast;	       /* dryrun: print them in --fast-dryrun's six bytes */
 	unsigned replies;      /* PROBE_REPLY_*: what an engine that steers (af_xdp) must take */
+	int iplayer;	       /* -X: frames keep the Ethernet header the probe wrote, but only what
+				* follows it goes out, and received packets start at the IP header */
 	const uint8_t *source_mac;  /* --source-mac, or NULL */
 	const uint8_t *gateway_mac; /* -G, or NULL */
 	/* The values of the engine's own options (ops->options), by index; NULL: not given. */

@@ -9,9 +9,8 @@
 
 int packet_parse_ipv4(const uint8_t *frame, uint32_t len, struct packet_view *v)
 {
-	uint32_t off = 12, ihl, total;
+	uint32_t off = 12;
 	uint16_t type;
-	const uint8_t *ip;
 
 	if (len < ETH_HLEN_)
 		return -1;
@@ -23,21 +22,27 @@ int packet_parse_ipv4(const uint8_t *frame, uint32_t len, struct packet_view *v)
 		type = packet_get16(frame + off);
 	}
 	off += 2;
-	if (type != ETHERTYPE_IPV4 || len < off + IPV4_HLEN)
+	if (type != ETHERTYPE_IPV4)
 		return -1;
-	ip = frame + off;
-	if ((ip[0] >> 4) != 4)
+	return packet_parse_ipv4_l3(frame + off, len - off, v);
+}
+
+int packet_parse_ipv4_l3(const uint8_t *ip, uint32_t len, struct packet_view *v)
+{
+	uint32_t ihl, total;
+
+	if (len < IPV4_HLEN || (ip[0] >> 4) != 4)
 		return -1;
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
 	total = packet_get16(ip + 2);
-	if (ihl < IPV4_HLEN || total < ihl || len - off < ihl)
+	if (ihl < IPV4_HLEN || total < ihl || len < ihl)
 		return -1;
 	/* A fragment (MF set or an offset) cannot be validated: drop it. */
 	if (packet_get16(ip + 6) & 0x3fff)
 		return -1;
 	/* Ethernet pads short frames; the IPv4 length says where the packet really ends. */
-	if (total > len - off)
-		total = len - off;
+	if (total > len)
+		total = len;
 	v->l4 = ip + ihl;
 	v->l4_len = total - ihl;
 	v->saddr = packet_get32(ip + 12);

@@ -48,6 +48,9 @@ struct packet_view {
  */
 int packet_parse_ipv4(const uint8_t *frame, uint32_t len, struct packet_view *v);
 
+/* The same from the IPv4 header on: a packet with no link-layer header (-X, a tun device). */
+int packet_parse_ipv4_l3(const uint8_t *ip, uint32_t len, struct packet_view *v);
+
 static inline uint16_t packet_get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);

@@ -2,6 +2,7 @@
 #include "probe/print.h"
 
 #include <errno.h>
+#include <string.h>
 
 #define PRINT_SEP "------------------------------------------------------\n" /* 54 dashes */
 
@@ -37,7 +38,22 @@ static int print_l4(FILE *f, unsigned proto, const uint8_t *l4, uint32_t l4_len)
 	return 0;
 }
 
-int probe_print_zmap(FILE *f, const uint8_t *frame, uint32_t len)
+int probe_print_fast(FILE *f, const uint8_t *frame, uint32_t len)
+{
+	const uint8_t *ip = frame + 14;
+	uint8_t out[6] = { 0 };
+	uint32_t ihl;
+
+	if (len < 14 + 20 || (ip[0] >> 4) != 4)
+		return -EINVAL;
+	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+	memcpy(out, ip + 16, 4);
+	if ((ip[9] == 6 || ip[9] == 17) && len >= 14 + ihl + 4)
+		memcpy(out + 4, ip + ihl + 2, 2);
+	return fwrite(out, 1, sizeof(out), f) == sizeof(out) ? 0 : -EIO;
+}
+
+int probe_print_zmap(FILE *f, const uint8_t *frame, uint32_t len, int iplayer)
 {
 	const uint8_t *ip = frame + 14;
 	uint32_t ihl;
@@ -51,11 +67,12 @@ int probe_print_zmap(FILE *f, const uint8_t *frame, uint32_t len)
 	print_addr(src, ip + 12);
 	print_addr(dst, ip + 16);
 	fprintf(f, "ip { saddr: %s | daddr: %s | checksum: %#04X }\n", src, dst, get16(ip + 10));
-	fprintf(f,
-		"eth { shost: %02x:%02x:%02x:%02x:%02x:%02x | "
-		"dhost: %02x:%02x:%02x:%02x:%02x:%02x }\n",
-		frame[6], frame[7], frame[8], frame[9], frame[10], frame[11], frame[0], frame[1],
-		frame[2], frame[3], frame[4], frame[5]);
+	if (!iplayer)
+		fprintf(f,
+			"eth { shost: %02x:%02x:%02x:%02x:%02x:%02x | "
+			"dhost: %02x:%02x:%02x:%02x:%02x:%02x }\n",
+			frame[6], frame[7], frame[8], frame[9], frame[10], frame[11], frame[0],
+			frame[1], frame[2], frame[3], frame[4], frame[5]);
 	fputs(PRINT_SEP, f);
 	return 0;
 }

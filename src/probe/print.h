@@ -7,8 +7,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Print one frame (Ethernet, IPv4, then TCP, UDP or ICMP) built by a probe module; 0, or
- * -EINVAL for a frame too short or of another kind (nothing printed). */
-int probe_print_zmap(FILE *f, const uint8_t *frame, uint32_t len);
+/*
+ * Print one frame (Ethernet, IPv4, then TCP, UDP or ICMP) built by a probe module; 0, or
+ * -EINVAL for a frame too short or of another kind (nothing printed).  iplayer (-X): the
+ * Ethernet header is not sent, so no eth block is printed.
+ */
+int probe_print_zmap(FILE *f, const uint8_t *frame, uint32_t len, int iplayer);
+
+/*
+ * --fast-dryrun: ZMap's compact form, six bytes per probe: the destination address and
+ * port as on the wire (network order); port 0 for probes without one (ICMP).  0 or -EINVAL.
+ */
+int probe_print_fast(FILE *f, const uint8_t *frame, uint32_t len);
 
 #endif

@@ -55,6 +55,9 @@ static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg, ch
 		return ret;
 	}
 
+	/* -X: no Ethernet header goes out, so no MAC is needed (ZMap leaves them zero too). */
+	if (cfg->iplayer)
+		return 0;
 	if (cfg->source_mac_set) {
 		memcpy(pp->smac, cfg->source_mac, 6);
 	} else if ((ret = netif_hwaddr(s->ifname, pp->smac))) {
@@ -144,6 +147,8 @@ void scan_io_config(const struct scan *s, struct io_config *io)
 	io->rx_sport_first = cfg->sport_first;
 	io->rx_sport_count = cfg->sport_count;
 	io->xdp_mode = cfg->xdp_mode;
+	io->iplayer = cfg->iplayer;
+	io->print_fast = cfg->fast_dryrun;
 	io->pcap_file = cfg->pcap_file;
 	io->source_mac = cfg->source_mac_set ? cfg->source_mac : NULL;
 	io->gateway_mac = cfg->gateway_mac_set ? cfg->gateway_mac : NULL;

@@ -43,7 +43,7 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 	uint64_t element;
 
 	count(&rcv->frames);
-	if (packet_parse_ipv4(data, len, &v))
+	if (cfg->iplayer ? packet_parse_ipv4_l3(data, len, &v) : packet_parse_ipv4(data, len, &v))
 		return;
 	/* --icmp-prescan: an echo reply marks its address live for the port probes. */
 	if (cfg->icmp_prescan && v.proto == IPPROTO_ICMP_ && probe_validate(&s->prescan, &v, &r)) {

@@ -264,4 +264,31 @@ PY
 )
 check "--dryrun prints each probe in ZMap's layout" \
 	'[ "$layout" = "tcp_synscan 50/50 udp 50/50 icmp_echoscan 50/50" ]' "$layout"
+
+# -X: no Ethernet header goes out, so none is printed, and a pcap of the probes is raw IP.
+"${DRY[@]}" -X -p 443 -n 20 -r 0 198.18.1.0/24 >"$TMP/x.txt"
+"${DRY[@]}" -X -p 443 -n 20 -r 0 --pcap "$TMP/x.pcap" 198.18.1.0/24 >/dev/null
+x_blocks=$(grep -c '^ip { saddr: 198.18.0.1 ' "$TMP/x.txt")
+x_eth=$(grep -c '^eth {' "$TMP/x.txt")
+x_raw=$(tcpdump -nn -r "$TMP/x.pcap" 2>&1 | grep -c "link-type RAW")
+x_syns=$(tcpdump -nn -r "$TMP/x.pcap" 'tcp[tcpflags] == tcp-syn and dst port 443' 2>/dev/null | wc -l)
+check "-X prints no eth block and writes raw IP pcap" \
+	'[ "$x_blocks $x_eth $x_raw $x_syns" = "20 0 1 20" ]' "$x_blocks $x_eth $x_raw $x_syns"
+"${RUN[@]}" "$SALVO" -X --io-engine=af_xdp -p 80 198.18.1.0/24 >/dev/null 2>"$TMP/x.err"
+status=$?
+check "-X with af_xdp is refused before anything opens" \
+	'[ $status = 1 ] && grep -q "^salvo: --iplayer: .*af_xdp" "$TMP/x.err"' "$status $(cat "$TMP/x.err")"
+
+# --fast-dryrun: six bytes a probe, destination address and port in network order, and every
+# (address, port) of the scan exactly once.
+"${DRY[@]}" --fast-dryrun --no-header-row -p 80,443 -r 0 198.18.1.0/26 >"$TMP/fast.bin"
+fast=$(python3 - "$TMP/fast.bin" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+pairs = [(data[i:i + 4], int.from_bytes(data[i + 4:i + 6], "big")) for i in range(0, len(data), 6)]
+want = {(bytes([198, 18, 1, h]), p) for h in range(64) for p in (80, 443)}
+print(len(data) % 6, len(pairs), int(set(pairs) == want))
+PY
+)
+check "--fast-dryrun writes each probe as its six bytes" '[ "$fast" = "0 128 1" ]' "$fast"
 finish

@@ -18,6 +18,10 @@ namespace, waits on counters, and the checks that read what a test collected.
   forge READY IFACE OUT NET      answer every SYN to NET (a.b.c.d/len) with forged SYN-ACKs that
                                  must not validate: wrong ack, or from the wrong address; until
                                  SIGTERM (then as sniff), the number sent goes to OUT
+  tun-answer READY TUN OUT ADDR:PORT...
+                                 attach to tun device TUN and answer each SYN salvo writes
+                                 to it: SYN-ACK from the open ADDR:PORTs, RST elsewhere;
+                                 until SIGTERM, then write the number of SYNs to OUT
   late-synack READY IFACE OUT DELAY ADDR:PORT...
                                  answer each SYN to ADDR:PORT with a SYN-ACK DELAY seconds
                                  later and again 2 x DELAY later (as a stack retransmits), for
@@ -272,17 +276,53 @@ def checksum(data):
     return ~s & 0xFFFF
 
 
-def synack(frame, tcp, src_ip, ack):
-    """A SYN-ACK answering the SYN in frame, from src_ip, acknowledging ack."""
+def synack(frame, tcp, src_ip, ack, flags=0x12):
+    """A SYN-ACK (or, with flags, another segment) answering the SYN in frame, from src_ip,
+    acknowledging ack."""
     dst_ip = frame[26:30]
     sport, dport = frame[tcp + 2:tcp + 4], frame[tcp:tcp + 2]
-    th = sport + dport + struct.pack("!II", 777, ack & 0xFFFFFFFF) + bytes([5 << 4, 0x12]) + \
+    th = sport + dport + struct.pack("!II", 777, ack & 0xFFFFFFFF) + bytes([5 << 4, flags]) + \
         struct.pack("!HHH", 65535, 0, 0)
     pseudo = src_ip + dst_ip + struct.pack("!BBH", 0, 6, len(th))
     th = th[:16] + struct.pack("!H", checksum(pseudo + th)) + th[18:]
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(th), 1, 0, 64, 6, 0, src_ip, dst_ip)
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
     return frame[6:12] + frame[0:6] + b"\x08\x00" + ip + th
+
+
+def tun_answer(ready, tun, out, specs):
+    """Attach to the tun device and answer every SYN that salvo writes to it as a stack
+    would: a SYN-ACK from each open ADDR:PORT, a RST elsewhere; the SYNs seen go to OUT."""
+    import fcntl
+    import select
+    stop_on_sigterm()
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    # TUNSETIFF with IFF_TUN | IFF_NO_PI: bare IP packets, no header of the tun driver's.
+    fcntl.ioctl(fd, 0x400454CA, struct.pack("16sH", tun.encode(), 0x0001 | 0x1000))
+    open_set = set(specs)
+    seen = 0
+    open(ready, "w").close()
+    while not STOP:
+        try:
+            if not select.select([fd], [], [], 0.2)[0]:
+                continue
+            pkt = os.read(fd, 65535)
+        except InterruptedError:
+            continue
+        if len(pkt) < 40 or pkt[0] >> 4 != 4 or pkt[9] != 6:
+            continue
+        ihl = (pkt[0] & 15) * 4
+        tcp = 14 + ihl
+        frame = bytes(14) + pkt
+        if frame[tcp + 13] & 0x12 != 0x02:
+            continue
+        seen += 1
+        dst = socket.inet_ntoa(pkt[16:20])
+        dport = struct.unpack("!H", pkt[ihl + 2:ihl + 4])[0]
+        seq = struct.unpack("!I", pkt[ihl + 4:ihl + 8])[0]
+        flags = 0x12 if "%s:%d" % (dst, dport) in open_set else 0x14
+        os.write(fd, synack(frame, tcp, pkt[16:20], seq + 1, flags)[14:])
+    write_atomically(out, str(seen))
 
 
 def check_sent(meta, n, engine):
@@ -773,6 +813,8 @@ if __name__ == "__main__":
         check_sent(*a[:3])
     elif cmd == "forge":
         forge(*a[:4])
+    elif cmd == "tun-answer":
+        tun_answer(a[0], a[1], a[2], a[3:])
     elif cmd == "late-synack":
         late_synack(a[0], a[1], a[2], a[3], a[4:])
     elif cmd == "windows":

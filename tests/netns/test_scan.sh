@@ -29,6 +29,11 @@ if [ "$ENGINE" = af_packet ]; then
 test_default_blocklist_sends_nothing
 test_missing_gateway_mac_is_an_error"
 fi
+# -X is af_packet's alone (af_xdp and dpdk refuse it at parse time).
+case $ENGINE in af_packet*)
+	ALL_TESTS="$ALL_TESTS
+test_iplayer_scans_through_a_tun_device" ;;
+esac
 
 # scan_and_compare NAME SALVO_ARGS...: scan -p 22,80,443,8080 198.18.1.0/24 and compare.
 scan_and_compare() {
@@ -40,6 +45,28 @@ scan_and_compare() {
 	expected_rows >"$TMP/expected"
 	sorted_results "$TMP/$name.csv" >"$TMP/$name.sorted"
 	expect_same_lines "$name" "$TMP/expected" "$TMP/$name.sorted" && no_xdp_left
+}
+
+# -X on a tun device (no link-layer header at all): salvo's only route to 198.18.1.0/24 is
+# tun0 in the scanner namespace, and a helper attached to tun0 answers as a stack would.
+test_iplayer_scans_through_a_tun_device() {
+	skip_if_not_root || return
+	setup_testbed iplayer || return 1
+	ip -n "$S" tuntap add mode tun dev tun0 || return 1
+	ip -n "$S" addr add 198.18.2.1/32 dev tun0 || return 1
+	ip -n "$S" link set tun0 up || return 1
+	ip -n "$S" route replace 198.18.1.0/24 dev tun0 || return 1
+	HELPER_NS=$S start_helper tun-answer tun0 "$TMP/syns" $OPEN_SET || return 1
+	local helper=${BG_PIDS[-1]}
+	check_run salvo_in_scanner -X -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
+		-o "$TMP/tun.csv" 198.18.1.0/24 || return 1
+	kill -TERM "$helper"
+	wait "$helper"
+	expected_rows >"$TMP/expected"
+	sorted_results "$TMP/tun.csv" >"$TMP/tun.sorted"
+	expect_same_lines "-X through tun0" "$TMP/expected" "$TMP/tun.sorted" || return 1
+	# Every probe went through tun0 as a bare IP packet (the helper parses them as such).
+	[ "$(cat "$TMP/syns")" = 1024 ] || { log "tun0 saw $(cat "$TMP/syns") SYNs, not 1024"; return 1; }
 }
 
 test_multiport_scan_finds_exactly_the_open_set() {

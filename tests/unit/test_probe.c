@@ -401,20 +401,20 @@ static void dryrun_text_is_zmaps_layout(void **state)
 	memcpy(frame, eth, 14);
 	memcpy(frame + 14, ip, 20);
 	memcpy(frame + 34, tcp, 20);
-	assert_int_equal(probe_print_zmap(f, frame, 54), 0);
+	assert_int_equal(probe_print_zmap(f, frame, 54, 0), 0);
 	frame[14 + 9] = 17;
 	memcpy(frame + 34, udp, 8);
-	assert_int_equal(probe_print_zmap(f, frame, 42), 0);
+	assert_int_equal(probe_print_zmap(f, frame, 42, 0), 0);
 	frame[14 + 9] = 1;
 	memcpy(frame + 34, icmp, 8);
-	assert_int_equal(probe_print_zmap(f, frame, 42), 0);
+	assert_int_equal(probe_print_zmap(f, frame, 42, 0), 0);
 	/* Not a probe: too short, not IPv4, an unknown protocol. */
-	assert_int_equal(probe_print_zmap(f, frame, 30), -EINVAL);
+	assert_int_equal(probe_print_zmap(f, frame, 30, 0), -EINVAL);
 	frame[12] = 0x86;
-	assert_int_equal(probe_print_zmap(f, frame, 42), -EINVAL);
+	assert_int_equal(probe_print_zmap(f, frame, 42, 0), -EINVAL);
 	frame[12] = 0x08;
 	frame[14 + 9] = 47;
-	assert_int_equal(probe_print_zmap(f, frame, 42), -EINVAL);
+	assert_int_equal(probe_print_zmap(f, frame, 42, 0), -EINVAL);
 	fclose(f);
 	assert_string_equal(
 		text, "tcp { source: 54321 | dest: 80 | seq: 2199412472 | checksum: 0X0A }\n"
