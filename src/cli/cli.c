@@ -97,6 +97,7 @@ int cli_add_target(struct cli_parse *p, const char *value, const char *prefix, c
 	} else if (p->file_targets) {
 		target_set_free(&p->cfg->targets);
 		target_set_init(&p->cfg->targets);
+		p->target_file_count = 0;
 		p->file_targets = 0;
 	}
 	p->targets_given = 1;

@@ -63,18 +63,19 @@ static int opt_user(struct cli_parse *p, const struct cli_option *o, const char 
 static int opt_target_file(struct cli_parse *p, const struct cli_option *o, const char *value,
 			   char *err, size_t errlen)
 {
-	char ferr[CLI_ERRLEN - 32];
 	int ret;
 
 	if ((ret = cli_add_target(p, NULL, NULL, err, errlen)))
 		return ret;
-	ret = o->letter == 'I'
-		      ? target_set_load_addresses(&p->cfg->targets, value, ferr, sizeof(ferr))
-		      : target_set_load_file(&p->cfg->targets, value, ferr, sizeof(ferr));
-	if (ret) {
-		snprintf(err, errlen, "--%s: %s", o->name, ferr);
-		return ret == -ENOMEM ? ret : -EINVAL;
+	if (p->target_file_count == CLI_TARGET_FILES_MAX) {
+		snprintf(err, errlen, "--%s: %s: at most %d -w and -I files", o->name, value,
+			 CLI_TARGET_FILES_MAX);
+		return -EINVAL;
 	}
+	/* Read in resolve.c, when --ignore-blocklist-errors is known. */
+	p->target_files[p->target_file_count].o = o;
+	p->target_files[p->target_file_count].path = value;
+	p->target_files[p->target_file_count++].argi = p->argi;
 	return 0;
 }
 
@@ -245,6 +246,11 @@ static const struct cli_option base_options[] = {
 	  .kind = CLI_CUSTOM,
 	  .parse = opt_target_file,
 	  .complete = CLI_COMPLETE_FILE },
+	{ .name = "ignore-blocklist-errors",
+	  .group = CLI_TARGETS,
+	  .help = "skip bad lines of -b, -w and -I files with a warning, as ZMap does",
+	  .kind = CLI_FLAG,
+	  .field = F(ignore_blocklist_errors) },
 	{ .name = "blocklist-file",
 	  .letter = 'b',
 	  .arg = "FILE",
@@ -824,7 +830,6 @@ static const struct {
 	{ "retries", 0, NULL },
 	{ "validate-source-port", 0, NULL },
 	{ "output-args", 0, NULL },
-	{ "ignore-blocklist-errors", 0, NULL },
 	{ "netmap-wait-ping", 0, "a netmap option, and salvo has no netmap engine" },
 };
 

@@ -16,6 +16,8 @@ struct cli_origin {
 	const char *config_arg; /* the command line's -C/--config value, NULL = none */
 };
 
+#define CLI_TARGET_FILES_MAX 16
+
 struct cli_parse {
 	struct scan_config *cfg;
 	const struct cli_origin *origin;
@@ -25,6 +27,14 @@ struct cli_parse {
 	const char *later[CLI_OPTIONS_MAX];   /* CLI_LATER values */
 	struct target_set block;	      /* the blocklist, while it is built */
 	int targets_given;		      /* a target, -w or --target-range was given */
+	/* -w and -I files, loaded once every option is read (--ignore-blocklist-errors may
+	 * come after them). */
+	struct {
+		const struct cli_option *o;
+		const char *path;
+		int argi;
+	} target_files[CLI_TARGET_FILES_MAX];
+	unsigned target_file_count;
 	int file_targets; /* ... by the config file: the command line's replace them */
 	int done;	  /* --help, --version, --list-*: printed, nothing to scan */
 };

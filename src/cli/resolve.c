@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/parse.h"
+#include "util/log.h"
 
 /* The seed scanner's dialect: list output, its progress line and a prompt stop (the
  * orchestrator times its rate windows until the scanner has exited), unless asked otherwise. */
@@ -180,6 +181,28 @@ static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Read a -b, -w or -I file into set; 0 or the error, in one line naming the option.  With
+ * --ignore-blocklist-errors a bad line is skipped, and a warning says how many and the first.
+ */
+static int load_list(struct cli_parse *p, const char *opt, const char *path, int single,
+		     struct target_set *set, char *err, size_t errlen)
+{
+	char ferr[CLI_ERRLEN - 32];
+	unsigned skipped = 0, *skip = p->cfg->ignore_blocklist_errors ? &skipped : NULL;
+	int ret = single ? target_set_load_addresses(set, path, skip, ferr, sizeof(ferr))
+			 : target_set_load_file(set, path, skip, ferr, sizeof(ferr));
+
+	if (ret) {
+		snprintf(err, errlen, "--%s: %s", opt, ferr);
+		return ret == -ENOMEM ? ret : -EINVAL;
+	}
+	if (skipped)
+		log_msg(LOG_WARN, "--%s: %s: %u bad line%s skipped (the first: %s)", opt, path,
+			skipped, skipped == 1 ? "" : "s", ferr);
+	return 0;
+}
+
 /* The positional targets, and the ports (or none, for a probe of addresses). */
 static int resolve_targets(struct cli_parse *p, int argc, char **argv, int first, char *err,
 			   size_t errlen)
@@ -189,6 +212,13 @@ static int resolve_targets(struct cli_parse *p, int argc, char **argv, int first
 	char perr[CLI_ERRLEN - 32];
 	int ret;
 
+	for (unsigned i = 0; i < p->target_file_count; i++) {
+		p->argi = p->target_files[i].argi;
+		if ((ret = load_list(p, p->target_files[i].o->name, p->target_files[i].path,
+				     p->target_files[i].o->letter == 'I', &cfg->targets, err,
+				     errlen)))
+			return ret;
+	}
 	p->argi = 0;
 	for (int i = first; i < argc; i++)
 		if ((ret = cli_add_target(p, argv[i], "", err, errlen)))
@@ -269,15 +299,12 @@ static int resolve_blocklist(struct cli_parse *p, char *err, size_t errlen)
 {
 	struct scan_config *cfg = p->cfg;
 	const char *file = cli_later(p, "blocklist-file");
-	char ferr[CLI_ERRLEN - 32];
 	int ret;
 
 	cfg->blocklist_file = file;
 	cfg->blocklist_default = !file;
-	if (file && (ret = target_set_load_file(&p->block, file, ferr, sizeof(ferr)))) {
-		snprintf(err, errlen, "--blocklist-file: %s", ferr);
-		return ret == -ENOMEM ? ret : -EINVAL;
-	}
+	if (file && (ret = load_list(p, "blocklist-file", file, 0, &p->block, err, errlen)))
+		return ret;
 	p->argi = 0;
 	if ((!file && target_set_add_default_blocklist(&p->block)) ||
 	    target_set_finish(&cfg->targets, &p->block)) {

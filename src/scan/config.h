@@ -78,6 +78,7 @@ struct scan_config {
 	uint64_t rate_min, rate_max;  /* --rate-min, --rate-max (aimd) */
 	uint64_t bandwidth_bps;	      /* -B: the rate from bits per second on the wire, 0 = -r */
 	uint64_t max_targets;	      /* -n as a count, 0 = no limit */
+	int ignore_blocklist_errors;  /* bad lines of -b/-w/-I are skipped with a warning */
 	int iplayer;		      /* -X: IP packets with no link-layer header (a tun device) */
 	int fast_dryrun;	      /* --fast-dryrun: a dry run printing six bytes a probe */
 	double max_targets_percent;   /* -n as a percentage of 2^32 x ports (ZMap's), read into

@@ -142,8 +142,22 @@ int target_set_add(struct target_set *set, struct target_range r)
 	return 0;
 }
 
-static int target_set_load(struct target_set *set, const char *path, int single, char *err,
-			   size_t errlen)
+/* A bad line: the error, or with skipped (--ignore-blocklist-errors) counted and the
+ * first one's text kept in err for the warning. */
+static int load_bad_line(unsigned *skipped, char *err, size_t errlen, const char *path,
+			 unsigned lineno, const char *value, const char *why)
+{
+	if (!skipped || *skipped == 0)
+		snprintf(err, errlen, "%s:%u: %s%s%s", path, lineno, value, *value ? ": " : "",
+			 why);
+	if (!skipped)
+		return -EINVAL;
+	(*skipped)++;
+	return 0;
+}
+
+static int target_set_load(struct target_set *set, const char *path, int single, unsigned *skipped,
+			   char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	char line[512];
@@ -162,9 +176,14 @@ static int target_set_load(struct target_set *set, const char *path, int single,
 
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f)) {
-			snprintf(err, errlen, "%s:%u: line too long", path, lineno);
-			ret = -EINVAL;
-			break;
+			int c;
+
+			if ((ret = load_bad_line(skipped, err, errlen, path, lineno, "",
+						 "line too long")))
+				break;
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			continue;
 		}
 		if ((end = strchr(start, '#')))
 			*end = '\0';
@@ -178,9 +197,9 @@ static int target_set_load(struct target_set *set, const char *path, int single,
 			continue;
 		if (target_parse_range(start, &r, &why) ||
 		    (single && r.first != r.last && (why = "expected one IPv4 address a line"))) {
-			snprintf(err, errlen, "%s:%u: %s: %s", path, lineno, start, why);
-			ret = -EINVAL;
-			break;
+			if ((ret = load_bad_line(skipped, err, errlen, path, lineno, start, why)))
+				break;
+			continue;
 		}
 		if ((ret = target_set_add(set, r))) {
 			snprintf(err, errlen, "%s: out of memory", path);
@@ -195,14 +214,16 @@ static int target_set_load(struct target_set *set, const char *path, int single,
 	return ret;
 }
 
-int target_set_load_file(struct target_set *set, const char *path, char *err, size_t errlen)
+int target_set_load_file(struct target_set *set, const char *path, unsigned *skipped, char *err,
+			 size_t errlen)
 {
-	return target_set_load(set, path, 0, err, errlen);
+	return target_set_load(set, path, 0, skipped, err, errlen);
 }
 
-int target_set_load_addresses(struct target_set *set, const char *path, char *err, size_t errlen)
+int target_set_load_addresses(struct target_set *set, const char *path, unsigned *skipped,
+			      char *err, size_t errlen)
 {
-	return target_set_load(set, path, 1, err, errlen);
+	return target_set_load(set, path, 1, skipped, err, errlen);
 }
 
 static int range_cmp(const void *a, const void *b)

@@ -291,4 +291,25 @@ print(len(data) % 6, len(pairs), int(set(pairs) == want))
 PY
 )
 check "--fast-dryrun writes each probe as its six bytes" '[ "$fast" = "0 128 1" ]' "$fast"
+
+# --ignore-blocklist-errors: a bad line of -w or -b is skipped with a warning naming it (the
+# flag may come after the files), where without it the bad line is the error, exit 1.
+printf '198.18.1.0/30\nbogus\n198.18.1.8\n' >"$TMP/wl.txt"
+printf '198.18.1.1\n10.0.0.0/40\n' >"$TMP/bl.txt"
+"${RUN[@]}" "$SALVO" --fast-dryrun --no-header-row -S 198.18.0.1 -p 80 -w "$TMP/wl.txt" \
+	-b "$TMP/bl.txt" --ignore-blocklist-errors >"$TMP/ign.bin" 2>"$TMP/ign.err"
+status=$?
+ign=$(python3 -c 'import sys, socket; d = open(sys.argv[1], "rb").read()
+print(" ".join(sorted(socket.inet_ntoa(d[i:i + 4]) for i in range(0, len(d), 6))))' "$TMP/ign.bin")
+check "--ignore-blocklist-errors skips bad lines of -w and -b with a warning" \
+	'[ $status = 0 ] && [ "$ign" = "198.18.1.0 198.18.1.2 198.18.1.3 198.18.1.8" ] &&
+	 grep -q "allowlist-file: .*1 bad line skipped.*:2: bogus" "$TMP/ign.err" &&
+	 grep -q "blocklist-file: .*1 bad line skipped.*:2: 10.0.0.0/40" "$TMP/ign.err"' \
+	"$status [$ign] $(cat "$TMP/ign.err")"
+"${RUN[@]}" "$SALVO" --dryrun -S 198.18.0.1 -p 80 -w "$TMP/wl.txt" -b /dev/null \
+	>/dev/null 2>"$TMP/ign.err"
+status=$?
+check "without it a bad line of -w is the error" \
+	'[ $status = 1 ] && grep -q "^salvo: --allowlist-file: .*wl.txt:2: bogus" "$TMP/ign.err"' \
+	"$status $(cat "$TMP/ign.err")"
 finish

@@ -164,20 +164,41 @@ static void list_files_allow_comments_and_name_the_bad_line(void **state)
 
 	target_set_init(&set);
 	path = write_temp("# test hosts\n198.18.1.0/30  # four\n\n  198.18.2.1\n");
-	assert_int_equal(target_set_load_file(&set, path, err, sizeof(err)), 0);
+	assert_int_equal(target_set_load_file(&set, path, NULL, err, sizeof(err)), 0);
 	assert_int_equal(set.count, 2);
 	unlink(path);
 	target_set_free(&set);
 
 	target_set_init(&set);
 	path = write_temp("198.18.1.0/24\n198.18.1.0/40\n");
-	assert_int_equal(target_set_load_file(&set, path, err, sizeof(err)), -EINVAL);
+	assert_int_equal(target_set_load_file(&set, path, NULL, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, ":2: 198.18.1.0/40:"));
 	unlink(path);
 	target_set_free(&set);
 
+	/* --ignore-blocklist-errors: bad lines (a bad prefix, a word, a line too long) are
+	 * counted and skipped, the first one named; the good ones are all kept. */
+	{
+		char text[1200] = "198.18.1.0/24\n198.18.1.0/40\nnot-an-address\n";
+		unsigned skipped = 0;
+
+		size_t n = strlen(text);
+
+		memset(text + n, 'x', 700);
+		snprintf(text + n + 700, sizeof(text) - n - 700, "\n198.18.3.7\n");
+		target_set_init(&set);
+		path = write_temp(text);
+		assert_int_equal(target_set_load_file(&set, path, &skipped, err, sizeof(err)), 0);
+		assert_int_equal(skipped, 3);
+		assert_int_equal(set.count, 2);
+		assert_int_equal(set.ranges[1].first, 0xc6120307);
+		assert_non_null(strstr(err, ":2: 198.18.1.0/40:"));
+		unlink(path);
+		target_set_free(&set);
+	}
+
 	target_set_init(&set);
-	assert_int_equal(target_set_load_file(&set, "/nonexistent/list", err, sizeof(err)),
+	assert_int_equal(target_set_load_file(&set, "/nonexistent/list", NULL, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/list"));
 	target_set_free(&set);
