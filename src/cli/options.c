@@ -23,6 +23,8 @@ static const char *const xdp_modes[] = { "auto", "zc", "copy", "skb", NULL };
 static const char *const status_formats[] = { "zmap", "legacy", "json", NULL };
 static const char *const rate_modes[] = { "fixed", "aimd", NULL };
 static const char *const dialects[] = { "zmap", "anyscan", NULL };
+/* The index is scan_config.sport_any: 1 = disable. */
+static const char *const sport_validation[] = { "enable", "disable", NULL };
 static const char *const interrupts[] = { "cooldown", "now", NULL };
 /* In the order of enum scan_dedup_method. */
 static const char *const dedup_methods[] = { "default", "full", "window", "none", NULL };
@@ -320,6 +322,15 @@ static const struct cli_option base_options[] = {
 	  .def = "32768-61000",
 	  .kind = CLI_CUSTOM,
 	  .parse = opt_source_ports },
+	{ .name = "validate-source-port",
+	  .arg = "enable|disable",
+	  .group = CLI_NETWORK,
+	  .help = "disable: a reply to any of our source ports counts, not only to the probe's "
+		  "own (for middleboxes that rewrite ports; ZMap's)",
+	  .def = "enable",
+	  .kind = CLI_CHOICE,
+	  .field = F(sport_any),
+	  .words = sport_validation },
 	{ .name = "io-engine",
 	  .arg = "NAME",
 	  .group = CLI_NETWORK,
@@ -437,6 +448,24 @@ static const struct cli_option base_options[] = {
 	  .field = F(max_runtime_s),
 	  .min = 1,
 	  .max = 31536000 },
+	{ .name = "retries",
+	  .arg = "N",
+	  .group = CLI_SCAN,
+	  .help = "send a probe the kernel refuses up to N more times before counting it failed "
+		  "(af_packet's sendmmsg; a full ring is always waited on)",
+	  .def = "10",
+	  .kind = CLI_UINT,
+	  .field = F(retries),
+	  .max = 1000 },
+	{ .name = "batch",
+	  .arg = "N",
+	  .group = CLI_SCAN,
+	  .help = "at most N probes between looks at the rate (default: sized to the rate, up to "
+		  "1024)",
+	  .kind = CLI_UINT,
+	  .field = F(batch),
+	  .min = 1,
+	  .max = SCAN_TX_BATCH },
 	{ .name = "max-sendto-failures",
 	  .arg = "N",
 	  .group = CLI_SCAN,
@@ -826,9 +855,6 @@ static const struct {
 	char letter;
 	const char *why;
 } zmap_refused[] = {
-	{ "batch", 0, NULL },
-	{ "retries", 0, NULL },
-	{ "validate-source-port", 0, NULL },
 	{ "output-args", 0, NULL },
 	{ "netmap-wait-ping", 0, "a netmap option, and salvo has no netmap engine" },
 };

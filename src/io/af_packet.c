@@ -77,9 +77,10 @@ struct afp_txq {
 	struct mmsghdr *msgs;
 	struct iovec *iov;
 	unsigned first, pending;
-	unsigned skip;		/* -X: bytes of Ethernet header left out of each message */
-	struct sockaddr_ll dst; /* -X: what a SOCK_DGRAM message goes to (the protocol) */
-	uint64_t completed, errors, busy;
+	unsigned skip;		 /* -X: bytes of Ethernet header left out of each message */
+	unsigned retries, tries; /* --retries, and how often the first pending one was tried */
+	struct sockaddr_ll dst;	 /* -X: what a SOCK_DGRAM message goes to (the protocol) */
+	uint64_t completed, errors, busy, retried;
 } __attribute__((aligned(64)));
 
 struct afp_rxq {
@@ -148,6 +149,7 @@ static int afp_tx_ring_open(struct afp_txq *q, const struct io_config *cfg, char
 static int afp_tx_mmsg_open(struct afp_txq *q, const struct io_config *cfg, char err[IO_ERRLEN])
 {
 	q->frame_size = (cfg->frame_len_max + 63) & ~63u;
+	q->retries = cfg->retries;
 	q->buf = alloc_array_aligned(AFP_MMSG_FRAMES, q->frame_size);
 	q->msgs = calloc(AFP_MMSG_FRAMES, sizeof(*q->msgs));
 	q->iov = calloc(AFP_MMSG_FRAMES, sizeof(*q->iov));
@@ -488,16 +490,22 @@ static int afp_mmsg_push(struct afp_txq *q)
 					 __ATOMIC_RELAXED);
 			q->first += (unsigned)k;
 			q->pending -= (unsigned)k;
+			q->tries = 0;
 		} else if (errno == EINTR) {
 			continue;
 		} else if (errno == EAGAIN || errno == EBUSY || errno == ENOBUFS ||
 			   errno == ENETDOWN) {
 			__atomic_store_n(&q->busy, q->busy + 1, __ATOMIC_RELAXED);
 			return -EAGAIN;
+		} else if (q->tries < q->retries) {
+			/* ZMap's --retries: the kernel refused this one; try it again. */
+			q->tries++;
+			__atomic_store_n(&q->retried, q->retried + 1, __ATOMIC_RELAXED);
 		} else {
 			__atomic_store_n(&q->errors, q->errors + 1, __ATOMIC_RELAXED);
 			q->first++;
 			q->pending--;
+			q->tries = 0;
 		}
 	}
 	return 0;
@@ -642,6 +650,7 @@ static void afp_stats(struct io_engine *e, struct io_stats *st)
 		st->tx_completed += __atomic_load_n(&q->completed, __ATOMIC_RELAXED);
 		st->tx_errors += __atomic_load_n(&q->errors, __ATOMIC_RELAXED);
 		st->tx_busy += __atomic_load_n(&q->busy, __ATOMIC_RELAXED);
+		st->tx_retries += __atomic_load_n(&q->retried, __ATOMIC_RELAXED);
 	}
 	for (unsigned i = 0; i < s->rx_count; i++) {
 		struct afp_rxq *q = &s->rx[i];

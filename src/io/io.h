@@ -53,6 +53,7 @@ struct io_config {
 	enum io_xdp_mode xdp_mode;
 	const char *pcap_file; /* dryrun: where to write the probes, NULL = print them */
 	int print_fast;	       /* dryrun: print them in --fast-dryrun's six bytes */
+	unsigned retries;      /* --retries: a frame the kernel refuses is tried this often more */
 	unsigned replies;      /* PROBE_REPLY_*: what an engine that steers (af_xdp) must take */
 	int iplayer;	       /* -X: frames keep the Ethernet header the probe wrote, but only what
 				* follows it goes out, and received packets start at the IP header */
@@ -88,6 +89,7 @@ struct io_stats {
 	uint64_t tx_completed; /* frames the kernel/NIC reports as sent */
 	uint64_t tx_errors;    /* frames rejected (malformed, driver error) */
 	uint64_t tx_busy;      /* kicks refused for lack of room (ENOBUFS/EAGAIN) */
+	uint64_t tx_retries;   /* sends tried again after the kernel refused them */
 	uint64_t rx_frames;    /* frames delivered to the receive callback */
 	uint64_t rx_drops;     /* frames the kernel dropped before we could see them */
 };

@@ -38,6 +38,7 @@ struct probe_params {
 	uint16_t sport_first; /* our source ports: sport_first .. sport_first+sport_count-1 */
 	uint32_t sport_count;
 	uint32_t probes; /* probes per target (-P) */
+	int sport_any;	 /* --validate-source-port=disable: any of our ports will do */
 	uint8_t ttl;
 	uint8_t key[SIPHASH_KEY_LEN];
 };
@@ -189,6 +190,8 @@ static inline int probe_sport_valid(const struct probe_params *pp, uint64_t hash
 
 	if (port < pp->sport_first || (uint32_t)(port - pp->sport_first) >= pp->sport_count)
 		return 0;
+	if (pp->sport_any)
+		return 1;
 	off = (uint32_t)(port - pp->sport_first);
 	return (off + pp->sport_count - base) % pp->sport_count < pp->probes;
 }

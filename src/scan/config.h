@@ -17,6 +17,8 @@
 enum scan_status_format { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON };
 
 #define SCAN_CORES_MAX 256
+/* The most probes a sender hands the engine at once (--batch caps it lower). */
+#define SCAN_TX_BATCH 1024
 
 /* --dedup-method: every method but none writes each reply once (salvo's bitmap is exact). */
 enum scan_dedup_method { SCAN_DEDUP_DEFAULT, SCAN_DEDUP_FULL, SCAN_DEDUP_WINDOW, SCAN_DEDUP_NONE };
@@ -79,6 +81,9 @@ struct scan_config {
 	uint64_t bandwidth_bps;	      /* -B: the rate from bits per second on the wire, 0 = -r */
 	uint64_t max_targets;	      /* -n as a count, 0 = no limit */
 	int ignore_blocklist_errors;  /* bad lines of -b/-w/-I are skipped with a warning */
+	int sport_any;		      /* --validate-source-port=disable */
+	unsigned retries;	      /* sends the kernel refused, tried again up to this */
+	unsigned batch;		      /* --batch: probes between looks at the rate, 0 = auto */
 	int iplayer;		      /* -X: IP packets with no link-layer header (a tun device) */
 	int fast_dryrun;	      /* --fast-dryrun: a dry run printing six bytes a probe */
 	double max_targets_percent;   /* -n as a percentage of 2^32 x ports (ZMap's), read into

@@ -87,6 +87,7 @@ static void metadata_counts(struct json_writer *w, const struct scan *s,
 	json_uint(w, "sent", t->io.tx_completed);
 	json_uint(w, "tx_errors", t->io.tx_errors);
 	json_uint(w, "tx_busy", t->io.tx_busy);
+	json_uint(w, "tx_retries", t->io.tx_retries);
 	json_uint(w, "rx_frames", t->rx_frames);
 	json_uint(w, "rx_drops", t->io.rx_drops);
 	json_uint(w, "valid", t->valid);

@@ -223,6 +223,7 @@ static int scan_open_probes(struct scan *s, struct scan_checkpoint *cp, char err
 	pp->sport_first = cfg->sport_first;
 	pp->sport_count = cfg->sport_count;
 	pp->probes = cfg->probes;
+	pp->sport_any = cfg->sport_any;
 	pp->ttl = (uint8_t)cfg->probe_ttl;
 	if (getrandom(pp->key, sizeof(pp->key), 0) != (ssize_t)sizeof(pp->key)) {
 		snprintf(err, SCAN_ERRLEN, "getrandom: %s", strerror(errno));

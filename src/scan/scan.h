@@ -35,7 +35,6 @@
 
 #define SCAN_ERRLEN	  512
 #define SCAN_RESULT_QUEUE 4096 /* results per receive thread; a power of two */
-#define SCAN_TX_BATCH	  1024
 /* How long a receive thread waits for frames before it looks at the stop flag again: a
  * stopped scan exits within about this. */
 #define SCAN_RX_POLL_MS 20

@@ -180,7 +180,7 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 			continue;
 		}
 		/* The rate may have changed (control socket, signals): size batches for it. */
-		want = pace_batch(&s->pace, SCAN_TX_BATCH);
+		want = pace_batch(&s->pace, s->cfg->batch ? s->cfg->batch : SCAN_TX_BATCH);
 		if (pace_wait(&s->pace, want)) {
 			pace_refund(&s->pace, want);
 			break;

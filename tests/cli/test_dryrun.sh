@@ -292,6 +292,19 @@ PY
 )
 check "--fast-dryrun writes each probe as its six bytes" '[ "$fast" = "0 128 1" ]' "$fast"
 
+# --batch N: at most N probes go to the engine between looks at the rate.  The dry run stamps
+# each hand-over with one time, so probes sharing a time stamp are one batch: at 20,000 a
+# second the default hands over 10 at a time, --batch 4 four (200 us apart).
+biggest_batch() {
+	"${DRY[@]}" -p 80 -r 20000 "$@" --pcap "$TMP/batch.pcap" 198.18.0.0/22 >/dev/null
+	tcpdump -tt -nn -r "$TMP/batch.pcap" 2>/dev/null | awk '{ print $1 }' | uniq -c |
+		sort -n | tail -1 | awk '{ print $1 }'
+}
+b_auto=$(biggest_batch)
+b_4=$(biggest_batch --batch 4)
+check "--batch 4 hands the engine four probes at a time" '[ "$b_4" = 4 ] && [ "$b_auto" -gt 4 ]' \
+	"batch 4: $b_4, default: $b_auto"
+
 # --ignore-blocklist-errors: a bad line of -w or -b is skipped with a warning naming it (the
 # flag may come after the files), where without it the bad line is the error, exit 1.
 printf '198.18.1.0/30\nbogus\n198.18.1.8\n' >"$TMP/wl.txt"

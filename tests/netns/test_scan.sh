@@ -27,7 +27,8 @@ esac
 if [ "$ENGINE" = af_packet ]; then
 	ALL_TESTS="$ALL_TESTS
 test_default_blocklist_sends_nothing
-test_missing_gateway_mac_is_an_error"
+test_missing_gateway_mac_is_an_error
+test_retries_try_a_refused_send_again"
 fi
 # -X is af_packet's alone (af_xdp and dpdk refuse it at parse time).
 case $ENGINE in af_packet*)
@@ -67,6 +68,27 @@ test_iplayer_scans_through_a_tun_device() {
 	expect_same_lines "-X through tun0" "$TMP/expected" "$TMP/tun.sorted" || return 1
 	# Every probe went through tun0 as a bare IP packet (the helper parses them as such).
 	[ "$(cat "$TMP/syns")" = 1024 ] || { log "tun0 saw $(cat "$TMP/syns") SYNs, not 1024"; return 1; }
+}
+
+# --retries: a send the kernel refuses (here a UDP probe larger than sv0's MTU: EMSGSIZE) is
+# tried N more times, then counted as an error; with 0 it is not tried again.
+test_retries_try_a_refused_send_again() {
+	skip_if_not_root || return
+	setup_testbed retries || return 1
+	ip -n "$S" link set sv0 mtu 100 || return 1
+	local big
+	big=$(printf 'x%.0s' $(seq 200))
+	check_run salvo_in_scanner -q -b /dev/null -M udp --probe-args="text:$big" -p 9 -c 0 \
+		--retries 2 -m "$TMP/r2.json" -o /dev/null 198.18.1.0/28 || return 1
+	check_run salvo_in_scanner -q -b /dev/null -M udp --probe-args="text:$big" -p 9 -c 0 \
+		--retries 0 -m "$TMP/r0.json" -o /dev/null 198.18.1.0/28 || return 1
+	python3 - "$TMP/r2.json" "$TMP/r0.json" <<'PY'
+import json, sys
+got = [(c["tx_errors"], c["tx_retries"], c["sent"])
+       for c in (json.load(open(f))["counts"] for f in sys.argv[1:])]
+print("    --retries 2, 0: (errors, retries, sent) =", got)
+sys.exit(0 if got == [(16, 32, 0), (16, 0, 0)] else 1)
+PY
 }
 
 test_multiport_scan_finds_exactly_the_open_set() {

@@ -200,6 +200,29 @@ static void synack_with_right_ack_validates_as_open(void **state)
 	assert_int_equal(r.success, 1);
 }
 
+/* --validate-source-port=disable: a reply to another of our ports counts (a middlebox
+ * rewrote it), one outside our range never does; the ack is still checked. */
+static void disabled_source_port_validation_takes_any_of_our_ports(void **state)
+{
+	struct probe p = make_probe(1);
+	uint8_t syn[PROBE_FRAME_MAX], reply[64];
+	struct probe_result r;
+	uint16_t ours;
+	(void)state;
+
+	build_syn(&p, syn, TARGET, 443, 0);
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+	ours = packet_get16(reply + 36);
+	packet_put16(reply + 36, ours == p.params.sport_first ? ours + 1 : ours - 1);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
+	p.params.sport_any = 1;
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 1);
+	packet_put16(reply + 36, (uint16_t)(p.params.sport_first + p.params.sport_count));
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
+	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 2);
+	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
+}
+
 static void rst_validates_as_closed(void **state)
 {
 	struct probe p = make_probe(1);
@@ -442,6 +465,7 @@ int main(void)
 		cmocka_unit_test(syns_to_different_targets_differ),
 		cmocka_unit_test(synack_with_right_ack_validates_as_open),
 		cmocka_unit_test(rst_validates_as_closed),
+		cmocka_unit_test(disabled_source_port_validation_takes_any_of_our_ports),
 		cmocka_unit_test(replies_with_wrong_ack_port_or_address_are_rejected),
 		cmocka_unit_test(probe_hash_is_siphash_of_the_network_order_bytes),
 		cmocka_unit_test(a_different_key_rejects_the_reply),
