@@ -597,6 +597,12 @@ static const struct cli_option base_options[] = {
 	  .kind = CLI_LATER,
 	  .complete = CLI_COMPLETE_WORDS,
 	  .complete_list = output_list },
+	{ .name = "output-args",
+	  .arg = "ARGS",
+	  .group = CLI_OUTPUT,
+	  .help = "arguments for the output module, as ZMap's (salvo's csv, json and list take "
+		  "none)",
+	  .kind = CLI_LATER },
 	{ .name = "output-fields",
 	  .letter = 'f',
 	  .arg = "LIST",
@@ -855,7 +861,6 @@ static const struct {
 	char letter;
 	const char *why;
 } zmap_refused[] = {
-	{ "output-args", 0, NULL },
 	{ "netmap-wait-ping", 0, "a netmap option, and salvo has no netmap engine" },
 };
 

@@ -67,6 +67,13 @@ static int resolve_modules(struct cli_parse *p, char *err, size_t errlen)
 			 name, output_list());
 		return -EINVAL;
 	}
+	/* ZMap hands --output-args to its module (redis takes a server); none of salvo's
+	 * takes any, and an argument silently dropped would be a surprise. */
+	if ((name = cli_later(p, "output-args")) && *name) {
+		snprintf(err, errlen, "--output-args: '%s': the %s output module takes none", name,
+			 cfg->output->name);
+		return -EINVAL;
+	}
 	p->argi = 0;
 	return 0;
 }

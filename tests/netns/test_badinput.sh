@@ -31,12 +31,15 @@ test_every_option_refuses_bad_values_and_sends_nothing() {
 		cases+=("--rate|$v" "--cooldown-time|$v" "--probes|$v" "--seed|$v" "--shards|$v"
 			"--shard|$v" "--sender-threads|$v" "--receivers|$v" "--max-targets|$v"
 			"--max-results|$v" "--max-runtime|$v" "--max-sendto-failures|$v"
-			"--min-hitrate|$v" "--bandwidth|$v" "--source-port|$v" "--target-ports|$v")
+			"--min-hitrate|$v" "--bandwidth|$v" "--source-port|$v" "--target-ports|$v"
+			"--retries|$v" "--batch|$v")
 	done
 	cases+=("--rate-min|abc|--rate-mode=aimd" "--rate-max|-1|--rate-mode=aimd" "--probes|0"
 		"--probes|256" "--sender-threads|0" "--sender-threads|65" "--min-hitrate|101"
 		"--source-port|70000" "--source-port|9-3" "--target-ports|1-" "--target-ports|80,,81"
-		"--max-targets|101%" "--shard|5|--shards=2")
+		"--max-targets|101%" "--max-targets|0.0000000001%" "--shard|5|--shards=2"
+		"--batch|0" "--batch|1025" "--retries|1001" "--output-args|x"
+		"--validate-source-port|maybe" "--iplayer||--io-engine=af_xdp")
 	for v in "${addr[@]}"; do cases+=("--source-ip|$v" "--target-range|$v"); done
 	for v in "${mac[@]}"; do cases+=("--gateway-mac|$v" "--source-mac|$v"); done
 	for v in "${name[@]}"; do
@@ -76,7 +79,7 @@ test_every_option_refuses_bad_values_and_sends_nothing() {
 		fi
 		read -r -a args <<<"$extra"
 		case $opt in
-		--resume | --dryrun=yes | --quiet=1 | --icmp-prescan) args+=("$opt") ;;
+		--resume | --dryrun=yes | --quiet=1 | --icmp-prescan | --iplayer) args+=("$opt") ;;
 		--target-range) base=(-q -c 0 -b /dev/null -p 80) && args+=("$opt" "$val") ;;
 		*) args+=("$opt" "$val") ;;
 		esac
