@@ -400,6 +400,59 @@ static void random_bytes_are_survived(void **state)
 	}
 }
 
+/* The checksum a block of the dry-run text shows ("... checksum: 0X1A2B ..."). */
+static unsigned printed_checksum(const char *line)
+{
+	const char *at = strstr(line, "checksum: ");
+
+	assert_non_null(at);
+	return (unsigned)strtoul(at + 10, NULL, 16);
+}
+
+/*
+ * Every module's probes, printed as ZMap's dry run prints them: each printed checksum is the
+ * frame's, and the frame's checksums are right (summed again independently, over the
+ * pseudo-header for TCP and UDP).  New modules are covered as they join the table.
+ */
+static void dryrun_text_checksums_are_the_frames_and_right(void **state)
+{
+	const struct probe_ops *ops;
+	(void)state;
+
+	for (size_t m = 0; (ops = probe_at(m)); m++) {
+		struct probe p;
+		char err[256];
+
+		if (fixture_probe(&p, ops->name, 1, NULL, 40000, 1000, 3, err))
+			continue; /* a module that needs --probe-args: its own tests print it */
+		for (uint32_t k = 0; k < 40; k++) {
+			uint8_t f[PROBE_FRAME_MAX];
+			uint32_t len =
+				fixture_frame(&p, f, TARGET + k * 7919, (uint16_t)(k * 131 + 1), 0);
+			const uint8_t *ip = f + 14, *l4 = ip + 20;
+			uint32_t l4_len = len - 34, pseudo = 0;
+			char *text, *second;
+			size_t size;
+			FILE *mf = open_memstream(&text, &size);
+
+			assert_int_equal(probe_print_zmap(mf, f, len, 0), 0);
+			fclose(mf);
+			second = strchr(text, '\n') + 1;
+			assert_int_equal(printed_checksum(second), packet_get16(ip + 10));
+			assert_int_equal(ref_sum(ip, 20, 0), 0xffff);
+			if (ip[9] == IPPROTO_TCP_ || ip[9] == IPPROTO_UDP_)
+				pseudo = ref_sum(ip + 12, 8, ip[9] + l4_len);
+			assert_int_equal(printed_checksum(text),
+					 packet_get16(l4 + (ip[9] == IPPROTO_TCP_   ? 16
+							    : ip[9] == IPPROTO_UDP_ ? 6
+										    : 2)));
+			assert_int_equal(ref_sum(l4, l4_len, pseudo), 0xffff);
+			free(text);
+		}
+		probe_close(&p);
+	}
+}
+
 /* ZMap's dry-run layout, field for field, for frames built by hand (so the expected text is
  * known byte by byte): ZMap's format strings give "%#04X" checksums (0X1234, and 0000 for
  * zero), lower-case MACs, the transport block first and 54 dashes after each probe. */
@@ -465,6 +518,7 @@ int main(void)
 		cmocka_unit_test(syns_to_different_targets_differ),
 		cmocka_unit_test(synack_with_right_ack_validates_as_open),
 		cmocka_unit_test(rst_validates_as_closed),
+		cmocka_unit_test(dryrun_text_checksums_are_the_frames_and_right),
 		cmocka_unit_test(disabled_source_port_validation_takes_any_of_our_ports),
 		cmocka_unit_test(replies_with_wrong_ack_port_or_address_are_rejected),
 		cmocka_unit_test(probe_hash_is_siphash_of_the_network_order_bytes),
