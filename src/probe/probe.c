@@ -8,12 +8,21 @@
 extern const struct probe_ops probe_tcp_synscan_ops;
 extern const struct probe_ops probe_udp_ops;
 extern const struct probe_ops probe_icmp_echoscan_ops;
+extern const struct probe_ops probe_ntp_ops;
+extern const struct probe_ops probe_upnp_ops;
+extern const struct probe_ops probe_bacnet_ops;
 
+/* One module a line, as a module is added (clang-format would pack five or more a line). */
+/* clang-format off */
 static const struct probe_ops *const probes[] = {
 	&probe_tcp_synscan_ops,
 	&probe_udp_ops,
 	&probe_icmp_echoscan_ops,
+	&probe_ntp_ops,
+	&probe_upnp_ops,
+	&probe_bacnet_ops,
 };
+/* clang-format on */
 
 #define PROBE_COUNT (sizeof(probes) / sizeof(probes[0]))
 

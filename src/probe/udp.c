@@ -18,11 +18,8 @@
 #include <string.h>
 
 #include "probe/field.h"
+#include "probe/udp_common.h"
 #include "util/checksum.h"
-
-#define ICMP_UNREACH_PORT 3
-#define UDP_PAYLOAD_MAX	  (PROBE_FRAME_MAX - ETH_HLEN_ - IPV4_HLEN - UDP_HLEN)
-#define UDP_FLAG_ICMP	  0x80 /* in probe_result.flags: an ICMP error; low bits hold its code */
 
 /* DNS (RFC 1035): a recursive query for the root's NS records. */
 static const uint8_t payload_dns[] = { 0x53, 0x41, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
@@ -187,24 +184,15 @@ too_long:
 	return -EINVAL;
 }
 
+/* The headers only: the payload depends on the port and is copied per packet. */
 static int udp_template(const struct probe *p, uint8_t *buf, size_t cap)
 {
-	const struct probe_params *pp = &p->params;
-	uint8_t *ip = buf + ETH_HLEN_;
-
-	if (cap < ETH_HLEN_ + IPV4_HLEN + UDP_HLEN)
-		return -ENOSPC;
-	packet_build_eth(buf, pp->gwmac, pp->smac);
-	/* Total length 0 here: it depends on the payload and is patched per packet. */
-	packet_build_ipv4(ip, pp->saddr, IPPROTO_UDP_, 0, pp->ttl);
-	memset(ip + IPV4_HLEN, 0, UDP_HLEN);
-	return ETH_HLEN_ + IPV4_HLEN + UDP_HLEN;
+	return probe_udp_template(p, buf, cap, NULL, 0);
 }
 
 static int udp_init(struct probe *p, char *err, size_t errlen)
 {
 	struct udp_state *st = calloc(1, sizeof(*st));
-	uint8_t frame[ETH_HLEN_ + IPV4_HLEN + UDP_HLEN];
 	int ret;
 
 	if (!st) {
@@ -228,10 +216,7 @@ static int udp_init(struct probe *p, char *err, size_t errlen)
 	st->data[UDP_DEFAULTS] = st->custom;
 	st->len[UDP_DEFAULTS] = st->custom_len;
 	st->sum[UDP_DEFAULTS] = csum_add_bytes(0, st->custom, st->custom_len);
-	udp_template(p, frame, sizeof(frame));
-	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
-	/* Pseudo-header: our address and the protocol; lengths and ports come per packet. */
-	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_UDP_;
+	probe_udp_sums(p, 0);
 	p->priv = st;
 	return 0;
 }
@@ -246,86 +231,17 @@ static uint32_t udp_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
 {
 	const struct probe_params *pp = &p->params;
 	const struct udp_state *st = p->priv;
-	uint8_t *ip = frame + ETH_HLEN_, *udp = ip + IPV4_HLEN;
 	uint64_t h = probe_hash(pp, pp->saddr, daddr, dport);
-	uint16_t sport = probe_sport(pp, h, probe_num), ipid = (uint16_t)(h >> 16);
 	unsigned which = UDP_DEFAULTS; /* the custom payload, or none */
-	uint16_t plen = st->have_custom ? st->custom_len : 0, ulen, tlen;
-	uint32_t sum;
-	uint16_t csum;
+	uint16_t plen = st->have_custom ? st->custom_len : 0;
 
 	if (!st->have_custom && st->by_port[dport]) {
 		which = st->by_port[dport] - 1u;
 		plen = st->len[which];
 	}
-	ulen = (uint16_t)(UDP_HLEN + plen);
-	tlen = (uint16_t)(IPV4_HLEN + ulen);
-
-	memcpy(udp + UDP_HLEN, st->data[which], plen);
-	packet_put16(ip + 2, tlen);
-	packet_put16(ip + 4, ipid);
-	packet_put32(ip + 16, daddr);
-	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + tlen + ipid, daddr)));
-
-	packet_put16(udp, sport);
-	packet_put16(udp + 2, dport);
-	packet_put16(udp + 4, ulen);
-	/* The UDP length counts twice: once in the pseudo-header, once in the header. */
-	sum = csum_add_u32(p->sum_l4 + 2u * ulen + sport + dport, daddr);
-	sum += plen ? st->sum[which] : 0;
-	csum = csum_fold(sum);
-	/* In UDP a computed 0 is sent as 0xffff: 0 means "no checksum". */
-	packet_put16(udp + 6, csum ? csum : 0xffff);
-	return ETH_HLEN_ + tlen;
-}
-
-/* Fill r from the headers of our probe as (to, port) saw or quoted them. */
-static int udp_match(const struct probe *p, uint32_t target, uint16_t target_port,
-		     uint16_t our_port, struct probe_result *r)
-{
-	const struct probe_params *pp = &p->params;
-
-	if (!probe_sport_valid(pp, probe_hash(pp, pp->saddr, target, target_port), our_port))
-		return 0;
-	r->saddr = target;
-	r->daddr = pp->saddr;
-	r->sport = target_port;
-	r->dport = our_port;
-	return 1;
-}
-
-static int udp_validate(const struct probe *p, const struct packet_view *v, struct probe_result *r)
-{
-	const uint8_t *l4 = v->l4;
-	struct packet_quote q;
-
-	if (v->daddr != p->params.saddr)
-		return 0;
-	if (v->proto == IPPROTO_UDP_) {
-		uint32_t len;
-
-		if (v->l4_len < UDP_HLEN ||
-		    !udp_match(p, v->saddr, packet_get16(l4), packet_get16(l4 + 2), r))
-			return 0;
-		r->flags = 0;
-		/* The payload as the UDP length gives it, never past what arrived. */
-		len = packet_get16(l4 + 4);
-		len = len < UDP_HLEN ? UDP_HLEN : len > v->l4_len ? v->l4_len : len;
-		probe_result_keep_data(r, l4 + UDP_HLEN, len - UDP_HLEN);
-	} else if (packet_parse_icmp_quote(v, &q) == 0) {
-		/* Unreachable, quoting one of our UDP probes (8 bytes: the whole UDP header). */
-		if (q.icmp_type != ICMP_UNREACH || q.proto != IPPROTO_UDP_ ||
-		    q.saddr != p->params.saddr ||
-		    !udp_match(p, q.daddr, packet_get16(q.l4 + 2), packet_get16(q.l4), r))
-			return 0;
-		r->flags = (uint8_t)(UDP_FLAG_ICMP | (q.icmp_code & 0x7f));
-	} else {
-		return 0;
-	}
-	r->ipid = v->ipid;
-	r->ttl = v->ttl;
-	r->window = 0;
-	return 1;
+	memcpy(frame + UDP_PAYLOAD_AT, st->data[which], plen);
+	return probe_udp_finish(p, frame, daddr, dport, probe_num, h, plen,
+				plen ? st->sum[which] : 0);
 }
 
 static void udp_classify(const struct probe *p, struct probe_result *r)
@@ -368,7 +284,7 @@ const struct probe_ops probe_udp_ops = {
 	.init = udp_init,
 	.template = udp_template,
 	.patch = udp_patch,
-	.validate = udp_validate,
+	.validate = probe_udp_validate,
 	.classify = udp_classify,
 	.close = udp_close,
 };
