@@ -8,6 +8,7 @@
 extern const struct probe_ops probe_tcp_synscan_ops;
 extern const struct probe_ops probe_udp_ops;
 extern const struct probe_ops probe_icmp_echoscan_ops;
+extern const struct probe_ops probe_dns_ops;
 extern const struct probe_ops probe_ntp_ops;
 extern const struct probe_ops probe_upnp_ops;
 extern const struct probe_ops probe_bacnet_ops;
@@ -18,6 +19,7 @@ static const struct probe_ops *const probes[] = {
 	&probe_tcp_synscan_ops,
 	&probe_udp_ops,
 	&probe_icmp_echoscan_ops,
+	&probe_dns_ops,
 	&probe_ntp_ops,
 	&probe_upnp_ops,
 	&probe_bacnet_ops,
