@@ -8,11 +8,14 @@
 extern const struct probe_ops probe_tcp_synscan_ops;
 extern const struct probe_ops probe_udp_ops;
 extern const struct probe_ops probe_icmp_echoscan_ops;
+extern const struct probe_ops probe_tcp_synackscan_ops;
 
 static const struct probe_ops *const probes[] = {
 	&probe_tcp_synscan_ops,
 	&probe_udp_ops,
 	&probe_icmp_echoscan_ops,
+	/* Host discovery: a SYN-ACK any host answers with a RST. */
+	&probe_tcp_synackscan_ops,
 };
 
 #define PROBE_COUNT (sizeof(probes) / sizeof(probes[0]))
