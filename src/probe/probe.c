@@ -9,13 +9,15 @@ extern const struct probe_ops probe_tcp_synscan_ops;
 extern const struct probe_ops probe_udp_ops;
 extern const struct probe_ops probe_icmp_echoscan_ops;
 extern const struct probe_ops probe_tcp_synackscan_ops;
+extern const struct probe_ops probe_icmp_echo_time_ops;
 
 static const struct probe_ops *const probes[] = {
 	&probe_tcp_synscan_ops,
 	&probe_udp_ops,
 	&probe_icmp_echoscan_ops,
-	/* Host discovery: a SYN-ACK any host answers with a RST. */
+	/* Host discovery: a SYN-ACK any host answers with a RST; an echo timing its round trip. */
 	&probe_tcp_synackscan_ops,
+	&probe_icmp_echo_time_ops,
 };
 
 #define PROBE_COUNT (sizeof(probes) / sizeof(probes[0]))
