@@ -30,6 +30,23 @@ static const struct {
 	{ "icmp", "icmp_echoscan" },
 };
 
+/* ZMap's modules salvo will not have, and why (-M names one: the error says so). */
+static const struct {
+	const char *name, *why;
+} probes_refused[] = {
+	{ "ipip", "its probe is an IP-in-IP packet whose inner header has the target's address "
+		  "as its source, for open tunnels to forward back; salvo sends no source "
+		  "address but its own" },
+};
+
+const char *probe_refused_reason(const char *name)
+{
+	for (size_t i = 0; i < sizeof(probes_refused) / sizeof(probes_refused[0]); i++)
+		if (strcmp(probes_refused[i].name, name) == 0)
+			return probes_refused[i].why;
+	return NULL;
+}
+
 const struct probe_ops *probe_by_name(const char *name)
 {
 	for (size_t i = 0; i < sizeof(probe_aliases) / sizeof(probe_aliases[0]); i++)
