@@ -116,7 +116,8 @@ for engine in "${ENGINES[@]}"; do
 	fi
 	files="tests/netns/test_scan.sh tests/netns/test_control.sh tests/netns/test_anyscan.sh
 		tests/netns/test_privilege.sh tests/netns/test_shards.sh tests/netns/test_badinput.sh
-		tests/netns/test_udp_apps.sh tests/netns/test_dns.sh"
+		tests/netns/test_udp_apps.sh tests/netns/test_dns.sh
+		tests/netns/test_synack_echotime.sh"
 	[ "$engine" = "af_packet --af-packet-tx=ring" ] && files=tests/netns/test_scan.sh
 	for file in $files; do
 		out=$(ENGINE="$engine" tests/netns/runner.sh "$file" 2>&1)

@@ -54,8 +54,15 @@ static int resolve_modules(struct cli_parse *p, char *err, size_t errlen)
 	if (!(cfg->engine = io_engine_by_name(cli_later(p, "io-engine"), err, errlen)))
 		return -EINVAL;
 	if (!(cfg->probe = probe_by_name(name = cli_later(p, "probe-module")))) {
-		snprintf(err, errlen, "--probe-module: '%s': unknown probe module (choose: %s)",
-			 name, probe_list());
+		if (probe_refused_reason(name))
+			snprintf(err, errlen,
+				 "--probe-module: '%s': a ZMap module salvo does not have: %s "
+				 "(choose: %s)",
+				 name, probe_refused_reason(name), probe_list());
+		else
+			snprintf(err, errlen,
+				 "--probe-module: '%s': unknown probe module (choose: %s)", name,
+				 probe_list());
 		return -EINVAL;
 	}
 	if ((ret = resolve_probe_args(cfg, err, errlen)))

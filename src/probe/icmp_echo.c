@@ -4,8 +4,11 @@
  * reply validates when it echoes both back from the address probed.  An
  * ICMP error quoting one of our requests is matched through the quote and
  * reported as "unreachable" (not alive).
+ *
+ * The request, its patch and the matching of replies serve icmp_echo_time too
+ * (icmp_echo.h).
  */
-#include "probe/probe.h"
+#include "probe/icmp_echo.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,34 +16,44 @@
 
 #include "util/checksum.h"
 
-#define ECHO_FRAME_LEN	(ETH_HLEN_ + IPV4_HLEN + ICMP_HLEN)
 #define ECHO_FLAG_ERROR 0x80 /* in probe_result.flags: an ICMP error quoting our request */
 
-static int echo_template(const struct probe *p, uint8_t *buf, size_t cap)
+int probe_echo_template(const struct probe *p, uint16_t payload_len, uint8_t *buf, size_t cap)
 {
 	const struct probe_params *pp = &p->params;
 	uint8_t *ip = buf + ETH_HLEN_;
 
-	if (cap < ECHO_FRAME_LEN)
+	if (cap < PROBE_ECHO_FRAME_LEN + (size_t)payload_len)
 		return -ENOSPC;
 	packet_build_eth(buf, pp->gwmac, pp->smac);
-	packet_build_ipv4(ip, pp->saddr, IPPROTO_ICMP_, IPV4_HLEN + ICMP_HLEN, pp->ttl);
-	memset(ip + IPV4_HLEN, 0, ICMP_HLEN);
+	packet_build_ipv4(ip, pp->saddr, IPPROTO_ICMP_,
+			  (uint16_t)(IPV4_HLEN + ICMP_HLEN + payload_len), pp->ttl);
+	memset(ip + IPV4_HLEN, 0, ICMP_HLEN + (size_t)payload_len);
 	ip[IPV4_HLEN] = ICMP_ECHO_REQUEST;
-	return ECHO_FRAME_LEN;
+	return PROBE_ECHO_FRAME_LEN + payload_len;
+}
+
+void probe_echo_sum_template(struct probe *p, uint16_t payload_len)
+{
+	uint8_t frame[PROBE_FRAME_MAX];
+
+	probe_echo_template(p, payload_len, frame, sizeof(frame));
+	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
+	p->sum_l4 = csum_add_bytes(0, frame + ETH_HLEN_ + IPV4_HLEN, ICMP_HLEN);
+}
+
+static int echo_template(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_echo_template(p, 0, buf, cap);
 }
 
 static int echo_init(struct probe *p, char *err, size_t errlen)
 {
-	uint8_t frame[ECHO_FRAME_LEN];
-
 	if (p->args) {
 		snprintf(err, errlen, "--probe-args: icmp_echoscan takes none (got '%s')", p->args);
 		return -EINVAL;
 	}
-	echo_template(p, frame, sizeof(frame));
-	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
-	p->sum_l4 = csum_add_bytes(0, frame + ETH_HLEN_ + IPV4_HLEN, ICMP_HLEN);
+	probe_echo_sum_template(p, 0);
 	return 0;
 }
 
@@ -54,13 +67,12 @@ static inline void echo_ids(const struct probe_params *pp, uint32_t daddr, uint1
 	*seq = (uint16_t)h;
 }
 
-static uint32_t echo_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
-			   uint32_t probe_num)
+void probe_echo_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint32_t probe_num,
+		      uint32_t payload_sum)
 {
 	uint8_t *ip = frame + ETH_HLEN_, *icmp = ip + IPV4_HLEN;
 	uint16_t id, seq, ipid;
 
-	(void)dport;
 	echo_ids(&p->params, daddr, &id, &seq);
 	seq = (uint16_t)(seq + probe_num);
 	ipid = (uint16_t)(id ^ seq);
@@ -69,8 +81,15 @@ static uint32_t echo_patch(const struct probe *p, uint8_t *frame, uint32_t daddr
 	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + ipid, daddr)));
 	packet_put16(icmp + 4, id);
 	packet_put16(icmp + 6, seq);
-	packet_put16(icmp + 2, csum_fold(p->sum_l4 + id + seq));
-	return ECHO_FRAME_LEN;
+	packet_put16(icmp + 2, csum_fold(p->sum_l4 + id + seq + payload_sum));
+}
+
+static uint32_t echo_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
+			   uint32_t probe_num)
+{
+	(void)dport;
+	probe_echo_patch(p, frame, daddr, probe_num, 0);
+	return PROBE_ECHO_FRAME_LEN;
 }
 
 /* Do id and seq belong to one of our requests to target? */
@@ -82,10 +101,11 @@ static int echo_match(const struct probe *p, uint32_t target, uint16_t id, uint1
 	return id == want_id && (uint16_t)(seq - first) < p->params.probes;
 }
 
-static int echo_validate(const struct probe *p, const struct packet_view *v, struct probe_result *r)
+int probe_echo_check(const struct probe *p, const struct packet_view *v, struct probe_result *r,
+		     struct packet_quote *q)
 {
 	const uint8_t *icmp = v->l4;
-	struct packet_quote q;
+	int kind;
 
 	if (v->proto != IPPROTO_ICMP_ || v->daddr != p->params.saddr || v->l4_len < ICMP_HLEN)
 		return 0;
@@ -93,15 +113,15 @@ static int echo_validate(const struct probe *p, const struct packet_view *v, str
 		if (!echo_match(p, v->saddr, packet_get16(icmp + 4), packet_get16(icmp + 6)))
 			return 0;
 		r->saddr = v->saddr;
-		r->flags = 0;
-	} else if (packet_parse_icmp_quote(v, &q) == 0) {
+		kind = PROBE_ECHO_REPLY;
+	} else if (packet_parse_icmp_quote(v, q) == 0) {
 		/* An error quoting one of our requests (8 bytes: the whole echo header). */
-		if (q.proto != IPPROTO_ICMP_ || q.saddr != p->params.saddr ||
-		    q.l4[0] != ICMP_ECHO_REQUEST ||
-		    !echo_match(p, q.daddr, packet_get16(q.l4 + 4), packet_get16(q.l4 + 6)))
+		if (q->proto != IPPROTO_ICMP_ || q->saddr != p->params.saddr ||
+		    q->l4[0] != ICMP_ECHO_REQUEST ||
+		    !echo_match(p, q->daddr, packet_get16(q->l4 + 4), packet_get16(q->l4 + 6)))
 			return 0;
-		r->saddr = q.daddr;
-		r->flags = (uint8_t)(ECHO_FLAG_ERROR | (q.icmp_type & 0x7f));
+		r->saddr = q->daddr;
+		kind = PROBE_ECHO_ERROR;
 	} else {
 		return 0;
 	}
@@ -111,7 +131,19 @@ static int echo_validate(const struct probe *p, const struct packet_view *v, str
 	r->ipid = v->ipid;
 	r->ttl = v->ttl;
 	r->window = 0;
-	return 1;
+	return kind;
+}
+
+static int echo_validate(const struct probe *p, const struct packet_view *v, struct probe_result *r)
+{
+	struct packet_quote q;
+	int kind = probe_echo_check(p, v, r, &q);
+
+	if (kind == PROBE_ECHO_ERROR)
+		r->flags = (uint8_t)(ECHO_FLAG_ERROR | (q.icmp_type & 0x7f));
+	else if (kind == PROBE_ECHO_REPLY)
+		r->flags = 0;
+	return kind != 0;
 }
 
 static void echo_classify(const struct probe *p, struct probe_result *r)

@@ -8,6 +8,8 @@
 extern const struct probe_ops probe_tcp_synscan_ops;
 extern const struct probe_ops probe_udp_ops;
 extern const struct probe_ops probe_icmp_echoscan_ops;
+extern const struct probe_ops probe_tcp_synackscan_ops;
+extern const struct probe_ops probe_icmp_echo_time_ops;
 extern const struct probe_ops probe_dns_ops;
 extern const struct probe_ops probe_ntp_ops;
 extern const struct probe_ops probe_upnp_ops;
@@ -19,6 +21,9 @@ static const struct probe_ops *const probes[] = {
 	&probe_tcp_synscan_ops,
 	&probe_udp_ops,
 	&probe_icmp_echoscan_ops,
+	/* Host discovery: a SYN-ACK any host answers with a RST; an echo timing its round trip. */
+	&probe_tcp_synackscan_ops,
+	&probe_icmp_echo_time_ops,
 	&probe_dns_ops,
 	&probe_ntp_ops,
 	&probe_upnp_ops,
@@ -35,6 +40,23 @@ static const struct {
 	{ "tcp", "tcp_synscan" },
 	{ "icmp", "icmp_echoscan" },
 };
+
+/* ZMap's modules salvo will not have, and why (-M names one: the error says so). */
+static const struct {
+	const char *name, *why;
+} probes_refused[] = {
+	{ "ipip", "its probe is an IP-in-IP packet whose inner header has the target's address "
+		  "as its source, for open tunnels to forward back; salvo sends no source "
+		  "address but its own" },
+};
+
+const char *probe_refused_reason(const char *name)
+{
+	for (size_t i = 0; i < sizeof(probes_refused) / sizeof(probes_refused[0]); i++)
+		if (strcmp(probes_refused[i].name, name) == 0)
+			return probes_refused[i].why;
+	return NULL;
+}
 
 const struct probe_ops *probe_by_name(const char *name)
 {

@@ -147,6 +147,8 @@ int probe_udp_payload_for_port(uint16_t port, const uint8_t **data, uint16_t *le
 			       const char **name);
 
 const struct probe_ops *probe_by_name(const char *name);
+/* Why salvo has no module of this ZMap name (a line for the error), or NULL. */
+const char *probe_refused_reason(const char *name);
 const char *probe_list(void);
 /* The i-th module of the table, NULL past the end (tests and fuzzing walk them all). */
 const struct probe_ops *probe_at(size_t i);

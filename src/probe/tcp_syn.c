@@ -10,14 +10,15 @@
  * The sequence number is the low 32 bits of the probe hash and the source
  * port comes from its high bits, so a reply validates when its ports match
  * and it acknowledges seq + 1.
+ *
+ * The segment, its patch and the first checks of a reply serve tcp_synackscan
+ * too (tcp_syn.h).
  */
-#include "probe/probe.h"
+#include "probe/tcp_syn.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "util/checksum.h"
 
 #define SYNSCAN_OPT_MAX	       40
 #define SYNSCAN_TS_OFFSET_NONE 0xff
@@ -54,17 +55,17 @@ static const struct synscan_preset *synscan_preset(const struct probe *p)
 	return &synscan_presets[p->variant];
 }
 
-static uint32_t synscan_tcp_len(const struct probe *p)
+uint32_t probe_tcp_len(const struct probe *p)
 {
 	return TCP_HLEN + synscan_preset(p)->len;
 }
 
-static int synscan_template(const struct probe *p, uint8_t *buf, size_t cap)
+int probe_tcp_template(const struct probe *p, uint8_t flags, uint8_t *buf, size_t cap)
 {
 	const struct probe_params *pp = &p->params;
 	const struct synscan_preset *preset = synscan_preset(p);
 	uint8_t *ip = buf + ETH_HLEN_, *tcp = ip + IPV4_HLEN;
-	uint32_t tcp_len = synscan_tcp_len(p);
+	uint32_t tcp_len = probe_tcp_len(p);
 
 	if (cap < ETH_HLEN_ + IPV4_HLEN + tcp_len)
 		return -ENOSPC;
@@ -72,7 +73,7 @@ static int synscan_template(const struct probe *p, uint8_t *buf, size_t cap)
 	packet_build_ipv4(ip, pp->saddr, IPPROTO_TCP_, (uint16_t)(IPV4_HLEN + tcp_len), pp->ttl);
 	memset(tcp, 0, TCP_HLEN);
 	tcp[12] = (uint8_t)((tcp_len / 4) << 4);
-	tcp[13] = TCP_FLAG_SYN;
+	tcp[13] = flags;
 	packet_put16(tcp + 14, preset->window);
 	memcpy(tcp + TCP_HLEN, preset->options, preset->len);
 	/* One timestamp value per scan, from the key: a fixed one would mark our probes. */
@@ -81,14 +82,33 @@ static int synscan_template(const struct probe *p, uint8_t *buf, size_t cap)
 	return (int)(ETH_HLEN_ + IPV4_HLEN + tcp_len);
 }
 
-/* Choose the preset, then sum the template's constant fields once. */
-static int synscan_init(struct probe *p, char *err, size_t errlen)
+static int synscan_template(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_tcp_template(p, TCP_FLAG_SYN, buf, cap);
+}
+
+int probe_tcp_sum_template(struct probe *p, uint8_t flags, char *err, size_t errlen)
 {
 	uint8_t frame[ETH_HLEN_ + IPV4_HLEN + TCP_HLEN + SYNSCAN_OPT_MAX];
 	const uint8_t *ip = frame + ETH_HLEN_;
 	uint32_t tcp_len;
 
-	p->variant = 0;
+	if (probe_tcp_template(p, flags, frame, sizeof(frame)) < 0) {
+		snprintf(err, errlen, "%s: the probe does not fit in a frame", p->ops->name);
+		return -ENOSPC;
+	}
+	tcp_len = probe_tcp_len(p);
+	p->sum_l3 = csum_add_bytes(0, ip, IPV4_HLEN);
+	/* Pseudo-header (our address, protocol, TCP length), then the segment. */
+	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_TCP_ + tcp_len;
+	p->sum_l4 = csum_add_bytes(p->sum_l4, ip + IPV4_HLEN, tcp_len);
+	return 0;
+}
+
+/* Choose the preset, then sum the template's constant fields once. */
+static int synscan_init(struct probe *p, char *err, size_t errlen)
+{
+	p->variant = PROBE_TCP_PRESET_DEFAULT;
 	if (p->args) {
 		size_t i;
 
@@ -105,70 +125,58 @@ static int synscan_init(struct probe *p, char *err, size_t errlen)
 		}
 		p->variant = (uint32_t)i;
 	}
-	if (synscan_template(p, frame, sizeof(frame)) < 0) {
-		snprintf(err, errlen, "tcp_synscan: the probe does not fit in a frame");
-		return -ENOSPC;
-	}
-	tcp_len = synscan_tcp_len(p);
-	p->sum_l3 = csum_add_bytes(0, ip, IPV4_HLEN);
-	/* Pseudo-header (our address, protocol, TCP length), then the segment. */
-	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_TCP_ + tcp_len;
-	p->sum_l4 = csum_add_bytes(p->sum_l4, ip + IPV4_HLEN, tcp_len);
-	return 0;
+	return probe_tcp_sum_template(p, TCP_FLAG_SYN, err, errlen);
 }
 
 static uint32_t synscan_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
 			      uint32_t probe_num)
 {
 	const struct probe_params *pp = &p->params;
-	uint8_t *ip = frame + ETH_HLEN_, *tcp = ip + IPV4_HLEN;
 	uint64_t h = probe_hash(pp, pp->saddr, daddr, dport);
-	uint32_t seq = (uint32_t)h;
-	uint16_t sport = probe_sport(pp, h, probe_num);
-	uint16_t ipid = (uint16_t)(h >> 16);
 
-	packet_put16(ip + 4, ipid);
-	packet_put32(ip + 16, daddr);
-	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + ipid, daddr)));
+	/* A SYN acknowledges nothing: its acknowledgement number stays 0. */
+	return probe_tcp_patch(p, frame, daddr, dport, probe_sport(pp, h, probe_num), (uint32_t)h,
+			       0, (uint16_t)(h >> 16));
+}
 
-	packet_put16(tcp, sport);
-	packet_put16(tcp + 2, dport);
-	packet_put32(tcp + 4, seq);
-	packet_put16(tcp + 16,
-		     csum_fold(csum_add_u32(csum_add_u32(p->sum_l4 + sport + dport, seq), daddr)));
-	return ETH_HLEN_ + IPV4_HLEN + synscan_tcp_len(p);
+int probe_tcp_reply_hash(const struct probe *p, const struct packet_view *v, uint64_t *hash)
+{
+	const struct probe_params *pp = &p->params;
+
+	if (v->proto != IPPROTO_TCP_ || v->l4_len < TCP_HLEN || v->daddr != pp->saddr)
+		return 0;
+	*hash = probe_hash(pp, pp->saddr, v->saddr, packet_get16(v->l4));
+	return probe_sport_valid(pp, *hash, packet_get16(v->l4 + 2));
+}
+
+void probe_tcp_result(const struct packet_view *v, struct probe_result *r)
+{
+	const uint8_t *tcp = v->l4;
+
+	r->saddr = v->saddr;
+	r->daddr = v->daddr;
+	r->sport = packet_get16(tcp);
+	r->dport = packet_get16(tcp + 2);
+	r->ipid = v->ipid;
+	r->ttl = v->ttl;
+	r->window = packet_get16(tcp + 14);
+	r->flags = tcp[13];
 }
 
 static int synscan_validate(const struct probe *p, const struct packet_view *v,
 			    struct probe_result *r)
 {
-	const struct probe_params *pp = &p->params;
 	const uint8_t *tcp = v->l4;
-	uint16_t sport, dport;
-	uint32_t ack;
 	uint64_t h;
 
-	if (v->proto != IPPROTO_TCP_ || v->l4_len < TCP_HLEN || v->daddr != pp->saddr)
-		return 0;
-	sport = packet_get16(tcp);
-	dport = packet_get16(tcp + 2);
-	ack = packet_get32(tcp + 8);
-	h = probe_hash(pp, pp->saddr, v->saddr, sport);
-	if (!probe_sport_valid(pp, h, dport))
+	if (!probe_tcp_reply_hash(p, v, &h))
 		return 0;
 	/* Both a SYN-ACK and the RST answering a SYN acknowledge our sequence number + 1. */
-	if (ack != (uint32_t)h + 1)
+	if (packet_get32(tcp + 8) != (uint32_t)h + 1)
 		return 0;
 	if (!(tcp[13] & (TCP_FLAG_RST | TCP_FLAG_SYN)))
 		return 0;
-	r->saddr = v->saddr;
-	r->daddr = v->daddr;
-	r->sport = sport;
-	r->dport = dport;
-	r->ipid = v->ipid;
-	r->ttl = v->ttl;
-	r->window = packet_get16(tcp + 14);
-	r->flags = tcp[13];
+	probe_tcp_result(v, r);
 	return 1;
 }
 

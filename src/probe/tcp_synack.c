@@ -1,0 +1,216 @@
+/*
+ * tcp_synackscan (ZMap's): a TCP SYN-ACK to each (address, port).  No connection expects
+ * it, so a host answers with a RST whether the port is open or closed (RFC 9293 3.5.2: a
+ * reset takes its sequence number from the acknowledgement it answers), and a RST counts as a
+ * success, as in ZMap: the scan finds the hosts that answer, not open ports.  A SYN-ACK in reply
+ * counts too (ZMap's "synack"); an ICMP error quoting the probe is "icmp", not a success.
+ *
+ * The segment is tcp_synscan's default one (MSS 1460, window 65535, as ZMap's) with both
+ * flags, built by tcp_syn.c's shared code.  Its acknowledgement number is the low 32 bits of
+ * the probe hash, the bits the source port does not come from: a RST carries it back as its
+ * sequence number.  The sequence number is the high 32 bits.  As ZMap, a RST validates when
+ * its sequence number is our acknowledgement number or one past it, or when it acknowledges
+ * our sequence number + 1; a SYN-ACK when it acknowledges our sequence number + 1.
+ */
+#include "probe/field.h"
+#include "probe/tcp_syn.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SYNACK_FLAGS (TCP_FLAG_SYN | TCP_FLAG_ACK)
+
+/*
+ * What a result keeps in r->data for the module's fields: the reply's sequence and
+ * acknowledgement numbers, or for an ICMP error (r->flags 0: a TCP reply always has RST or
+ * SYN) the error's sender, type and code.  Network order.
+ */
+#define SYNACK_DATA_SEQ	      0
+#define SYNACK_DATA_ACK	      4
+#define SYNACK_DATA_RESPONDER 8
+#define SYNACK_DATA_TYPE      12
+#define SYNACK_DATA_CODE      13
+#define SYNACK_DATA_LEN	      14
+
+/* Our sequence and acknowledgement numbers to the target whose probe hash is h. */
+static inline void synack_numbers(uint64_t h, uint32_t *seq, uint32_t *ack)
+{
+	*ack = (uint32_t)h;
+	*seq = (uint32_t)(h >> 32);
+}
+
+static int synack_template(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_tcp_template(p, SYNACK_FLAGS, buf, cap);
+}
+
+static int synack_init(struct probe *p, char *err, size_t errlen)
+{
+	if (p->args) {
+		snprintf(err, errlen, "--probe-args: tcp_synackscan takes none (got '%s')",
+			 p->args);
+		return -EINVAL;
+	}
+	p->variant = PROBE_TCP_PRESET_DEFAULT;
+	return probe_tcp_sum_template(p, SYNACK_FLAGS, err, errlen);
+}
+
+static uint32_t synack_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
+			     uint32_t probe_num)
+{
+	const struct probe_params *pp = &p->params;
+	uint64_t h = probe_hash(pp, pp->saddr, daddr, dport);
+	uint32_t seq, ack;
+
+	synack_numbers(h, &seq, &ack);
+	return probe_tcp_patch(p, frame, daddr, dport, probe_sport(pp, h, probe_num), seq, ack,
+			       (uint16_t)(h >> 16));
+}
+
+static int synack_validate_tcp(const struct probe *p, const struct packet_view *v,
+			       struct probe_result *r)
+{
+	const uint8_t *tcp = v->l4;
+	uint8_t rec[SYNACK_DATA_LEN] = { 0 };
+	uint32_t seq, ack, their_seq, their_ack;
+	uint64_t h;
+
+	if (!probe_tcp_reply_hash(p, v, &h))
+		return 0;
+	synack_numbers(h, &seq, &ack);
+	their_seq = packet_get32(tcp + 4);
+	their_ack = packet_get32(tcp + 8);
+	if (tcp[13] & TCP_FLAG_RST) {
+		if (their_seq != ack && their_seq != ack + 1 && their_ack != seq + 1)
+			return 0;
+	} else if ((tcp[13] & SYNACK_FLAGS) != SYNACK_FLAGS || their_ack != seq + 1) {
+		return 0;
+	}
+	probe_tcp_result(v, r);
+	memcpy(rec + SYNACK_DATA_SEQ, tcp + 4, 8); /* sequence and acknowledgement numbers */
+	probe_result_keep_data(r, rec, sizeof(rec));
+	return 1;
+}
+
+/* An ICMP error quoting one of our probes: its ports and its sequence number must be ours. */
+static int synack_validate_icmp(const struct probe *p, const struct packet_view *v,
+				struct probe_result *r)
+{
+	const struct probe_params *pp = &p->params;
+	uint8_t rec[SYNACK_DATA_LEN] = { 0 };
+	struct packet_quote q;
+	uint16_t ours, theirs;
+	uint32_t seq, ack;
+	uint64_t h;
+
+	if (v->daddr != pp->saddr || packet_parse_icmp_quote(v, &q) || q.proto != IPPROTO_TCP_ ||
+	    q.saddr != pp->saddr)
+		return 0;
+	ours = packet_get16(q.l4);
+	theirs = packet_get16(q.l4 + 2);
+	h = probe_hash(pp, pp->saddr, q.daddr, theirs);
+	synack_numbers(h, &seq, &ack);
+	if (!probe_sport_valid(pp, h, ours) || packet_get32(q.l4 + 4) != seq)
+		return 0;
+	r->saddr = q.daddr;
+	r->daddr = v->daddr;
+	r->sport = theirs;
+	r->dport = ours;
+	r->ipid = v->ipid;
+	r->ttl = v->ttl;
+	r->window = 0;
+	r->flags = 0;
+	packet_put32(rec + SYNACK_DATA_RESPONDER, v->saddr);
+	rec[SYNACK_DATA_TYPE] = q.icmp_type;
+	rec[SYNACK_DATA_CODE] = q.icmp_code;
+	probe_result_keep_data(r, rec, sizeof(rec));
+	return 1;
+}
+
+static int synack_validate(const struct probe *p, const struct packet_view *v,
+			   struct probe_result *r)
+{
+	if (v->proto == IPPROTO_TCP_)
+		return synack_validate_tcp(p, v, r);
+	return synack_validate_icmp(p, v, r);
+}
+
+static void synack_classify(const struct probe *p, struct probe_result *r)
+{
+	(void)p;
+	if (!r->flags) {
+		r->classification = "icmp";
+		r->success = 0;
+	} else {
+		/* ZMap counts both answers as a success: either says the host is there. */
+		r->classification = (r->flags & TCP_FLAG_RST) ? "rst" : "synack";
+		r->success = 1;
+	}
+}
+
+/* The 32-bit number at off in the result's data (0 if the data is not there). */
+static uint32_t synack_data32(const struct probe_result *r, unsigned off)
+{
+	return r->data_len >= SYNACK_DATA_LEN ? packet_get32(r->data + off) : 0;
+}
+
+static size_t synack_field_seqnum(const struct probe_result *r, char *buf, size_t cap)
+{
+	return probe_field_uint(synack_data32(r, SYNACK_DATA_SEQ), buf, cap);
+}
+
+static size_t synack_field_acknum(const struct probe_result *r, char *buf, size_t cap)
+{
+	return probe_field_uint(synack_data32(r, SYNACK_DATA_ACK), buf, cap);
+}
+
+static size_t synack_field_responder(const struct probe_result *r, char *buf, size_t cap)
+{
+	uint32_t a = synack_data32(r, SYNACK_DATA_RESPONDER);
+	int n;
+
+	if (!a) {
+		if (cap)
+			buf[0] = '\0';
+		return 0;
+	}
+	n = snprintf(buf, cap, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+static size_t synack_field_icmp_type(const struct probe_result *r, char *buf, size_t cap)
+{
+	return probe_field_uint(r->data_len >= SYNACK_DATA_LEN ? r->data[SYNACK_DATA_TYPE] : 0, buf,
+				cap);
+}
+
+static size_t synack_field_icmp_code(const struct probe_result *r, char *buf, size_t cap)
+{
+	return probe_field_uint(r->data_len >= SYNACK_DATA_LEN ? r->data[SYNACK_DATA_CODE] : 0, buf,
+				cap);
+}
+
+static const struct probe_field synack_fields[] = {
+	{ "seqnum", 1, "the reply's TCP sequence number (a RST's is our acknowledgement number)",
+	  synack_field_seqnum },
+	{ "acknum", 1, "the reply's TCP acknowledgement number", synack_field_acknum },
+	{ "icmp_responder", 0, "who sent the ICMP error (empty for a TCP reply)",
+	  synack_field_responder },
+	{ "icmp_type", 1, "the ICMP error's type (0 for a TCP reply)", synack_field_icmp_type },
+	{ "icmp_code", 1, "the ICMP error's code (0 for a TCP reply)", synack_field_icmp_code },
+};
+
+const struct probe_ops probe_tcp_synackscan_ops = {
+	.name = "tcp_synackscan",
+	.help = "TCP SYN-ACK to each port; a host answers RST, open port or not: "
+		"success = rst (or synack)",
+	.replies = PROBE_REPLY_TCP | PROBE_REPLY_ICMP_ERROR,
+	.fields = synack_fields,
+	.field_count = sizeof(synack_fields) / sizeof(synack_fields[0]),
+	.init = synack_init,
+	.template = synack_template,
+	.patch = synack_patch,
+	.validate = synack_validate,
+	.classify = synack_classify,
+};
