@@ -16,7 +16,9 @@
 #ifdef SALVO_HAVE_DPDK
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -73,10 +75,22 @@ struct dpdk_state {
 	rte_spinlock_t ctl_lock; /* the control queue: receive threads (and sender 0) share it */
 	uint32_t addr_be, gateway_be;
 	int gateway_known;
-	int eal_up, port_up;
-	int verbose;	 /* --log-level in --dpdk-eal-args: EAL's and its drivers' messages shown */
-	char prefix[32]; /* EAL's file prefix, a runtime directory to remove at the end */
+	int port_up;
+	int rxq_given; /* --dpdk-num-rxq: the user's count, not to be fitted to the port */
 };
+
+/*
+ * EAL runs once per process, started by whichever comes first: queues_max (which counts the
+ * port's queues before the scan is cut into the sender threads' slices) or init.  Its result
+ * is kept for the other, and its cleanup runs once: at close, or at exit when the scan
+ * failed between the two.
+ */
+static struct {
+	int tried, ret, cleaned;
+	int verbose;	     /* --log-level in --dpdk-eal-args: EAL's and its drivers' messages */
+	char err[IO_ERRLEN]; /* why it would not start */
+	char prefix[32];     /* EAL's file prefix, a runtime directory to remove at the end */
+} dpdk_eal;
 
 static inline struct dpdk_state *dpdk_state(struct io_engine *e)
 {
@@ -167,7 +181,7 @@ static long hugepages_total(void)
  * machine must not share EAL's runtime files), no shared config files, no telemetry socket,
  * EAL's logs at errors only.
  */
-static int dpdk_eal_argv(struct dpdk_state *s, char *args, char **argv, char err[IO_ERRLEN])
+static int dpdk_eal_argv(char *args, char **argv, char err[IO_ERRLEN])
 {
 	int argc = 0;
 
@@ -181,9 +195,9 @@ static int dpdk_eal_argv(struct dpdk_state *s, char *args, char **argv, char err
 		argv[argc++] = tok;
 	}
 	if (!eal_has(argv, argc, "--file-prefix") && !eal_has(argv, argc, "--in-memory")) {
-		snprintf(s->prefix, sizeof(s->prefix), "salvo-%d", (int)getpid());
+		snprintf(dpdk_eal.prefix, sizeof(dpdk_eal.prefix), "salvo-%d", (int)getpid());
 		argv[argc++] = "--file-prefix";
-		argv[argc++] = s->prefix;
+		argv[argc++] = dpdk_eal.prefix;
 		if (!eal_has(argv, argc, "--no-shconf"))
 			argv[argc++] = "--no-shconf";
 	}
@@ -201,11 +215,11 @@ static int dpdk_eal_argv(struct dpdk_state *s, char *args, char **argv, char err
  * the user asked for EAL's logs, stderr points at /dev/null meanwhile (salvo's own error line
  * comes after).  Returns the saved stderr, or -1.
  */
-static int dpdk_quiet_begin(const struct dpdk_state *s)
+static int dpdk_quiet_begin(void)
 {
 	int saved, null;
 
-	if (s->verbose)
+	if (dpdk_eal.verbose)
 		return -1;
 	if ((saved = dup(STDERR_FILENO)) < 0)
 		return -1;
@@ -228,7 +242,7 @@ static void dpdk_quiet_end(int saved)
 	close(saved);
 }
 
-static int dpdk_eal_start(struct dpdk_state *s, const struct io_config *cfg, char err[IO_ERRLEN])
+static int dpdk_eal_start(const struct io_config *cfg, char err[IO_ERRLEN])
 {
 	const char *given = cfg->options[DPDK_EAL_ARGS] ? cfg->options[DPDK_EAL_ARGS] : "";
 	char args[4096], *argv[DPDK_EAL_ARGS_MAX];
@@ -236,7 +250,7 @@ static int dpdk_eal_start(struct dpdk_state *s, const struct io_config *cfg, cha
 	int argc, ret;
 
 	snprintf(args, sizeof(args), "%s", given);
-	if ((argc = dpdk_eal_argv(s, args, argv, err)) < 0)
+	if ((argc = dpdk_eal_argv(args, argv, err)) < 0)
 		return argc;
 	if (!eal_has(argv, argc, "--no-huge") && hugepages_total() == 0) {
 		snprintf(err, IO_ERRLEN,
@@ -256,8 +270,69 @@ static int dpdk_eal_start(struct dpdk_state *s, const struct io_config *cfg, cha
 		return -EINVAL;
 	}
 	pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
-	s->eal_up = 1;
 	return 0;
+}
+
+static void dpdk_eal_cleanup(void)
+{
+	char dir[64];
+
+	if (!dpdk_eal.tried || dpdk_eal.ret || dpdk_eal.cleaned)
+		return;
+	dpdk_eal.cleaned = 1;
+	rte_eal_cleanup();
+	/* With --no-shconf EAL leaves only its empty runtime directory behind. */
+	if (dpdk_eal.prefix[0] &&
+	    snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", dpdk_eal.prefix) < (int)sizeof(dir))
+		(void)rmdir(dir);
+}
+
+/*
+ * The runtime directories of salvo processes that are gone (killed with SIGKILL, which no
+ * cleanup survives): removed when empty, as EAL leaves them with --no-shconf.
+ */
+static void dpdk_eal_remove_stale(void)
+{
+	DIR *d = opendir("/var/run/dpdk");
+	struct dirent *ent;
+	char path[300];
+	int pid, end;
+
+	if (!d)
+		return;
+	while ((ent = readdir(d))) {
+		end = 0;
+		if (sscanf(ent->d_name, "salvo-%d%n", &pid, &end) != 1 || ent->d_name[end] ||
+		    pid <= 0)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue; /* alive, or not ours to tell */
+		if (snprintf(path, sizeof(path), "/var/run/dpdk/%s", ent->d_name) <
+		    (int)sizeof(path))
+			(void)rmdir(path);
+	}
+	closedir(d);
+}
+
+/* Start EAL, or say again how its one start went; 0 or -errno with the line in err. */
+static int dpdk_eal_once(const struct io_config *cfg, char err[IO_ERRLEN])
+{
+	if (!dpdk_eal.tried) {
+		int quiet;
+
+		dpdk_eal.tried = 1;
+		dpdk_eal_remove_stale();
+		dpdk_eal.verbose = cfg->options[DPDK_EAL_ARGS] &&
+				   strstr(cfg->options[DPDK_EAL_ARGS], "--log-level");
+		quiet = dpdk_quiet_begin();
+		dpdk_eal.ret = dpdk_eal_start(cfg, dpdk_eal.err);
+		dpdk_quiet_end(quiet);
+		if (!dpdk_eal.ret)
+			atexit(dpdk_eal_cleanup);
+	}
+	if (dpdk_eal.ret)
+		snprintf(err, IO_ERRLEN, "%s", dpdk_eal.err);
+	return dpdk_eal.ret;
 }
 
 /* The ports EAL found, "0 (net_null0), 1 (0000:00:06.0)", for an error line. */
@@ -298,6 +373,25 @@ static int dpdk_find_port(struct dpdk_state *s, const struct io_config *cfg, cha
 	return -ENODEV;
 }
 
+/*
+ * As many sender threads as the port has TX queues (a virtual device may have one), so that
+ * the scan is sliced for the threads that can run, as on af_xdp.  0 (as many as asked) when
+ * the user named the count or the port cannot be asked: init then says why.
+ */
+static unsigned dpdk_queues_max(const struct io_config *cfg)
+{
+	struct rte_eth_dev_info info;
+	char err[IO_ERRLEN];
+	uint16_t port;
+
+	if (cfg->options[DPDK_NUM_TXQ] || dpdk_eal_once(cfg, err))
+		return 0;
+	port = cfg->options[DPDK_PORT] ? (uint16_t)strtoul(cfg->options[DPDK_PORT], NULL, 10) : 0;
+	if (!rte_eth_dev_is_valid_port(port) || rte_eth_dev_info_get(port, &info))
+		return 0;
+	return info.max_tx_queues;
+}
+
 static unsigned dpdk_count_option(const struct io_config *cfg, int which, unsigned fallback)
 {
 	return cfg->options[which] ? (unsigned)strtoul(cfg->options[which], NULL, 10) : fallback;
@@ -316,6 +410,10 @@ static int dpdk_port_setup(struct dpdk_state *s, char err[IO_ERRLEN])
 		snprintf(err, IO_ERRLEN, "dpdk: port %u: %s", s->port, rte_strerror(-ret));
 		return ret;
 	}
+	/* Fewer receive threads where the port has fewer queues (the scan says so), unless the
+	 * user named the count: senders were fitted before the scan was sliced (queues_max). */
+	if (!s->rxq_given && s->rxq_count > info.max_rx_queues)
+		s->rxq_count = info.max_rx_queues;
 	if (s->txq_count > info.max_tx_queues || s->rxq_count > info.max_rx_queues) {
 		snprintf(
 			err, IO_ERRLEN,
@@ -526,6 +624,7 @@ static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[
 		s->gateway_be = htonl(gw);
 	s->txq_count = dpdk_count_option(cfg, DPDK_NUM_TXQ, cfg->tx_queues);
 	s->rxq_count = dpdk_count_option(cfg, DPDK_NUM_RXQ, cfg->rx_queues);
+	s->rxq_given = cfg->options[DPDK_NUM_RXQ] != NULL;
 	if (s->txq_count < cfg->tx_queues) {
 		snprintf(err, IO_ERRLEN, "dpdk: -T %u needs as many TX queues (--dpdk-num-txq %u)",
 			 cfg->tx_queues, s->txq_count);
@@ -537,11 +636,11 @@ static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[
 		snprintf(err, IO_ERRLEN, "dpdk: out of memory");
 		return -ENOMEM;
 	}
-	s->verbose =
-		cfg->options[DPDK_EAL_ARGS] && strstr(cfg->options[DPDK_EAL_ARGS], "--log-level");
-	quiet = dpdk_quiet_begin(s);
-	if (!(ret = dpdk_eal_start(s, cfg, err)) && !(ret = dpdk_find_port(s, cfg, err)) &&
-	    !(ret = dpdk_port_setup(s, err)) && (ret = rte_eth_dev_start(s->port)))
+	if ((ret = dpdk_eal_once(cfg, err)))
+		return ret;
+	quiet = dpdk_quiet_begin();
+	if (!(ret = dpdk_find_port(s, cfg, err)) && !(ret = dpdk_port_setup(s, err)) &&
+	    (ret = rte_eth_dev_start(s->port)))
 		snprintf(err, IO_ERRLEN, "dpdk: port %u would not start: %s", s->port,
 			 rte_strerror(-ret));
 	dpdk_quiet_end(quiet);
@@ -683,8 +782,7 @@ static int dpdk_link_up(struct io_engine *e)
 static void dpdk_close(struct io_engine *e)
 {
 	struct dpdk_state *s = dpdk_state(e);
-	int quiet = dpdk_quiet_begin(s);
-	char dir[64];
+	int quiet = dpdk_quiet_begin();
 
 	for (unsigned i = 0; s->tx && i < s->txq_count; i++) {
 		if (s->tx[i].pending_count)
@@ -698,12 +796,7 @@ static void dpdk_close(struct io_engine *e)
 	}
 	if (s->pool)
 		rte_mempool_free(s->pool);
-	if (s->eal_up)
-		rte_eal_cleanup();
-	/* With --no-shconf EAL leaves only its empty runtime directory behind. */
-	if (s->prefix[0] &&
-	    snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", s->prefix) < (int)sizeof(dir))
-		(void)rmdir(dir);
+	dpdk_eal_cleanup();
 	free(s->tx);
 	free(s->rx);
 	s->tx = NULL;
@@ -722,6 +815,7 @@ const struct io_engine_ops io_dpdk_ops = {
 	.priv_size = sizeof(struct dpdk_state),
 	.options = dpdk_options,
 	.check = dpdk_check,
+	.queues_max = dpdk_queues_max,
 	.init = dpdk_init,
 	.tx_reserve = dpdk_tx_reserve,
 	.tx_submit = dpdk_tx_submit,
