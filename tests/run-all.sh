@@ -137,6 +137,22 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 	out=$(ENGINE="$engine" tests/netns/runner.sh tests/netns/test_dpdk.sh 2>&1)
 	echo "$out"
 	add_counts "$out"
+	# The other engines' scans through dpdk too, where they do not test the kernel's side
+	# (an interface's queues, its XDP program, routes through its address, privileges).
+	"$BUILD/salvo" --list-io-engines | grep -q "^dpdk  *yes" || continue
+	while read -r file tests; do
+		# shellcheck disable=SC2086
+		out=$(ENGINE="$engine" tests/netns/runner.sh "tests/netns/$file" $tests 2>&1 </dev/null)
+		echo "$out"
+		add_counts "$out"
+	done <<-EOF
+		test_scan.sh test_multiport_scan_finds_exactly_the_open_set test_two_threads_two_receivers_find_the_same_set test_dedup_method_none_writes_repeats test_every_probe_sent_exactly_once test_sigint_flushes_results_and_exits_0 test_output_formats_round_trip test_metadata_and_status_updates_files test_udp_scan_finds_exactly_the_udp_services test_icmp_echoscan_finds_exactly_the_live_hosts test_output_filter_selects_replies test_icmp_prescan_probes_only_live_hosts test_syn_option_presets_find_the_open_set test_interrupt_and_resume_send_each_probe_once
+		test_control.sh
+		test_anyscan.sh test_orchestrator_single_port_scan test_orchestrator_multi_port_scan test_orchestrator_rate_windows_send_each_probe_once test_orchestrator_rate_loop_has_no_slips_while_sending
+		test_dns.sh
+		test_udp_apps.sh
+		test_synack_echotime.sh
+	EOF
 done
 
 echo

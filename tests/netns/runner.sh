@@ -57,12 +57,23 @@ trap 'cleanup; exit 130' INT TERM
 source "$HERE/testbed.sh"
 
 # setup_testbed NAME [QUEUES]: sets S, T (namespace names, unique per test and run) and TMP.
+# For dpdk: one queue each way (net_af_xdp binds one, and replies the veth put on another
+# would pass it by), sv0 without an address (the kernel would answer ARP and reset
+# connections for salvo) and no neighbour entry for salvo at the target: it learns salvo's
+# MAC from salvo's own ARP reply.
 setup_testbed() {
 	S="salvo-$1-$$-s"
 	T="salvo-$1-$$-t"
 	TMP=$(mktemp -d /tmp/salvo-netns.XXXXXX)
 	NS_LIST+=("$S" "$T")
-	testbed_create "$S" "$T" "${2:-2}"
+	case $ENGINE in
+	dpdk:*)
+		testbed_create "$S" "$T" 1 || return 1
+		ip -n "$S" addr flush dev sv0 || return 1
+		ip -n "$T" neigh del 198.18.0.1 dev tv0
+		;;
+	*) testbed_create "$S" "$T" "${2:-2}" ;;
+	esac
 }
 
 # The services the scan tests open in the target namespace, as address:port.
@@ -114,11 +125,35 @@ await_target_rx() {
 # once more (none three times), and nothing else.
 expect_syns() { python3 "$HELPER" expect-syns "$@"; }
 
-# The engine under test, e.g. "af_xdp --xdp-mode=skb"; ENGINE_NAME names it in the output.
+# The engine under test, e.g. "af_xdp --xdp-mode=skb", or dpdk:af_packet / dpdk:af_xdp: the
+# dpdk engine on DPDK's virtual device of that kind on sv0 (no NIC, no hugepages).  Its port is
+# no kernel interface: it needs -S, resolves the gateway itself (--gateway-ip, by ARP) and
+# answers ARP for salvo; the test bed is made for that (see setup_testbed).  ENGINE_NAME is
+# the engine's own name (what --io-engine and the orchestrator's io_engine take).
 ENGINE=${ENGINE:-af_packet}
-read -r -a ENGINE_ARGS <<<"--io-engine=$ENGINE"
+ENGINE_NAME=${ENGINE%% *}
+case $ENGINE in
+dpdk:*)
+	ENGINE_NAME=dpdk
+	DPDK_EAL="--vdev=net_${ENGINE#dpdk:}0,iface=sv0 --no-huge -m 512 --no-pci"
+	ENGINE_ARGS=(--io-engine=dpdk "--dpdk-eal-args=$DPDK_EAL" -S 198.18.0.1
+		--gateway-ip 198.18.0.2)
+	# Two queue pairs where the device can, for -T 2: net_af_packet opens a socket per pair
+	# in one fanout group, so frames reach both receive queues and both must be polled.
+	if [ "$ENGINE" = dpdk:af_packet ]; then
+		DPDK_EAL="--vdev=net_af_packet0,iface=sv0,qpairs=2 --no-huge -m 512 --no-pci"
+		ENGINE_ARGS=(--io-engine=dpdk "--dpdk-eal-args=$DPDK_EAL" -S 198.18.0.1
+			--gateway-ip 198.18.0.2 --receivers 2)
+	fi
+	# What the orchestrator's adapter adds for dpdk (anyscan_client.py passes it on).
+	export SCANNER_EXTRA_ARGS="--dpdk-eal-args='$DPDK_EAL' -S 198.18.0.1 --gateway-ip 198.18.0.2"
+	[ "$ENGINE" = dpdk:af_packet ] && SCANNER_EXTRA_ARGS="$SCANNER_EXTRA_ARGS --receivers 2"
+	;;
+*) read -r -a ENGINE_ARGS <<<"--io-engine=$ENGINE" ;;
+esac
 
-# salvo_in_scanner ARGS...: run salvo with the engine under test inside the scanner namespace.
+# salvo_in_scanner ARGS...: run salvo with the engine under test inside the scanner namespace
+# (for dpdk with its EAL arguments, -S and --gateway-ip; a later -S or -G still wins).
 salvo_in_scanner() {
 	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" "$@"
 }

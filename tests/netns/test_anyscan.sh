@@ -22,7 +22,7 @@ test_orchestrator_single_port_scan() {
 	skip_if_not_root || return
 	setup_testbed anysingle || return 1
 	start_listeners $OPEN_SET || return 1
-	local engine=${ENGINE%% *} result
+	local engine=$ENGINE_NAME result
 	result=$(run_job "{\"target_range\": \"198.18.1.0/24\", \"ports\": \"443\", \"rate_limit\": 5000,
 		\"output_path\": \"$TMP/out.txt\", \"cooldown_time\": 1, \"sender_threads\": 1,
 		\"receiver_threads\": 1, \"blacklist_file\": \"/dev/null\", \"io_engine\": \"$engine\"}") ||
@@ -36,7 +36,7 @@ test_orchestrator_multi_port_scan() {
 	skip_if_not_root || return
 	setup_testbed anymulti || return 1
 	start_listeners $OPEN_SET || return 1
-	local engine=${ENGINE%% *} result
+	local engine=$ENGINE_NAME result
 	result=$(run_job "{\"target_range\": \"198.18.1.0-198.18.1.255\", \"ports\": \"22,80,443,8000-8080\",
 		\"rate_limit\": 20000, \"output_path\": \"$TMP/out.txt\", \"cooldown_time\": 1,
 		\"sender_threads\": 2, \"receiver_threads\": 2, \"blacklist_file\": \"/dev/null\",
@@ -75,7 +75,7 @@ test_orchestrator_rate_windows_send_each_probe_once() {
 	skip_if_not_root || return
 	setup_testbed anywin || return 1
 	start_listeners $OPEN_SET || return 1
-	local engine=${ENGINE%% *} i rate sig window result status
+	local engine=$ENGINE_NAME i rate sig window result status
 	local rates=(1500 3000 1500 3000) sigs=(INT TERM KILL INT) windows=(2 2 2 20)
 	count_syns "$TMP/syns.json" || return 1
 	for i in 0 1 2 3; do
@@ -116,7 +116,7 @@ test_orchestrator_rate_loop_has_no_slips_while_sending() {
 	skip_if_not_root || return
 	setup_testbed anyaimd || return 1
 	start_listeners $OPEN_SET || return 1
-	local engine=${ENGINE%% *} ports="22,80,443,1000-1095,8080" job
+	local engine=$ENGINE_NAME ports="22,80,443,1000-1095,8080" job
 	count_syns "$TMP/syns.json" || return 1
 	job="\"target_range\": \"198.18.1.0/24\", \"ports\": \"$ports\",
 		\"output_path\": \"$TMP/out.txt\", \"checkpoint_path\": \"$TMP/cp\",
@@ -153,7 +153,7 @@ test_replies_after_a_window_ends_are_reported_by_the_next() {
 	skip_if_not_root || return
 	setup_testbed anylate || return 1
 	ip -n "$S" route add 198.18.3.0/24 via 198.18.0.2 || return 1
-	local engine=${ENGINE%% *} open="" i
+	local engine=$ENGINE_NAME open="" i
 	for i in 3 17 29 41 58 66 80 97 111 130 149 170 188 203 222 250; do
 		open+=" 198.18.3.$i:$((1000 + i % 20))"
 	done
@@ -179,7 +179,7 @@ test_replies_after_a_window_ends_are_reported_by_the_next() {
 # needs no queue per thread and says nothing.  Either way the scan finds the open set.
 test_threads_fit_the_queues_of_the_interface() {
 	skip_if_not_root || return
-	local engine=${ENGINE%% *} result notices want=0
+	local engine=$ENGINE_NAME result notices want=0
 	setup_testbed anyqueue 1 || return 1
 	start_listeners $OPEN_SET || return 1
 	result=$(run_job "{\"target_range\": \"198.18.1.0/24\", \"ports\": \"22,80,443,8080\",
@@ -208,7 +208,7 @@ test_threads_fit_the_queues_of_the_interface() {
 test_two_scanners_on_two_interfaces_see_only_their_own_replies() {
 	skip_if_not_root || return
 	setup_testbed anytwo || return 1
-	local T2="salvo-anytwo-$$-u" engine=${ENGINE%% *} pid0 pid1
+	local T2="salvo-anytwo-$$-u" engine=$ENGINE_NAME pid0 pid1
 	NS_LIST+=("$T2")
 	ip netns add "$T2" || return 1
 	testbed_link "$S" "$T2" sv1 tv1 198.18.0.5 198.18.0.6 198.18.2.0/24 || return 1

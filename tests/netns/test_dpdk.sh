@@ -15,27 +15,22 @@ test_dpdk_forged_synacks_are_not_reported
 test_dpdk_gateway_that_never_answers_is_one_error
 test_dpdk_sigint_keeps_results_and_resume_is_exact"
 
-DPDK_EAL="--no-huge -m 512 --no-pci"
+DPDK_EAL_BASE="--no-huge -m 512 --no-pci"
 VDEV="net_${ENGINE#dpdk:}0,iface=sv0"
 
 skip_if_no_dpdk() {
 	"$SALVO" --list-io-engines | grep -q "^dpdk  *yes" || { log "dpdk not built in"; return $SKIP_CODE; }
 }
 
-# dpdk_testbed NAME: the usual test bed, but sv0 without an address and the target without a
-# neighbour entry for 198.18.0.1, and one queue each way: net_af_xdp0 binds one queue
-# (queue_count=1), and replies the veth put on another would pass it by.
-dpdk_testbed() {
-	setup_testbed "$1" 1 || return 1
-	ip -n "$S" addr flush dev sv0 || return 1
-	ip -n "$T" neigh del 198.18.0.1 dev tv0 || return 1
-}
+# dpdk_testbed NAME: the test bed runner.sh makes for dpdk (sv0 without an address, the target
+# without a neighbour entry for 198.18.0.1, one queue each way).
+dpdk_testbed() { setup_testbed "$1"; }
 
 # salvo_dpdk VDEV ARGS...: salvo with the dpdk engine on a virtual device on sv0.
 salvo_dpdk() {
 	local vdev=$1
 	shift
-	ip netns exec "$S" "$SALVO" --io-engine=dpdk --dpdk-eal-args="--vdev=$vdev $DPDK_EAL" \
+	ip netns exec "$S" "$SALVO" --io-engine=dpdk --dpdk-eal-args="--vdev=$vdev $DPDK_EAL_BASE" \
 		-S 198.18.0.1 "$@"
 }
 
