@@ -74,7 +74,7 @@ static void metadata_config(struct json_writer *w, const struct scan *s)
 		json_raw(w, "user_metadata", cfg->user_metadata);
 	json_array(w, "output_fields");
 	for (unsigned i = 0; i < cfg->fields.count; i++)
-		json_string(w, NULL, output_field_name(cfg->fields.id[i]));
+		json_string(w, NULL, output_fields_name(&cfg->fields, i));
 	json_end(w);
 	json_end(w);
 }
