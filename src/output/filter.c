@@ -142,7 +142,9 @@ static int parse_comparison(struct parser *ps)
 		return fail(ps, "expected a field name");
 	if (output_fields_parse(name, NULL, &one, ferr, sizeof(ferr)))
 		return fail(ps, "unknown field");
-	if (one.id[0] == OUTPUT_FIELD_TIMESTAMP)
+	/* Replies are filtered before they are stamped. */
+	if (one.id[0] == OUTPUT_FIELD_TIMESTAMP || one.id[0] == OUTPUT_FIELD_TIMESTAMP_STR ||
+	    one.id[0] == OUTPUT_FIELD_TIMESTAMP_TS || one.id[0] == OUTPUT_FIELD_TIMESTAMP_US)
 		return fail(ps, "timestamp cannot be filtered on");
 	if ((idx = new_node(ps, FILTER_CMP)) < 0)
 		return -1;
@@ -250,6 +252,12 @@ static uint64_t number_of(enum output_field id, const struct probe_result *r)
 		return r->window;
 	case OUTPUT_FIELD_REPEAT:
 		return r->repeat;
+	case OUTPUT_FIELD_SADDR_RAW:
+		return __builtin_bswap32(r->saddr);
+	case OUTPUT_FIELD_DADDR_RAW:
+		return __builtin_bswap32(r->daddr);
+	case OUTPUT_FIELD_COOLDOWN:
+		return r->cooldown;
 	default:
 		return 0;
 	}

@@ -46,6 +46,19 @@ static const struct output_field_info fields[OUTPUT_FIELD_COUNT] = {
 	[OUTPUT_FIELD_REPEAT] = { "repeat", OUTPUT_TYPE_NUMBER,
 				  "1 if an earlier reply for the same address and port was seen" },
 	[OUTPUT_FIELD_PROBE] = { "probe", OUTPUT_TYPE_STRING, "the probe module that sent it" },
+	[OUTPUT_FIELD_SADDR_RAW] = { "saddr_raw", OUTPUT_TYPE_NUMBER,
+				     "saddr as ZMap's integer (network order read on x86)" },
+	[OUTPUT_FIELD_DADDR_RAW] = { "daddr_raw", OUTPUT_TYPE_NUMBER,
+				     "daddr as ZMap's integer (network order read on x86)" },
+	[OUTPUT_FIELD_COOLDOWN] = { "cooldown", OUTPUT_TYPE_NUMBER,
+				    "1 if it came after the last probe was sent" },
+	[OUTPUT_FIELD_TIMESTAMP_STR] = { "timestamp_str", OUTPUT_TYPE_STRING,
+					 "when it was received, local time as ZMap writes it "
+					 "(2026-11-25T16:37:09.123+0000)" },
+	[OUTPUT_FIELD_TIMESTAMP_TS] = { "timestamp_ts", OUTPUT_TYPE_NUMBER,
+					"when it was received: seconds since 1970" },
+	[OUTPUT_FIELD_TIMESTAMP_US] = { "timestamp_us", OUTPUT_TYPE_NUMBER,
+					"when it was received: the microseconds of that second" },
 };
 
 #define OUTPUT_COUNT (sizeof(outputs) / sizeof(outputs[0]))
@@ -84,14 +97,14 @@ void output_fields_describe(FILE *f)
 	const struct probe_ops *probe;
 
 	for (int i = 0; i < OUTPUT_FIELD_COUNT; i++)
-		fprintf(f, "%-15s %-7s %s\n", fields[i].name,
+		fprintf(f, "%-17s %-7s %s\n", fields[i].name,
 			fields[i].type == OUTPUT_TYPE_STRING ? "string" : "number", fields[i].help);
 	for (size_t m = 0; (probe = probe_at(m)); m++) {
 		if (!probe->field_count)
 			continue;
 		fprintf(f, "\nwith -M %s:\n", probe->name);
 		for (unsigned i = 0; i < probe->field_count; i++)
-			fprintf(f, "%-15s %-7s %s\n", probe->fields[i].name,
+			fprintf(f, "%-17s %-7s %s\n", probe->fields[i].name,
 				probe->fields[i].number ? "number" : "string",
 				probe->fields[i].help);
 	}
@@ -105,7 +118,7 @@ void output_modules_describe(FILE *f)
 
 const char *output_field_names(void)
 {
-	static char buf[160];
+	static char buf[320];
 
 	if (buf[0])
 		return buf;
@@ -134,7 +147,7 @@ static int field_find(const struct probe_ops *probe, const char *p, size_t len)
 static void unknown_field(const struct probe_ops *probe, const char *p, size_t len, char *err,
 			  size_t errlen)
 {
-	char names[512] = "";
+	char names[1024] = "";
 
 	join_append(names, sizeof(names), output_field_names());
 	for (unsigned i = 0; probe && i < probe->field_count; i++)
@@ -149,6 +162,19 @@ int output_fields_parse(const char *s, const struct probe_ops *probe, struct out
 
 	out->count = 0;
 	out->probe = probe;
+	if (strcmp(s, "*") == 0) {
+		for (unsigned i = 0; i < OUTPUT_FIELD_COUNT; i++)
+			out->id[out->count++] = i;
+		for (unsigned i = 0; probe && i < probe->field_count; i++) {
+			if (out->count == OUTPUT_FIELDS_MAX) {
+				snprintf(err, errlen, "'*': more than %d fields",
+					 OUTPUT_FIELDS_MAX);
+				return -EINVAL;
+			}
+			out->id[out->count++] = OUTPUT_FIELD_COUNT + i;
+		}
+		return 0;
+	}
 	for (;;) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -196,6 +222,20 @@ size_t output_format_timestamp(uint64_t us, char *buf)
 				tm.tm_sec, (unsigned)(us % 1000000));
 }
 
+/* ZMap's timestamp_str: local time with milliseconds and the zone's offset. */
+static size_t format_timestamp_zmap(uint64_t us, char *buf)
+{
+	time_t secs = (time_t)(us / 1000000);
+	char zone[8];
+	struct tm tm;
+
+	if (!localtime_r(&secs, &tm) || !strftime(zone, sizeof(zone), "%z", &tm))
+		return format_uint(us, buf);
+	return (size_t)snprintf(buf, OUTPUT_FIELD_TEXT_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%03u%s",
+				tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+				tm.tm_sec, (unsigned)(us % 1000000 / 1000), zone);
+}
+
 size_t output_field_format(enum output_field id, const struct probe_result *r, char *buf)
 {
 	switch (id) {
@@ -230,6 +270,18 @@ size_t output_field_format(enum output_field id, const struct probe_result *r, c
 		return format_uint(r->repeat, buf);
 	case OUTPUT_FIELD_PROBE:
 		return (size_t)snprintf(buf, OUTPUT_FIELD_TEXT_MAX, "%s", r->probe ? r->probe : "");
+	case OUTPUT_FIELD_SADDR_RAW:
+		return format_uint(__builtin_bswap32(r->saddr), buf);
+	case OUTPUT_FIELD_DADDR_RAW:
+		return format_uint(__builtin_bswap32(r->daddr), buf);
+	case OUTPUT_FIELD_COOLDOWN:
+		return format_uint(r->cooldown, buf);
+	case OUTPUT_FIELD_TIMESTAMP_STR:
+		return format_timestamp_zmap(r->timestamp_us, buf);
+	case OUTPUT_FIELD_TIMESTAMP_TS:
+		return format_uint(r->timestamp_us / 1000000, buf);
+	case OUTPUT_FIELD_TIMESTAMP_US:
+		return format_uint(r->timestamp_us % 1000000, buf);
 	case OUTPUT_FIELD_COUNT:
 		break;
 	}

@@ -27,6 +27,13 @@ enum output_field {
 	OUTPUT_FIELD_TIMESTAMP,
 	OUTPUT_FIELD_REPEAT,
 	OUTPUT_FIELD_PROBE,
+	/* ZMap's names for what the fields above hold, and its cooldown flag. */
+	OUTPUT_FIELD_SADDR_RAW,
+	OUTPUT_FIELD_DADDR_RAW,
+	OUTPUT_FIELD_COOLDOWN,
+	OUTPUT_FIELD_TIMESTAMP_STR,
+	OUTPUT_FIELD_TIMESTAMP_TS,
+	OUTPUT_FIELD_TIMESTAMP_US,
 	OUTPUT_FIELD_COUNT
 };
 
@@ -34,7 +41,7 @@ enum output_field {
 enum output_field_type { OUTPUT_TYPE_STRING, OUTPUT_TYPE_NUMBER };
 
 /* Fields the probe module adds are numbered from OUTPUT_FIELD_COUNT, in its table's order. */
-#define OUTPUT_FIELDS_MAX 32
+#define OUTPUT_FIELDS_MAX 64
 
 /* The fields -f chose: salvo's (enum output_field) and the probe module's. */
 struct output_fields {
@@ -74,8 +81,8 @@ const struct output_ops *output_by_name(const char *name);
 const char *output_list(void);
 
 /*
- * Parse "saddr,sport": salvo's fields and those of probe (may be NULL); 0 or -EINVAL with
- * "'NAME': unknown field (choose: ...)" in err.
+ * Parse "saddr,sport": salvo's fields and those of probe (may be NULL), or "*" for every one
+ * (as ZMap); 0 or -EINVAL with "'NAME': unknown field (choose: ...)" in err.
  */
 int output_fields_parse(const char *s, const struct probe_ops *probe, struct output_fields *f,
 			char *err, size_t errlen);

@@ -52,9 +52,10 @@ struct probe_result {
 	uint16_t ipid;
 	uint16_t window;
 	uint8_t ttl;
-	uint8_t flags;	 /* transport flags as received (TCP flags) */
-	uint8_t success; /* set by classify: the port answered positively */
-	uint8_t repeat;	 /* set by the core: not the first reply for this (address, port) */
+	uint8_t flags;	  /* transport flags as received (TCP flags) */
+	uint8_t success;  /* set by classify: the port answered positively */
+	uint8_t repeat;	  /* set by the core: not the first reply for this (address, port) */
+	uint8_t cooldown; /* set by the core: it came after the last probe was sent */
 	const char *classification;   /* set by classify: a static string such as "synack" */
 	uint64_t timestamp_us;	      /* wall clock when received, set by the core */
 	const char *probe;	      /* the probe module's name, set by the core */

@@ -15,6 +15,7 @@
  * too (tcp_syn.h).
  */
 #include "probe/tcp_syn.h"
+#include "probe/field.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -161,7 +162,24 @@ void probe_tcp_result(const struct packet_view *v, struct probe_result *r)
 	r->ttl = v->ttl;
 	r->window = packet_get16(tcp + 14);
 	r->flags = tcp[13];
+	probe_result_keep_data(r, tcp + 4, 8);
 }
+
+size_t probe_tcp_field_seqnum(const struct probe_result *r, char *buf, size_t cap)
+{
+	return probe_field_uint(r->data_len >= 8 ? packet_get32(r->data) : 0, buf, cap);
+}
+
+size_t probe_tcp_field_acknum(const struct probe_result *r, char *buf, size_t cap)
+{
+	return probe_field_uint(r->data_len >= 8 ? packet_get32(r->data + 4) : 0, buf, cap);
+}
+
+static const struct probe_field synscan_fields[] = {
+	{ "seqnum", 1, "the reply's TCP sequence number", probe_tcp_field_seqnum },
+	{ "acknum", 1, "the reply's TCP acknowledgement number (our sequence number + 1)",
+	  probe_tcp_field_acknum },
+};
 
 static int synscan_validate(const struct probe *p, const struct packet_view *v,
 			    struct probe_result *r)
@@ -200,6 +218,8 @@ const struct probe_ops probe_tcp_synscan_ops = {
 	.help = "TCP SYN to each port; open = SYN-ACK, closed = RST; "
 		"--probe-args=mss|none|linux|windows|bsd",
 	.replies = PROBE_REPLY_TCP,
+	.fields = synscan_fields,
+	.field_count = sizeof(synscan_fields) / sizeof(synscan_fields[0]),
 	.init = synscan_init,
 	.template = synscan_template,
 	.patch = synscan_patch,

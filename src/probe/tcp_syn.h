@@ -52,7 +52,14 @@ static inline uint32_t probe_tcp_patch(const struct probe *p, uint8_t *frame, ui
  */
 int probe_tcp_reply_hash(const struct probe *p, const struct packet_view *v, uint64_t *hash);
 
-/* Fill r (addresses, ports, IP id, TTL, window, flags) from a TCP reply that checked out. */
+/*
+ * Fill r (addresses, ports, IP id, TTL, window, flags) from a TCP reply that checked out, and
+ * keep its sequence and acknowledgement numbers as the first 8 bytes of r->data.
+ */
 void probe_tcp_result(const struct packet_view *v, struct probe_result *r);
+
+/* ZMap's seqnum and acknum fields, from the numbers probe_tcp_result kept (0 if none). */
+size_t probe_tcp_field_seqnum(const struct probe_result *r, char *buf, size_t cap);
+size_t probe_tcp_field_acknum(const struct probe_result *r, char *buf, size_t cap);
 
 #endif

@@ -26,7 +26,7 @@
  * acknowledgement numbers, or for an ICMP error (r->flags 0: a TCP reply always has RST or
  * SYN) the error's sender, type and code.  Network order.
  */
-#define SYNACK_DATA_SEQ	      0
+#define SYNACK_DATA_SEQ	      0 /* as probe_tcp_result keeps them: its field formatters read them */
 #define SYNACK_DATA_ACK	      4
 #define SYNACK_DATA_RESPONDER 8
 #define SYNACK_DATA_TYPE      12
@@ -155,16 +155,6 @@ static uint32_t synack_data32(const struct probe_result *r, unsigned off)
 	return r->data_len >= SYNACK_DATA_LEN ? packet_get32(r->data + off) : 0;
 }
 
-static size_t synack_field_seqnum(const struct probe_result *r, char *buf, size_t cap)
-{
-	return probe_field_uint(synack_data32(r, SYNACK_DATA_SEQ), buf, cap);
-}
-
-static size_t synack_field_acknum(const struct probe_result *r, char *buf, size_t cap)
-{
-	return probe_field_uint(synack_data32(r, SYNACK_DATA_ACK), buf, cap);
-}
-
 static size_t synack_field_responder(const struct probe_result *r, char *buf, size_t cap)
 {
 	uint32_t a = synack_data32(r, SYNACK_DATA_RESPONDER);
@@ -193,8 +183,8 @@ static size_t synack_field_icmp_code(const struct probe_result *r, char *buf, si
 
 static const struct probe_field synack_fields[] = {
 	{ "seqnum", 1, "the reply's TCP sequence number (a RST's is our acknowledgement number)",
-	  synack_field_seqnum },
-	{ "acknum", 1, "the reply's TCP acknowledgement number", synack_field_acknum },
+	  probe_tcp_field_seqnum },
+	{ "acknum", 1, "the reply's TCP acknowledgement number", probe_tcp_field_acknum },
 	{ "icmp_responder", 0, "who sent the ICMP error (empty for a TCP reply)",
 	  synack_field_responder },
 	{ "icmp_type", 1, "the ICMP error's type (0 for a TCP reply)", synack_field_icmp_type },

@@ -66,6 +66,7 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 	probe_classify(&s->probe, &r);
 	r.repeat = (uint8_t)dedup_test_and_set(&s->dedup, element);
 	r.probe = cfg->probe->name;
+	r.cooldown = __atomic_load_n(&s->senders_running, __ATOMIC_RELAXED) == 0;
 	if (r.repeat)
 		count(&rcv->duplicates);
 	else

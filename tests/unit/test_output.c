@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "output/output.h"
@@ -133,6 +134,44 @@ static void render(const char *module, const char *fieldlist, int multi_port,
 	unlink(path);
 }
 
+/* ZMap's field names: saddr_raw as ZMap prints it on x86 (the address's bytes in network
+ * order read as a little-endian integer), the timestamp split and in ZMap's text, cooldown. */
+static void zmap_field_names_format_as_zmap(void **state)
+{
+	const struct probe_result r = { .saddr = 0x01020304,
+					.daddr = 0xc6120001,
+					.cooldown = 1,
+					.timestamp_us = 1795624629123456ULL };
+	struct output_fields f;
+	char err[512], value[OUTPUT_VALUE_MAX];
+	/* daddr 198.18.0.1: bytes c6 12 00 01 read little-endian are 16782022. */
+	const char *want[] = { "67305985",   "16782022", "1", "2026-11-25T16:37:09.123+0000",
+			       "1795624629", "123456" };
+	(void)state;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(output_fields_parse("saddr_raw,daddr_raw,cooldown,timestamp_str,"
+					     "timestamp_ts,timestamp_us",
+					     NULL, &f, err, sizeof(err)),
+			 0);
+	for (unsigned i = 0; i < f.count; i++) {
+		output_fields_format(&f, i, &r, value);
+		assert_string_equal(value, want[i]);
+	}
+	assert_int_equal(output_fields_type(&f, 3), OUTPUT_TYPE_STRING);
+	assert_int_equal(output_fields_type(&f, 4), OUTPUT_TYPE_NUMBER);
+	/* -f '*': every field, salvo's and the module's, for every module. */
+	for (size_t m = 0; probe_at(m); m++) {
+		assert_int_equal(output_fields_parse("*", probe_at(m), &f, err, sizeof(err)), 0);
+		assert_int_equal(f.count, OUTPUT_FIELD_COUNT + probe_at(m)->field_count);
+		assert_string_equal(output_fields_name(&f, f.count - 1),
+				    probe_at(m)->field_count
+					    ? probe_at(m)->fields[probe_at(m)->field_count - 1].name
+					    : "timestamp_us");
+	}
+}
+
 static void json_writes_one_typed_object_per_line(void **state)
 {
 	const struct probe_result r = { .saddr = 0xc6120105,
@@ -200,6 +239,7 @@ int main(void)
 		cmocka_unit_test(fields_parse_and_reject_unknown),
 		cmocka_unit_test(probe_fields_come_with_their_module),
 		cmocka_unit_test(csv_has_header_and_formatted_rows),
+		cmocka_unit_test(zmap_field_names_format_as_zmap),
 		cmocka_unit_test(json_writes_one_typed_object_per_line),
 		cmocka_unit_test(list_writes_ip_or_ip_port),
 		cmocka_unit_test(open_fails_clearly_on_a_bad_path),

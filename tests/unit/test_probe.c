@@ -198,6 +198,19 @@ static void synack_with_right_ack_validates_as_open(void **state)
 	assert_int_equal(r.window, 29200);
 	assert_string_equal(r.classification, "synack");
 	assert_int_equal(r.success, 1);
+	/* ZMap's seqnum and acknum fields: the reply's numbers, the ack our sequence + 1. */
+	{
+		char text[32], want[32];
+		const struct probe_field *fl = p.ops->fields;
+
+		assert_int_equal(p.ops->field_count, 2);
+		assert_string_equal(fl[0].name, "seqnum");
+		fl[0].format(&r, text, sizeof(text));
+		assert_string_equal(text, "12345");
+		fl[1].format(&r, text, sizeof(text));
+		snprintf(want, sizeof(want), "%u", packet_get32(syn + 38) + 1);
+		assert_string_equal(text, want);
+	}
 }
 
 /* --validate-source-port=disable: a reply to another of our ports counts (a middlebox
