@@ -289,7 +289,8 @@ static const struct cli_option base_options[] = {
 	  .kind = CLI_IPV4,
 	  .field = F(source_ip),
 	  .flag = F(source_ip_set),
-	  .expected = "an IPv4 address such as 198.18.0.1" },
+	  .expected = "one IPv4 address such as 198.18.0.1 (salvo sends from one address: "
+		      "ZMap's ranges and lists are not taken)" },
 	{ .name = "gateway-mac",
 	  .letter = 'G',
 	  .arg = "MAC",
