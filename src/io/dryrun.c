@@ -40,6 +40,7 @@ struct dry_state {
 	int lock_made;
 	unsigned skip; /* -X: the Ethernet header is not sent, so it is not shown either */
 	int fast;      /* --fast-dryrun */
+	const struct probe_ops *probe; /* whose dry-run text it is */
 };
 
 static int dry_init(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN])
@@ -67,6 +68,7 @@ static int dry_init(struct io_engine *e, const struct io_config *cfg, char err[I
 	s->lock_made = 1;
 	s->skip = cfg->iplayer ? 14 : 0;
 	s->fast = cfg->print_fast;
+	s->probe = cfg->print_probe;
 	if (cfg->pcap_file) {
 		s->pcap = pcap_open_dead(cfg->iplayer ? DLT_RAW : DLT_EN10MB, DRY_SNAPLEN);
 		if (!s->pcap || !(s->dumper = pcap_dump_open(s->pcap, cfg->pcap_file))) {
@@ -123,8 +125,8 @@ static int dry_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame
 			if (s->fast)
 				(void)probe_print_fast(stdout, frames[i].data, frames[i].len);
 			else
-				(void)probe_print_zmap(stdout, frames[i].data, frames[i].len,
-						       s->skip != 0);
+				(void)probe_print_zmap(stdout, s->probe, frames[i].data,
+						       frames[i].len, s->skip != 0);
 		pthread_mutex_unlock(&s->lock);
 	}
 	__atomic_store_n(&q->written, q->written + n, __ATOMIC_RELAXED);

@@ -20,6 +20,8 @@
 
 #include "probe/replies.h"
 
+struct probe_ops;
+
 #define IO_ERRLEN   256
 #define IO_MODE_LEN 256
 
@@ -53,10 +55,11 @@ struct io_config {
 	enum io_xdp_mode xdp_mode;
 	const char *pcap_file; /* dryrun: where to write the probes, NULL = print them */
 	int print_fast;	       /* dryrun: print them in --fast-dryrun's six bytes */
-	unsigned retries;      /* --retries: a frame the kernel refuses is tried this often more */
-	unsigned replies;      /* PROBE_REPLY_*: what an engine that steers (af_xdp) must take */
-	int iplayer;	       /* -X: frames keep the Ethernet header the probe wrote, but only what
-				* follows it goes out, and received packets start at the IP header */
+	const struct probe_ops *print_probe; /* dryrun: the module whose text layout to print */
+	unsigned retries; /* --retries: a frame the kernel refuses is tried this often more */
+	unsigned replies; /* PROBE_REPLY_*: what an engine that steers (af_xdp) must take */
+	int iplayer;	  /* -X: frames keep the Ethernet header the probe wrote, but only what
+			   * follows it goes out, and received packets start at the IP header */
 	const uint8_t *source_mac;  /* --source-mac, or NULL */
 	const uint8_t *gateway_mac; /* -G, or NULL */
 	/* The values of the engine's own options (ops->options), by index; NULL: not given. */

@@ -918,6 +918,14 @@ static const struct probe_field dns_fields[] = {
 	{ "raw_data", 0, "the DNS message in hex (its first 256 bytes)", dns_field_raw },
 };
 
+/* ZMap's dry run of a DNS probe opens with a line of dashes before its "dns" block. */
+static void dns_print_head(FILE *f, const uint8_t *payload, uint32_t len)
+{
+	(void)payload;
+	(void)len;
+	fputs("------------------------------------------------------\n", f);
+}
+
 const struct probe_ops probe_dns_ops = {
 	.name = "dns",
 	.help = "DNS query of --probe-args=TYPE,NAME[;TYPE,NAME...] (default A,www.google.com); "
@@ -925,6 +933,8 @@ const struct probe_ops probe_dns_ops = {
 	.replies = PROBE_REPLY_UDP | PROBE_REPLY_ICMP_ERROR,
 	.fields = dns_fields,
 	.field_count = sizeof(dns_fields) / sizeof(dns_fields[0]),
+	.print_name = "dns",
+	.print_head = dns_print_head,
 	.init = dns_init,
 	.template = dns_template,
 	.patch = dns_patch,

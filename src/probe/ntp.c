@@ -97,12 +97,21 @@ static const struct probe_field ntp_fields[] = {
 	  ntp_field_transmit_timestamp },
 };
 
+/* ZMap's dry-run line for an NTP probe, before its udp block. */
+static void ntp_print_head(FILE *f, const uint8_t *payload, uint32_t len)
+{
+	if (len >= 3)
+		fprintf(f, "ntp { LI_VN_MODE: %u | stratum: %u | poll: %u }\n", payload[0],
+			payload[1], payload[2]);
+}
+
 const struct probe_ops probe_ntp_ops = {
 	.name = "ntp",
 	.help = "NTP client request (ZMap's ntp); success = any UDP reply from the port",
 	.replies = PROBE_REPLY_UDP | PROBE_REPLY_ICMP_ERROR,
 	.fields = ntp_fields,
 	.field_count = sizeof(ntp_fields) / sizeof(ntp_fields[0]),
+	.print_head = ntp_print_head,
 	.init = ntp_init,
 	.template = ntp_template,
 	.patch = ntp_patch,

@@ -1,5 +1,6 @@
 /* ZMap's dry-run text of a probe; see print.h.  Not on a scan's path: only --dryrun. */
 #include "probe/print.h"
+#include "probe/probe.h"
 
 #include <errno.h>
 #include <string.h>
@@ -21,21 +22,33 @@ static unsigned long get32(const uint8_t *p)
 	return (unsigned long)get16(p) << 16 | get16(p + 2);
 }
 
-/* The transport block: ZMap's synscan, udp and icmp_echoscan lines. */
-static int print_l4(FILE *f, unsigned proto, const uint8_t *l4, uint32_t l4_len)
+/* The transport header's length, if the frame holds one of a kind printed; else 0. */
+static uint32_t l4_header_len(unsigned proto, const uint8_t *l4, uint32_t l4_len)
 {
-	if (proto == 6 && l4_len >= 20)
-		fprintf(f, "tcp { source: %u | dest: %u | seq: %lu | checksum: %#04X }\n",
-			get16(l4), get16(l4 + 2), get32(l4 + 4), get16(l4 + 16));
-	else if (proto == 17 && l4_len >= 8)
-		fprintf(f, "udp { source: %u | dest: %u | checksum: %#04X }\n", get16(l4),
-			get16(l4 + 2), get16(l4 + 6));
-	else if (proto == 1 && l4_len >= 8)
-		fprintf(f, "icmp { type: %u | code: %u | checksum: %#04X | id: %u | seq: %u }\n",
-			l4[0], l4[1], get16(l4 + 2), get16(l4 + 4), get16(l4 + 6));
+	uint32_t doff;
+
+	if (proto == 6 && l4_len >= 20) {
+		doff = (uint32_t)(l4[12] >> 4) * 4;
+		return doff >= 20 && doff <= l4_len ? doff : 20;
+	}
+	return (proto == 17 || proto == 1) && l4_len >= 8 ? 8 : 0;
+}
+
+/* The transport block: ZMap's synscan, udp and icmp_echoscan lines, under the module's name
+ * for it if it has one (dns). */
+static void print_l4(FILE *f, const char *name, unsigned proto, const uint8_t *l4)
+{
+	if (proto == 6)
+		fprintf(f, "%s { source: %u | dest: %u | seq: %lu | checksum: %#04X }\n",
+			name ? name : "tcp", get16(l4), get16(l4 + 2), get32(l4 + 4),
+			get16(l4 + 16));
+	else if (proto == 17)
+		fprintf(f, "%s { source: %u | dest: %u | checksum: %#04X }\n", name ? name : "udp",
+			get16(l4), get16(l4 + 2), get16(l4 + 6));
 	else
-		return -EINVAL;
-	return 0;
+		fprintf(f, "%s { type: %u | code: %u | checksum: %#04X | id: %u | seq: %u }\n",
+			name ? name : "icmp", l4[0], l4[1], get16(l4 + 2), get16(l4 + 4),
+			get16(l4 + 6));
 }
 
 int probe_print_fast(FILE *f, const uint8_t *frame, uint32_t len)
@@ -53,17 +66,21 @@ int probe_print_fast(FILE *f, const uint8_t *frame, uint32_t len)
 	return fwrite(out, 1, sizeof(out), f) == sizeof(out) ? 0 : -EIO;
 }
 
-int probe_print_zmap(FILE *f, const uint8_t *frame, uint32_t len, int iplayer)
+int probe_print_zmap(FILE *f, const struct probe_ops *probe, const uint8_t *frame, uint32_t len,
+		     int iplayer)
 {
 	const uint8_t *ip = frame + 14;
-	uint32_t ihl;
+	uint32_t ihl, hlen;
 	char src[16], dst[16];
 
 	if (len < 14 + 20 || get16(frame + 12) != 0x0800 || (ip[0] >> 4) != 4)
 		return -EINVAL;
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
-	if (ihl < 20 || len < 14 + ihl || print_l4(f, ip[9], ip + ihl, len - 14 - ihl))
+	if (ihl < 20 || len < 14 + ihl || !(hlen = l4_header_len(ip[9], ip + ihl, len - 14 - ihl)))
 		return -EINVAL;
+	if (probe && probe->print_head)
+		probe->print_head(f, ip + ihl + hlen, len - 14 - ihl - hlen);
+	print_l4(f, probe ? probe->print_name : NULL, ip[9], ip + ihl);
 	print_addr(src, ip + 12);
 	print_addr(dst, ip + 16);
 	fprintf(f, "ip { saddr: %s | daddr: %s | checksum: %#04X }\n", src, dst, get16(ip + 10));

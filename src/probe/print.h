@@ -7,12 +7,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct probe_ops;
+
 /*
  * Print one frame (Ethernet, IPv4, then TCP, UDP or ICMP) built by a probe module; 0, or
- * -EINVAL for a frame too short or of another kind (nothing printed).  iplayer (-X): the
- * Ethernet header is not sent, so no eth block is printed.
+ * -EINVAL for a frame too short or of another kind (nothing printed).  probe (may be NULL)
+ * names the module, for the blocks of its own (probe_ops.print_name, print_head).  iplayer
+ * (-X): the Ethernet header is not sent, so no eth block is printed.
  */
-int probe_print_zmap(FILE *f, const uint8_t *frame, uint32_t len, int iplayer);
+int probe_print_zmap(FILE *f, const struct probe_ops *probe, const uint8_t *frame, uint32_t len,
+		     int iplayer);
 
 /*
  * --fast-dryrun: ZMap's compact form, six bytes per probe: the destination address and

@@ -110,6 +110,15 @@ struct probe_ops {
 	unsigned field_count;
 
 	/*
+	 * ZMap's dry-run text of the module's probes (probe/print.c), where it is not the plain
+	 * tcp, udp or icmp block: the transport block's name ("dns"), NULL for the protocol's,
+	 * and lines printed before it, from the probe's payload (ntp's "ntp { ... }").  Either
+	 * may be NULL.
+	 */
+	const char *print_name;
+	void (*print_head)(FILE *f, const uint8_t *payload, uint32_t len);
+
+	/*
 	 * Check params and p->args (--probe-args, may be NULL) and precompute;
 	 * 0 or -EINVAL with a line in err.  May be NULL.  What it allocates
 	 * goes in p->priv, released by close.

@@ -149,6 +149,7 @@ void scan_io_config(const struct scan *s, struct io_config *io)
 	io->xdp_mode = cfg->xdp_mode;
 	io->iplayer = cfg->iplayer;
 	io->print_fast = cfg->fast_dryrun;
+	io->print_probe = cfg->probe;
 	io->retries = cfg->retries;
 	io->pcap_file = cfg->pcap_file;
 	io->source_mac = cfg->source_mac_set ? cfg->source_mac : NULL;

@@ -444,24 +444,58 @@ static void dryrun_text_checksums_are_the_frames_and_right(void **state)
 				fixture_frame(&p, f, TARGET + k * 7919, (uint16_t)(k * 131 + 1), 0);
 			const uint8_t *ip = f + 14, *l4 = ip + 20;
 			uint32_t l4_len = len - 34, pseudo = 0;
-			char *text, *second;
+			char *text, *second, *first;
 			size_t size;
 			FILE *mf = open_memstream(&text, &size);
 
-			assert_int_equal(probe_print_zmap(mf, f, len, 0), 0);
+			assert_int_equal(probe_print_zmap(mf, p.ops, f, len, 0), 0);
 			fclose(mf);
-			second = strchr(text, '\n') + 1;
+			/* The ip block, and the transport block just before it. */
+			assert_non_null(second = strstr(text, "ip { saddr"));
 			assert_int_equal(printed_checksum(second), packet_get16(ip + 10));
 			assert_int_equal(ref_sum(ip, 20, 0), 0xffff);
 			if (ip[9] == IPPROTO_TCP_ || ip[9] == IPPROTO_UDP_)
 				pseudo = ref_sum(ip + 12, 8, ip[9] + l4_len);
-			assert_int_equal(printed_checksum(text),
+			for (first = second - 1; first > text && first[-1] != '\n'; first--)
+				;
+			assert_int_equal(printed_checksum(first),
 					 packet_get16(l4 + (ip[9] == IPPROTO_TCP_   ? 16
 							    : ip[9] == IPPROTO_UDP_ ? 6
 										    : 2)));
 			assert_int_equal(ref_sum(l4, l4_len, pseudo), 0xffff);
 			free(text);
 		}
+		probe_close(&p);
+	}
+}
+
+/* Modules whose dry-run text ZMap prints its own way: dns opens with dashes and names its
+ * block "dns"; ntp prints its header line before the udp block. */
+static void dryrun_text_of_dns_and_ntp_is_zmaps(void **state)
+{
+	static const char *const want[][2] = {
+		{ "dns", "------------------------------------------------------\ndns { source: " },
+		{ "ntp", "ntp { LI_VN_MODE: 227 | stratum: 0 | poll: 0 }\nudp { source: " },
+		{ "bacnet", "udp { source: " },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct probe p;
+		uint8_t f[PROBE_FRAME_MAX];
+		char err[256], *text;
+		size_t size;
+		uint32_t len;
+		FILE *mf;
+
+		assert_int_equal(fixture_probe(&p, want[i][0], 1, NULL, 40000, 100, 3, err), 0);
+		len = fixture_frame(&p, f, TARGET, 53, 0);
+		assert_non_null(mf = open_memstream(&text, &size));
+		assert_int_equal(probe_print_zmap(mf, p.ops, f, len, 0), 0);
+		fclose(mf);
+		assert_memory_equal(text, want[i][1], strlen(want[i][1]));
+		assert_non_null(strstr(text, "\nip { saddr: 198.18.0.1 | daddr: 198.18.1.5 | "));
+		free(text);
 		probe_close(&p);
 	}
 }
@@ -490,20 +524,20 @@ static void dryrun_text_is_zmaps_layout(void **state)
 	memcpy(frame, eth, 14);
 	memcpy(frame + 14, ip, 20);
 	memcpy(frame + 34, tcp, 20);
-	assert_int_equal(probe_print_zmap(f, frame, 54, 0), 0);
+	assert_int_equal(probe_print_zmap(f, NULL, frame, 54, 0), 0);
 	frame[14 + 9] = 17;
 	memcpy(frame + 34, udp, 8);
-	assert_int_equal(probe_print_zmap(f, frame, 42, 0), 0);
+	assert_int_equal(probe_print_zmap(f, NULL, frame, 42, 0), 0);
 	frame[14 + 9] = 1;
 	memcpy(frame + 34, icmp, 8);
-	assert_int_equal(probe_print_zmap(f, frame, 42, 0), 0);
+	assert_int_equal(probe_print_zmap(f, NULL, frame, 42, 0), 0);
 	/* Not a probe: too short, not IPv4, an unknown protocol. */
-	assert_int_equal(probe_print_zmap(f, frame, 30, 0), -EINVAL);
+	assert_int_equal(probe_print_zmap(f, NULL, frame, 30, 0), -EINVAL);
 	frame[12] = 0x86;
-	assert_int_equal(probe_print_zmap(f, frame, 42, 0), -EINVAL);
+	assert_int_equal(probe_print_zmap(f, NULL, frame, 42, 0), -EINVAL);
 	frame[12] = 0x08;
 	frame[14 + 9] = 47;
-	assert_int_equal(probe_print_zmap(f, frame, 42, 0), -EINVAL);
+	assert_int_equal(probe_print_zmap(f, NULL, frame, 42, 0), -EINVAL);
 	fclose(f);
 	assert_string_equal(
 		text, "tcp { source: 54321 | dest: 80 | seq: 2199412472 | checksum: 0X0A }\n"
@@ -532,6 +566,7 @@ int main(void)
 		cmocka_unit_test(synack_with_right_ack_validates_as_open),
 		cmocka_unit_test(rst_validates_as_closed),
 		cmocka_unit_test(dryrun_text_checksums_are_the_frames_and_right),
+		cmocka_unit_test(dryrun_text_of_dns_and_ntp_is_zmaps),
 		cmocka_unit_test(disabled_source_port_validation_takes_any_of_our_ports),
 		cmocka_unit_test(replies_with_wrong_ack_port_or_address_are_rejected),
 		cmocka_unit_test(probe_hash_is_siphash_of_the_network_order_bytes),
