@@ -68,7 +68,7 @@ test_orchestrator_engine_errors_fail_with_one_line() {
 
 # The orchestrator's AIMD loop, four times: a 2 s window at a new rate, ended by SIGINT (the
 # second by SIGTERM, the third by SIGKILL), then a respawn with --resume.  The fourth window
-# runs the scan to its end.  256 addresses x 51 ports = 13056 probes: the union of the outputs
+# runs the scan to its end.  256 addresses x 51 ports = 13056 probes (dpdk: 101 ports, 4 s windows): the union of the outputs
 # is the open set and the target sees every probe once, except about one second of the
 # SIGKILL window's probes again (its checkpoint is written once a second).
 test_orchestrator_rate_windows_send_each_probe_once() {
@@ -77,11 +77,16 @@ test_orchestrator_rate_windows_send_each_probe_once() {
 	start_listeners $OPEN_SET || return 1
 	local engine=$ENGINE_NAME i rate sig window result status
 	local rates=(1500 3000 1500 3000) sigs=(INT TERM KILL INT) windows=(2 2 2 20)
+	local ports=1000-1046
+	# dpdk starts EAL inside the window (a quarter second, twice that under ASan on two
+	# cores): longer windows keep the start-up's share of the rate check what it is elsewhere,
+	# over more ports so that the scan still outlasts the first three.
+	[ "$ENGINE_NAME" = dpdk ] && windows=(4 4 4 20) ports=1000-1096
 	count_syns "$TMP/syns.json" || return 1
 	for i in 0 1 2 3; do
 		rate=${rates[$i]} sig=${sigs[$i]} window=${windows[$i]}
 		result=$(run_job "{\"target_range\": \"198.18.1.0/24\",
-			\"ports\": \"22,80,443,1000-1046,8080\", \"rate_limit\": $rate,
+			\"ports\": \"22,80,443,$ports,8080\", \"rate_limit\": $rate,
 			\"output_path\": \"$TMP/out.txt\", \"checkpoint_path\": \"$TMP/cp\",
 			\"resume\": $([ $i = 0 ] && echo false || echo true), \"cooldown_time\": 1,
 			\"sender_threads\": 1, \"receiver_threads\": 1, \"blacklist_file\": \"/dev/null\",
@@ -101,7 +106,7 @@ test_orchestrator_rate_windows_send_each_probe_once() {
 	# About one second of the SIGKILL window (1500 pps) may be sent again; no probe three
 	# times.  The bound is generous, two seconds' worth (3000): the monitor that writes the
 	# checkpoint may run late on a loaded machine; one not kept up to date would leave more.
-	expect_syns "$TMP/syns.json" 198.18.1.0/24 22,80,443,1000-1046,8080 1 3000
+	expect_syns "$TMP/syns.json" 198.18.1.0/24 "22,80,443,$ports,8080" 1 3000
 }
 
 # The orchestrator's rate loop as its controller runs it, with its defaults (5 s cooldown, as
