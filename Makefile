@@ -34,6 +34,7 @@ CORE_SRCS := \
 	$(sort $(wildcard src/probe/*.c)) \
 	src/output/output.c src/output/csv.c src/output/json.c src/output/list.c src/output/filter.c \
 	src/target/target.c src/target/blocklist.c src/target/permutation.c \
+	src/target/target6.c src/target/blocklist6.c \
 	src/scan/scan.c src/scan/network.c src/scan/resume.c src/scan/send.c src/scan/recv.c \
 	src/scan/pace.c src/scan/dedup.c src/scan/totals.c src/scan/monitor.c src/scan/policy.c \
 	src/scan/status.c src/scan/metadata.c src/scan/checkpoint.c src/scan/control.c \
