@@ -69,8 +69,9 @@ test_orchestrator_engine_errors_fail_with_one_line() {
 # The orchestrator's AIMD loop, four times: a 2 s window at a new rate, ended by SIGINT (the
 # second by SIGTERM, the third by SIGKILL), then a respawn with --resume.  The fourth window
 # runs the scan to its end.  256 addresses x 51 ports = 13056 probes (dpdk: 101 ports and
-# 4 s windows): the union of the outputs is the open set and the target sees every probe once, except about one second of the
-# SIGKILL window's probes again (its checkpoint is written once a second).
+# 4 s windows): the union of the outputs is the open set and the target sees every probe
+# once, except about one second of the SIGKILL window's probes again (its checkpoint is
+# written once a second).
 test_orchestrator_rate_windows_send_each_probe_once() {
 	skip_if_not_root || return
 	setup_testbed anywin || return 1
