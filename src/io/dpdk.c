@@ -41,16 +41,19 @@
 
 #include "io/dpdk_options.h"
 #include "io/io.h"
+#include "io/io_internal.h"
 #include "target/target.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/priv.h"
 
-#define DPDK_TX_BATCH	  16 /* the most a sender reserves at once: within the mempool cache */
-#define DPDK_RX_BURST	  32
-#define DPDK_DESC	  1024
-#define DPDK_EAL_ARGS_MAX 64
-#define DPDK_ARP_TRIES	  3
+#define DPDK_TX_BATCH	    16 /* the most a sender reserves at once: within the mempool cache */
+#define DPDK_RX_BURST	    32
+#define DPDK_DESC	    1024
+#define DPDK_EAL_ARGS_MAX   64
+#define DPDK_ARP_TRIES	    3
+#define DPDK_RX_IDLE_MIN_US 32
+#define DPDK_RX_IDLE_MAX_US 512 /* DPDK_DESC frames in 512 us: 2 M replies a second */
 
 struct dpdk_txq {
 	struct rte_mbuf *reserved[DPDK_TX_BATCH]; /* lent to the sender, not yet submitted */
@@ -737,16 +740,17 @@ static unsigned dpdk_tx_flush(struct io_engine *e, unsigned qi)
 	return dpdk_tx_push(dpdk_state(e), qi);
 }
 
-/* Poll the RX queue until a frame or two has come, or timeout_ms is over; sleep while idle, so
- * that receive threads leave the sender threads their CPU. */
+/* Poll the RX queue until a frame or two has come, or timeout_ms is over, sleeping while it
+ * is empty (io_idle_sleep). */
 static int dpdk_rx_poll(struct io_engine *e, unsigned q, int timeout_ms, io_rx_fn fn, void *ctx)
 {
 	uint64_t until = clock_mono_ns() + (uint64_t)timeout_ms * 1000000ULL;
+	unsigned idle_us = DPDK_RX_IDLE_MIN_US;
 	int n;
 
 	dpdk_thread_enter();
 	while ((n = dpdk_rx_burst(e, q, fn, ctx)) == 0 && clock_mono_ns() < until)
-		clock_sleep_us(50);
+		idle_us = io_idle_sleep(idle_us, DPDK_RX_IDLE_MAX_US);
 	return n;
 }
 

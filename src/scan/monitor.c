@@ -1,5 +1,6 @@
 /*
- * The monitor: the calling thread's loop while the scan runs.  Every 50 ms it takes
+ * The monitor: the calling thread's loop while the scan runs.  Every 50 ms (sooner when the
+ * last sender finishes, a control client connects or the cooldown ends) it takes
  * signals (SIGINT/SIGTERM stop sending; SIGUSR1/SIGUSR2 change the rate) and control
  * socket commands, and notices when the senders are done and the cooldown starts and
  * ends; once a second it sums the counters, asks the policy (limits, adaptive rate) and
@@ -7,13 +8,61 @@
  */
 #include "scan/scan.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "io/netif.h"
 #include "scan/policy.h"
 #include "scan/status.h"
 #include "util/clock.h"
 #include "util/log.h"
+
+int scan_wake_open(struct scan *s, char err[SCAN_ERRLEN])
+{
+	if ((s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
+		int ret = -errno;
+
+		snprintf(err, SCAN_ERRLEN, "eventfd: %s", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+void scan_wake_monitor(struct scan *s)
+{
+	uint64_t one = 1;
+
+	/* Cannot fail but by overflow, and then the monitor is awake anyway. */
+	if (write(s->wake_fd, &one, sizeof(one)) < 0)
+		return;
+}
+
+void scan_wake_close(struct scan *s)
+{
+	if (s->wake_fd >= 0)
+		close(s->wake_fd);
+	s->wake_fd = -1;
+}
+
+/* Sleep up to 50 ms, less if the cooldown ends sooner; a wake-up, a control client or a
+ * signal (this thread is the one that takes them) ends it early. */
+static void monitor_wait(struct scan *s, uint64_t now)
+{
+	struct pollfd pfd[2] = { { .fd = s->wake_fd, .events = POLLIN },
+				 { .fd = s->control_fd, .events = POLLIN } };
+	int ms = 50;
+	uint64_t v;
+
+	if (s->cooldown_end_ns && s->cooldown_end_ns - now < 50000000ULL)
+		ms = (int)((s->cooldown_end_ns - now + 999999) / 1000000);
+	if (poll(pfd, s->control_fd >= 0 ? 2 : 1, ms) > 0 && (pfd[0].revents & POLLIN) &&
+	    read(s->wake_fd, &v, sizeof(v)) < 0)
+		return; /* EAGAIN: another read emptied it */
+}
 
 /* SIGUSR1/SIGUSR2: the rate up or down by 5 %, once per signal. */
 static void monitor_rate_signals(struct scan *s, unsigned *ups, unsigned *downs)
@@ -131,7 +180,6 @@ void scan_monitor(struct scan *s)
 			prev = now;
 			last = t;
 		}
-		/* A signal ends the sleep early (this thread is the one that takes them). */
-		clock_sleep_us(50000);
+		monitor_wait(s, t);
 	}
 }

@@ -286,12 +286,14 @@ static int scan_open_files(struct scan *s, char err[SCAN_ERRLEN])
 
 	if ((ret = scan_status_open(s, err, SCAN_ERRLEN)) ||
 	    (ret = scan_metadata_open(s, err, SCAN_ERRLEN)) || (ret = scan_control_open(s, err)) ||
+	    (ret = scan_wake_open(s, err)) ||
 	    (ret = output_open(&s->output, cfg->output, cfg->output_file, &cfg->fields,
 			       cfg->ports.count > 1, cfg->probe->name, cfg->resume, err,
 			       SCAN_ERRLEN))) {
 		(void)scan_status_close(s);
 		(void)scan_metadata_close(s, ret);
 		scan_control_close(s);
+		scan_wake_close(s);
 	}
 	/* --no-header-row: written as if the file already had its header. */
 	if (!ret && cfg->no_header_row)
@@ -317,6 +319,7 @@ static int scan_close_files(struct scan *s, int ret, char err[SCAN_ERRLEN])
 		snprintf(err, SCAN_ERRLEN, "--status-updates-file: %s", strerror(-ret));
 	}
 	scan_control_close(s);
+	scan_wake_close(s);
 	oret = output_close(&s->output);
 	if (!ret && (oret || s->writer_error)) {
 		ret = oret ? oret : s->writer_error;
@@ -372,7 +375,7 @@ static int scan_open(struct scan *s, char err[SCAN_ERRLEN])
 	struct io_config io;
 	int ret;
 
-	s->control_fd = -1; /* never fd 0 by accident */
+	s->control_fd = s->wake_fd = -1; /* never fd 0 by accident */
 	if ((ret = scan_open_probes(s, &cp, err)))
 		return ret;
 	scan_fit_threads(s);

@@ -37,7 +37,7 @@
 #define SCAN_RESULT_QUEUE 4096 /* results per receive thread; a power of two */
 /* How long a receive thread waits for frames before it looks at the stop flag again: a
  * stopped scan exits within about this. */
-#define SCAN_RX_POLL_MS 20
+#define SCAN_RX_POLL_MS 5
 
 struct scan;
 
@@ -89,6 +89,7 @@ struct scan {
 	char abort_reason[160]; /* set by the monitor when a limit aborts the scan */
 	uint32_t frame_len;	/* the longest frame a probe writes */
 	int control_fd;		/* --control socket, -1 = none */
+	int wake_fd;		/* eventfd: the last sender to finish wakes the monitor */
 	int paused;		/* set by "pause" on the control socket (atomic) */
 	uint64_t fingerprint;	/* what is scanned, for checkpoints */
 	uint64_t shard_begin, shard_end; /* this shard's positions */
@@ -136,6 +137,11 @@ extern volatile sig_atomic_t scan_rate_ups, scan_rate_downs;
 int scan_control_open(struct scan *s, char err[SCAN_ERRLEN]);
 void scan_control_poll(struct scan *s);
 void scan_control_close(struct scan *s);
+
+/* monitor.c: the monitor's wake-up (an eventfd the last sender writes), and its loop. */
+int scan_wake_open(struct scan *s, char err[SCAN_ERRLEN]);
+void scan_wake_monitor(struct scan *s);
+void scan_wake_close(struct scan *s);
 
 /* network.c: what the io engine is to open, from the scan's network and probe. */
 void scan_io_config(const struct scan *s, struct io_config *io);

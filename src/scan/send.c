@@ -272,6 +272,8 @@ void *scan_sender_main(void *arg)
 	while (io_tx_flush(&s->engine, snd->queue) && clock_mono_ns() < flush_deadline)
 		clock_sleep_us(SEND_BACKOFF_US);
 out:
-	__atomic_fetch_sub(&s->senders_running, 1, __ATOMIC_RELEASE);
+	/* The last sender out: the monitor starts the cooldown now, not at its next tick. */
+	if (__atomic_fetch_sub(&s->senders_running, 1, __ATOMIC_RELEASE) == 1)
+		scan_wake_monitor(s);
 	return NULL;
 }
