@@ -83,6 +83,11 @@ out=$(tests/cli/test_dryrun.sh 2>&1)
 echo "$out"
 add_counts "$out"
 
+section "IPv6 targets through --dryrun (unprivileged, no network)"
+out=$(tests/cli/test_ipv6.sh 2>&1)
+echo "$out"
+add_counts "$out"
+
 section "CLI dispatch of a build without the optional engines (make USE_AF_XDP=0 USE_DPDK=0)"
 if make -s BUILD="$BUILD-noxdp" USE_AF_XDP=0 USE_DPDK=0 "$BUILD-noxdp/salvo" >/dev/null 2>&1; then
 	out=$(BUILD="$BUILD-noxdp" tests/cli/test_dispatch.sh 2>&1)

@@ -85,11 +85,40 @@ static int cli_getopt_error(char **argv, int opt, char *err, size_t errlen)
 	return -EINVAL;
 }
 
+/* An IPv6 target: taken whatever its size, the largest kept for the guard (resolve.c). */
+static int cli_add_target6(struct cli_parse *p, const char *value, const char *prefix, char *err,
+			   size_t errlen)
+{
+	struct target6_range r;
+	struct target6_addr size;
+	char why[CLI_ERRLEN - 64];
+
+	if (target6_parse(value, TARGET6_NO_GUARD, &r, why, sizeof(why))) {
+		snprintf(err, errlen, "%s%s", prefix, why);
+		return -EINVAL;
+	}
+	size = target6_sub(r.last, r.first);
+	if (size.hi || size.lo == UINT64_MAX)
+		size.lo = UINT64_MAX;
+	else
+		size.lo++;
+	if (!p->v6_largest || size.lo > p->v6_largest_size) {
+		p->v6_largest = value;
+		p->v6_largest_size = size.lo;
+	}
+	if (target6_set_add(&p->cfg->targets6, &r)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int cli_add_target(struct cli_parse *p, const char *value, const char *prefix, char *err,
 		   size_t errlen)
 {
 	struct target_range r;
 	const char *why;
+	int ret;
 
 	/* Targets on the command line replace those of the config file. */
 	if (p->argi >= 1 && p->argi <= p->origin->file_args) {
@@ -97,12 +126,18 @@ int cli_add_target(struct cli_parse *p, const char *value, const char *prefix, c
 	} else if (p->file_targets) {
 		target_set_free(&p->cfg->targets);
 		target_set_init(&p->cfg->targets);
+		target6_set_free(&p->cfg->targets6);
+		target6_set_init(&p->cfg->targets6);
+		p->v6_largest = NULL;
+		p->v6_largest_size = 0;
 		p->target_file_count = 0;
 		p->file_targets = 0;
 	}
 	p->targets_given = 1;
 	if (!value)
 		return 0; /* -w loads its file itself */
+	if (strchr(value, ':'))
+		return (ret = cli_add_target6(p, value, prefix, err, errlen)) ? ret : 0;
 	if (target_parse_range(value, &r, &why)) {
 		snprintf(err, errlen, "%s'%s': %s", prefix, value, why);
 		return -EINVAL;
@@ -177,7 +212,9 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 	memset(cfg, 0, sizeof(*cfg));
 	memset(&p, 0, sizeof(p));
 	target_set_init(&cfg->scan.targets);
+	target6_set_init(&cfg->scan.targets6);
 	target_set_init(&p.block);
+	target6_set_init(&p.block6);
 	p.cfg = &cfg->scan;
 	p.origin = &origin;
 	if (config) {
@@ -194,6 +231,7 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 		cli_name_config_line(&p, err, errlen);
 out:
 	target_set_free(&p.block);
+	target6_set_free(&p.block6);
 	if (ret || p.done)
 		cli_config_free(cfg);
 	return ret ? ret : p.done;
@@ -202,6 +240,7 @@ out:
 void cli_config_free(struct cli_config *cfg)
 {
 	target_set_free(&cfg->scan.targets);
+	target6_set_free(&cfg->scan.targets6);
 	target_ports_free(&cfg->scan.ports);
 	free(cfg->config_text);
 	free(cfg->config_arena);

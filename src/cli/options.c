@@ -81,6 +81,21 @@ static int opt_target_file(struct cli_parse *p, const struct cli_option *o, cons
 	return 0;
 }
 
+/* --ipv6-source-ip: one IPv6 address (the TUM fork's option), never an IPv4 one. */
+static int opt_ipv6_source_ip(struct cli_parse *p, const struct cli_option *o, const char *value,
+			      char *err, size_t errlen)
+{
+	struct target6_addr a;
+
+	(void)o;
+	if (!strchr(value, ':') || target6_parse_addr(value, &a))
+		return cli_bad_value(err, errlen, "--ipv6-source-ip", value,
+				     "one IPv6 address such as 2001:2::1 (an IPv4 source is -S)");
+	target6_to_bytes(a, p->cfg->source_ip6);
+	p->cfg->source_ip6_set = 1;
+	return 0;
+}
+
 /* --user-metadata: carried into the metadata as it is, so it must be JSON. */
 static int opt_user_metadata(struct cli_parse *p, const struct cli_option *o, const char *value,
 			     char *err, size_t errlen)
@@ -248,6 +263,24 @@ static const struct cli_option base_options[] = {
 	  .kind = CLI_CUSTOM,
 	  .parse = opt_target_file,
 	  .complete = CLI_COMPLETE_FILE },
+	{ .name = "ipv6-target-file",
+	  .arg = "FILE",
+	  .group = CLI_TARGETS,
+	  .help = "IPv6 targets from FILE, one address, prefix or range a line (# comments), as "
+		  "the TUM fork's; a hitlist of tens of millions is fine",
+	  .kind = CLI_CUSTOM,
+	  .parse = opt_target_file,
+	  .complete = CLI_COMPLETE_FILE },
+	{ .name = "max-v6-prefix-size",
+	  .arg = "N",
+	  .group = CLI_TARGETS,
+	  .help = "the most addresses one IPv6 target (prefix or range) may cover: the IPv6 space "
+		  "is scanned from lists, not swept",
+	  .def = "4294967296",
+	  .kind = CLI_U64,
+	  .field = F(max_v6_prefix_size),
+	  .min = 1,
+	  .max = UINT64_C(1) << 62 },
 	{ .name = "ignore-blocklist-errors",
 	  .group = CLI_TARGETS,
 	  .help = "skip bad lines of -b, -w and -I files with a warning, as ZMap does",
@@ -291,6 +324,12 @@ static const struct cli_option base_options[] = {
 	  .flag = F(source_ip_set),
 	  .expected = "one IPv4 address such as 198.18.0.1 (salvo sends from one address: "
 		      "ZMap's ranges and lists are not taken)" },
+	{ .name = "ipv6-source-ip",
+	  .arg = "ADDR",
+	  .group = CLI_NETWORK,
+	  .help = "source address of the IPv6 probes",
+	  .kind = CLI_CUSTOM,
+	  .parse = opt_ipv6_source_ip },
 	{ .name = "gateway-mac",
 	  .letter = 'G',
 	  .arg = "MAC",

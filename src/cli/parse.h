@@ -26,7 +26,12 @@ struct cli_parse {
 	unsigned char given[CLI_OPTIONS_MAX]; /* the option was given (not a default) */
 	const char *later[CLI_OPTIONS_MAX];   /* CLI_LATER values */
 	struct target_set block;	      /* the blocklist, while it is built */
-	int targets_given;		      /* a target, -w or --target-range was given */
+	struct target6_set block6;	      /* its IPv6 part */
+	/* The largest IPv6 target given on the command line, held to --max-v6-prefix-size once
+	 * every option is read: its text and its size (UINT64_MAX: 2^64 or more). */
+	const char *v6_largest;
+	uint64_t v6_largest_size;
+	int targets_given; /* a target, -w or --target-range was given */
 	/* -w and -I files, loaded once every option is read (--ignore-blocklist-errors may
 	 * come after them). */
 	struct {

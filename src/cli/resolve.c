@@ -195,17 +195,28 @@ static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* How a list file is read: which families, and whether a line may be more than one address. */
+enum list_kind {
+	LIST_BOTH,	 /* -w, -b: IPv4 and IPv6 targets, blocks and ranges */
+	LIST_V4_SINGLES, /* -I: one IPv4 address a line, as ZMap's */
+	LIST_V6,	 /* --ipv6-target-file: IPv6 only, as the TUM fork's */
+};
+
 /*
- * Read a -b, -w or -I file into set; 0 or the error, in one line naming the option.  With
- * --ignore-blocklist-errors a bad line is skipped, and a warning says how many and the first.
+ * Read a -b, -w, -I or --ipv6-target-file file into set and set6 (IPv6 ranges held to guard);
+ * 0 or the error, in one line naming the option.  With --ignore-blocklist-errors a bad line is
+ * skipped, and a warning says how many and the first.
  */
-static int load_list(struct cli_parse *p, const char *opt, const char *path, int single,
-		     struct target_set *set, char *err, size_t errlen)
+static int load_list(struct cli_parse *p, const char *opt, const char *path, enum list_kind kind,
+		     struct target_set *set, struct target6_set *set6, uint64_t guard, char *err,
+		     size_t errlen)
 {
 	char ferr[CLI_ERRLEN - 32];
 	unsigned skipped = 0, *skip = p->cfg->ignore_blocklist_errors ? &skipped : NULL;
-	int ret = single ? target_set_load_addresses(set, path, skip, ferr, sizeof(ferr))
-			 : target_set_load_file(set, path, skip, ferr, sizeof(ferr));
+	int ret = kind == LIST_V4_SINGLES
+			  ? target_set_load_addresses(set, path, skip, ferr, sizeof(ferr))
+			  : target6_set_load_file(set6, kind == LIST_V6 ? NULL : set, path, guard,
+						  skip, ferr, sizeof(ferr));
 
 	if (ret) {
 		snprintf(err, errlen, "--%s: %s", opt, ferr);
@@ -214,6 +225,49 @@ static int load_list(struct cli_parse *p, const char *opt, const char *path, int
 	if (skipped)
 		log_msg(LOG_WARN, "--%s: %s: %u bad line%s skipped (the first: %s)", opt, path,
 			skipped, skipped == 1 ? "" : "s", ferr);
+	return 0;
+}
+
+/* The largest IPv6 target of the command line held to --max-v6-prefix-size (files are held
+ * to it as they are read): its parse with the guard says why, naming it. */
+static int resolve_v6_guard(struct cli_parse *p, char *err, size_t errlen)
+{
+	struct target6_range r;
+	char why[CLI_ERRLEN - 32];
+
+	if (!p->v6_largest || p->v6_largest_size <= p->cfg->max_v6_prefix_size)
+		return 0;
+	if (target6_parse(p->v6_largest, p->cfg->max_v6_prefix_size, &r, why, sizeof(why)))
+		snprintf(err, errlen, "%s", why);
+	else
+		snprintf(err, errlen, "%s: over --max-v6-prefix-size", p->v6_largest);
+	return -EINVAL;
+}
+
+/* IPv6 targets need a module with IPv6 probes, and (for now) a dry run. */
+static int resolve_v6_rules(struct cli_parse *p, char *err, size_t errlen)
+{
+	const struct scan_config *cfg = p->cfg;
+
+	if (!cfg->targets6.addresses)
+		return 0;
+	if (!cfg->probe->template6) {
+		snprintf(err, errlen, "--probe-module: %s has no IPv6 probe (tcp_synscan has)",
+			 cfg->probe->name);
+		return -EINVAL;
+	}
+	if (cfg->icmp_prescan || cfg->iplayer) {
+		snprintf(err, errlen, "%s: not with IPv6 targets yet",
+			 cfg->icmp_prescan ? "--icmp-prescan" : "-X/--iplayer");
+		return -EINVAL;
+	}
+	if (!cfg->dryrun && !(cfg->engine->caps & IO_CAP_IPV6)) {
+		snprintf(err, errlen,
+			 "--io-engine=%s: IPv6 targets are not scanned by this engine yet "
+			 "(--dryrun builds and shows their probes)",
+			 cfg->engine->name);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -227,16 +281,22 @@ static int resolve_targets(struct cli_parse *p, int argc, char **argv, int first
 	int ret;
 
 	for (unsigned i = 0; i < p->target_file_count; i++) {
+		const struct cli_option *o = p->target_files[i].o;
+		enum list_kind kind = o->letter == 'I'				 ? LIST_V4_SINGLES
+				      : strcmp(o->name, "ipv6-target-file") == 0 ? LIST_V6
+										 : LIST_BOTH;
+
 		p->argi = p->target_files[i].argi;
-		if ((ret = load_list(p, p->target_files[i].o->name, p->target_files[i].path,
-				     p->target_files[i].o->letter == 'I', &cfg->targets, err,
-				     errlen)))
+		if ((ret = load_list(p, o->name, p->target_files[i].path, kind, &cfg->targets,
+				     &cfg->targets6, cfg->max_v6_prefix_size, err, errlen)))
 			return ret;
 	}
 	p->argi = 0;
 	for (int i = first; i < argc; i++)
 		if ((ret = cli_add_target(p, argv[i], "", err, errlen)))
 			return ret;
+	if ((ret = resolve_v6_guard(p, err, errlen)))
+		return ret;
 	/* ZMap's dry run of no target is one of the whole space (less the blocklist): it sends
 	 * nothing, so the rule that a scan names its targets does not apply. */
 	if (!p->targets_given && cfg->dryrun &&
@@ -317,15 +377,23 @@ static int resolve_blocklist(struct cli_parse *p, char *err, size_t errlen)
 
 	cfg->blocklist_file = file;
 	cfg->blocklist_default = !file;
-	if (file && (ret = load_list(p, "blocklist-file", file, 0, &p->block, err, errlen)))
+	if (file && (ret = load_list(p, "blocklist-file", file, LIST_BOTH, &p->block, &p->block6,
+				     TARGET6_NO_GUARD, err, errlen)))
 		return ret;
 	p->argi = 0;
-	if ((!file && target_set_add_default_blocklist(&p->block)) ||
+	if ((!file && (target_set_add_default_blocklist(&p->block) ||
+		       target6_set_add_default_blocklist(&p->block6))) ||
 	    target_set_finish(&cfg->targets, &p->block)) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if (cfg->targets.addresses == 0) {
+	if ((ret = target6_set_finish(&cfg->targets6, &p->block6))) {
+		snprintf(err, errlen, "%s",
+			 ret == -ERANGE ? "the IPv6 targets are more than 2^62 addresses"
+					: "out of memory");
+		return ret;
+	}
+	if (cfg->targets.addresses + cfg->targets6.addresses == 0) {
 		snprintf(err, errlen,
 			 "no targets left after the %s: every address given is blocked%s",
 			 file ? "blocklist" : "built-in blocklist of reserved ranges",
@@ -376,7 +444,7 @@ int cli_resolve(struct cli_parse *p, int argc, char **argv, int first_target, ch
 	    (ret = resolve_rates(p, err, errlen)) || (ret = resolve_modes(p, err, errlen)) ||
 	    (ret = resolve_targets(p, argc, argv, first_target, err, errlen)) ||
 	    (ret = resolve_output(p, err, errlen)) || (ret = resolve_blocklist(p, err, errlen)) ||
-	    (ret = resolve_max_targets(p, err, errlen)))
+	    (ret = resolve_max_targets(p, err, errlen)) || (ret = resolve_v6_rules(p, err, errlen)))
 		return ret;
 	if (cfg->probes > cfg->sport_count) {
 		snprintf(err, errlen, "--probes: %u: more probes per target than source ports (%u)",

@@ -39,6 +39,9 @@ struct probe_ops;
 
 /* Can send and receive bare IP packets, with no Ethernet header (-X, for tun devices). */
 #define IO_CAP_IPLAYER (1u << 5)
+/* The engine scans IPv6 targets: it sends their frames and takes their replies (ICMPv6,
+ * Neighbor Discovery for the engines that own their network). */
+#define IO_CAP_IPV6 (1u << 6)
 
 /* For engines with an XDP bind ladder (--xdp-mode); others ignore it. */
 enum io_xdp_mode { IO_XDP_MODE_AUTO, IO_XDP_MODE_ZEROCOPY, IO_XDP_MODE_COPY, IO_XDP_MODE_SKB };

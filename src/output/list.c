@@ -8,12 +8,23 @@
 #include <errno.h>
 
 #include "target/target.h"
+#include "target/target6.h"
 
 static int list_write(struct output *o, const struct probe_result *r)
 {
-	char line[32];
-	size_t used = (size_t)target_format_ipv4(r->saddr, line);
+	char line[TARGET6_ADDRSTRLEN + 16];
+	size_t used = 0;
 
+	/* IPv6 with several ports: [addr]:port, as URLs write it (RFC 3986). */
+	if (r->family == 6) {
+		if (o->multi_port)
+			line[used++] = '[';
+		used += (size_t)target6_format(target6_from_bytes(r->saddr6), line + used);
+		if (o->multi_port)
+			line[used++] = ']';
+	} else {
+		used = (size_t)target_format_ipv4(r->saddr, line);
+	}
 	if (o->multi_port) {
 		unsigned port = r->sport, div = 10000;
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "target/target.h"
+#include "target/target6.h"
 #include "util/join.h"
 
 extern const struct output_ops output_csv_ops;
@@ -236,13 +237,22 @@ static size_t format_timestamp_zmap(uint64_t us, char *buf)
 				tm.tm_sec, (unsigned)(us % 1000000 / 1000), zone);
 }
 
+/* An address of either family: RFC 5952 text for IPv6. */
+static size_t format_addr(const struct probe_result *r, uint32_t addr, const uint8_t addr6[16],
+			  char *buf)
+{
+	if (r->family == 6)
+		return (size_t)target6_format(target6_from_bytes(addr6), buf);
+	return (size_t)target_format_ipv4(addr, buf);
+}
+
 size_t output_field_format(enum output_field id, const struct probe_result *r, char *buf)
 {
 	switch (id) {
 	case OUTPUT_FIELD_SADDR:
-		return (size_t)target_format_ipv4(r->saddr, buf);
+		return format_addr(r, r->saddr, r->saddr6, buf);
 	case OUTPUT_FIELD_DADDR:
-		return (size_t)target_format_ipv4(r->daddr, buf);
+		return format_addr(r, r->daddr, r->daddr6, buf);
 	case OUTPUT_FIELD_SPORT:
 		return format_uint(r->sport, buf);
 	case OUTPUT_FIELD_DPORT:
@@ -270,10 +280,11 @@ size_t output_field_format(enum output_field id, const struct probe_result *r, c
 		return format_uint(r->repeat, buf);
 	case OUTPUT_FIELD_PROBE:
 		return (size_t)snprintf(buf, OUTPUT_FIELD_TEXT_MAX, "%s", r->probe ? r->probe : "");
+	/* ZMap's integers are IPv4's: an IPv6 result has 0 there. */
 	case OUTPUT_FIELD_SADDR_RAW:
-		return format_uint(__builtin_bswap32(r->saddr), buf);
+		return format_uint(r->family == 6 ? 0 : __builtin_bswap32(r->saddr), buf);
 	case OUTPUT_FIELD_DADDR_RAW:
-		return format_uint(__builtin_bswap32(r->daddr), buf);
+		return format_uint(r->family == 6 ? 0 : __builtin_bswap32(r->daddr), buf);
 	case OUTPUT_FIELD_COOLDOWN:
 		return format_uint(r->cooldown, buf);
 	case OUTPUT_FIELD_TIMESTAMP_STR:

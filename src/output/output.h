@@ -50,7 +50,7 @@ struct output_fields {
 	const struct probe_ops *probe; /* whose fields the ids past OUTPUT_FIELD_COUNT are */
 };
 
-#define OUTPUT_FIELD_TEXT_MAX 40   /* salvo's own fields */
+#define OUTPUT_FIELD_TEXT_MAX 48   /* salvo's own fields (an IPv6 address: 46 with its NUL) */
 #define OUTPUT_VALUE_MAX      1024 /* any field, the probe module's included */
 
 struct output;

@@ -2,6 +2,7 @@
 #include "probe/print.h"
 #include "probe/probe.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -51,12 +52,53 @@ static void print_l4(FILE *f, const char *name, unsigned proto, const uint8_t *l
 			get16(l4 + 6));
 }
 
+/* --fast-dryrun of an IPv6 probe (as salvo builds them: no extension header): the 16 bytes of
+ * its destination and its 2 of destination port. */
+static int print_fast6(FILE *f, const uint8_t *ip, uint32_t len)
+{
+	uint8_t out[18] = { 0 };
+
+	if (len < IPV6_HLEN)
+		return -EINVAL;
+	memcpy(out, ip + 24, 16);
+	if ((ip[6] == 6 || ip[6] == 17) && len >= IPV6_HLEN + 4)
+		memcpy(out + 16, ip + IPV6_HLEN + 2, 2);
+	return fwrite(out, 1, sizeof(out), f) == sizeof(out) ? 0 : -EIO;
+}
+
+/* ZMap's layout of an IPv6 probe: the transport block, then ip6 and eth. */
+static int print_zmap6(FILE *f, const struct probe_ops *probe, const uint8_t *frame, uint32_t len)
+{
+	const uint8_t *ip = frame + 14;
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	uint32_t hlen;
+
+	if (len < 14 + IPV6_HLEN ||
+	    !(hlen = l4_header_len(ip[6], ip + IPV6_HLEN, len - 14 - IPV6_HLEN)))
+		return -EINVAL;
+	if (probe && probe->print_head)
+		probe->print_head(f, ip + IPV6_HLEN + hlen, len - 14 - IPV6_HLEN - hlen);
+	print_l4(f, probe ? probe->print_name : NULL, ip[6], ip + IPV6_HLEN);
+	inet_ntop(AF_INET6, ip + 8, src, sizeof(src));
+	inet_ntop(AF_INET6, ip + 24, dst, sizeof(dst));
+	fprintf(f, "ip6 { saddr: %s | daddr: %s | hop_limit: %u }\n", src, dst, ip[7]);
+	fprintf(f,
+		"eth { shost: %02x:%02x:%02x:%02x:%02x:%02x | "
+		"dhost: %02x:%02x:%02x:%02x:%02x:%02x }\n",
+		frame[6], frame[7], frame[8], frame[9], frame[10], frame[11], frame[0], frame[1],
+		frame[2], frame[3], frame[4], frame[5]);
+	fputs(PRINT_SEP, f);
+	return 0;
+}
+
 int probe_print_fast(FILE *f, const uint8_t *frame, uint32_t len)
 {
 	const uint8_t *ip = frame + 14;
 	uint8_t out[6] = { 0 };
 	uint32_t ihl;
 
+	if (len >= 14 && get16(frame + 12) == ETHERTYPE_IPV6_)
+		return print_fast6(f, ip, len - 14);
 	if (len < 14 + 20 || (ip[0] >> 4) != 4)
 		return -EINVAL;
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
@@ -73,6 +115,8 @@ int probe_print_zmap(FILE *f, const struct probe_ops *probe, const uint8_t *fram
 	uint32_t ihl, hlen;
 	char src[16], dst[16];
 
+	if (len >= 14 && get16(frame + 12) == ETHERTYPE_IPV6_)
+		return print_zmap6(f, probe, frame, len);
 	if (len < 14 + 20 || get16(frame + 12) != 0x0800 || (ip[0] >> 4) != 4)
 		return -EINVAL;
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "probe/packet.h"
+#include "probe/packet6.h"
 #include "probe/replies.h"
 #include "util/siphash.h"
 
@@ -32,7 +33,8 @@
 
 /* Set by the core before init; the module reads it, never changes it. */
 struct probe_params {
-	uint32_t saddr; /* our address, host order */
+	uint32_t saddr;	    /* our address, host order */
+	uint8_t saddr6[16]; /* our IPv6 address (network order), for IPv6 targets */
 	uint8_t smac[ETH_ALEN_];
 	uint8_t gwmac[ETH_ALEN_];
 	uint16_t sport_first; /* our source ports: sport_first .. sport_first+sport_count-1 */
@@ -45,10 +47,13 @@ struct probe_params {
 
 /* One reply, as validate and classify describe it (host order). */
 struct probe_result {
-	uint32_t saddr; /* the target that answered */
-	uint32_t daddr; /* us */
-	uint16_t sport; /* the target's port */
-	uint16_t dport; /* our port */
+	uint8_t family;	    /* 4, or 6: then saddr6 and daddr6 hold the addresses */
+	uint32_t saddr;	    /* the target that answered (IPv4) */
+	uint32_t daddr;	    /* us (IPv4) */
+	uint8_t saddr6[16]; /* the target that answered (IPv6, network order) */
+	uint8_t daddr6[16]; /* us (IPv6) */
+	uint16_t sport;	    /* the target's port */
+	uint16_t dport;	    /* our port */
 	uint16_t ipid;
 	uint16_t window;
 	uint8_t ttl;
@@ -95,6 +100,7 @@ struct probe {
 	 * few additions instead of a pass over the headers.
 	 */
 	uint32_t sum_l3, sum_l4;
+	uint32_t sum_l4_6;	/* the same for the IPv6 template (no IPv6 header checksum) */
 	uint32_t frame_len_max; /* set by init when frames can outgrow the template */
 	uint32_t variant;	/* a choice init made from args (tcp_synscan: the option preset) */
 	const char *args;	/* --probe-args, NULL if none */
@@ -150,6 +156,17 @@ struct probe_ops {
 
 	/* Release what init allocated.  May be NULL. */
 	void (*close)(struct probe *p);
+
+	/*
+	 * IPv6: the template, patch and validate steps over IPv6 frames (the destination is
+	 * 16 bytes in network order; validate reads a packet_view6 and sets r->family to 6).
+	 * NULL in a module that probes IPv4 only.  init prepares both families.
+	 */
+	int (*template6)(const struct probe *p, uint8_t *buf, size_t cap);
+	uint32_t (*patch6)(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			   uint16_t dport, uint32_t probe_num);
+	int (*validate6)(const struct probe *p, const struct packet_view6 *v,
+			 struct probe_result *r);
 };
 
 /* udp's built-in payload for port: 1 with data, len and a name, or 0 (for the tests). */
@@ -175,6 +192,19 @@ static inline uint64_t probe_hash(const struct probe_params *pp, uint32_t saddr,
 	uint64_t head = __builtin_bswap32(saddr) | (uint64_t)__builtin_bswap32(daddr) << 32;
 
 	return siphash24_10(pp->key, head, __builtin_bswap16(dport));
+}
+
+/* The same for IPv6: SipHash of saddr, daddr (16 bytes each) and dport, in network order. */
+static inline uint64_t probe_hash6(const struct probe_params *pp, const uint8_t saddr[16],
+				   const uint8_t daddr[16], uint16_t dport)
+{
+	uint8_t in[34];
+
+	memcpy(in, saddr, 16);
+	memcpy(in + 16, daddr, 16);
+	in[32] = (uint8_t)(dport >> 8);
+	in[33] = (uint8_t)dport;
+	return siphash24(in, sizeof(in), pp->key);
 }
 
 /* Where in the source port range a probe's ports start, from its hash: the high 32 bits
@@ -236,6 +266,23 @@ static inline int probe_validate(const struct probe *p, const struct packet_view
 				 struct probe_result *r)
 {
 	return p->ops->validate(p, v, r);
+}
+
+static inline int probe_template6(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return p->ops->template6(p, buf, cap);
+}
+
+static inline uint32_t probe_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+				    uint16_t dport, uint32_t probe_num)
+{
+	return p->ops->patch6(p, frame, daddr, dport, probe_num);
+}
+
+static inline int probe_validate6(const struct probe *p, const struct packet_view6 *v,
+				  struct probe_result *r)
+{
+	return p->ops->validate6(p, v, r);
 }
 
 static inline void probe_classify(const struct probe *p, struct probe_result *r)

@@ -61,17 +61,13 @@ uint32_t probe_tcp_len(const struct probe *p)
 	return TCP_HLEN + synscan_preset(p)->len;
 }
 
-int probe_tcp_template(const struct probe *p, uint8_t flags, uint8_t *buf, size_t cap)
+/* The segment's constant bytes, the same in both families: header, flags, window, options. */
+static void probe_tcp_segment(const struct probe *p, uint8_t flags, uint8_t *tcp)
 {
 	const struct probe_params *pp = &p->params;
 	const struct synscan_preset *preset = synscan_preset(p);
-	uint8_t *ip = buf + ETH_HLEN_, *tcp = ip + IPV4_HLEN;
 	uint32_t tcp_len = probe_tcp_len(p);
 
-	if (cap < ETH_HLEN_ + IPV4_HLEN + tcp_len)
-		return -ENOSPC;
-	packet_build_eth(buf, pp->gwmac, pp->smac);
-	packet_build_ipv4(ip, pp->saddr, IPPROTO_TCP_, (uint16_t)(IPV4_HLEN + tcp_len), pp->ttl);
 	memset(tcp, 0, TCP_HLEN);
 	tcp[12] = (uint8_t)((tcp_len / 4) << 4);
 	tcp[13] = flags;
@@ -80,7 +76,34 @@ int probe_tcp_template(const struct probe *p, uint8_t flags, uint8_t *buf, size_
 	/* One timestamp value per scan, from the key: a fixed one would mark our probes. */
 	if (preset->ts_offset != SYNSCAN_TS_OFFSET_NONE)
 		memcpy(tcp + TCP_HLEN + preset->ts_offset, pp->key + 4, 4);
+}
+
+int probe_tcp_template(const struct probe *p, uint8_t flags, uint8_t *buf, size_t cap)
+{
+	const struct probe_params *pp = &p->params;
+	uint8_t *ip = buf + ETH_HLEN_;
+	uint32_t tcp_len = probe_tcp_len(p);
+
+	if (cap < ETH_HLEN_ + IPV4_HLEN + tcp_len)
+		return -ENOSPC;
+	packet_build_eth(buf, pp->gwmac, pp->smac);
+	packet_build_ipv4(ip, pp->saddr, IPPROTO_TCP_, (uint16_t)(IPV4_HLEN + tcp_len), pp->ttl);
+	probe_tcp_segment(p, flags, ip + IPV4_HLEN);
 	return (int)(ETH_HLEN_ + IPV4_HLEN + tcp_len);
+}
+
+int probe_tcp_template6(const struct probe *p, uint8_t flags, uint8_t *buf, size_t cap)
+{
+	const struct probe_params *pp = &p->params;
+	uint8_t *ip = buf + ETH_HLEN_;
+	uint32_t tcp_len = probe_tcp_len(p);
+
+	if (cap < ETH_HLEN_ + IPV6_HLEN + tcp_len)
+		return -ENOSPC;
+	packet_build_eth6(buf, pp->gwmac, pp->smac);
+	packet_build_ipv6(ip, pp->saddr6, IPPROTO_TCP_, (uint16_t)tcp_len, pp->ttl);
+	probe_tcp_segment(p, flags, ip + IPV6_HLEN);
+	return (int)(ETH_HLEN_ + IPV6_HLEN + tcp_len);
 }
 
 static int synscan_template(const struct probe *p, uint8_t *buf, size_t cap)
@@ -103,6 +126,9 @@ int probe_tcp_sum_template(struct probe *p, uint8_t flags, char *err, size_t err
 	/* Pseudo-header (our address, protocol, TCP length), then the segment. */
 	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_TCP_ + tcp_len;
 	p->sum_l4 = csum_add_bytes(p->sum_l4, ip + IPV4_HLEN, tcp_len);
+	/* IPv6's pseudo-header: the same segment, our 16-byte address (RFC 8200 8.1). */
+	p->sum_l4_6 = csum_add_addr6(0, p->params.saddr6) + IPPROTO_TCP_ + tcp_len;
+	p->sum_l4_6 = csum_add_bytes(p->sum_l4_6, ip + IPV4_HLEN, tcp_len);
 	return 0;
 }
 
@@ -140,6 +166,21 @@ static uint32_t synscan_patch(const struct probe *p, uint8_t *frame, uint32_t da
 			       0, (uint16_t)(h >> 16));
 }
 
+static int synscan_template6(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_tcp_template6(p, TCP_FLAG_SYN, buf, cap);
+}
+
+static uint32_t synscan_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			       uint16_t dport, uint32_t probe_num)
+{
+	const struct probe_params *pp = &p->params;
+	uint64_t h = probe_hash6(pp, pp->saddr6, daddr, dport);
+
+	return probe_tcp_patch6(p, frame, daddr, dport, probe_sport(pp, h, probe_num), (uint32_t)h,
+				0);
+}
+
 int probe_tcp_reply_hash(const struct probe *p, const struct packet_view *v, uint64_t *hash)
 {
 	const struct probe_params *pp = &p->params;
@@ -150,19 +191,44 @@ int probe_tcp_reply_hash(const struct probe *p, const struct packet_view *v, uin
 	return probe_sport_valid(pp, *hash, packet_get16(v->l4 + 2));
 }
 
-void probe_tcp_result(const struct packet_view *v, struct probe_result *r)
+int probe_tcp_reply_hash6(const struct probe *p, const struct packet_view6 *v, uint64_t *hash)
 {
-	const uint8_t *tcp = v->l4;
+	const struct probe_params *pp = &p->params;
 
-	r->saddr = v->saddr;
-	r->daddr = v->daddr;
+	if (v->proto != IPPROTO_TCP_ || v->l4_len < TCP_HLEN || memcmp(v->daddr, pp->saddr6, 16))
+		return 0;
+	*hash = probe_hash6(pp, pp->saddr6, v->saddr, packet_get16(v->l4));
+	return probe_sport_valid(pp, *hash, packet_get16(v->l4 + 2));
+}
+
+/* What both families keep of a TCP reply: ports, window, flags, the numbers. */
+static void probe_tcp_result_segment(const uint8_t *tcp, struct probe_result *r)
+{
 	r->sport = packet_get16(tcp);
 	r->dport = packet_get16(tcp + 2);
-	r->ipid = v->ipid;
-	r->ttl = v->ttl;
 	r->window = packet_get16(tcp + 14);
 	r->flags = tcp[13];
 	probe_result_keep_data(r, tcp + 4, 8);
+}
+
+void probe_tcp_result6(const struct packet_view6 *v, struct probe_result *r)
+{
+	r->family = 6;
+	memcpy(r->saddr6, v->saddr, 16);
+	memcpy(r->daddr6, v->daddr, 16);
+	r->ipid = 0;
+	r->ttl = v->hop_limit;
+	probe_tcp_result_segment(v->l4, r);
+}
+
+void probe_tcp_result(const struct packet_view *v, struct probe_result *r)
+{
+	r->family = 4;
+	r->saddr = v->saddr;
+	r->daddr = v->daddr;
+	r->ipid = v->ipid;
+	r->ttl = v->ttl;
+	probe_tcp_result_segment(v->l4, r);
 }
 
 size_t probe_tcp_field_seqnum(const struct probe_result *r, char *buf, size_t cap)
@@ -181,20 +247,32 @@ static const struct probe_field synscan_fields[] = {
 	  probe_tcp_field_acknum },
 };
 
+/* Both a SYN-ACK and the RST answering a SYN acknowledge our sequence number + 1. */
+static int synscan_answers(const uint8_t *tcp, uint64_t h)
+{
+	return packet_get32(tcp + 8) == (uint32_t)h + 1 &&
+	       (tcp[13] & (TCP_FLAG_RST | TCP_FLAG_SYN));
+}
+
 static int synscan_validate(const struct probe *p, const struct packet_view *v,
 			    struct probe_result *r)
 {
-	const uint8_t *tcp = v->l4;
 	uint64_t h;
 
-	if (!probe_tcp_reply_hash(p, v, &h))
-		return 0;
-	/* Both a SYN-ACK and the RST answering a SYN acknowledge our sequence number + 1. */
-	if (packet_get32(tcp + 8) != (uint32_t)h + 1)
-		return 0;
-	if (!(tcp[13] & (TCP_FLAG_RST | TCP_FLAG_SYN)))
+	if (!probe_tcp_reply_hash(p, v, &h) || !synscan_answers(v->l4, h))
 		return 0;
 	probe_tcp_result(v, r);
+	return 1;
+}
+
+static int synscan_validate6(const struct probe *p, const struct packet_view6 *v,
+			     struct probe_result *r)
+{
+	uint64_t h;
+
+	if (!probe_tcp_reply_hash6(p, v, &h) || !synscan_answers(v->l4, h))
+		return 0;
+	probe_tcp_result6(v, r);
 	return 1;
 }
 
@@ -225,4 +303,7 @@ const struct probe_ops probe_tcp_synscan_ops = {
 	.patch = synscan_patch,
 	.validate = synscan_validate,
 	.classify = synscan_classify,
+	.template6 = synscan_template6,
+	.patch6 = synscan_patch6,
+	.validate6 = synscan_validate6,
 };

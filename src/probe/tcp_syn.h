@@ -18,8 +18,11 @@
 
 /* The constant frame with these TCP flags (TCP_FLAG_*): its length or -ENOSPC. */
 int probe_tcp_template(const struct probe *p, uint8_t flags, uint8_t *buf, size_t cap);
+/* The same over IPv6 (from params.saddr6). */
+int probe_tcp_template6(const struct probe *p, uint8_t flags, uint8_t *buf, size_t cap);
 
-/* Sum that frame's constant fields into p->sum_l3 and p->sum_l4; 0, or -ENOSPC and a line. */
+/* Sum that frame's constant fields into p->sum_l3, p->sum_l4 and (IPv6) p->sum_l4_6; 0, or
+ * -ENOSPC and a line. */
 int probe_tcp_sum_template(struct probe *p, uint8_t flags, char *err, size_t errlen);
 
 /* The segment's length (header and options) for p's preset. */
@@ -45,6 +48,23 @@ static inline uint32_t probe_tcp_patch(const struct probe *p, uint8_t *frame, ui
 	return ETH_HLEN_ + IPV4_HLEN + probe_tcp_len(p);
 }
 
+/* The same over IPv6: no IP id, and the pseudo-header's addresses are 16 bytes. */
+static inline uint32_t probe_tcp_patch6(const struct probe *p, uint8_t *frame,
+					const uint8_t daddr[16], uint16_t dport, uint16_t sport,
+					uint32_t seq, uint32_t ack)
+{
+	uint8_t *ip = frame + ETH_HLEN_, *tcp = ip + IPV6_HLEN;
+	uint32_t sum = csum_add_u32(csum_add_u32(p->sum_l4_6 + sport + dport, seq), ack);
+
+	memcpy(ip + 24, daddr, 16);
+	packet_put16(tcp, sport);
+	packet_put16(tcp + 2, dport);
+	packet_put32(tcp + 4, seq);
+	packet_put32(tcp + 8, ack);
+	packet_put16(tcp + 16, csum_fold(csum_add_addr6(sum, daddr)));
+	return ETH_HLEN_ + IPV6_HLEN + probe_tcp_len(p);
+}
+
 /*
  * Is v a TCP segment to us, from a port we probe, to a source port of the probes sent there?
  * Then 1 and *hash, the hash of that probe (probe_hash of the target and its port); else 0.
@@ -57,6 +77,10 @@ int probe_tcp_reply_hash(const struct probe *p, const struct packet_view *v, uin
  * keep its sequence and acknowledgement numbers as the first 8 bytes of r->data.
  */
 void probe_tcp_result(const struct packet_view *v, struct probe_result *r);
+
+/* probe_tcp_reply_hash and probe_tcp_result for IPv6. */
+int probe_tcp_reply_hash6(const struct probe *p, const struct packet_view6 *v, uint64_t *hash);
+void probe_tcp_result6(const struct packet_view6 *v, struct probe_result *r);
 
 /* ZMap's seqnum and acknum fields, from the numbers probe_tcp_result kept (0 if none). */
 size_t probe_tcp_field_seqnum(const struct probe_result *r, char *buf, size_t cap);

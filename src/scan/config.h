@@ -13,6 +13,7 @@
 #include "output/output.h"
 #include "probe/probe.h"
 #include "target/target.h"
+#include "target/target6.h"
 
 enum scan_status_format { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON };
 
@@ -24,7 +25,9 @@ enum scan_status_format { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON };
 enum scan_dedup_method { SCAN_DEDUP_DEFAULT, SCAN_DEDUP_FULL, SCAN_DEDUP_WINDOW, SCAN_DEDUP_NONE };
 
 struct scan_config {
-	struct target_set targets; /* allowlist minus blocklist, finished */
+	struct target_set targets;   /* allowlist minus blocklist, finished */
+	struct target6_set targets6; /* the IPv6 targets, the same; after the IPv4 ones in the
+				      * scan's index space */
 	struct target_ports ports;
 	const struct io_engine_ops *engine;
 	const struct probe_ops *probe;
@@ -35,6 +38,9 @@ struct scan_config {
 	const char *ifname; /* NULL: from the route to the first target */
 	uint32_t source_ip; /* host order; valid if source_ip_set */
 	int source_ip_set;
+	uint8_t source_ip6[16]; /* --ipv6-source-ip (network order); valid if source_ip6_set */
+	int source_ip6_set;
+	uint64_t max_v6_prefix_size; /* --max-v6-prefix-size: the largest IPv6 target range */
 	uint8_t gateway_mac[6];
 	int gateway_mac_set;
 	uint8_t source_mac[6];
@@ -102,5 +108,11 @@ struct scan_config {
 	const char *engine_options[IO_OPTIONS_MAX]; /* the engine's own options, as given */
 	unsigned user_uid, user_gid;
 };
+
+/* The scan's addresses: the IPv4 targets' indices first, then the IPv6 targets'. */
+static inline uint64_t scan_config_addresses(const struct scan_config *cfg)
+{
+	return cfg->targets.addresses + cfg->targets6.addresses;
+}
 
 #endif

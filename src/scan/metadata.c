@@ -43,7 +43,8 @@ static void metadata_config(struct json_writer *w, const struct scan *s)
 	char text[32];
 
 	json_object(w, "config");
-	json_uint(w, "addresses", cfg->targets.addresses);
+	json_uint(w, "addresses", scan_config_addresses(cfg));
+	json_uint(w, "addresses_ipv6", cfg->targets6.addresses);
 	json_string(w, "ports", cfg->ports_spec);
 	json_uint(w, "port_count", cfg->ports.count);
 	json_uint(w, "probes_per_target", cfg->probes);

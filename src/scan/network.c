@@ -15,10 +15,18 @@
 static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
 {
 	struct probe_params *pp = &s->probe.params;
-	uint32_t first = cfg->targets.ranges[0].first;
+	uint32_t first;
 	struct netif_route route;
 	char a[16], b[16];
 	int ret, ifindex = 0;
+
+	/* The route, source and next hop of IPv6 targets come with the engines' IPv6 receive
+	 * paths; until then resolve.c lets IPv6 targets through to --dryrun only. */
+	if (!cfg->targets.addresses) {
+		snprintf(err, SCAN_ERRLEN, "IPv6 targets: no route lookup yet");
+		return -EHOSTUNREACH;
+	}
+	first = cfg->targets.ranges[0].first;
 
 	if (cfg->ifname) {
 		if (!(ifindex = (int)if_nametoindex(cfg->ifname))) {
@@ -45,6 +53,7 @@ static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg, ch
 		return -errno;
 	}
 
+	memcpy(pp->saddr6, cfg->source_ip6, 16);
 	if (cfg->source_ip_set) {
 		pp->saddr = cfg->source_ip;
 	} else if (route.prefsrc) {
@@ -99,6 +108,7 @@ static void resolve_from_options(struct scan *s, const struct scan_config *cfg, 
 	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname ? cfg->ifname : name);
 	s->ifindex = 0;
 	pp->saddr = cfg->source_ip_set ? cfg->source_ip : 0;
+	memcpy(pp->saddr6, cfg->source_ip6, 16);
 	memcpy(pp->smac, cfg->source_mac, 6);
 	memcpy(pp->gwmac, cfg->gateway_mac, 6);
 }

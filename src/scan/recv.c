@@ -31,6 +31,54 @@ static inline void count(uint64_t *c)
 	__atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
 }
 
+/* A validated reply to (addr_index, port_index) of the scan: classified, deduplicated,
+ * counted, filtered, queued for the writer. */
+static void receive_result(struct scan_receiver *rcv, struct probe_result *r, uint64_t addr_index,
+			   uint32_t port_index)
+{
+	struct scan *s = rcv->scan;
+	const struct scan_config *cfg = s->cfg;
+	uint64_t element = addr_index * cfg->ports.count + port_index;
+
+	count(&rcv->valid);
+	probe_classify(&s->probe, r);
+	r->repeat = (uint8_t)dedup_test_and_set(&s->dedup, element);
+	r->probe = cfg->probe->name;
+	r->cooldown = __atomic_load_n(&s->senders_running, __ATOMIC_RELAXED) == 0;
+	if (r->repeat)
+		count(&rcv->duplicates);
+	else
+		count(r->success ? &rcv->successes : &rcv->failures);
+	if (!output_filter_match(&cfg->filter, r))
+		return;
+	r->timestamp_us = clock_real_us();
+	result_push(rcv, r);
+}
+
+/* An IPv6 frame: the same steps; its address's index comes after the IPv4 targets'. */
+static void receive_frame6(struct scan_receiver *rcv, const uint8_t *data, uint32_t len)
+{
+	struct scan *s = rcv->scan;
+	const struct scan_config *cfg = s->cfg;
+	struct packet_view6 v;
+	struct probe_result r;
+	int32_t port_index;
+	int64_t addr_index;
+
+	if (packet_parse_ipv6(data, len, &v))
+		return;
+	r.family = 6;
+	r.data_len = 0;
+	if (!probe_validate6(&s->probe, &v, &r))
+		return;
+	/* A reply from an address or port we did not scan is not ours, whatever it says. */
+	if ((port_index = target_ports_index(&cfg->ports, r.sport)) < 0 ||
+	    (addr_index = target6_set_index(&cfg->targets6, target6_from_bytes(r.saddr6))) < 0)
+		return;
+	receive_result(rcv, &r, cfg->targets.addresses + (uint64_t)addr_index,
+		       (uint32_t)port_index);
+}
+
 void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 {
 	struct scan_receiver *rcv = ctx;
@@ -40,11 +88,13 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 	struct probe_result r;
 	int32_t port_index;
 	int64_t addr_index;
-	uint64_t element;
 
 	count(&rcv->frames);
-	if (cfg->iplayer ? packet_parse_ipv4_l3(data, len, &v) : packet_parse_ipv4(data, len, &v))
+	if (cfg->iplayer ? packet_parse_ipv4_l3(data, len, &v) : packet_parse_ipv4(data, len, &v)) {
+		if (cfg->targets6.addresses)
+			receive_frame6(rcv, data, len);
 		return;
+	}
 	/* --icmp-prescan: an echo reply marks its address live for the port probes. */
 	if (cfg->icmp_prescan && v.proto == IPPROTO_ICMP_ && probe_validate(&s->prescan, &v, &r)) {
 		probe_classify(&s->prescan, &r);
@@ -53,28 +103,15 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 			count(&rcv->alive);
 		return;
 	}
+	r.family = 4;
 	r.data_len = 0;
 	if (!probe_validate(&s->probe, &v, &r))
 		return;
 	/* A reply from an address or port we did not scan is not ours, whatever it says. */
-	if ((port_index = target_ports_index(&cfg->ports, r.sport)) < 0)
+	if ((port_index = target_ports_index(&cfg->ports, r.sport)) < 0 ||
+	    (addr_index = target_set_index(&cfg->targets, r.saddr)) < 0)
 		return;
-	if ((addr_index = target_set_index(&cfg->targets, r.saddr)) < 0)
-		return;
-	element = (uint64_t)addr_index * cfg->ports.count + (uint64_t)port_index;
-	count(&rcv->valid);
-	probe_classify(&s->probe, &r);
-	r.repeat = (uint8_t)dedup_test_and_set(&s->dedup, element);
-	r.probe = cfg->probe->name;
-	r.cooldown = __atomic_load_n(&s->senders_running, __ATOMIC_RELAXED) == 0;
-	if (r.repeat)
-		count(&rcv->duplicates);
-	else
-		count(r.success ? &rcv->successes : &rcv->failures);
-	if (!output_filter_match(&cfg->filter, &r))
-		return;
-	r.timestamp_us = clock_real_us();
-	result_push(rcv, &r);
+	receive_result(rcv, &r, (uint64_t)addr_index, (uint32_t)port_index);
 }
 
 void *scan_receiver_main(void *arg)

@@ -135,10 +135,10 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 	uint64_t slice;
 	int ret;
 
-	s->elements = cfg->targets.addresses * cfg->ports.count;
+	s->elements = scan_config_addresses(cfg) * cfg->ports.count;
 	if ((ret = target_permutation_init(&s->perm, s->elements, s->seed))) {
 		snprintf(err, SCAN_ERRLEN, "the scan is too large: %llu addresses x %u ports",
-			 (unsigned long long)cfg->targets.addresses, cfg->ports.count);
+			 (unsigned long long)scan_config_addresses(cfg), cfg->ports.count);
 		return ret;
 	}
 	fastdiv_init(&s->port_div, cfg->ports.count); /* not 0: the scan is not empty */
@@ -248,6 +248,10 @@ static int scan_open_probes(struct scan *s, struct scan_checkpoint *cp, char err
 		ret = tlen;
 		goto out_probes;
 	}
+	/* IPv6 frames are the larger: their template sets the frame size when there are any. */
+	if (cfg->targets6.addresses &&
+	    (ret = probe_template6(&s->probe, tmpl, sizeof(tmpl))) > tlen)
+		tlen = ret;
 	s->frame_len =
 		s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max : (uint32_t)tlen;
 	s->rate = cfg->rate;
@@ -414,7 +418,7 @@ static void scan_banner(const struct scan *s)
 		"scanning %llu addresses x %u ports = %llu probes%s (shard %llu/%llu: "
 		"%llu) from %s (%s) on %s, probe %s, gateway %s; engine %s (%s); rate %llu pps; "
 		"seed %llu",
-		(unsigned long long)cfg->targets.addresses, cfg->ports.count,
+		(unsigned long long)scan_config_addresses(cfg), cfg->ports.count,
 		(unsigned long long)s->elements, cfg->probes > 1 ? " (each xP)" : "",
 		(unsigned long long)cfg->shard, (unsigned long long)cfg->shards,
 		(unsigned long long)(s->shard_end - s->shard_begin), src, mac, s->ifname,

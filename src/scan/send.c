@@ -42,10 +42,12 @@ struct send_source {
 struct plain_source {
 	struct send_source base;
 	struct scan *s;
-	const uint8_t *tmpl;
-	size_t tlen;
+	const uint8_t *tmpl, *tmpl6; /* the IPv4 probe's template, the IPv6 one's */
+	size_t tlen, tlen6;
 	uint64_t pos, end;
 	uint32_t probe_num, daddr;
+	uint8_t daddr6[16];
+	int v6; /* the element's address is an IPv6 target: daddr6, not daddr */
 	uint16_t dport;
 	/* The elements of positions pos .. pos + ahead - 1, computed a batch at a time. */
 	unsigned ahead, next;
@@ -70,11 +72,25 @@ static int plain_next(struct send_source *src, uint8_t *data, uint32_t *len)
 		}
 		e = c->elements[c->next++];
 		addr_index = fastdiv_div(&c->s->port_div, e);
-		c->daddr = target_set_address(&cfg->targets, addr_index);
 		c->dport = cfg->ports.ports[e - addr_index * cfg->ports.count];
+		c->v6 = addr_index >= cfg->targets.addresses;
+		if (!c->v6) {
+			c->daddr = target_set_address(&cfg->targets, addr_index);
+		} else {
+			struct target6_addr a;
+
+			target6_set_address(&cfg->targets6, addr_index - cfg->targets.addresses,
+					    &a);
+			target6_to_bytes(a, c->daddr6);
+		}
 	}
-	memcpy(data, c->tmpl, c->tlen);
-	*len = probe_patch(&c->s->probe, data, c->daddr, c->dport, c->probe_num);
+	if (!c->v6) {
+		memcpy(data, c->tmpl, c->tlen);
+		*len = probe_patch(&c->s->probe, data, c->daddr, c->dport, c->probe_num);
+	} else {
+		memcpy(data, c->tmpl6, c->tlen6);
+		*len = probe_patch6(&c->s->probe, data, c->daddr6, c->dport, c->probe_num);
+	}
 	if (++c->probe_num == cfg->probes) {
 		c->probe_num = 0;
 		c->pos++;
@@ -226,10 +242,14 @@ void *scan_sender_main(void *arg)
 {
 	struct scan_sender *snd = arg;
 	struct scan *s = snd->scan;
-	uint8_t tmpl[PROBE_FRAME_MAX], echo_tmpl[PROBE_FRAME_MAX];
-	int tlen = probe_template(&s->probe, tmpl, sizeof(tmpl));
+	uint8_t tmpl[PROBE_FRAME_MAX], tmpl6[PROBE_FRAME_MAX], echo_tmpl[PROBE_FRAME_MAX];
+	int tlen = probe_template(&s->probe, tmpl, sizeof(tmpl)), tlen6 = 0;
 	uint64_t flush_deadline;
 
+	/* IPv6 targets: resolve.c made sure the module has IPv6 probes. */
+	if (tlen >= 0 && s->cfg->targets6.addresses)
+		tlen = (tlen6 = probe_template6(&s->probe, tmpl6, sizeof(tmpl6))) < 0 ? tlen6
+										      : tlen;
 	if (tlen < 0) {
 		snd->error = tlen;
 		goto out;
@@ -260,6 +280,8 @@ void *scan_sender_main(void *arg)
 					  .s = s,
 					  .tmpl = tmpl,
 					  .tlen = (size_t)tlen,
+					  .tmpl6 = tmpl6,
+					  .tlen6 = (size_t)tlen6,
 					  .pos = snd->start,
 					  .end = snd->end };
 

@@ -26,4 +26,12 @@ static inline uint32_t csum_add_u32(uint32_t sum, uint32_t v)
 	return sum + (v >> 16) + (v & 0xffff);
 }
 
+/* Add an IPv6 address (16 bytes, network order) as its eight words: a pseudo-header's. */
+static inline uint32_t csum_add_addr6(uint32_t sum, const uint8_t a[16])
+{
+	for (int i = 0; i < 16; i += 2)
+		sum += (uint32_t)(a[i] << 8 | a[i + 1]);
+	return sum;
+}
+
 #endif

@@ -767,7 +767,8 @@ def check_manifest(manifest):
 
 def check_dryrun_coverage(dump, probes, args):
     """tcpdump -nn -vv's text of the dry-run pcaps: every (address, port) of the scan asked by
-    args (salvo's -p and targets) exactly probes times, and every TCP checksum correct."""
+    args (salvo's -p, targets of either family, -w and --ipv6-target-file files, less -b's
+    file) exactly probes times, and every TCP checksum correct."""
     import collections
     import re
     probes = int(probes)
@@ -782,12 +783,26 @@ def check_dryrun_coverage(dump, probes, args):
             lo, hi = (int(ipaddress.ip_address(x)) for x in t.split("-"))
             return [str(ipaddress.ip_address(i)) for i in range(lo, hi + 1)]
         return [str(a) for a in ipaddress.ip_network(t, strict=False)]
-    targets = [a for a in args if a[0].isdigit() and "." in a]
-    want = {(a, p) for t in targets for a in addresses(t) for p in want_ports}
+
+    def file_targets(opt):
+        out = []
+        for i, a in enumerate(args[:-1]):
+            if a == opt:
+                for line in open(args[i + 1]):
+                    line = line.split("#")[0].strip()
+                    if line:
+                        out.append(line)
+        return out
+    targets = [a for a in args if (a[0].isdigit() and "." in a) or
+               (":" in a and a[0] in "0123456789abcdef" and not a.startswith("02:00"))]
+    targets += file_targets("-w") + file_targets("--ipv6-target-file")
+    blocked = {a for t in file_targets("-b") for a in addresses(t)}
+    want = {(a, p) for t in targets for a in addresses(t) for p in want_ports} - \
+        {(a, p) for a in blocked for p in want_ports}
     text = open(dump).read()
-    # With -vv tcpdump prints two lines per packet; the second holds "a.b.c.d.sport > e.f.g.h.dport".
-    pairs = re.findall(r"198\.18\.0\.1\.\d+ > (\d+\.\d+\.\d+\.\d+)\.(\d+): Flags \[S\], cksum 0x[0-9a-f]+ \(correct\)", text)
-    count = collections.Counter((a, int(p)) for a, p in pairs)
+    # With -vv tcpdump prints two lines per packet; the second holds "SRC.sport > DST.dport".
+    pairs = re.findall(r"\S+\.\d+ > (\S+)\.(\d+): Flags \[S\], cksum 0x[0-9a-f]+ \(correct\)", text)
+    count = collections.Counter((str(ipaddress.ip_address(a)), int(p)) for a, p in pairs)
     bad_sums = text.count("bad cksum") + text.count("incorrect")
     ok_sums = len(pairs)  # only SYNs whose TCP checksum tcpdump calls correct were counted
     all_syns = len(re.findall(r"Flags \[S\]", text))

@@ -190,6 +190,34 @@ static void json_writes_one_typed_object_per_line(void **state)
 				  "\"timestamp\":\"2026-11-25T16:37:09.000001Z\"}\n");
 }
 
+/* IPv6 results: RFC 5952 text in csv and json, [addr]:port in list with several ports, and
+ * ZMap's IPv4-only integers 0. */
+static void ipv6_results_print_their_addresses(void **state)
+{
+	struct probe_result r = { .family = 6, .sport = 443, .success = 1, .saddr = 0x01020304 };
+	char text[512];
+	(void)state;
+
+	memcpy(r.saddr6,
+	       (const uint8_t[16]){ 0x20, 0x01, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5 }, 16);
+	memcpy(r.daddr6,
+	       (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1 },
+	       16);
+	render("csv", "saddr,daddr,sport,saddr_raw", 1, &r, text, sizeof(text));
+	assert_string_equal(text,
+			    "saddr,daddr,sport,saddr_raw\n2001:2:0:1::5,2001:db8::1:0:0:1,443,0\n");
+	render("json", "saddr,sport", 1, &r, text, sizeof(text));
+	assert_string_equal(text, "{\"saddr\":\"2001:2:0:1::5\",\"sport\":443}\n");
+	render("list", "saddr", 1, &r, text, sizeof(text));
+	assert_string_equal(text, "[2001:2:0:1::5]:443\n");
+	render("list", "saddr", 0, &r, text, sizeof(text));
+	assert_string_equal(text, "2001:2:0:1::5\n");
+	/* The longest address there is fits. */
+	memset(r.saddr6, 0xff, 16);
+	render("list", "saddr", 1, &r, text, sizeof(text));
+	assert_string_equal(text, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:443\n");
+}
+
 static void list_writes_ip_or_ip_port(void **state)
 {
 	const struct probe_result r = { .saddr = 0xc6120105, .sport = 8080 };
@@ -242,6 +270,7 @@ int main(void)
 		cmocka_unit_test(zmap_field_names_format_as_zmap),
 		cmocka_unit_test(json_writes_one_typed_object_per_line),
 		cmocka_unit_test(list_writes_ip_or_ip_port),
+		cmocka_unit_test(ipv6_results_print_their_addresses),
 		cmocka_unit_test(open_fails_clearly_on_a_bad_path),
 	};
 
