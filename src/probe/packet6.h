@@ -29,8 +29,8 @@
 
 /* What the receive path needs of an IPv6 packet; numbers in host order. */
 struct packet_view6 {
-	const uint8_t *l4;    /* first byte of the upper-layer header, after every extension header */
-	uint32_t l4_len;      /* its bytes that the payload length covers and the frame holds */
+	const uint8_t *l4; /* first byte of the upper-layer header, after every extension header */
+	uint32_t l4_len;   /* its bytes that the payload length covers and the frame holds */
 	const uint8_t *saddr; /* 16 bytes, in the frame (network order) */
 	const uint8_t *daddr; /* 16 bytes, in the frame */
 	uint32_t flow;	      /* flow label (20 bits) */
