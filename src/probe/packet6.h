@@ -41,10 +41,11 @@ struct packet_view6 {
 /*
  * Parse Ethernet (with up to two 802.1Q/802.1ad tags, as packet_parse_ipv4) and an IPv6
  * header, then walk the extension headers (hop-by-hop 0, routing 43, fragment 44, destination
- * options 60) to the upper layer.  Returns 0 and fills v, or -1 for anything else: not IPv6,
- * truncated (the frame shorter than the headers or the payload length says), a fragment that
- * is not a whole packet (offset or more-fragments set), more than PACKET6_MAX_EXT extension
- * headers, No Next Header (59), or an extension header that runs past the payload.
+ * options 60, authentication 51) to the upper layer.  Returns 0 and fills v, or -1 for anything
+ * else: not IPv6, truncated (the frame shorter than the headers or the payload length says), a
+ * fragment that is not a whole packet (offset or more-fragments set), more than PACKET6_MAX_EXT
+ * extension headers, No Next Header (59), a jumbogram (payload length 0), or an extension header
+ * that runs past the payload.
  */
 #define PACKET6_MAX_EXT 8
 int packet_parse_ipv6(const uint8_t *frame, uint32_t len, struct packet_view6 *v);
