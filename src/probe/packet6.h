@@ -29,8 +29,8 @@
 
 /* What the receive path needs of an IPv6 packet; numbers in host order. */
 struct packet_view6 {
-	const uint8_t *l4;    /* first byte of the upper-layer header, after every extension header */
-	uint32_t l4_len;      /* its bytes that the payload length covers and the frame holds */
+	const uint8_t *l4; /* first byte of the upper-layer header, after every extension header */
+	uint32_t l4_len;   /* its bytes that the payload length covers and the frame holds */
 	const uint8_t *saddr; /* 16 bytes, in the frame (network order) */
 	const uint8_t *daddr; /* 16 bytes, in the frame */
 	uint32_t flow;	      /* flow label (20 bits) */
@@ -41,10 +41,11 @@ struct packet_view6 {
 /*
  * Parse Ethernet (with up to two 802.1Q/802.1ad tags, as packet_parse_ipv4) and an IPv6
  * header, then walk the extension headers (hop-by-hop 0, routing 43, fragment 44, destination
- * options 60) to the upper layer.  Returns 0 and fills v, or -1 for anything else: not IPv6,
- * truncated (the frame shorter than the headers or the payload length says), a fragment that
- * is not a whole packet (offset or more-fragments set), more than PACKET6_MAX_EXT extension
- * headers, No Next Header (59), or an extension header that runs past the payload.
+ * options 60, authentication 51) to the upper layer.  Returns 0 and fills v, or -1 for anything
+ * else: not IPv6, truncated (the frame shorter than the headers or the payload length says), a
+ * fragment that is not a whole packet (offset or more-fragments set), more than PACKET6_MAX_EXT
+ * extension headers, No Next Header (59), a jumbogram (payload length 0), or an extension header
+ * that runs past the payload.
  */
 #define PACKET6_MAX_EXT 8
 int packet_parse_ipv6(const uint8_t *frame, uint32_t len, struct packet_view6 *v);
