@@ -1,11 +1,9 @@
 /* rtnetlink queries for routes, neighbours and addresses; see netif.h. */
 #include "io/netif.h"
+#include "io/netif_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/neighbour.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,18 +13,8 @@
 
 #define NETIF_BUF 32768
 
-struct netif_request {
-	struct nlmsghdr nh;
-	union {
-		struct rtmsg rt;
-		struct ndmsg nd;
-		struct ifaddrmsg ifa;
-	};
-	char attrs[64];
-};
-
-static void nl_add_attr(struct nlmsghdr *nh, unsigned short type, const void *data,
-			unsigned short len)
+void netif_nl_add_attr(struct nlmsghdr *nh, unsigned short type, const void *data,
+		       unsigned short len)
 {
 	struct rtattr *rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
 
@@ -36,12 +24,8 @@ static void nl_add_attr(struct nlmsghdr *nh, unsigned short type, const void *da
 	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
 }
 
-/*
- * Send req and feed every reply message to fn until it returns non-zero
- * (done) or the kernel says the dump is over.  Returns fn's positive
- * result, 0 when nothing matched, or -errno.
- */
-static int nl_transact(struct nlmsghdr *req, int (*fn)(struct nlmsghdr *, void *), void *arg)
+/* See netif_internal.h. */
+int netif_nl_transact(struct nlmsghdr *req, int (*fn)(struct nlmsghdr *, void *), void *arg)
 {
 	static __thread char buf[NETIF_BUF];
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -130,10 +114,10 @@ int netif_route_lookup(uint32_t daddr, int ifindex, struct netif_route *r)
 	req.nh.nlmsg_flags = NLM_F_REQUEST;
 	req.rt.rtm_family = AF_INET;
 	req.rt.rtm_dst_len = 32;
-	nl_add_attr(&req.nh, RTA_DST, &dst, 4);
+	netif_nl_add_attr(&req.nh, RTA_DST, &dst, 4);
 	if (ifindex)
-		nl_add_attr(&req.nh, RTA_OIF, &ifindex, 4);
-	ret = nl_transact(&req.nh, route_parse, r);
+		netif_nl_add_attr(&req.nh, RTA_OIF, &ifindex, 4);
+	ret = netif_nl_transact(&req.nh, route_parse, r);
 	if (ret < 0)
 		return ret;
 	return r->ifindex ? 0 : -ENETUNREACH;
@@ -187,7 +171,7 @@ int netif_neigh_lookup(int ifindex, uint32_t addr, uint8_t mac[6])
 	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.nd.ndm_family = AF_INET;
 	req.nd.ndm_ifindex = ifindex;
-	ret = nl_transact(&req.nh, neigh_parse, &q);
+	ret = netif_nl_transact(&req.nh, neigh_parse, &q);
 	if (ret < 0)
 		return ret;
 	return ret > 0 ? 0 : -ENOENT;
@@ -230,7 +214,7 @@ int netif_ipv4_address(int ifindex, uint32_t *addr)
 	req.nh.nlmsg_type = RTM_GETADDR;
 	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.ifa.ifa_family = AF_INET;
-	ret = nl_transact(&req.nh, addr_parse, &q);
+	ret = netif_nl_transact(&req.nh, addr_parse, &q);
 	if (ret < 0)
 		return ret;
 	return ret > 0 ? 0 : -ENOENT;
