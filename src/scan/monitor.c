@@ -48,17 +48,22 @@ void scan_wake_close(struct scan *s)
 	s->wake_fd = -1;
 }
 
-/* Sleep up to 50 ms, less if the cooldown ends sooner; a wake-up, a control client or a
- * signal (this thread is the one that takes them) ends it early. */
-static void monitor_wait(struct scan *s, uint64_t now)
+/* Sleep up to 50 ms, less if the next once-a-second tick or the cooldown's end comes sooner
+ * (so that ticks keep time and the last one before the end is not slept through); a wake-up,
+ * a control client or a signal (this thread is the one that takes them) ends it early. */
+static void monitor_wait(struct scan *s, uint64_t now, uint64_t next_tick)
 {
 	struct pollfd pfd[2] = { { .fd = s->wake_fd, .events = POLLIN },
 				 { .fd = s->control_fd, .events = POLLIN } };
-	int ms = 50;
+	uint64_t until = now + 50000000ULL;
+	int ms;
 	uint64_t v;
 
-	if (s->cooldown_end_ns && s->cooldown_end_ns - now < 50000000ULL)
-		ms = (int)((s->cooldown_end_ns - now + 999999) / 1000000);
+	if (next_tick < until)
+		until = next_tick;
+	if (s->cooldown_end_ns && s->cooldown_end_ns < until)
+		until = s->cooldown_end_ns;
+	ms = until > now ? (int)((until - now + 999999) / 1000000) : 0;
 	if (poll(pfd, s->control_fd >= 0 ? 2 : 1, ms) > 0 && (pfd[0].revents & POLLIN) &&
 	    read(s->wake_fd, &v, sizeof(v)) < 0)
 		return; /* EAGAIN: another read emptied it */
@@ -180,6 +185,6 @@ void scan_monitor(struct scan *s)
 			prev = now;
 			last = t;
 		}
-		monitor_wait(s, t);
+		monitor_wait(s, t, last + 1000000000ULL);
 	}
 }
