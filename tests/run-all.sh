@@ -122,7 +122,7 @@ for engine in "${ENGINES[@]}"; do
 	files="tests/netns/test_scan.sh tests/netns/test_control.sh tests/netns/test_anyscan.sh
 		tests/netns/test_privilege.sh tests/netns/test_shards.sh tests/netns/test_badinput.sh
 		tests/netns/test_udp_apps.sh tests/netns/test_dns.sh
-		tests/netns/test_synack_echotime.sh"
+		tests/netns/test_synack_echotime.sh tests/netns/test_ipv6.sh"
 	[ "$engine" = "af_packet --af-packet-tx=ring" ] && files=tests/netns/test_scan.sh
 	# The probe modules do not depend on af_xdp's mode: their own tests run in copy mode.
 	[ "$engine" = "af_xdp --xdp-mode=skb" ] && files=${files%%tests/netns/test_udp_apps.sh*}

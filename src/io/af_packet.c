@@ -199,6 +199,37 @@ static int afp_tx_open(struct afp_txq *q, const struct io_config *cfg, enum afp_
 	return 0;
 }
 
+/* IPv6 too: IPv4 frames to daddr and IPv6 frames to daddr6 (the four words at 38..53). */
+static int afp_rx_filter6(int fd, uint32_t daddr, const uint8_t daddr6[16])
+{
+	uint32_t w[4];
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 30),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, daddr, 9, 10), /* to accept, to drop */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 9),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 38),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 7), /* k: w[0], set below */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 42),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 46),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 50),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	for (int i = 0; i < 4; i++)
+		w[i] = (uint32_t)daddr6[4 * i] << 24 | (uint32_t)daddr6[4 * i + 1] << 16 |
+		       (uint32_t)daddr6[4 * i + 2] << 8 | daddr6[4 * i + 3];
+	for (int i = 0; i < 4; i++)
+		code[6 + 2 * i].k = w[i];
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
 /*
  * Keep only IPv4 frames whose destination is our address; everything else
  * would only cost the receive thread time.  The receive path still checks
@@ -243,8 +274,18 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 	q->fd = socket(AF_PACKET, cfg->iplayer ? SOCK_DGRAM : SOCK_RAW, 0);
 	if (q->fd < 0)
 		return afp_fail(err, "socket(AF_PACKET)", cfg->ifname);
-	if (cfg->rx_daddr && afp_rx_filter(q->fd, cfg->rx_daddr, cfg->iplayer))
+	if (cfg->rx_ipv6) {
+		int one = 1;
+
+		/* Both families on one socket: every protocol, but not what we send ourselves. */
+		sll.sll_protocol = htons(ETH_P_ALL);
+		if (afp_rx_filter6(q->fd, cfg->rx_daddr, cfg->rx_daddr6))
+			return afp_fail(err, "SO_ATTACH_FILTER", cfg->ifname);
+		if (setsockopt(q->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)))
+			return afp_fail(err, "PACKET_IGNORE_OUTGOING", cfg->ifname);
+	} else if (cfg->rx_daddr && afp_rx_filter(q->fd, cfg->rx_daddr, cfg->iplayer)) {
 		return afp_fail(err, "SO_ATTACH_FILTER", cfg->ifname);
+	}
 	if (setsockopt(q->fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)))
 		return afp_fail(err, "PACKET_VERSION TPACKET_V3", cfg->ifname);
 	req.tp_block_size = AFP_RX_BLOCK_SIZE;
@@ -685,7 +726,7 @@ static void afp_close(struct io_engine *e)
 const struct io_engine_ops io_af_packet_ops = {
 	.name = "af_packet",
 	.help = "Linux packet sockets (TPACKET_V2 ring or sendmmsg tx, TPACKET_V3 rx ring)",
-	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_IPLAYER,
+	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_IPLAYER | IO_CAP_IPV6,
 	.priv_size = sizeof(struct afp_state),
 	.options = afp_options,
 	.check = afp_check,

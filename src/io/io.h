@@ -51,8 +51,10 @@ struct io_config {
 	int ifindex;
 	unsigned tx_queues;
 	unsigned rx_queues;
-	unsigned frame_len_max;	 /* largest frame a probe will write */
-	uint32_t rx_daddr;	 /* our address in host order: receive only frames sent to it */
+	unsigned frame_len_max; /* largest frame a probe will write */
+	uint32_t rx_daddr;	/* our address in host order: receive only frames sent to it */
+	int rx_ipv6;	       /* the scan has IPv6 targets: receive IPv6 frames to rx_daddr6 too */
+	uint8_t rx_daddr6[16]; /* our IPv6 address (network order) */
 	uint16_t rx_sport_first; /* our source ports: replies come back to these */
 	uint32_t rx_sport_count;
 	enum io_xdp_mode xdp_mode;

@@ -37,7 +37,8 @@ struct probe_params {
 	uint8_t saddr6[16]; /* our IPv6 address (network order), for IPv6 targets */
 	uint8_t smac[ETH_ALEN_];
 	uint8_t gwmac[ETH_ALEN_];
-	uint16_t sport_first; /* our source ports: sport_first .. sport_first+sport_count-1 */
+	uint8_t gwmac6[ETH_ALEN_]; /* the IPv6 next hop's: the IPv6 probes' destination MAC */
+	uint16_t sport_first;	   /* our source ports: sport_first .. sport_first+sport_count-1 */
 	uint32_t sport_count;
 	uint32_t probes; /* probes per target (-P) */
 	int sport_any;	 /* --validate-source-port=disable: any of our ports will do */

@@ -100,7 +100,7 @@ int probe_tcp_template6(const struct probe *p, uint8_t flags, uint8_t *buf, size
 
 	if (cap < ETH_HLEN_ + IPV6_HLEN + tcp_len)
 		return -ENOSPC;
-	packet_build_eth6(buf, pp->gwmac, pp->smac);
+	packet_build_eth6(buf, pp->gwmac6, pp->smac);
 	packet_build_ipv6(ip, pp->saddr6, IPPROTO_TCP_, (uint16_t)tcp_len, pp->ttl);
 	probe_tcp_segment(p, flags, ip + IPV6_HLEN);
 	return (int)(ETH_HLEN_ + IPV6_HLEN + tcp_len);

@@ -38,6 +38,8 @@
 /* How long a receive thread waits for frames before it looks at the stop flag again: a
  * stopped scan exits within about this. */
 #define SCAN_RX_POLL_MS 5
+/* How long the IPv6 next hop has to answer Neighbor Discovery. */
+#define SCAN_NDP_TIMEOUT_MS 3000
 
 struct scan;
 

@@ -137,7 +137,11 @@ bad_input "a module without IPv6 probes" "udp has no IPv6 probe" \
 	--dryrun -b /dev/null -M udp -p 53 2001:2::1
 bad_input "--icmp-prescan with IPv6 targets" "--icmp-prescan: not with IPv6 targets yet" \
 	--dryrun -b /dev/null --icmp-prescan -p 80 2001:2::1
-bad_input "a real IPv6 scan: not by this engine yet" "IPv6 targets are not scanned by this engine yet" \
+if "$SALVO" --list-io-engines | grep -q "^af_xdp  *yes"; then
+	bad_input "an engine that does not scan IPv6 yet" "IPv6 targets are not scanned by this engine yet" \
+		--io-engine=af_xdp -b /dev/null -p 80 2001:2::1
+fi
+bad_input "no IPv6 route (an empty namespace)" "no IPv6 route to 2001:2::1: Network is unreachable" \
 	-b /dev/null -p 80 2001:2::1
 bad_input "an IPv4 line in --ipv6-target-file" "v4only:1: 198.18.0.1: expected an IPv6" \
 	--dryrun -b /dev/null -p 80 --ipv6-target-file "$(echo 198.18.0.1 >"$TMP/v4only" && echo "$TMP/v4only")"

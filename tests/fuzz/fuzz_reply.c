@@ -3,7 +3,8 @@
  * scan_receive_frame, as a receive thread hands it over, for a scan of each probe module in
  * the table (and one with --icmp-prescan): parse, validate, map back to the scan's targets
  * and ports, dedup, classify, filter and queue.  Nothing may crash, hang or read out of
- * bounds, and a result queued must be one of the scan's (address, port) pairs.
+ * bounds, and a result queued must be one of the scan's (address, port) pairs.  The scans of
+ * modules with IPv6 probes cover IPv6 targets too, so IPv6 frames take their path.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -25,12 +26,32 @@ static void setup_probe(struct probe *p, const struct probe_ops *ops)
 
 	p->ops = ops;
 	p->params.saddr = 0xc6120001; /* 198.18.0.1 */
+	p->params.saddr6[0] = 0x20;   /* 2001:2::1 */
+	p->params.saddr6[1] = 0x01;
+	p->params.saddr6[3] = 0x02;
+	p->params.saddr6[15] = 0x01;
 	p->params.sport_first = 32768;
 	p->params.sport_count = 28233;
 	p->params.probes = 2;
 	p->params.ttl = 255;
 	memset(p->params.key, 7, sizeof(p->params.key));
 	if (probe_init(p, err, sizeof(err)))
+		abort();
+}
+
+/* IPv6 targets, for a module that probes IPv6: a /112 and a few addresses of 2001:2::/48. */
+static void setup_targets6(struct target6_set *set)
+{
+	static const char *const targets[] = { "2001:2:0:1::/112", "2001:2::5", "2001:2:0:ff::1" };
+	struct target6_range r;
+	char err[256];
+
+	target6_set_init(set);
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (target6_parse(targets[i], TARGET6_NO_GUARD, &r, err, sizeof(err)) ||
+		    target6_set_add(set, &r))
+			abort();
+	if (target6_set_finish(set, NULL))
 		abort();
 }
 
@@ -55,9 +76,11 @@ static void setup_scan(const struct probe_ops *ops, int prescan)
 		abort();
 	cfg->probe = ops;
 	cfg->icmp_prescan = prescan;
+	if (ops->template6 && !prescan)
+		setup_targets6(&cfg->targets6);
 	s->cfg = cfg;
 	setup_probe(&s->probe, ops);
-	s->elements = cfg->targets.addresses * cfg->ports.count;
+	s->elements = scan_config_addresses(cfg) * cfg->ports.count;
 	if (dedup_init(&s->dedup, s->elements))
 		abort();
 	if (prescan) {
@@ -97,7 +120,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (uint64_t q = rcv->q_tail; q != rcv->q_head; q++) {
 			const struct probe_result *r = &rcv->q[q & (SCAN_RESULT_QUEUE - 1)];
 
-			if (target_set_index(&cfg->targets, r->saddr) < 0 ||
+			if ((r->family == 6 ? target6_set_index(&cfg->targets6,
+								target6_from_bytes(r->saddr6))
+					    : target_set_index(&cfg->targets, r->saddr)) < 0 ||
 			    target_ports_index(&cfg->ports, r->sport) < 0)
 				abort();
 		}

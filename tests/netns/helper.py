@@ -91,14 +91,19 @@ import sys
 import time
 
 ETH_P_ALL = 0x0003
+IPV6_FREEBIND = 78  # linux/in6.h; Python's socket module does not name it
 
 
 def listen(ready, specs):
     socks = []
     for spec in specs:
         addr, port = spec.rsplit(":", 1)
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        s = socket.socket(family, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            # An address of a "local" route, not one configured: IPv6 binds it only so.
+            s.setsockopt(socket.IPPROTO_IPV6, IPV6_FREEBIND, 1)
         s.bind((addr, int(port)))
         s.listen(1024)
         socks.append(s)

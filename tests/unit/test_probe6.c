@@ -25,6 +25,7 @@ static void probe6(struct probe *p, uint32_t probes, const char *args)
 	/* The fixture sets everything but the IPv6 source, which init must see. */
 	assert_int_equal(fixture_probe(p, "tcp_synscan", probes, args, 32768, 28233, 7, err), 0);
 	memcpy(p->params.saddr6, US6, 16);
+	p->params.gwmac6[5] = 0x66;
 	assert_int_equal(probe_init(p, err, sizeof(err)), 0);
 	assert_non_null(p->ops->template6);
 }
@@ -60,7 +61,7 @@ static void test_syn6_frame(void **state)
 
 	assert_int_equal(len, 14 + 40 + 24); /* MSS option by default */
 	assert_int_equal(packet_get16(f + 12), ETHERTYPE_IPV6_);
-	assert_memory_equal(f, p.params.gwmac, 6);
+	assert_memory_equal(f, p.params.gwmac6, 6);
 	assert_memory_equal(f + 6, p.params.smac, 6);
 	assert_int_equal(f[14] >> 4, 6);
 	assert_int_equal(packet_get16(f + 14 + 4), 24); /* payload length */
