@@ -36,6 +36,19 @@ static uint32_t ntp_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
 	return probe_udp_finish(p, frame, daddr, dport, probe_num, h, sizeof(ntp_request), 0);
 }
 
+static int ntp_template6(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_udp_template6(p, buf, cap, ntp_request, sizeof(ntp_request));
+}
+
+static uint32_t ntp_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			   uint16_t dport, uint32_t probe_num)
+{
+	uint64_t h = probe_hash6(&p->params, p->params.saddr6, daddr, dport);
+
+	return probe_udp_finish6(p, frame, daddr, dport, probe_num, h, sizeof(ntp_request), 0);
+}
+
 static void ntp_classify(const struct probe *p, struct probe_result *r)
 {
 	(void)p;
@@ -116,5 +129,8 @@ const struct probe_ops probe_ntp_ops = {
 	.template = ntp_template,
 	.patch = ntp_patch,
 	.validate = probe_udp_validate,
+	.template6 = ntp_template6,
+	.patch6 = ntp_patch6,
+	.validate6 = probe_udp_validate6,
 	.classify = ntp_classify,
 };

@@ -39,8 +39,9 @@ static const struct {
 } probe_aliases[] = {
 	{ "tcp", "tcp_synscan" },
 	{ "icmp", "icmp_echoscan" },
-	/* The TUM fork's IPv6 module name: salvo's module probes both families. */
+	/* The TUM fork's IPv6 module names: salvo's modules probe both families. */
 	{ "ipv6_tcp_synscan", "tcp_synscan" },
+	{ "ipv6_udp", "udp" },
 };
 
 /* ZMap's modules salvo will not have, and why (-M names one: the error says so). */

@@ -226,22 +226,50 @@ static void udp_close(struct probe *p)
 	free(p->priv);
 }
 
+/* The payload for dport: the custom one, the port's built-in one, or none; its length. */
+static unsigned udp_payload_for(const struct udp_state *st, uint16_t dport, uint16_t *plen)
+{
+	unsigned which = UDP_DEFAULTS; /* the custom payload, or none */
+
+	*plen = st->have_custom ? st->custom_len : 0;
+	if (!st->have_custom && st->by_port[dport]) {
+		which = st->by_port[dport] - 1u;
+		*plen = st->len[which];
+	}
+	return which;
+}
+
 static uint32_t udp_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
 			  uint32_t probe_num)
 {
 	const struct probe_params *pp = &p->params;
 	const struct udp_state *st = p->priv;
 	uint64_t h = probe_hash(pp, pp->saddr, daddr, dport);
-	unsigned which = UDP_DEFAULTS; /* the custom payload, or none */
-	uint16_t plen = st->have_custom ? st->custom_len : 0;
+	uint16_t plen;
+	unsigned which = udp_payload_for(st, dport, &plen);
 
-	if (!st->have_custom && st->by_port[dport]) {
-		which = st->by_port[dport] - 1u;
-		plen = st->len[which];
-	}
 	memcpy(frame + UDP_PAYLOAD_AT, st->data[which], plen);
 	return probe_udp_finish(p, frame, daddr, dport, probe_num, h, plen,
 				plen ? st->sum[which] : 0);
+}
+
+static int udp_template6(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_udp_template6(p, buf, cap, NULL, 0);
+}
+
+static uint32_t udp_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			   uint16_t dport, uint32_t probe_num)
+{
+	const struct probe_params *pp = &p->params;
+	const struct udp_state *st = p->priv;
+	uint64_t h = probe_hash6(pp, pp->saddr6, daddr, dport);
+	uint16_t plen;
+	unsigned which = udp_payload_for(st, dport, &plen);
+
+	memcpy(frame + UDP_PAYLOAD_AT6, st->data[which], plen);
+	return probe_udp_finish6(p, frame, daddr, dport, probe_num, h, plen,
+				 plen ? st->sum[which] : 0);
 }
 
 static void udp_classify(const struct probe *p, struct probe_result *r)
@@ -250,7 +278,7 @@ static void udp_classify(const struct probe *p, struct probe_result *r)
 	if (!(r->flags & UDP_FLAG_ICMP)) {
 		r->classification = "udp";
 		r->success = 1;
-	} else if ((r->flags & 0x7f) == ICMP_UNREACH_PORT) {
+	} else if (probe_udp_port_unreachable(r)) {
 		r->classification = "port-unreachable";
 		r->success = 0;
 	} else {
@@ -287,4 +315,7 @@ const struct probe_ops probe_udp_ops = {
 	.validate = probe_udp_validate,
 	.classify = udp_classify,
 	.close = udp_close,
+	.template6 = udp_template6,
+	.patch6 = udp_patch6,
+	.validate6 = probe_udp_validate6,
 };

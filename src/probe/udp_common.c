@@ -24,6 +24,22 @@ int probe_udp_template(const struct probe *p, uint8_t *buf, size_t cap, const ui
 	return UDP_PAYLOAD_AT + len;
 }
 
+int probe_udp_template6(const struct probe *p, uint8_t *buf, size_t cap, const uint8_t *payload,
+			uint16_t len)
+{
+	const struct probe_params *pp = &p->params;
+	uint8_t *ip = buf + ETH_HLEN_;
+
+	if (cap < (size_t)UDP_PAYLOAD_AT6 + len)
+		return -ENOSPC;
+	packet_build_eth6(buf, pp->gwmac6, pp->smac);
+	packet_build_ipv6(ip, pp->saddr6, IPPROTO_UDP_, 0, pp->ttl);
+	memset(ip + IPV6_HLEN, 0, UDP_HLEN);
+	if (len)
+		memcpy(buf + UDP_PAYLOAD_AT6, payload, len);
+	return UDP_PAYLOAD_AT6 + len;
+}
+
 void probe_udp_sums(struct probe *p, uint32_t payload_sum)
 {
 	uint8_t frame[UDP_PAYLOAD_AT];
@@ -32,6 +48,7 @@ void probe_udp_sums(struct probe *p, uint32_t payload_sum)
 	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
 	/* Pseudo-header: our address and the protocol; lengths and ports come per packet. */
 	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_UDP_ + payload_sum;
+	p->sum_l4_6 = csum_add_addr6(0, p->params.saddr6) + IPPROTO_UDP_ + payload_sum;
 }
 
 uint32_t probe_udp_finish(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
@@ -57,6 +74,27 @@ uint32_t probe_udp_finish(const struct probe *p, uint8_t *frame, uint32_t daddr,
 	return ETH_HLEN_ + tlen;
 }
 
+uint32_t probe_udp_finish6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			   uint16_t dport, uint32_t probe_num, uint64_t h, uint16_t len,
+			   uint32_t payload_sum)
+{
+	uint8_t *ip = frame + ETH_HLEN_, *udp = ip + IPV6_HLEN;
+	uint16_t sport = probe_sport(&p->params, h, probe_num);
+	uint16_t ulen = (uint16_t)(UDP_HLEN + len);
+	uint16_t csum;
+
+	packet_put16(ip + 4, ulen);
+	memcpy(ip + 24, daddr, 16);
+	packet_put16(udp, sport);
+	packet_put16(udp + 2, dport);
+	packet_put16(udp + 4, ulen);
+	csum = csum_fold(csum_add_addr6(p->sum_l4_6 + 2u * ulen + sport + dport, daddr) +
+			 payload_sum);
+	/* In IPv6 a UDP checksum is mandatory (RFC 8200 8.1): a computed 0 goes as 0xffff. */
+	packet_put16(udp + 6, csum ? csum : 0xffff);
+	return ETH_HLEN_ + IPV6_HLEN + ulen;
+}
+
 /* Fill r from the headers of our probe as (to, port) saw or quoted them. */
 static int udp_match(const struct probe *p, uint32_t target, uint16_t target_port,
 		     uint16_t our_port, struct probe_result *r)
@@ -65,6 +103,7 @@ static int udp_match(const struct probe *p, uint32_t target, uint16_t target_por
 
 	if (!probe_sport_valid(pp, probe_hash(pp, pp->saddr, target, target_port), our_port))
 		return 0;
+	r->family = 4;
 	r->saddr = target;
 	r->daddr = pp->saddr;
 	r->sport = target_port;
@@ -102,6 +141,55 @@ int probe_udp_validate(const struct probe *p, const struct packet_view *v, struc
 	}
 	r->ipid = v->ipid;
 	r->ttl = v->ttl;
+	r->window = 0;
+	return 1;
+}
+
+/* The IPv6 counterpart of udp_match. */
+static int udp_match6(const struct probe *p, const uint8_t target[16], uint16_t target_port,
+		      uint16_t our_port, struct probe_result *r)
+{
+	const struct probe_params *pp = &p->params;
+
+	if (!probe_sport_valid(pp, probe_hash6(pp, pp->saddr6, target, target_port), our_port))
+		return 0;
+	r->family = 6;
+	memcpy(r->saddr6, target, 16);
+	memcpy(r->daddr6, pp->saddr6, 16);
+	r->sport = target_port;
+	r->dport = our_port;
+	return 1;
+}
+
+int probe_udp_validate6(const struct probe *p, const struct packet_view6 *v, struct probe_result *r)
+{
+	const uint8_t *l4 = v->l4;
+	struct packet_quote6 q;
+
+	if (memcmp(v->daddr, p->params.saddr6, 16))
+		return 0;
+	if (v->proto == IPPROTO_UDP_) {
+		uint32_t len;
+
+		if (v->l4_len < UDP_HLEN ||
+		    !udp_match6(p, v->saddr, packet_get16(l4), packet_get16(l4 + 2), r))
+			return 0;
+		r->flags = 0;
+		len = packet_get16(l4 + 4);
+		len = len < UDP_HLEN ? UDP_HLEN : len > v->l4_len ? v->l4_len : len;
+		probe_result_keep_data(r, l4 + UDP_HLEN, len - UDP_HLEN);
+	} else if (packet_parse_icmp6_quote(v, &q) == 0) {
+		/* Destination unreachable, quoting one of our UDP probes: its whole UDP header. */
+		if (q.icmp_type != ICMP6_DST_UNREACH || q.proto != IPPROTO_UDP_ ||
+		    memcmp(q.saddr, p->params.saddr6, 16) ||
+		    !udp_match6(p, q.daddr, packet_get16(q.l4 + 2), packet_get16(q.l4), r))
+			return 0;
+		r->flags = (uint8_t)(UDP_FLAG_ICMP | UDP_FLAG_ICMP6 | (q.icmp_code & 0x3f));
+	} else {
+		return 0;
+	}
+	r->ipid = 0;
+	r->ttl = v->hop_limit;
 	r->window = 0;
 	return 1;
 }

@@ -13,10 +13,13 @@
 
 #include "probe/probe.h"
 
-#define ICMP_UNREACH_PORT 3
-#define UDP_PAYLOAD_MAX	  (PROBE_FRAME_MAX - ETH_HLEN_ - IPV4_HLEN - UDP_HLEN)
-#define UDP_PAYLOAD_AT	  (ETH_HLEN_ + IPV4_HLEN + UDP_HLEN) /* where a frame's payload starts */
-#define UDP_FLAG_ICMP	  0x80 /* in probe_result.flags: an ICMP error; low bits hold its code */
+#define ICMP_UNREACH_PORT  3
+#define UDP_PAYLOAD_MAX	   (PROBE_FRAME_MAX - ETH_HLEN_ - IPV4_HLEN - UDP_HLEN)
+#define UDP_PAYLOAD_AT	   (ETH_HLEN_ + IPV4_HLEN + UDP_HLEN) /* where a frame's payload starts */
+#define UDP_PAYLOAD_AT6	   (ETH_HLEN_ + IPV6_HLEN + UDP_HLEN) /* the same in an IPv6 frame */
+#define UDP_FLAG_ICMP	   0x80 /* in probe_result.flags: an ICMP error; low bits hold its code */
+#define UDP_FLAG_ICMP6	   0x40 /* with UDP_FLAG_ICMP: an ICMPv6 one (its code in the low 6 bits) */
+#define ICMP6_UNREACH_PORT 4
 
 /*
  * Write Ethernet, IPv4 (lengths, addresses and checksums left for patch) and a zeroed UDP
@@ -26,10 +29,14 @@
 int probe_udp_template(const struct probe *p, uint8_t *buf, size_t cap, const uint8_t *payload,
 		       uint16_t len);
 
+/* The same over IPv6 (payload length left for patch). */
+int probe_udp_template6(const struct probe *p, uint8_t *buf, size_t cap, const uint8_t *payload,
+			uint16_t len);
+
 /*
- * Set p->sum_l3 and p->sum_l4 for probe_udp_finish: the template's IPv4 header, and the
- * pseudo-header's constant part (our address, the protocol) plus payload_sum, the sum
- * (csum_add_bytes) of the part of the payload that is the same in every probe.
+ * Set p->sum_l3 and p->sum_l4 for probe_udp_finish (and p->sum_l4_6 for probe_udp_finish6): the
+ * template's IPv4 header, and the pseudo-header's constant part (our address, the protocol) plus
+ * payload_sum, the sum (csum_add_bytes) of the part of the payload that is the same in every probe.
  */
 void probe_udp_sums(struct probe *p, uint32_t payload_sum);
 
@@ -41,6 +48,25 @@ void probe_udp_sums(struct probe *p, uint32_t payload_sum);
  */
 uint32_t probe_udp_finish(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
 			  uint32_t probe_num, uint64_t h, uint16_t len, uint32_t payload_sum);
+
+/* probe_udp_finish over IPv6: the payload in place at UDP_PAYLOAD_AT6, h the probe_hash6. */
+uint32_t probe_udp_finish6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			   uint16_t dport, uint32_t probe_num, uint64_t h, uint16_t len,
+			   uint32_t payload_sum);
+
+/* The validate6 of every UDP module: a UDP reply, or an ICMPv6 destination unreachable
+ * quoting one of our probes (its code in r->flags with UDP_FLAG_ICMP | UDP_FLAG_ICMP6). */
+int probe_udp_validate6(const struct probe *p, const struct packet_view6 *v,
+			struct probe_result *r);
+
+/* A closed port by the ICMP error in r->flags, of either family (port unreachable). */
+static inline int probe_udp_port_unreachable(const struct probe_result *r)
+{
+	if (!(r->flags & UDP_FLAG_ICMP))
+		return 0;
+	return r->flags & UDP_FLAG_ICMP6 ? (r->flags & 0x3f) == ICMP6_UNREACH_PORT
+					 : (r->flags & 0x7f) == ICMP_UNREACH_PORT;
+}
 
 /*
  * The validate of every UDP module: 1 for a reply to one of our probes, with r filled and

@@ -48,6 +48,19 @@ static uint32_t upnp_patch(const struct probe *p, uint8_t *frame, uint32_t daddr
 	return probe_udp_finish(p, frame, daddr, dport, probe_num, h, UPNP_REQUEST_LEN, 0);
 }
 
+static int upnp_template6(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_udp_template6(p, buf, cap, (const uint8_t *)upnp_request, UPNP_REQUEST_LEN);
+}
+
+static uint32_t upnp_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			    uint16_t dport, uint32_t probe_num)
+{
+	uint64_t h = probe_hash6(&p->params, p->params.saddr6, daddr, dport);
+
+	return probe_udp_finish6(p, frame, daddr, dport, probe_num, h, UPNP_REQUEST_LEN, 0);
+}
+
 /*
  * The line of r's data that starts at *pos, without its "\n" or "\r\n": its start and
  * length, *pos moved past it.  0 once the data is used up.
@@ -186,5 +199,8 @@ const struct probe_ops probe_upnp_ops = {
 	.template = upnp_template,
 	.patch = upnp_patch,
 	.validate = probe_udp_validate,
+	.template6 = upnp_template6,
+	.patch6 = upnp_patch6,
+	.validate6 = probe_udp_validate6,
 	.classify = upnp_classify,
 };

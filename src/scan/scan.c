@@ -248,12 +248,11 @@ static int scan_open_probes(struct scan *s, struct scan_checkpoint *cp, char err
 		ret = tlen;
 		goto out_probes;
 	}
-	/* IPv6 frames are the larger: their template sets the frame size when there are any. */
-	if (cfg->targets6.addresses &&
-	    (ret = probe_template6(&s->probe, tmpl, sizeof(tmpl))) > tlen)
-		tlen = ret;
 	s->frame_len =
 		s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max : (uint32_t)tlen;
+	/* A module's IPv6 frames are its IPv4 ones behind a header 20 bytes longer. */
+	if (cfg->targets6.addresses)
+		s->frame_len += IPV6_HLEN - IPV4_HLEN;
 	s->rate = cfg->rate;
 	if (cfg->bandwidth_bps) {
 		/* On the wire a frame is at least 60 bytes, plus FCS, preamble and gap: 24. */
@@ -409,11 +408,22 @@ static void scan_banner(const struct scan *s)
 {
 	const struct scan_config *cfg = s->cfg;
 	const struct probe_params *pp = &s->probe.params;
-	char src[16], mac[18], gw[18];
+	char src[16 + TARGET6_ADDRSTRLEN + 8], mac[18], gw[18];
 
-	target_format_ipv4(pp->saddr, src);
+	/* The source of each family the scan has: "198.18.0.1", "2001:2::1" or both. */
+	if (cfg->targets.addresses)
+		target_format_ipv4(pp->saddr, src);
+	if (cfg->targets6.addresses) {
+		char src6[TARGET6_ADDRSTRLEN];
+
+		target6_format(target6_from_bytes(pp->saddr6), src6);
+		if (cfg->targets.addresses)
+			snprintf(src + strlen(src), sizeof(src) - strlen(src), " and %s", src6);
+		else
+			snprintf(src, sizeof(src), "%s", src6);
+	}
 	netif_format_mac(pp->smac, mac);
-	netif_format_mac(pp->gwmac, gw);
+	netif_format_mac(cfg->targets.addresses ? pp->gwmac : pp->gwmac6, gw);
 	log_msg(LOG_INFO,
 		"scanning %llu addresses x %u ports = %llu probes%s (shard %llu/%llu: "
 		"%llu) from %s (%s) on %s, probe %s, gateway %s; engine %s (%s); rate %llu pps; "

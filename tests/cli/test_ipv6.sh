@@ -133,8 +133,8 @@ bad_input "--ipv6-source-ip of the wrong family" "--ipv6-source-ip: '198.18.0.1'
 	--dryrun -b /dev/null -p 80 --ipv6-source-ip 198.18.0.1 2001:2::1
 bad_input "--max-v6-prefix-size 0" "--max-v6-prefix-size: '0': expected a whole number" \
 	--dryrun -b /dev/null -p 80 --max-v6-prefix-size 0 2001:2::1
-bad_input "a module without IPv6 probes" "udp has no IPv6 probe" \
-	--dryrun -b /dev/null -M udp -p 53 2001:2::1
+bad_input "a module without IPv6 probes" "bacnet has no IPv6 probe" \
+	--dryrun -b /dev/null -M bacnet -p 47808 2001:2::1
 bad_input "--icmp-prescan with IPv6 targets" "--icmp-prescan: not with IPv6 targets yet" \
 	--dryrun -b /dev/null --icmp-prescan -p 80 2001:2::1
 if "$SALVO" --list-io-engines | grep -q "^af_xdp  *yes"; then

@@ -116,7 +116,10 @@ def udp_listen(ready, specs):
     sel = selectors.DefaultSelector()
     for spec in specs:
         addr, port = spec.rsplit(":", 1)
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        s = socket.socket(family, socket.SOCK_DGRAM)
+        if family == socket.AF_INET6:
+            s.setsockopt(socket.IPPROTO_IPV6, IPV6_FREEBIND, 1)
         s.bind((addr, int(port)))
         s.setblocking(False)
         sel.register(s, selectors.EVENT_READ)

@@ -8,7 +8,8 @@
 ALL_TESTS="test_ipv6_hitlist_finds_exactly_the_open_set
 test_ipv6_and_ipv4_in_one_scan_find_both_sets
 test_ipv6_forged_synacks_are_not_reported
-test_ipv6_shards_partition_a_hitlist"
+test_ipv6_shards_partition_a_hitlist
+test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed"
 
 OPEN_SET6="2001:2:0:1::5:80 2001:2:0:1::9:443 2001:2:0:1::c8:22 2001:2:0:1::5:8080 2001:2:0:1:abcd::77:443"
 
@@ -40,10 +41,13 @@ ipv6_skip_unless_scanned() {
 	fi
 }
 
-# ipv6_hitlist FILE N: N addresses of 2001:2:0:1::/64 (the open set's among them, each listed
-# twice, and a comment), one a line.
+# ipv6_hitlist FILE N [ADDR:PORT...]: N addresses of 2001:2:0:1::/64 (those of the open set
+# given, default OPEN_SET6, among them, each listed twice), one a line, and a comment.
 ipv6_hitlist() {
-	python3 - "$1" "$2" $OPEN_SET6 <<'EOF'
+	local file=$1 n=$2
+	shift 2
+	[ $# = 0 ] && set -- $OPEN_SET6
+	python3 - "$file" "$n" "$@" <<'EOF'
 import random, sys
 random.seed(16)
 path, n, opens = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
@@ -156,4 +160,23 @@ test_ipv6_shards_partition_a_hitlist() {
 	expected_rows6 >"$TMP/expected"
 	for i in 0 1 2; do tail -n +2 "$TMP/shard$i.csv"; done | sort >"$TMP/got"
 	expect_same_lines "three shards' union" "$TMP/expected" "$TMP/got"
+}
+
+# UDP over IPv6: four services answer; every other (address, port) gets the kernel's ICMPv6
+# port unreachable (rate limits lifted), which validates through its quote and counts closed.
+test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed() {
+	ipv6_testbed v6udp || return 1
+	ipv6_skip_unless_scanned || return
+	ip netns exec "$T" sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
+		net.ipv4.icmp_msgs_burst=1000000 || return 1
+	local open="2001:2:0:1::5:53 2001:2:0:1::9:123 2001:2:0:1::77:161 2001:2:0:1::5:9999"
+	start_udp_listeners $open || return 1
+	ipv6_hitlist "$TMP/hitlist" 256 $open
+	check_run salvo_in_scanner -q -b /dev/null -M udp -p 53,123,161,9999 -c 1 -r 2000 \
+		-f saddr,sport,classification -m "$TMP/meta.json" -o "$TMP/udp.csv" \
+		--ipv6-target-file "$TMP/hitlist" || return 1
+	for p in $open; do echo "${p%:*},${p##*:},udp"; done | sort >"$TMP/expected"
+	sorted_results "$TMP/udp.csv" >"$TMP/got"
+	expect_same_lines "UDP services" "$TMP/expected" "$TMP/got" || return 1
+	python3 "$HELPER" check-udp-counts "$TMP/meta.json"
 }

@@ -13,21 +13,28 @@
 
 #include "probe_fixtures.h"
 #include "probe/packet6.h"
+#include "probe/udp_common.h"
 
 static const uint8_t US6[16] = { 0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 static const uint8_t TARGET6[16] = { 0x20, 0x01, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5 };
 
-static void probe6(struct probe *p, uint32_t probes, const char *args)
+static void probe6_module(struct probe *p, const char *module, uint32_t probes, const char *args)
 {
 	char err[256] = "";
 
 	memset(p, 0, sizeof(*p));
 	/* The fixture sets everything but the IPv6 source, which init must see. */
-	assert_int_equal(fixture_probe(p, "tcp_synscan", probes, args, 32768, 28233, 7, err), 0);
+	assert_int_equal(fixture_probe(p, module, probes, args, 32768, 28233, 7, err), 0);
+	probe_close(p);
 	memcpy(p->params.saddr6, US6, 16);
 	p->params.gwmac6[5] = 0x66;
 	assert_int_equal(probe_init(p, err, sizeof(err)), 0);
 	assert_non_null(p->ops->template6);
+}
+
+static void probe6(struct probe *p, uint32_t probes, const char *args)
+{
+	probe6_module(p, "tcp_synscan", probes, args);
 }
 
 static uint32_t frame6(const struct probe *p, uint8_t *f, const uint8_t daddr[16], uint16_t dport,
@@ -38,15 +45,20 @@ static uint32_t frame6(const struct probe *p, uint8_t *f, const uint8_t daddr[16
 	return probe_patch6(p, f, daddr, dport, k);
 }
 
-/* The TCP checksum over the IPv6 pseudo-header (RFC 8200 8.1), computed from scratch. */
-static uint16_t ref_tcp6_sum(const uint8_t *ip, uint32_t tcp_len)
+/* The upper-layer checksum over the IPv6 pseudo-header (RFC 8200 8.1), from scratch. */
+static uint16_t ref_l4_6_sum(const uint8_t *ip, uint32_t l4_len, uint8_t proto)
 {
 	uint8_t pseudo[40] = { 0 };
 
 	memcpy(pseudo, ip + 8, 32);
-	packet_put32(pseudo + 32, tcp_len);
-	pseudo[39] = 6;
-	return ref_sum(ip + 40, tcp_len, ref_sum(pseudo, sizeof(pseudo), 0));
+	packet_put32(pseudo + 32, l4_len);
+	pseudo[39] = proto;
+	return ref_sum(ip + 40, l4_len, ref_sum(pseudo, sizeof(pseudo), 0));
+}
+
+static uint16_t ref_tcp6_sum(const uint8_t *ip, uint32_t tcp_len)
+{
+	return ref_l4_6_sum(ip, tcp_len, 6);
 }
 
 static void test_syn6_frame(void **state)
@@ -227,6 +239,129 @@ static void test_syn6_random_replies(void **state)
 	probe_close(&p);
 }
 
+/* udp over IPv6: the port's payload, lengths, checksum; a reply and an ICMPv6 port unreachable
+ * quoting the probe validate (open, closed); a quote of another source does not. */
+static void test_udp6_frames_and_replies(void **state)
+{
+	struct probe p;
+	uint8_t f[PROBE_FRAME_MAX], r6[256];
+	struct probe_result r;
+	const uint8_t *payload;
+	uint16_t plen, sport;
+	const char *name;
+	uint32_t len;
+
+	(void)state;
+	probe6_module(&p, "udp", 1, NULL);
+	len = frame6(&p, f, TARGET6, 53, 0);
+	assert_int_equal(probe_udp_payload_for_port(53, &payload, &plen, &name), 1);
+	assert_int_equal(len, 14 + 40 + 8 + plen);
+	assert_int_equal(f[14 + 6], 17);
+	assert_int_equal(packet_get16(f + 14 + 4), 8 + plen);
+	assert_int_equal(packet_get16(f + 54 + 4), 8 + plen);
+	assert_memory_equal(f + 62, payload, plen);
+	assert_int_equal(ref_l4_6_sum(f + 14, 8 + plen, 17), 0xffff);
+	for (uint16_t port = 1; port < 2000; port += 7) {
+		len = frame6(&p, f, TARGET6, port, 0);
+		assert_int_equal(ref_l4_6_sum(f + 14, len - 54, 17), 0xffff);
+	}
+	len = frame6(&p, f, TARGET6, 53, 0);
+	sport = packet_get16(f + 54);
+
+	/* A reply from the service. */
+	memset(r6, 0, sizeof(r6));
+	packet_put16(r6 + 12, ETHERTYPE_IPV6_);
+	r6[14] = 0x60;
+	packet_put16(r6 + 18, 8 + 4);
+	r6[20] = 17;
+	r6[21] = 60;
+	memcpy(r6 + 22, TARGET6, 16);
+	memcpy(r6 + 38, US6, 16);
+	packet_put16(r6 + 54, 53);
+	packet_put16(r6 + 56, sport);
+	packet_put16(r6 + 58, 12);
+	memcpy(r6 + 62, "pong", 4);
+	assert_true(check6(&p, r6, 66, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "udp");
+	assert_true(r.success);
+	assert_int_equal(r.data_len, 4);
+	assert_memory_equal(r.saddr6, TARGET6, 16);
+	/* From another port: not ours. */
+	packet_put16(r6 + 54, 54);
+	assert_false(check6(&p, r6, 66, &r));
+
+	/* An ICMPv6 port unreachable from the target quoting the probe (48 bytes of it). */
+	memset(r6, 0, sizeof(r6));
+	packet_put16(r6 + 12, ETHERTYPE_IPV6_);
+	r6[14] = 0x60;
+	packet_put16(r6 + 18, 8 + 48);
+	r6[20] = 58;
+	r6[21] = 64;
+	memcpy(r6 + 22, TARGET6, 16);
+	memcpy(r6 + 38, US6, 16);
+	r6[54] = ICMP6_DST_UNREACH;
+	r6[55] = 4;
+	memcpy(r6 + 62, f + 14, 48);
+	assert_true(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "port-unreachable");
+	assert_false(r.success);
+	assert_int_equal(r.sport, 53);
+	assert_int_equal(r.dport, sport);
+	/* Another code: unreachable, not a closed port. */
+	r6[55] = 1;
+	assert_true(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "unreachable");
+	/* A quote of a probe from another source, or to another port of ours: not ours. */
+	r6[55] = 4;
+	r6[62 + 8 + 15] ^= 1;
+	assert_false(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	r6[62 + 8 + 15] ^= 1;
+	packet_put16(r6 + 62 + 40, (uint16_t)(sport + 1));
+	assert_false(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	probe_close(&p);
+}
+
+/* Every module of the table that probes IPv6: its frames parse as IPv6 and their upper-layer
+ * checksum is right, for many targets and ports; the ones that do not, have none of the three. */
+static void test_every_ipv6_module_builds_right_frames(void **state)
+{
+	uint8_t f[PROBE_FRAME_MAX], d[16];
+	const struct probe_ops *ops;
+	unsigned with = 0;
+
+	(void)state;
+	srand(16);
+	for (size_t i = 0; (ops = probe_at(i)); i++) {
+		struct probe p;
+		struct packet_view6 v;
+
+		if (!ops->template6) {
+			assert_null(ops->patch6);
+			assert_null(ops->validate6);
+			continue;
+		}
+		assert_non_null(ops->patch6);
+		assert_non_null(ops->validate6);
+		with++;
+		probe6_module(&p, ops->name, 1, NULL);
+		for (int n = 0; n < 500; n++) {
+			for (int b = 0; b < 16; b++)
+				d[b] = (uint8_t)rand();
+			uint32_t len = frame6(&p, f, d, ops->portless ? 0 : (uint16_t)rand(), 0);
+
+			assert_int_equal(packet_parse_ipv6(f, len, &v), 0);
+			assert_int_equal(v.l4_len, len - 54);
+			assert_memory_equal(v.daddr, d, 16);
+			assert_int_equal(ref_l4_6_sum(f + 14, v.l4_len, v.proto), 0xffff);
+		}
+		probe_close(&p);
+	}
+	assert_true(with >= 4); /* tcp_synscan, udp, ntp, upnp */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_syn6_checksums),
 		cmocka_unit_test(test_syn6_replies),
 		cmocka_unit_test(test_syn6_random_replies),
+		cmocka_unit_test(test_udp6_frames_and_replies),
+		cmocka_unit_test(test_every_ipv6_module_builds_right_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
