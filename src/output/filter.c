@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "target/target.h"
+#include "target/target6.h"
 
 struct parser {
 	const char *text;
@@ -87,8 +88,9 @@ static int parse_value(struct parser *ps, char value[FILTER_MAX_STRING])
 			return fail(ps, "a string is not closed");
 		ps->p++;
 	} else {
-		while ((*ps->p >= '0' && *ps->p <= '9') || *ps->p == '.' ||
-		       (*ps->p >= 'a' && *ps->p <= 'z') || *ps->p == '-' || *ps->p == '_') {
+		while ((*ps->p >= '0' && *ps->p <= '9') || *ps->p == '.' || *ps->p == ':' ||
+		       (*ps->p >= 'a' && *ps->p <= 'z') || (*ps->p >= 'A' && *ps->p <= 'F') ||
+		       *ps->p == '-' || *ps->p == '_') {
 			if (n + 1 >= FILTER_MAX_STRING)
 				return fail(ps, "a value is too long");
 			value[n++] = *ps->p++;
@@ -105,9 +107,19 @@ static int set_value(struct parser *ps, struct filter_node *node, const char *va
 	uint32_t a;
 
 	if (field_kind_is_address(node->field)) {
+		struct target6_addr a6;
+
+		if (strchr(value, ':')) {
+			if (target6_parse_addr(value, &a6))
+				return fail(ps, "expected an IPv4 or IPv6 address");
+			target6_to_bytes(a6, node->addr6);
+			node->family = 6;
+			return 0;
+		}
 		if (target_parse_ipv4(value, &a))
-			return fail(ps, "expected an IPv4 address");
+			return fail(ps, "expected an IPv4 or IPv6 address");
 		node->number = a;
+		node->family = 4;
 		return 0;
 	}
 	if (output_field_type(node->field) == OUTPUT_TYPE_STRING) {
@@ -263,6 +275,33 @@ static uint64_t number_of(enum output_field id, const struct probe_result *r)
 	}
 }
 
+/* -1, 0 or 1: how a reply's address compares with an IPv6 one (the bytes in order). */
+static int compare_addr6(const struct filter_node *n, const struct probe_result *r)
+{
+	int c = memcmp(n->field == OUTPUT_FIELD_SADDR ? r->saddr6 : r->daddr6, n->addr6, 16);
+
+	return (c > 0) - (c < 0);
+}
+
+static int match_op(enum filter_op op, int cmp)
+{
+	switch (op) {
+	case FILTER_EQ:
+		return cmp == 0;
+	case FILTER_NE:
+		return cmp != 0;
+	case FILTER_LT:
+		return cmp < 0;
+	case FILTER_LE:
+		return cmp <= 0;
+	case FILTER_GT:
+		return cmp > 0;
+	case FILTER_GE:
+		return cmp >= 0;
+	}
+	return 0;
+}
+
 static int match_node(const struct output_filter *f, unsigned i, const struct probe_result *r)
 {
 	const struct filter_node *n = &f->nodes[i];
@@ -283,23 +322,14 @@ static int match_node(const struct output_filter *f, unsigned i, const struct pr
 
 		return n->op == FILTER_EQ ? eq : !eq;
 	}
+	/* An address of the other family is unequal to the value, and neither below nor above. */
+	if (field_kind_is_address(n->field) && n->family != (r->family == 6 ? 6 : 4))
+		return n->op == FILTER_NE;
+	if (field_kind_is_address(n->field) && n->family == 6)
+		return match_op(n->op, compare_addr6(n, r));
 	uint64_t v = number_of(n->field, r);
 
-	switch (n->op) {
-	case FILTER_EQ:
-		return v == n->number;
-	case FILTER_NE:
-		return v != n->number;
-	case FILTER_LT:
-		return v < n->number;
-	case FILTER_LE:
-		return v <= n->number;
-	case FILTER_GT:
-		return v > n->number;
-	case FILTER_GE:
-		return v >= n->number;
-	}
-	return 0;
+	return match_op(n->op, (v > n->number) - (v < n->number));
 }
 
 int output_filter_match(const struct output_filter *f, const struct probe_result *r)

@@ -32,7 +32,9 @@ struct filter_node {
 	uint8_t left, right; /* child node indexes (NOT uses left) */
 	enum output_field field;
 	enum filter_op op;
-	uint64_t number; /* number and address comparisons */
+	uint64_t number; /* number and IPv4 address comparisons */
+	uint8_t family;	 /* an address comparison's: 4, or 6 with the address in addr6 */
+	uint8_t addr6[16];
 	char string[FILTER_MAX_STRING];
 };
 

@@ -65,4 +65,20 @@ refuse "a missing file" "nonexistent.csv: No such file or directory" "$W/nonexis
 printf 'not-an-address\n' >"$W/junk.txt"
 refuse "junk in a list file" "junk.txt line 1: 'not-an-address': expected ip or ip:port" "$W/junk.txt"
 
+# IPv6 (salvo's RFC 5952 text): numeric order after IPv4, in every format; list's
+# "[addr]:port" and bare "addr".
+printf 'saddr,sport\n2001:2::10,80\n198.18.1.9,443\n2001:2::9,443\n' >"$W/v6a.csv"
+printf 'saddr,sport\n2001:2::9,443\n2001:2:0:1::,22\n' >"$W/v6b.csv"
+printf 'saddr,sport\n198.18.1.9,443\n2001:2::9,443\n2001:2::10,80\n2001:2:0:1::,22\n' >"$W/v6want.csv"
+expect "csv with IPv6: IPv4 first, then IPv6 in numeric order, duplicates once" "$W/v6want.csv" \
+	"$W/v6a.csv" "$W/v6b.csv"
+printf '[2001:2::10]:80\n198.18.1.9:443\n[2001:2::9]:443\n' >"$W/v6a.list"
+printf '[2001:2::9]:443\n[2001:2:0:1::]:22\n' >"$W/v6b.list"
+printf '198.18.1.9:443\n[2001:2::9]:443\n[2001:2::10]:80\n[2001:2:0:1::]:22\n' >"$W/v6want.list"
+expect "list with [ipv6]:port" "$W/v6want.list" "$W/v6a.list" "$W/v6b.list"
+printf '2001:2::10\n2001:2::9\n' >"$W/v6c.list"
+printf '2001:2::9\n2001:2::10\n' >"$W/v6cwant.list"
+expect "list of bare IPv6 addresses" "$W/v6cwant.list" "$W/v6c.list"
+printf '[2001:2::zz]:80\n' >"$W/v6bad.list"
+refuse "a bad IPv6 list line" "expected ip or ip:port" "$W/v6bad.list"
 finish

@@ -63,6 +63,35 @@ static void numbers_strings_and_addresses_compare(void **state)
 	assert_true(match("daddr = 198.18.0.1", &open443));
 }
 
+/* IPv6 results compare with IPv6 addresses (in the space's order, any spelling); an address
+ * of the other family is never equal, below or above. */
+static void ipv6_addresses_compare(void **state)
+{
+	struct probe_result v6 = open443;
+
+	(void)state;
+	v6.family = 6;
+	memcpy(v6.saddr6, (const uint8_t[16]){ 0x20, 0x01, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5 },
+	       16);
+	assert_true(match("saddr = 2001:2:0:1::5", &v6));
+	assert_true(match("saddr = 2001:0002:0:1:0:0:0:5", &v6));
+	assert_true(match("saddr = 2001:2:0:1::5 && sport = 443", &v6));
+	assert_false(match("saddr = 2001:2:0:1::6", &v6));
+	assert_true(match("saddr != 2001:2:0:1::6", &v6));
+	assert_true(match("saddr > 2001:2:0:1::4", &v6));
+	assert_true(match("saddr < 2001:2:0:2::", &v6));
+	assert_false(match("saddr >= 2001:2:0:1::6", &v6));
+	assert_true(match("saddr <= 2001:2:0:1::5", &v6));
+	/* Across families: unequal, and not ordered. */
+	assert_false(match("saddr = 198.18.1.5", &v6));
+	assert_true(match("saddr != 198.18.1.5", &v6));
+	assert_false(match("saddr > 0.0.0.0", &v6));
+	assert_false(match("saddr < 255.255.255.255", &v6));
+	assert_false(match("saddr = ::", &open443));
+	assert_true(match("saddr != ::", &open443));
+	assert_false(match("saddr >= ::", &open443));
+}
+
 static void and_binds_tighter_than_or_and_not_and_parens_work(void **state)
 {
 	(void)state;
@@ -84,7 +113,8 @@ static void bad_expressions_say_what_and_where(void **state)
 		{ "sport", "expected =, !=, <, <=, > or >=" },
 		{ "sport = ", "expected a value" },
 		{ "sport = abc", "expected a number" },
-		{ "saddr = 300.1.1.1", "expected an IPv4 address" },
+		{ "saddr = 300.1.1.1", "expected an IPv4 or IPv6 address" },
+		{ "saddr = 2001:2::zz", "expected an IPv4 or IPv6 address" },
 		{ "classification > \"a\"", "strings compare only with = and !=" },
 		{ "classification = \"rst", "a string is not closed" },
 		{ "(success = 1", "expected ')'" },
@@ -127,6 +157,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(default_filter_keeps_unique_successes),
 		cmocka_unit_test(numbers_strings_and_addresses_compare),
+		cmocka_unit_test(ipv6_addresses_compare),
 		cmocka_unit_test(and_binds_tighter_than_or_and_not_and_parens_work),
 		cmocka_unit_test(bad_expressions_say_what_and_where),
 		cmocka_unit_test(too_long_an_expression_is_refused_not_overflowed),
