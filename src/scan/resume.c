@@ -22,11 +22,14 @@ uint64_t scan_fingerprint(const struct scan_config *cfg)
 	checkpoint_hash_init(&hs);
 	checkpoint_hash_add(&hs, cfg->targets.ranges,
 			    cfg->targets.count * sizeof(cfg->targets.ranges[0]));
-	/* The IPv6 set as finished: its singles, then its ranges (first, last). */
-	checkpoint_hash_add(&hs, cfg->targets6.singles,
-			    cfg->targets6.singles_count * sizeof(cfg->targets6.singles[0]));
-	checkpoint_hash_add(&hs, cfg->targets6.ranges,
-			    cfg->targets6.ranges_count * sizeof(cfg->targets6.ranges[0]));
+	/* The IPv6 set as finished: its singles, then its ranges (first, last).  Only when there
+	 * is one, so that an IPv4 scan's fingerprint (and its checkpoints) stay what they were. */
+	if (cfg->targets6.addresses) {
+		checkpoint_hash_add(&hs, cfg->targets6.singles,
+				    cfg->targets6.singles_count * sizeof(cfg->targets6.singles[0]));
+		checkpoint_hash_add(&hs, cfg->targets6.ranges,
+				    cfg->targets6.ranges_count * sizeof(cfg->targets6.ranges[0]));
+	}
 	checkpoint_hash_add(&hs, cfg->ports.ports, cfg->ports.count * sizeof(cfg->ports.ports[0]));
 	checkpoint_hash_add(&hs, cfg->probe->name, strlen(cfg->probe->name));
 	if (cfg->probe_args)

@@ -25,7 +25,8 @@ uint64_t siphash24(const void *in, size_t len, const uint8_t key[SIPHASH_KEY_LEN
 		v0 ^= m;
 	}
 	/* The last block holds the remaining bytes and the length in its top byte. */
-	memcpy(tail, p + full, len - full);
+	if (len > full) /* not memcpy(tail, NULL, 0): in may be NULL when len is 0 */
+		memcpy(tail, p + full, len - full);
 	tail[7] = (uint8_t)len;
 	m = siphash_le64(tail);
 	v3 ^= m;
