@@ -71,8 +71,8 @@ static void ipv6_addresses_compare(void **state)
 
 	(void)state;
 	v6.family = 6;
-	memcpy(v6.saddr6, (const uint8_t[16]){ 0x20, 0x01, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5 },
-	       16);
+	memcpy(v6.saddr6,
+	       (const uint8_t[16]){ 0x20, 0x01, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5 }, 16);
 	assert_true(match("saddr = 2001:2:0:1::5", &v6));
 	assert_true(match("saddr = 2001:0002:0:1:0:0:0:5", &v6));
 	assert_true(match("saddr = 2001:2:0:1::5 && sport = 443", &v6));
