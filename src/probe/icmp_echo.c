@@ -16,7 +16,9 @@
 
 #include "util/checksum.h"
 
-#define ECHO_FLAG_ERROR 0x80 /* in probe_result.flags: an ICMP error quoting our request */
+#define ECHO_FLAG_ERROR	 0x80 /* in probe_result.flags: an ICMP error quoting our request */
+#define ECHO_FLAG_ERROR6 0x40 /* with ECHO_FLAG_ERROR: an ICMPv6 one (type in the low 6 bits) */
+#define ECHO6_FRAME_LEN	 (ETH_HLEN_ + IPV6_HLEN + ICMP_HLEN)
 
 int probe_echo_template(const struct probe *p, uint16_t payload_len, uint8_t *buf, size_t cap)
 {
@@ -40,6 +42,25 @@ void probe_echo_sum_template(struct probe *p, uint16_t payload_len)
 	probe_echo_template(p, payload_len, frame, sizeof(frame));
 	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
 	p->sum_l4 = csum_add_bytes(0, frame + ETH_HLEN_ + IPV4_HLEN, ICMP_HLEN);
+	/* ICMPv6's checksum covers a pseudo-header (RFC 4443 2.3): our address, length, 58; and
+	 * its request type is 128, not 8. */
+	p->sum_l4_6 = csum_add_addr6(0, p->params.saddr6) + ICMP_HLEN + payload_len +
+		      IPPROTO_ICMPV6_ + (ICMP6_ECHO_REQUEST << 8);
+}
+
+/* The IPv6 echo request (ICMPv6 type 128), without payload. */
+static int echo_template6(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	const struct probe_params *pp = &p->params;
+	uint8_t *ip = buf + ETH_HLEN_;
+
+	if (cap < ECHO6_FRAME_LEN)
+		return -ENOSPC;
+	packet_build_eth6(buf, pp->gwmac6, pp->smac);
+	packet_build_ipv6(ip, pp->saddr6, IPPROTO_ICMPV6_, ICMP_HLEN, pp->ttl);
+	memset(ip + IPV6_HLEN, 0, ICMP_HLEN);
+	ip[IPV6_HLEN] = ICMP6_ECHO_REQUEST;
+	return ECHO6_FRAME_LEN;
 }
 
 static int echo_template(const struct probe *p, uint8_t *buf, size_t cap)
@@ -92,6 +113,32 @@ static uint32_t echo_patch(const struct probe *p, uint8_t *frame, uint32_t daddr
 	return PROBE_ECHO_FRAME_LEN;
 }
 
+/* The identifier and first sequence number of our requests to an IPv6 daddr. */
+static inline void echo_ids6(const struct probe_params *pp, const uint8_t daddr[16], uint16_t *id,
+			     uint16_t *seq)
+{
+	uint64_t h = probe_hash6(pp, pp->saddr6, daddr, 0);
+
+	*id = (uint16_t)(h >> 32);
+	*seq = (uint16_t)h;
+}
+
+static uint32_t echo_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			    uint16_t dport, uint32_t probe_num)
+{
+	uint8_t *icmp = frame + ETH_HLEN_ + IPV6_HLEN;
+	uint16_t id, seq;
+
+	(void)dport;
+	echo_ids6(&p->params, daddr, &id, &seq);
+	seq = (uint16_t)(seq + probe_num);
+	memcpy(frame + ETH_HLEN_ + 24, daddr, 16);
+	packet_put16(icmp + 4, id);
+	packet_put16(icmp + 6, seq);
+	packet_put16(icmp + 2, csum_fold(csum_add_addr6(p->sum_l4_6 + id + seq, daddr)));
+	return ECHO6_FRAME_LEN;
+}
+
 /* Do id and seq belong to one of our requests to target? */
 static int echo_match(const struct probe *p, uint32_t target, uint16_t id, uint16_t seq)
 {
@@ -134,6 +181,57 @@ int probe_echo_check(const struct probe *p, const struct packet_view *v, struct 
 	return kind;
 }
 
+static int echo_match6(const struct probe *p, const uint8_t target[16], uint16_t id, uint16_t seq)
+{
+	uint16_t want_id, first;
+
+	echo_ids6(&p->params, target, &want_id, &first);
+	return id == want_id && (uint16_t)(seq - first) < p->params.probes;
+}
+
+/* An ICMPv6 echo reply to one of our requests, or an ICMPv6 error quoting one: the target's
+ * address into r (and 1), else 0. */
+static int echo_check6(const struct probe *p, const struct packet_view6 *v, struct probe_result *r)
+{
+	const uint8_t *icmp = v->l4;
+	struct packet_quote6 q;
+
+	if (v->proto != IPPROTO_ICMPV6_ || memcmp(v->daddr, p->params.saddr6, 16) ||
+	    v->l4_len < ICMP_HLEN)
+		return 0;
+	if (icmp[0] == ICMP6_ECHO_REPLY) {
+		if (!echo_match6(p, v->saddr, packet_get16(icmp + 4), packet_get16(icmp + 6)))
+			return 0;
+		memcpy(r->saddr6, v->saddr, 16);
+		r->flags = 0;
+	} else if (packet_parse_icmp6_quote(v, &q) == 0) {
+		if (q.proto != IPPROTO_ICMPV6_ || memcmp(q.saddr, p->params.saddr6, 16) ||
+		    q.l4[0] != ICMP6_ECHO_REQUEST ||
+		    !echo_match6(p, q.daddr, packet_get16(q.l4 + 4), packet_get16(q.l4 + 6)))
+			return 0;
+		memcpy(r->saddr6, q.daddr, 16);
+		r->flags = (uint8_t)(ECHO_FLAG_ERROR | ECHO_FLAG_ERROR6 | (q.icmp_type & 0x3f));
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+static int echo_validate6(const struct probe *p, const struct packet_view6 *v,
+			  struct probe_result *r)
+{
+	if (!echo_check6(p, v, r))
+		return 0;
+	r->family = 6;
+	memcpy(r->daddr6, v->daddr, 16);
+	r->sport = 0;
+	r->dport = 0;
+	r->ipid = 0;
+	r->ttl = v->hop_limit;
+	r->window = 0;
+	return 1;
+}
+
 static int echo_validate(const struct probe *p, const struct packet_view *v, struct probe_result *r)
 {
 	struct packet_quote q;
@@ -150,7 +248,10 @@ static void echo_classify(const struct probe *p, struct probe_result *r)
 {
 	(void)p;
 	if (r->flags & ECHO_FLAG_ERROR) {
-		r->classification = (r->flags & 0x7f) == ICMP_UNREACH ? "unreachable" : "timxceed";
+		int unreach = r->flags & ECHO_FLAG_ERROR6 ? (r->flags & 0x3f) == ICMP6_DST_UNREACH
+							  : (r->flags & 0x7f) == ICMP_UNREACH;
+
+		r->classification = unreach ? "unreachable" : "timxceed";
 		r->success = 0;
 	} else {
 		r->classification = "echoreply";
@@ -168,4 +269,7 @@ const struct probe_ops probe_icmp_echoscan_ops = {
 	.patch = echo_patch,
 	.validate = echo_validate,
 	.classify = echo_classify,
+	.template6 = echo_template6,
+	.patch6 = echo_patch6,
+	.validate6 = echo_validate6,
 };

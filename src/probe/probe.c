@@ -42,6 +42,7 @@ static const struct {
 	/* The TUM fork's IPv6 module names: salvo's modules probe both families. */
 	{ "ipv6_tcp_synscan", "tcp_synscan" },
 	{ "ipv6_udp", "udp" },
+	{ "icmp6_echoscan", "icmp_echoscan" },
 };
 
 /* ZMap's modules salvo will not have, and why (-M names one: the error says so). */

@@ -9,7 +9,9 @@ ALL_TESTS="test_ipv6_hitlist_finds_exactly_the_open_set
 test_ipv6_and_ipv4_in_one_scan_find_both_sets
 test_ipv6_forged_synacks_are_not_reported
 test_ipv6_shards_partition_a_hitlist
-test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed"
+test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed
+test_ipv6_icmp6_echoscan_finds_exactly_the_live_list
+test_ipv6_interrupt_and_resume_send_each_probe_once"
 
 OPEN_SET6="2001:2:0:1::5:80 2001:2:0:1::9:443 2001:2:0:1::c8:22 2001:2:0:1::5:8080 2001:2:0:1:abcd::77:443"
 
@@ -179,4 +181,69 @@ test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed() {
 	sorted_results "$TMP/udp.csv" >"$TMP/got"
 	expect_same_lines "UDP services" "$TMP/expected" "$TMP/got" || return 1
 	python3 "$HELPER" check-udp-counts "$TMP/meta.json"
+}
+
+# icmp6_echoscan over a hitlist: the target answers for 2001:2:0:1::/120 and one more address
+# only; for the rest it has no route and says so (ICMPv6 destination unreachable): alive is
+# exactly the local ones.
+test_ipv6_icmp6_echoscan_finds_exactly_the_live_list() {
+	ipv6_testbed v6echo || return 1
+	ipv6_skip_unless_scanned || return
+	ip netns exec "$T" sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
+		net.ipv4.icmp_msgs_burst=1000000 || return 1
+	ip -n "$T" -6 route del local 2001:2:0:1::/64 dev lo || return 1
+	ip -n "$T" -6 route add local 2001:2:0:1::/120 dev lo || return 1
+	ip -n "$T" -6 route add local 2001:2:0:1:abcd::77/128 dev lo || return 1
+	ipv6_hitlist "$TMP/hitlist" 2000
+	printf '2001:2:0:1::%x\n' $(seq 0 255) >>"$TMP/hitlist"
+	check_run salvo_in_scanner -q -b /dev/null -M icmp6_echoscan -c 1 -r 4000 \
+		--ipv6-target-file "$TMP/hitlist" -o "$TMP/echo.csv" -m "$TMP/meta.json" || return 1
+	{ printf '2001:2:0:1::%x\n' $(seq 0 255); echo 2001:2:0:1:abcd::77; } | sort >"$TMP/expected"
+	sorted_results "$TMP/echo.csv" >"$TMP/got"
+	expect_same_lines "live addresses" "$TMP/expected" "$TMP/got" || return 1
+	# The others were answered too, as unreachable (failures), through the quote.
+	python3 - "$TMP/meta.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))["counts"]
+print("    sent %d, alive %d, unreachable %d" % (c["sent"], c["successes"], c["failures"]))
+sys.exit(0 if c["successes"] == 257 and c["failures"] == c["sent"] - 257 and c["failures"] > 1500 else 1)
+EOF
+}
+
+# SIGINT, then --resume, over an IPv6 hitlist: every (address, port) probed exactly once, as
+# counted at the target, and the open set found.
+test_ipv6_interrupt_and_resume_send_each_probe_once() {
+	ipv6_testbed v6resume || return 1
+	ipv6_skip_unless_scanned || return
+	skip_if_missing tcpdump || return
+	start_listeners $OPEN_SET6 || return 1
+	ipv6_hitlist "$TMP/hitlist" 1000
+	# SYNs without ACK to the /64: IPv6 next header TCP, flags byte 40 + 13 in.
+	ip netns exec "$T" tcpdump -i tv0 -U -n -w "$TMP/syns.pcap" \
+		'ip6[6] == 6 and ip6[53] & 0x12 == 2' 2>/dev/null &
+	local dump=$! pid
+	BG_PIDS+=($dump)
+	sleep 1
+	ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 22,80,443,8080 -c 1 \
+		-r 1000 --checkpoint-file "$TMP/cp" --ipv6-target-file "$TMP/hitlist" \
+		-o "$TMP/out.csv" &
+	pid=$!
+	sleep 1.5
+	kill -INT $pid
+	wait $pid || { log "the interrupted scan failed"; return 1; }
+	check_run salvo_in_scanner -q -b /dev/null -p 22,80,443,8080 -c 1 -r 4000 --resume \
+		--checkpoint-file "$TMP/cp" --ipv6-target-file "$TMP/hitlist" -o "$TMP/out.csv" ||
+		return 1
+	sleep 0.5
+	kill -INT $dump
+	wait $dump
+	expected_rows6 >"$TMP/expected"
+	sorted_results "$TMP/out.csv" >"$TMP/got"
+	expect_same_lines "interrupt + resume" "$TMP/expected" "$TMP/got" || return 1
+	tcpdump -nn -r "$TMP/syns.pcap" 2>/dev/null | python3 -c '
+import collections, re, sys
+pairs = collections.Counter(re.findall(r"> (\S+)\.(\d+): Flags \[S\]", sys.stdin.read()))
+twice = sum(1 for v in pairs.values() if v != 1)
+print("    %d SYNs at the target for %d pairs; not once: %d" % (sum(pairs.values()), len(pairs), twice))
+sys.exit(0 if len(pairs) == 4000 and twice == 0 else 1)'
 }

@@ -324,6 +324,69 @@ static void test_udp6_frames_and_replies(void **state)
 	probe_close(&p);
 }
 
+/* icmp_echoscan over IPv6: an echo reply with our identifier and sequence number is alive; an
+ * ICMPv6 error quoting our request is unreachable; another identifier is not ours. */
+static void test_echo6_replies(void **state)
+{
+	struct probe p;
+	uint8_t f[PROBE_FRAME_MAX], r6[256];
+	struct probe_result r;
+	uint32_t len;
+
+	(void)state;
+	probe6_module(&p, "icmp6_echoscan", 1, NULL);
+	len = frame6(&p, f, TARGET6, 0, 0);
+	assert_int_equal(len, 14 + 40 + 8);
+	assert_int_equal(f[54], ICMP6_ECHO_REQUEST);
+	assert_int_equal(ref_l4_6_sum(f + 14, 8, 58), 0xffff);
+
+	/* The reply: the request with addresses swapped and type 129. */
+	memcpy(r6, f, len);
+	memcpy(r6 + 22, TARGET6, 16);
+	memcpy(r6 + 38, US6, 16);
+	r6[54] = ICMP6_ECHO_REPLY;
+	assert_true(check6(&p, r6, len, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "echoreply");
+	assert_true(r.success);
+	assert_memory_equal(r.saddr6, TARGET6, 16);
+	r6[58] ^= 1; /* another identifier */
+	assert_false(check6(&p, r6, len, &r));
+	r6[58] ^= 1;
+	r6[37] ^= 1; /* from another address */
+	assert_false(check6(&p, r6, len, &r));
+	r6[37] ^= 1;
+	r6[54] = ICMP6_ECHO_REQUEST; /* a request is no reply */
+	assert_false(check6(&p, r6, len, &r));
+
+	/* Destination unreachable from a router, quoting the request. */
+	memset(r6, 0, sizeof(r6));
+	packet_put16(r6 + 12, ETHERTYPE_IPV6_);
+	r6[14] = 0x60;
+	packet_put16(r6 + 18, 8 + 48);
+	r6[20] = 58;
+	r6[21] = 64;
+	r6[22] = 0x20; /* from 2001:2::2 */
+	r6[23] = 0x01;
+	r6[25] = 0x02;
+	r6[37] = 0x02;
+	memcpy(r6 + 38, US6, 16);
+	r6[54] = ICMP6_DST_UNREACH;
+	memcpy(r6 + 62, f + 14, 48);
+	assert_true(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "unreachable");
+	assert_false(r.success);
+	assert_memory_equal(r.saddr6, TARGET6, 16);
+	r6[54] = ICMP6_TIME_EXCEEDED;
+	assert_true(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "timxceed");
+	r6[62 + 40 + 4] ^= 1; /* a quote of a request with another identifier */
+	assert_false(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	probe_close(&p);
+}
+
 /* Every module of the table that probes IPv6: its frames parse as IPv6 and their upper-layer
  * checksum is right, for many targets and ports; the ones that do not, have none of the three. */
 static void test_every_ipv6_module_builds_right_frames(void **state)
@@ -359,7 +422,7 @@ static void test_every_ipv6_module_builds_right_frames(void **state)
 		}
 		probe_close(&p);
 	}
-	assert_true(with >= 4); /* tcp_synscan, udp, ntp, upnp */
+	assert_true(with >= 5); /* tcp_synscan, udp, ntp, upnp, icmp_echoscan */
 }
 
 int main(void)
@@ -371,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_syn6_random_replies),
 		cmocka_unit_test(test_udp6_frames_and_replies),
 		cmocka_unit_test(test_every_ipv6_module_builds_right_frames),
+		cmocka_unit_test(test_echo6_replies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
