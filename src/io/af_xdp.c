@@ -578,7 +578,7 @@ static void afxdp_close(struct io_engine *e)
 const struct io_engine_ops io_af_xdp_ops = {
 	.name = "af_xdp",
 	.help = "AF_XDP sockets with salvo's XDP steering program (libxdp)",
-	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY,
+	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY | IO_CAP_IPV6,
 	/* Detaching the XDP program at exit is a netlink request that needs CAP_NET_ADMIN. */
 	.keep_privileges = PRIV_CAP(CAP_NET_ADMIN),
 	.built_with = SALVO_AF_XDP_BUILT_WITH,
