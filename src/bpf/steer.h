@@ -16,7 +16,9 @@ struct steer_config {
 	__u32 daddr_be;	   /* our IPv4 address, network order */
 	__u16 sport_first; /* our source ports, host order */
 	__u16 sport_last;
-	__u32 replies; /* PROBE_REPLY_* (probe/replies.h): the kinds to redirect */
+	__u32 replies;	 /* PROBE_REPLY_* (probe/replies.h): the kinds to redirect */
+	__u32 ipv6;	 /* nonzero: the scan has IPv6 targets, steer their replies to daddr6 too */
+	__u32 daddr6[4]; /* our IPv6 address, network order: its four words as on the wire */
 };
 
 #endif

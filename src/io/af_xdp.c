@@ -144,15 +144,28 @@ static int afxdp_attached_owner(int ifindex)
 	return ours ? 1 : -1;
 }
 
-static int afxdp_load(struct afxdp_state *s, const struct io_config *cfg, char err[IO_ERRLEN])
+/* Write the scan's addresses, ports and reply kinds into the loaded program's config_map. */
+static int afxdp_configure(struct bpf_object *obj, const struct io_config *cfg)
 {
 	struct steer_config sc = { .daddr_be = htonl(cfg->rx_daddr),
 				   .sport_first = cfg->rx_sport_first,
 				   .sport_last =
 					   (__u16)(cfg->rx_sport_first + cfg->rx_sport_count - 1),
-				   .replies = cfg->replies };
-	struct bpf_map *map;
+				   .replies = cfg->replies,
+				   .ipv6 = cfg->rx_ipv6 != 0 };
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, "config_map");
 	__u32 key = 0;
+
+	_Static_assert(sizeof(sc.daddr6) == sizeof(cfg->rx_daddr6), "an IPv6 address");
+	if (cfg->rx_ipv6)
+		memcpy(sc.daddr6, cfg->rx_daddr6, sizeof(sc.daddr6));
+	if (!map)
+		return -ENOENT;
+	return bpf_map_update_elem(bpf_map__fd(map), &key, &sc, 0);
+}
+
+static int afxdp_load(struct afxdp_state *s, const struct io_config *cfg, char err[IO_ERRLEN])
+{
 	int ret;
 
 	s->obj = bpf_object__open_mem(salvo_xdp_steer_obj, salvo_xdp_steer_obj_len, NULL);
@@ -166,10 +179,10 @@ static int afxdp_load(struct afxdp_state *s, const struct io_config *cfg, char e
 				       : "");
 		return ret;
 	}
-	map = bpf_object__find_map_by_name(s->obj, "config_map");
-	if (!map || bpf_map_update_elem(bpf_map__fd(map), &key, &sc, 0)) {
-		snprintf(err, IO_ERRLEN, "af_xdp: cannot configure the XDP program");
-		return -EINVAL;
+	if ((ret = afxdp_configure(s->obj, cfg))) {
+		snprintf(err, IO_ERRLEN, "af_xdp: cannot configure the XDP program: %s",
+			 strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
@@ -565,7 +578,7 @@ static void afxdp_close(struct io_engine *e)
 const struct io_engine_ops io_af_xdp_ops = {
 	.name = "af_xdp",
 	.help = "AF_XDP sockets with salvo's XDP steering program (libxdp)",
-	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY,
+	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY | IO_CAP_IPV6,
 	/* Detaching the XDP program at exit is a netlink request that needs CAP_NET_ADMIN. */
 	.keep_privileges = PRIV_CAP(CAP_NET_ADMIN),
 	.built_with = SALVO_AF_XDP_BUILT_WITH,
