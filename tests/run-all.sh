@@ -146,8 +146,9 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 	add_counts "$out"
 	# The other engines' scans through dpdk too, where they do not test the kernel's side (an
 	# interface's queues, its XDP program, routes through its address, privileges): the probe
-	# modules of each kind, threads, resume, live rate and AIMD, the orchestrator's windows;
-	# the newer modules' own tests through one of the two devices.
+	# modules of each kind, threads, resume, live rate and AIMD, the orchestrator's windows,
+	# IPv6 (dpdk's own Neighbor Discovery); the newer modules' own tests through one of the two
+	# devices.
 	"$BUILD/salvo" --list-io-engines | grep -q "^dpdk  *yes" || continue
 	modules="test_dns.sh test_dns_scan_finds_exactly_the_servers_and_their_answers
 		test_udp_apps.sh
@@ -163,6 +164,7 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 		test_scan.sh test_two_threads_two_receivers_find_the_same_set test_every_probe_sent_exactly_once test_udp_scan_finds_exactly_the_udp_services test_icmp_echoscan_finds_exactly_the_live_hosts test_icmp_prescan_probes_only_live_hosts test_interrupt_and_resume_send_each_probe_once
 		test_control.sh test_control_socket_changes_rate_pauses_and_resumes test_aimd_grows_the_rate_on_a_clear_path
 		test_anyscan.sh test_orchestrator_multi_port_scan test_orchestrator_rate_windows_send_each_probe_once
+		test_ipv6.sh
 		$modules
 	EOF
 done

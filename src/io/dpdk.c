@@ -3,12 +3,13 @@
  *
  * EAL is started from --dpdk-eal-args (passed through) with a file prefix of this process's
  * own and EAL's logs quiet; the port (--dpdk-port) gets one TX queue per sender thread, one
- * more for the engine's own frames (ARP), and --receivers RX queues (RSS where the driver
+ * more for the engine's own frames (ARP, NDP), and --receivers RX queues (RSS where the driver
  * offers it).  A probe is written straight into an mbuf from one mempool and sent with
  * rte_eth_tx_burst; what the burst refuses stays queued, is retried and counted as tx busy,
- * never as sent.  Received frames go to the scan's receive path, but ARP, which the engine
- * answers itself: the port is not a kernel interface, so nobody else will tell the next hop
- * our MAC.  The next hop's MAC is -G, or asked with ARP for --gateway-ip.
+ * never as sent.  Received frames go to the scan's receive path, but ARP and Neighbor
+ * Discovery, which the engine answers itself: the port is not a kernel interface, so nobody
+ * else will tell the next hops our MAC.  The next hops' MAC is -G, or asked with ARP for
+ * --gateway-ip and with a Neighbor Solicitation for --gateway-ipv6 (IPv6 targets).
  *
  * salvo's threads are not EAL lcores: each registers itself (rte_thread_register) the first
  * time it sends or receives, so that the mempool's per-lcore caches work for it.
@@ -42,7 +43,10 @@
 #include "io/dpdk_options.h"
 #include "io/io.h"
 #include "io/io_internal.h"
+#include "io/ndp.h"
+#include "probe/packet6.h"
 #include "target/target.h"
+#include "target/target6.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/priv.h"
@@ -51,7 +55,7 @@
 #define DPDK_RX_BURST	    32
 #define DPDK_DESC	    1024
 #define DPDK_EAL_ARGS_MAX   64
-#define DPDK_ARP_TRIES	    3
+#define DPDK_ASK_TRIES	    3 /* ARP requests or Neighbor Solicitations, a second apart */
 #define DPDK_RX_IDLE_MIN_US 32
 #define DPDK_RX_IDLE_MAX_US 512 /* DPDK_DESC frames in 512 us: 2 M replies a second */
 
@@ -70,7 +74,7 @@ struct dpdk_rxq {
 struct dpdk_state {
 	uint16_t port;
 	unsigned txq_count, rxq_count; /* the senders' TX queues, the RX queues */
-	unsigned ctl_queue;	       /* the TX queue of the engine's own frames (ARP) */
+	unsigned ctl_queue;	       /* the TX queue of the engine's own frames (ARP, NDP) */
 	int ctl_shared;		       /* ... which is sender 0's: the port has no spare one */
 	struct rte_mempool *pool;
 	struct dpdk_txq *tx;
@@ -78,6 +82,11 @@ struct dpdk_state {
 	rte_spinlock_t ctl_lock; /* the control queue: receive threads (and sender 0) share it */
 	uint32_t addr_be, gateway_be;
 	int gateway_known;
+	int ipv4, ipv6;			 /* the scan's families: whose next hop is needed */
+	uint8_t addr6[16], gateway6[16]; /* ours, the IPv6 next hop's (network order) */
+	int gateway6_known;
+	int gateway6_given;
+	int allmulti; /* all-multicast turned on for Neighbor Discovery: off again at close */
 	int port_up;
 	int rxq_given; /* --dpdk-num-rxq: the user's count, not to be fitted to the port */
 };
@@ -132,6 +141,7 @@ static int dpdk_check_count(const char *opt, const char *value, unsigned min, un
 
 static int dpdk_check(const char *const *v, char *err, size_t errlen)
 {
+	struct target6_addr a6;
 	uint32_t a;
 	int ret;
 
@@ -144,6 +154,15 @@ static int dpdk_check(const char *const *v, char *err, size_t errlen)
 		snprintf(err, errlen,
 			 "--gateway-ip: '%s': expected an IPv4 address such as 198.18.0.2",
 			 v[DPDK_GATEWAY_IP]);
+		return -EINVAL;
+	}
+	/* The next hop is one neighbour: never a multicast group. */
+	if (v[DPDK_GATEWAY_IPV6] &&
+	    (!strchr(v[DPDK_GATEWAY_IPV6], ':') || target6_parse_addr(v[DPDK_GATEWAY_IPV6], &a6) ||
+	     (a6.hi >> 56) == 0xff)) {
+		snprintf(err, errlen,
+			 "--gateway-ipv6: '%s': expected a unicast IPv6 address such as 2001:2::2",
+			 v[DPDK_GATEWAY_IPV6]);
 		return -EINVAL;
 	}
 	if (v[DPDK_EAL_ARGS] && strlen(v[DPDK_EAL_ARGS]) > 4000) {
@@ -541,8 +560,8 @@ static int dpdk_arp_input(struct io_engine *e, struct rte_mbuf *m)
 	    arp->arp_protocol != htons(RTE_ETHER_TYPE_IPV4))
 		return 1;
 	memcpy(us.addr_bytes, e->mac, 6);
-	if (arp->arp_opcode == htons(RTE_ARP_OP_REQUEST) && arp->arp_data.arp_tip == s->addr_be &&
-	    (reply = rte_pktmbuf_alloc(s->pool))) {
+	if (arp->arp_opcode == htons(RTE_ARP_OP_REQUEST) && s->addr_be &&
+	    arp->arp_data.arp_tip == s->addr_be && (reply = rte_pktmbuf_alloc(s->pool))) {
 		dpdk_arp_frame(reply, &us, &arp->arp_data.arp_sha, RTE_ARP_OP_REPLY, s->addr_be,
 			       &arp->arp_data.arp_sha, arp->arp_data.arp_sip);
 		dpdk_ctl_send(s, reply);
@@ -554,7 +573,57 @@ static int dpdk_arp_input(struct io_engine *e, struct rte_mbuf *m)
 	return 1;
 }
 
-/* Hand each received frame to fn, but ARP, which the engine answers; how many went to fn. */
+/* A Neighbor Solicitation for the IPv6 next hop, to its solicited-node group. */
+static void dpdk_ndp_solicit(struct dpdk_state *s, const uint8_t mac[6])
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(s->pool);
+
+	if (!m)
+		return;
+	m->data_len = m->pkt_len =
+		ndp_build_solicit(rte_pktmbuf_mtod(m, uint8_t *), mac, s->addr6, s->gateway6);
+	dpdk_ctl_send(s, m);
+}
+
+/*
+ * Neighbor Discovery, when the scan has IPv6 targets: answer a solicitation for our address
+ * (or the next hop could never deliver a reply), and learn the IPv6 next hop's MAC from its
+ * advertisement.  1 if m was a solicitation or an advertisement (valid or not): the scan's
+ * receive path has nothing to do with it.
+ */
+static int dpdk_ndp_input(struct io_engine *e, struct rte_mbuf *m)
+{
+	struct dpdk_state *s = dpdk_state(e);
+	uint8_t answer[NDP_FRAME_LEN];
+	struct ndp_message msg;
+	struct rte_mbuf *reply;
+	unsigned len;
+	int ret;
+
+	if (!s->ipv6 ||
+	    (ret = ndp_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &msg)) == 0)
+		return 0;
+	if (ret < 0)
+		return 1;
+	if (msg.type == ICMP6_NEIGH_SOLICIT) {
+		if ((len = ndp_answer(answer, &msg, e->mac, s->addr6)) &&
+		    (reply = rte_pktmbuf_alloc(s->pool))) {
+			memcpy(rte_pktmbuf_mtod(reply, uint8_t *), answer, len);
+			reply->data_len = (uint16_t)len;
+			reply->pkt_len = len;
+			dpdk_ctl_send(s, reply);
+		}
+	} else if (msg.type == ICMP6_NEIGH_ADVERT && s->gateway6_given &&
+		   !memcmp(msg.target, s->gateway6, 16) &&
+		   !__atomic_load_n(&s->gateway6_known, __ATOMIC_ACQUIRE)) {
+		memcpy(e->gateway_mac6, msg.has_lladdr ? msg.lladdr : msg.eth_src, 6);
+		__atomic_store_n(&s->gateway6_known, 1, __ATOMIC_RELEASE);
+	}
+	return 1;
+}
+
+/* Hand each received frame to fn, but ARP and NDP, which the engine answers; how many went
+ * to fn. */
 static int dpdk_rx_burst(struct io_engine *e, unsigned q, io_rx_fn fn, void *ctx)
 {
 	struct dpdk_state *s = dpdk_state(e);
@@ -564,7 +633,8 @@ static int dpdk_rx_burst(struct io_engine *e, unsigned q, io_rx_fn fn, void *ctx
 
 	for (uint16_t i = 0; i < n; i++) {
 		/* A frame in several segments is longer than any reply salvo reads: skipped. */
-		if (!dpdk_arp_input(e, m[i]) && fn && m[i]->nb_segs == 1) {
+		if (!dpdk_arp_input(e, m[i]) && !dpdk_ndp_input(e, m[i]) && fn &&
+		    m[i]->nb_segs == 1) {
 			fn(ctx, rte_pktmbuf_mtod(m[i], const uint8_t *), m[i]->data_len);
 			handled++;
 		}
@@ -576,41 +646,108 @@ static int dpdk_rx_burst(struct io_engine *e, unsigned q, io_rx_fn fn, void *ctx
 	return handled;
 }
 
-/* -G, or the MAC of --gateway-ip asked with ARP (DPDK_ARP_TRIES requests, a second apart). */
-static int dpdk_resolve_gateway(struct io_engine *e, const struct io_config *cfg,
-				char err[IO_ERRLEN])
+/*
+ * Ask the next hop of one family for its MAC (an ARP request, or a Neighbor Solicitation),
+ * DPDK_ASK_TRIES times a second apart, taking the answer off every RX queue meanwhile.
+ * 0 once it is known, or -EHOSTUNREACH.
+ */
+static int dpdk_ask_gateway(struct io_engine *e, int ipv6)
+{
+	struct dpdk_state *s = dpdk_state(e);
+	int *known = ipv6 ? &s->gateway6_known : &s->gateway_known;
+
+	for (int t = 0; t < DPDK_ASK_TRIES; t++) {
+		uint64_t until = clock_mono_ns() + 1000000000ULL;
+
+		if (ipv6)
+			dpdk_ndp_solicit(s, e->mac);
+		else
+			dpdk_arp_request(s, e->mac);
+		while (clock_mono_ns() < until && !__atomic_load_n(known, __ATOMIC_ACQUIRE))
+			for (unsigned q = 0; q < s->rxq_count; q++)
+				if (dpdk_rx_burst(e, q, NULL, NULL) == 0)
+					clock_sleep_us(1000);
+		if (__atomic_load_n(known, __ATOMIC_ACQUIRE))
+			return 0;
+	}
+	return -EHOSTUNREACH;
+}
+
+/* The IPv4 targets' next hop: its MAC asked with ARP for --gateway-ip. */
+static int dpdk_resolve_gateway4(struct io_engine *e, char err[IO_ERRLEN])
 {
 	struct dpdk_state *s = dpdk_state(e);
 	char addr[16];
 
-	if (cfg->gateway_mac) {
-		memcpy(e->gateway_mac, cfg->gateway_mac, 6);
-		return 0;
-	}
 	if (!s->gateway_be) {
 		snprintf(err, IO_ERRLEN,
 			 "dpdk: the next hop is unknown: give -G/--gateway-mac MAC, "
 			 "or --gateway-ip ADDR for salvo to ask with ARP");
 		return -EINVAL;
 	}
-	for (int t = 0; t < DPDK_ARP_TRIES; t++) {
-		uint64_t until = clock_mono_ns() + 1000000000ULL;
-
-		dpdk_arp_request(s, e->mac);
-		while (clock_mono_ns() < until &&
-		       !__atomic_load_n(&s->gateway_known, __ATOMIC_ACQUIRE))
-			for (unsigned q = 0; q < s->rxq_count; q++)
-				if (dpdk_rx_burst(e, q, NULL, NULL) == 0)
-					clock_sleep_us(1000);
-		if (__atomic_load_n(&s->gateway_known, __ATOMIC_ACQUIRE))
-			return 0;
-	}
+	if (!dpdk_ask_gateway(e, 0))
+		return 0;
 	target_format_ipv4(ntohl(s->gateway_be), addr);
 	snprintf(err, IO_ERRLEN,
 		 "dpdk: gateway %s did not answer %d ARP requests on port %u: check --gateway-ip, "
 		 "or give -G/--gateway-mac",
-		 addr, DPDK_ARP_TRIES, s->port);
+		 addr, DPDK_ASK_TRIES, s->port);
 	return -EHOSTUNREACH;
+}
+
+/* The IPv6 targets' next hop: its MAC asked with Neighbor Discovery for --gateway-ipv6. */
+static int dpdk_resolve_gateway6(struct io_engine *e, char err[IO_ERRLEN])
+{
+	struct dpdk_state *s = dpdk_state(e);
+	char addr[TARGET6_ADDRSTRLEN];
+
+	if (!s->gateway6_given) {
+		snprintf(err, IO_ERRLEN,
+			 "dpdk: the IPv6 next hop is unknown: give -G/--gateway-mac MAC, "
+			 "or --gateway-ipv6 ADDR for salvo to ask with Neighbor Discovery");
+		return -EINVAL;
+	}
+	if (!dpdk_ask_gateway(e, 1))
+		return 0;
+	target6_format(target6_from_bytes(s->gateway6), addr);
+	snprintf(err, IO_ERRLEN,
+		 "dpdk: IPv6 gateway %s did not answer %d Neighbor Solicitations on port %u: "
+		 "check --gateway-ipv6, or give -G/--gateway-mac",
+		 addr, DPDK_ASK_TRIES, s->port);
+	return -EHOSTUNREACH;
+}
+
+/* -G for both families, or each family's next hop asked for, the scan's families only. */
+static int dpdk_resolve_gateways(struct io_engine *e, const struct io_config *cfg,
+				 char err[IO_ERRLEN])
+{
+	struct dpdk_state *s = dpdk_state(e);
+	int ret;
+
+	if (cfg->gateway_mac) {
+		memcpy(e->gateway_mac, cfg->gateway_mac, 6);
+		memcpy(e->gateway_mac6, cfg->gateway_mac, 6);
+		return 0;
+	}
+	if (s->ipv4 && (ret = dpdk_resolve_gateway4(e, err)))
+		return ret;
+	return s->ipv6 ? dpdk_resolve_gateway6(e, err) : 0;
+}
+
+/*
+ * Neighbor Solicitations for our IPv6 address come to its solicited-node group
+ * (33:33:ff:xx:xx:xx), which a NIC filters out unless told: the group is added to the port's
+ * multicast list, or the port takes all multicast where it has no list.  Virtual devices on a
+ * kernel interface (net_af_packet, net_af_xdp on veth) have neither and deliver every frame
+ * the interface gets anyway.
+ */
+static void dpdk_ndp_multicast(struct dpdk_state *s)
+{
+	struct rte_ether_addr group;
+
+	ndp_solicited_node_mac(s->addr6, group.addr_bytes);
+	if (rte_eth_dev_set_mc_addr_list(s->port, &group, 1) != 0)
+		s->allmulti = rte_eth_allmulticast_enable(s->port) == 0;
 }
 
 static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[IO_ERRLEN])
@@ -618,13 +755,22 @@ static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[
 	struct dpdk_state *s = dpdk_state(e);
 	struct rte_ether_addr mac;
 	char name[RTE_ETH_NAME_MAX_LEN] = "";
+	struct target6_addr gw6;
 	uint32_t gw;
 	int ret, quiet;
 
 	rte_spinlock_init(&s->ctl_lock);
+	s->ipv4 = cfg->rx_ipv4;
+	s->ipv6 = cfg->rx_ipv6;
 	s->addr_be = htonl(cfg->rx_daddr);
+	memcpy(s->addr6, cfg->rx_daddr6, 16);
 	if (cfg->options[DPDK_GATEWAY_IP] && !target_parse_ipv4(cfg->options[DPDK_GATEWAY_IP], &gw))
 		s->gateway_be = htonl(gw);
+	if (cfg->options[DPDK_GATEWAY_IPV6] &&
+	    !target6_parse_addr(cfg->options[DPDK_GATEWAY_IPV6], &gw6)) {
+		target6_to_bytes(gw6, s->gateway6);
+		s->gateway6_given = 1;
+	}
 	s->txq_count = dpdk_count_option(cfg, DPDK_NUM_TXQ, cfg->tx_queues);
 	s->rxq_count = dpdk_count_option(cfg, DPDK_NUM_RXQ, cfg->rx_queues);
 	s->rxq_given = cfg->options[DPDK_NUM_RXQ] != NULL;
@@ -653,7 +799,9 @@ static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[
 	rte_eth_macaddr_get(s->port, &mac);
 	memcpy(e->mac, cfg->source_mac ? cfg->source_mac : mac.addr_bytes, 6);
 	e->rx_queues = s->rxq_count;
-	if ((ret = dpdk_resolve_gateway(e, cfg, err)))
+	if (s->ipv6)
+		dpdk_ndp_multicast(s);
+	if ((ret = dpdk_resolve_gateways(e, cfg, err)))
 		return ret;
 	rte_eth_dev_get_name_by_port(s->port, name);
 	snprintf(e->mode, IO_MODE_LEN, "port %u %s, DPDK %s, %u tx + %u rx queues%s", s->port, name,
@@ -795,6 +943,9 @@ static void dpdk_close(struct io_engine *e)
 			rte_pktmbuf_free_bulk(s->tx[i].reserved, s->tx[i].reserved_count);
 	}
 	if (s->port_up) {
+		/* A virtual device's kernel interface would keep the flag past salvo. */
+		if (s->allmulti)
+			(void)rte_eth_allmulticast_disable(s->port);
 		(void)rte_eth_dev_stop(s->port);
 		(void)rte_eth_dev_close(s->port);
 	}
@@ -811,7 +962,8 @@ static void dpdk_close(struct io_engine *e)
 const struct io_engine_ops io_dpdk_ops = {
 	.name = "dpdk",
 	.help = "DPDK poll-mode drivers: kernel bypass on any NIC DPDK drives",
-	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY | IO_CAP_OWN_NETWORK,
+	.caps = IO_CAP_TX | IO_CAP_RX | IO_CAP_MULTI_QUEUE | IO_CAP_ZERO_COPY | IO_CAP_OWN_NETWORK |
+		IO_CAP_IPV6,
 	/* EAL's own threads keep what salvo started with (capabilities are per thread): salvo's
 	 * threads keep it too rather than pretend. */
 	.keep_privileges = PRIV_ALL,

@@ -9,7 +9,7 @@
 
 #include "io/io.h"
 
-enum { DPDK_EAL_ARGS, DPDK_PORT, DPDK_NUM_TXQ, DPDK_NUM_RXQ, DPDK_GATEWAY_IP };
+enum { DPDK_EAL_ARGS, DPDK_PORT, DPDK_NUM_TXQ, DPDK_NUM_RXQ, DPDK_GATEWAY_IP, DPDK_GATEWAY_IPV6 };
 
 static const struct io_option dpdk_options[] = {
 	[DPDK_EAL_ARGS] = { "dpdk-eal-args", "ARGS",
@@ -21,6 +21,9 @@ static const struct io_option dpdk_options[] = {
 	[DPDK_GATEWAY_IP] = { "gateway-ip", "ADDR",
 			      "dpdk: the next hop's address: its MAC is asked with ARP (or give "
 			      "-G)" },
+	[DPDK_GATEWAY_IPV6] = { "gateway-ipv6", "ADDR",
+				"dpdk: the IPv6 next hop's address: its MAC is asked with Neighbor "
+				"Discovery (or give -G)" },
 	{ NULL, NULL, NULL },
 };
 

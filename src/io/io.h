@@ -32,8 +32,10 @@ struct probe_ops;
 #define IO_CAP_ZERO_COPY   (1u << 3)
 /*
  * The port is not a kernel interface (dpdk): no route, neighbour table or interface address
- * to ask.  The scan needs -S from the user; init finds the port's MAC and the next hop's
- * (from -G, or by ARP for --gateway-ip) and answers ARP for our address itself.
+ * to ask.  The scan needs -S (--ipv6-source-ip for IPv6 targets) from the user; init finds the
+ * port's MAC and each family's next hop's (from -G, or by ARP for --gateway-ip and by Neighbor
+ * Discovery for --gateway-ipv6) and answers ARP and Neighbor Solicitations for our addresses
+ * itself.
  */
 #define IO_CAP_OWN_NETWORK (1u << 4)
 
@@ -53,6 +55,7 @@ struct io_config {
 	unsigned rx_queues;
 	unsigned frame_len_max; /* largest frame a probe will write */
 	uint32_t rx_daddr;	/* our address in host order: receive only frames sent to it */
+	int rx_ipv4;		/* the scan has IPv4 targets */
 	int rx_ipv6;	       /* the scan has IPv6 targets: receive IPv6 frames to rx_daddr6 too */
 	uint8_t rx_daddr6[16]; /* our IPv6 address (network order) */
 	uint16_t rx_sport_first; /* our source ports: replies come back to these */
@@ -201,9 +204,11 @@ struct io_engine {
 	 * binds a socket to every one of them).
 	 */
 	unsigned rx_queues;
-	/* IO_CAP_OWN_NETWORK engines: set by init.  The port's MAC, the next hop's. */
+	/* IO_CAP_OWN_NETWORK engines: set by init.  The port's MAC, the IPv4 next hop's, the
+	 * IPv6 next hop's (each set when the scan has targets of that family). */
 	uint8_t mac[6];
 	uint8_t gateway_mac[6];
+	uint8_t gateway_mac6[6];
 };
 
 /* The i-th engine of the table (stubs and hidden ones included), NULL past the end. */

@@ -224,13 +224,18 @@ int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err
 {
 	char ignored[SCAN_ERRLEN];
 
-	/* The engine's port is no kernel interface: no route to take the source address from. */
+	/* The engine's port is no kernel interface: no route to take the source addresses from.
+	 * Each family scanned needs its own. */
 	if (!cfg->dryrun && (cfg->engine->caps & IO_CAP_OWN_NETWORK)) {
-		if (!cfg->source_ip_set) {
+		if ((cfg->targets.addresses && !cfg->source_ip_set) ||
+		    (cfg->targets6.addresses && !cfg->source_ip6_set)) {
 			snprintf(err, SCAN_ERRLEN,
-				 "--io-engine=%s: give -S/--source-ip: its port is not a kernel "
-				 "interface, so there is no route to take the source address from",
-				 cfg->engine->name);
+				 "--io-engine=%s: give %s: its port is not a kernel interface, so "
+				 "there is no route to take the source address from",
+				 cfg->engine->name,
+				 cfg->targets.addresses && !cfg->source_ip_set
+					 ? "-S/--source-ip"
+					 : "--ipv6-source-ip");
 			return -EINVAL;
 		}
 		resolve_from_options(s, cfg, cfg->engine->name);
@@ -261,6 +266,7 @@ void scan_io_config(const struct scan *s, struct io_config *io)
 	io->frame_len_max = s->frame_len;
 	io->replies = cfg->probe->replies | (cfg->prescan_probe ? PROBE_REPLY_ICMP_ECHO : 0);
 	io->rx_daddr = s->probe.params.saddr;
+	io->rx_ipv4 = cfg->targets.addresses != 0;
 	io->rx_ipv6 = cfg->targets6.addresses != 0;
 	memcpy(io->rx_daddr6, s->probe.params.saddr6, 16);
 	io->rx_sport_first = cfg->sport_first;

@@ -350,10 +350,11 @@ static int scan_open_engine(struct scan *s, const struct io_config *io, char err
 	}
 	if ((ret = scan_alloc_receivers(s, err)))
 		goto out_engine;
-	/* An engine with a network of its own found our MAC and the next hop's itself. */
+	/* An engine with a network of its own found our MAC and the next hops' itself. */
 	if (cfg->engine->caps & IO_CAP_OWN_NETWORK) {
 		memcpy(s->probe.params.smac, s->engine.mac, 6);
 		memcpy(s->probe.params.gwmac, s->engine.gateway_mac, 6);
+		memcpy(s->probe.params.gwmac6, s->engine.gateway_mac6, 6);
 		s->prescan.params = s->probe.params;
 	}
 	scan_threads_notice(s);

@@ -145,6 +145,18 @@ if "$SALVO" --list-io-engines | grep -q "^af_xdp  *yes"; then
 	bad_input "af_xdp takes IPv6 targets (no route: an empty namespace)" \
 		"no IPv6 route to 2001:2::1" --io-engine=af_xdp -b /dev/null -p 80 2001:2::1
 fi
+# dpdk's port is no kernel interface: the IPv6 source is given, as -S is for IPv4, and that is
+# said before EAL starts; its --gateway-ipv6 is one unicast IPv6 address.
+if "$SALVO" --list-io-engines | grep -q "^dpdk  *yes"; then
+	bad_input "dpdk needs --ipv6-source-ip" "--io-engine=dpdk: give --ipv6-source-ip: its port is not a kernel interface" \
+		--io-engine=dpdk -b /dev/null -p 80 2001:2::1
+	bad_input "dpdk, IPv4 and IPv6 targets: -S too" "--io-engine=dpdk: give -S/--source-ip" \
+		--io-engine=dpdk -b /dev/null -p 80 --ipv6-source-ip 2001:2::1 2001:2::5 198.18.0.5
+	bad_input "--gateway-ipv6 of the wrong family" "--gateway-ipv6: '198.18.0.2': expected a unicast IPv6 address" \
+		--io-engine=dpdk -b /dev/null -p 80 --gateway-ipv6 198.18.0.2 2001:2::1
+	bad_input "--gateway-ipv6 multicast" "--gateway-ipv6: 'ff02::2': expected a unicast IPv6 address" \
+		--io-engine=dpdk -b /dev/null -p 80 --gateway-ipv6 ff02::2 2001:2::1
+fi
 bad_input "no IPv6 route (an empty namespace)" "no IPv6 route to 2001:2::1: Network is unreachable" \
 	-b /dev/null -p 80 2001:2::1
 bad_input "an IPv4 line in --ipv6-target-file" "v4only:1: 198.18.0.1: expected an IPv6" \

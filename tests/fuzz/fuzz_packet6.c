@@ -2,13 +2,16 @@
  * libFuzzer target: the IPv6 parsers (src/probe/packet6.c) on any bytes, as a frame and as a
  * packet with no link layer, and the ICMPv6 quote of whatever parses.  Nothing may crash or
  * read out of bounds, every view returned lies inside the input, an accepted packet ends where
- * its payload length says, and a frame with no VLAN tag parses as its packet does.
+ * its payload length says, and a frame with no VLAN tag parses as its packet does.  The
+ * Neighbor Discovery parser (src/io/ndp.c) too: what it takes is IPv6, and its answer to a
+ * solicitation parses back as a valid advertisement.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/ndp.h"
 #include "probe/packet6.h"
 
 /* Is p[0..n) inside buf[0..len)?  Compared as numbers: p may point anywhere. */
@@ -50,6 +53,25 @@ static int same_view(const struct packet_view6 *a, const struct packet_view6 *b)
 	       a->hop_limit == b->hop_limit;
 }
 
+/* A solicitation or advertisement taken: an IPv6 packet, and an answer that is valid NDP. */
+static void check_ndp(const uint8_t *data, size_t size, int ipv6_rc)
+{
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+	struct ndp_message m, back;
+	uint8_t answer[NDP_FRAME_LEN];
+	unsigned len;
+
+	if (ndp_parse(data, (uint32_t)size, &m) != 1)
+		return;
+	if (ipv6_rc != 0)
+		abort();
+	/* Answered as if the target were ours. */
+	if ((len = ndp_answer(answer, &m, mac, m.target)) &&
+	    (len > sizeof(answer) || ndp_parse(answer, len, &back) != 1 ||
+	     back.type != ICMP6_NEIGH_ADVERT))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct packet_view6 v, v3;
@@ -66,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		check_view(data, size, v.saddr - 8, &v);
 	}
+	check_ndp(data, size, rc);
 	/* Untagged: the frame is its Ethernet header and the packet. */
 	if (size >= ETH_HLEN_ && packet_get16(data + 12) == ETHERTYPE_IPV6_) {
 		rc3 = packet_parse_ipv6_l3(data + ETH_HLEN_, (uint32_t)(size - ETH_HLEN_), &v3);

@@ -140,8 +140,9 @@ def stop_on_sigterm():
     signal.signal(signal.SIGTERM, lambda *_: STOP.append(1))
 
 
-def syns(iface, seconds, timeout=0.2, ready=None, drain=None):
-    """Yield (frame, ip_off) for each TCP SYN (without ACK) arriving on iface; also None every
+def syns(iface, seconds, timeout=0.2, ready=None, drain=None, ipv6=False):
+    """Yield (frame, tcp_off) for each TCP SYN (without ACK) arriving on iface, over IPv4 (and
+    with ipv6, over IPv6 without extension headers, as salvo sends them); also None every
     timeout seconds without one, so callers can do timed work.  Touches ready (if given) once
     the socket is bound.  SIGTERM (see stop_on_sigterm) ends it: at once, or with drain, once
     no SYN has come for drain seconds, so that what was already on its way is seen too (other
@@ -173,10 +174,12 @@ def syns(iface, seconds, timeout=0.2, ready=None, drain=None):
             continue
         if meta[2] == socket.PACKET_OUTGOING or len(frame) < 54:
             continue
-        if frame[12:14] != b"\x08\x00" or frame[23] != 6:
+        if ipv6 and frame[12:14] == b"\x86\xdd" and frame[20] == 6:
+            tcp = 54
+        elif frame[12:14] == b"\x08\x00" and frame[23] == 6:
+            tcp = 14 + (frame[14] & 0x0F) * 4
+        else:
             continue
-        ihl = (frame[14] & 0x0F) * 4
-        tcp = 14 + ihl
         if len(frame) < tcp + 20:
             continue
         flags = frame[tcp + 13]
@@ -193,14 +196,18 @@ def write_atomically(path, text):
 
 
 def sniff(iface, out, seconds, ready=None):
-    """SYNs per (daddr, dport) into out (json); the running total in out.total meanwhile."""
+    """SYNs per (daddr, dport) into out (json), IPv4 and IPv6 alike; the running total in
+    out.total meanwhile."""
     stop_on_sigterm()
     counts, total, shown, when = {}, 0, None, 0.0
-    for syn in syns(iface, float(seconds), timeout=0.05, ready=ready, drain=0.5):
+    for syn in syns(iface, float(seconds), timeout=0.05, ready=ready, drain=0.5, ipv6=True):
         if syn is not None:
             frame, tcp = syn
-            key = "%s:%d" % (socket.inet_ntoa(frame[30:34]),
-                             struct.unpack("!H", frame[tcp + 2:tcp + 4])[0])
+            if frame[12:14] == b"\x86\xdd":
+                daddr = socket.inet_ntop(socket.AF_INET6, frame[38:54])
+            else:
+                daddr = socket.inet_ntoa(frame[30:34])
+            key = "%s:%d" % (daddr, struct.unpack("!H", frame[tcp + 2:tcp + 4])[0])
             counts[key] = counts.get(key, 0) + 1
             total += 1
         # At most 20 writes a second, and the last count once things are quiet.

@@ -128,7 +128,8 @@ expect_syns() { python3 "$HELPER" expect-syns "$@"; }
 # The engine under test, e.g. "af_xdp --xdp-mode=skb", or dpdk:af_packet / dpdk:af_xdp: the
 # dpdk engine on DPDK's virtual device of that kind on sv0 (no NIC, no hugepages).  Its port is
 # no kernel interface: it needs -S, resolves the gateway itself (--gateway-ip, by ARP) and
-# answers ARP for salvo; the test bed is made for that (see setup_testbed).  ENGINE_NAME is
+# answers ARP for salvo; the test bed is made for that (see setup_testbed; test_ipv6.sh adds
+# --ipv6-source-ip and --gateway-ipv6, for Neighbor Discovery the same way).  ENGINE_NAME is
 # the engine's own name (what --io-engine and the orchestrator's io_engine take).
 ENGINE=${ENGINE:-af_packet}
 ENGINE_NAME=${ENGINE%% *}

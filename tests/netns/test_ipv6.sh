@@ -3,7 +3,8 @@
 # add local 2001:2:0:1::/64 dev lo": SYN-ACK where something listens, RST elsewhere), reached
 # from the scanner through 2001:2::2.  Neither side has a static neighbour entry: salvo learns
 # the next hop's MAC by Neighbor Discovery, and the target learns salvo's from the scanner
-# namespace's kernel.  Every address is in 2001:2::/48 (RFC 5180) or 198.18.0.0/15 (RFC 2544).
+# namespace's kernel, or with dpdk from salvo's own advertisements.  Every address is in
+# 2001:2::/48 (RFC 5180) or 198.18.0.0/15 (RFC 2544).
 
 ALL_TESTS="test_ipv6_hitlist_finds_exactly_the_open_set
 test_ipv6_and_ipv4_in_one_scan_find_both_sets
@@ -11,36 +12,61 @@ test_ipv6_forged_synacks_are_not_reported
 test_ipv6_shards_partition_a_hitlist
 test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed
 test_ipv6_icmp6_echoscan_finds_exactly_the_live_list
-test_ipv6_interrupt_and_resume_send_each_probe_once"
+test_ipv6_interrupt_and_resume_send_each_probe_once
+test_ipv6_target_learns_our_mac_from_neighbor_discovery
+test_ipv6_gateway_that_never_answers_ndp_is_one_error"
 
 OPEN_SET6="2001:2:0:1::5:80 2001:2:0:1::9:443 2001:2:0:1::c8:22 2001:2:0:1::5:8080 2001:2:0:1:abcd::77:443"
 
 # ipv6_testbed NAME: the IPv4 test bed with IPv6 on: 2001:2::1/64 (scanner) and 2001:2::2/64
 # (target) on the veth, the target answering for 2001:2:0:1::/64, no neighbour entries.
+# dpdk: the scanner's side keeps IPv6 off and sv0 without the address (its kernel would answer
+# Neighbor Discovery for salvo): salvo is 2001:2::1 itself (--ipv6-source-ip), asks 2001:2::2
+# for its MAC (--gateway-ipv6) and answers the target's solicitations.
 ipv6_testbed() {
 	setup_testbed "$1" || return 1
-	ip netns exec "$S" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.sv0.disable_ipv6=0 || return 1
-	ip netns exec "$T" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.tv0.disable_ipv6=0 \
-		net.ipv6.conf.lo.disable_ipv6=0 || return 1
-	ip -n "$S" -6 addr add 2001:2::1/64 dev sv0 nodad || return 1
+	# No duplicate address detection for the target's link-local address either: while it is
+	# tentative the kernel sends no Neighbor Solicitation at all (ndisc_send_ns has no source),
+	# so a target asked to reply to an unknown neighbour at once would stay silent a second.
+	ip netns exec "$T" sysctl -qw net.ipv6.conf.tv0.accept_dad=0 \
+		net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+		net.ipv6.conf.tv0.disable_ipv6=0 net.ipv6.conf.lo.disable_ipv6=0 || return 1
 	ip -n "$T" -6 addr add 2001:2::2/64 dev tv0 nodad || return 1
 	ip -n "$T" -6 route add local 2001:2:0:1::/64 dev lo || return 1
+	ip -n "$T" -6 neigh flush dev tv0
+	case $ENGINE in
+	dpdk:*)
+		ENGINE_ARGS+=(--ipv6-source-ip 2001:2::1 --gateway-ipv6 2001:2::2)
+		return 0
+		;;
+	esac
+	ip netns exec "$S" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.sv0.disable_ipv6=0 || return 1
+	ip -n "$S" -6 addr add 2001:2::1/64 dev sv0 nodad || return 1
 	ip -n "$S" -6 route add 2001:2:0:1::/64 via 2001:2::2 dev sv0 || return 1
 	ip -n "$S" -6 neigh flush dev sv0
-	ip -n "$T" -6 neigh flush dev tv0
 }
 
 # ipv6_skip_unless_scanned: 77 when the engine under test does not scan IPv6 yet (it says so
-# at parse time; an engine that does fails later, on the interface that is not there).
+# at parse time; an engine that does fails later, on the interface that is not there, or for
+# dpdk on the source address not given: no scan starts).
 ipv6_skip_unless_scanned() {
 	skip_if_not_root || return
-	if ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -b /dev/null -p 80 -i salvo-none0 \
-		2001:2:0:1::1 2>&1 | grep -q "not scanned by this engine"; then
+	if ip netns exec "$S" "$SALVO" --io-engine="$ENGINE_NAME" -b /dev/null -p 80 \
+		-i salvo-none0 2001:2:0:1::1 2>&1 | grep -q "not scanned by this engine"; then
 		log "$ENGINE does not scan IPv6 yet"
 		return $SKIP_CODE
 	fi
+}
+
+# ipv6_await_target_neighbour: wait (10 s at most) until the target has a MAC for 2001:2::1.
+ipv6_await_target_neighbour() {
+	for _ in $(seq 200); do
+		ip -n "$T" -6 neigh show 2001:2::1 dev tv0 | grep -q lladdr && return 0
+		sleep 0.05
+	done
+	log "the target never learned a MAC for 2001:2::1"
+	return 1
 }
 
 # ipv6_hitlist FILE N [ADDR:PORT...]: N addresses of 2001:2:0:1::/64 (those of the open set
@@ -122,6 +148,10 @@ test_ipv6_forged_synacks_are_not_reported() {
 	salvo_in_scanner -q -b /dev/null -p 80,443 -c 3 -r 200 -o "$TMP/forged.csv" \
 		-m "$TMP/meta.json" 2001:2:0:1::/124 &
 	local pid=$!
+	# The forgeries go once the target knows salvo's MAC (the scanner's kernel, or dpdk,
+	# solicited 2001:2::2 with it): dpdk's port takes a while to start, and what the target
+	# queued for an unresolved neighbour meanwhile would be cut short.
+	ipv6_await_target_neighbour || return 1
 	sleep 0.5
 	ip netns exec "$T" python3 - <<'EOF'
 import random, socket, struct
@@ -261,4 +291,41 @@ pairs = collections.Counter(re.findall(r"> (\S+)\.(\d+): Flags \[S\]", sys.stdin
 twice = sum(1 for v in pairs.values() if v != 1)
 print("    %d SYNs at the target for %d pairs; not once: %d" % (sum(pairs.values()), len(pairs), twice))
 sys.exit(0 if len(pairs) == 4000 and twice == 0 else 1)'
+}
+
+# With -G salvo asks nobody for a MAC: the target, soliciting 2001:2::1 to answer the probes,
+# learns salvo's MAC from the advertisement that answers it (salvo's own with dpdk, the
+# scanner's kernel's otherwise), a solicited one: the entry is REACHABLE.
+test_ipv6_target_learns_our_mac_from_neighbor_discovery() {
+	ipv6_testbed v6na || return 1
+	ipv6_skip_unless_scanned || return
+	start_listeners 2001:2:0:1::5:80 || return 1
+	check_run salvo_in_scanner -q -b /dev/null -G "$(testbed_mac "$T" tv0)" -p 80 -c 1 \
+		-r 1000 -o "$TMP/out.csv" 2001:2:0:1::/120 || return 1
+	echo "2001:2:0:1::5" >"$TMP/expected"
+	sorted_results "$TMP/out.csv" >"$TMP/got"
+	expect_same_lines "the open port" "$TMP/expected" "$TMP/got" || return 1
+	log "target's neighbour entry: $(ip -n "$T" -6 neigh show 2001:2::1 dev tv0)"
+	ip -n "$T" -6 neigh show 2001:2::1 dev tv0 |
+		grep -q "lladdr $(testbed_mac "$S" sv0) .*REACHABLE"
+}
+
+# Nobody at the IPv6 next hop's address: one line naming it, exit 1, and no probe sent to
+# anyone.  af_packet asks the kernel (the route goes via 2001:2::3), dpdk asks itself
+# (--gateway-ipv6 2001:2::3, the later one winning).
+test_ipv6_gateway_that_never_answers_ndp_is_one_error() {
+	ipv6_testbed v6nogw || return 1
+	ipv6_skip_unless_scanned || return
+	case $ENGINE in
+	dpdk:*) ENGINE_ARGS+=(--gateway-ipv6 2001:2::3) ;;
+	*) ip -n "$S" -6 route replace 2001:2:0:1::/64 via 2001:2::3 dev sv0 || return 1 ;;
+	esac
+	count_syns "$TMP/syns.json" || return 1
+	salvo_in_scanner -q -b /dev/null -p 80 2001:2:0:1::/120 >"$TMP/out" 2>"$TMP/err"
+	local status=$?
+	stop_counting
+	log "exit $status: $(cat "$TMP/err")"
+	[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
+		grep -q "IPv6 gateway 2001:2::3 .*did not answer" "$TMP/err" &&
+		[ "$(cat "$TMP/syns.json.total")" = 0 ]
 }
