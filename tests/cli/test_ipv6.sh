@@ -137,10 +137,6 @@ bad_input "a module without IPv6 probes" "bacnet has no IPv6 probe" \
 	--dryrun -b /dev/null -M bacnet -p 47808 2001:2::1
 bad_input "--icmp-prescan with IPv6 targets" "--icmp-prescan: not with IPv6 targets yet" \
 	--dryrun -b /dev/null --icmp-prescan -p 80 2001:2::1
-if "$SALVO" --list-io-engines | grep -q "^dpdk  *yes"; then
-	bad_input "an engine that does not scan IPv6 yet" "IPv6 targets are not scanned by this engine yet" \
-		--io-engine=dpdk -b /dev/null -p 80 2001:2::1
-fi
 if "$SALVO" --list-io-engines | grep -q "^af_xdp  *yes"; then
 	bad_input "af_xdp takes IPv6 targets (no route: an empty namespace)" \
 		"no IPv6 route to 2001:2::1" --io-engine=af_xdp -b /dev/null -p 80 2001:2::1
