@@ -259,7 +259,8 @@ static const struct cli_option base_options[] = {
 	  .letter = 'I',
 	  .arg = "FILE",
 	  .group = CLI_TARGETS,
-	  .help = "targets from FILE, one address a line (# comments), as ZMap's; any size",
+	  .help = "targets from FILE, one address a line, IPv4 or IPv6 (# comments), as ZMap's; "
+		  "any size",
 	  .kind = CLI_CUSTOM,
 	  .parse = opt_target_file,
 	  .complete = CLI_COMPLETE_FILE },

@@ -197,9 +197,9 @@ static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
 
 /* How a list file is read: which families, and whether a line may be more than one address. */
 enum list_kind {
-	LIST_BOTH,	 /* -w, -b: IPv4 and IPv6 targets, blocks and ranges */
-	LIST_V4_SINGLES, /* -I: one IPv4 address a line, as ZMap's */
-	LIST_V6,	 /* --ipv6-target-file: IPv6 only, as the TUM fork's */
+	LIST_BOTH,    /* -w, -b: IPv4 and IPv6 targets, blocks and ranges */
+	LIST_SINGLES, /* -I: one address a line, as ZMap's (and IPv6 ones too) */
+	LIST_V6,      /* --ipv6-target-file: IPv6 only, as the TUM fork's */
 };
 
 /*
@@ -213,8 +213,8 @@ static int load_list(struct cli_parse *p, const char *opt, const char *path, enu
 {
 	char ferr[CLI_ERRLEN - 32];
 	unsigned skipped = 0, *skip = p->cfg->ignore_blocklist_errors ? &skipped : NULL;
-	int ret = kind == LIST_V4_SINGLES
-			  ? target_set_load_addresses(set, path, skip, ferr, sizeof(ferr))
+	int ret = kind == LIST_SINGLES
+			  ? target6_set_load_singles(set6, set, path, skip, ferr, sizeof(ferr))
 			  : target6_set_load_file(set6, kind == LIST_V6 ? NULL : set, path, guard,
 						  skip, ferr, sizeof(ferr));
 
@@ -282,7 +282,7 @@ static int resolve_targets(struct cli_parse *p, int argc, char **argv, int first
 
 	for (unsigned i = 0; i < p->target_file_count; i++) {
 		const struct cli_option *o = p->target_files[i].o;
-		enum list_kind kind = o->letter == 'I'				 ? LIST_V4_SINGLES
+		enum list_kind kind = o->letter == 'I'				 ? LIST_SINGLES
 				      : strcmp(o->name, "ipv6-target-file") == 0 ? LIST_V6
 										 : LIST_BOTH;
 

@@ -53,20 +53,6 @@ void target_set_init(struct target_set *set);
 void target_set_free(struct target_set *set);
 int target_set_add(struct target_set *set, struct target_range r);
 
-/*
- * Load a list file: one target per line, '#' starts a comment, blank lines
- * ignored.  On a bad line returns -EINVAL and writes "PATH:LINE: VALUE: why"
- * into err; on an unreadable file returns -errno.  With skipped (ZMap's
- * --ignore-blocklist-errors) bad lines are counted there instead and the first
- * one's text is left in err.
- */
-int target_set_load_file(struct target_set *set, const char *path, unsigned *skipped, char *err,
-			 size_t errlen);
-
-/* The same for a list of single addresses (ZMap's -I): a block or a range is a bad line. */
-int target_set_load_addresses(struct target_set *set, const char *path, unsigned *skipped,
-			      char *err, size_t errlen);
-
 /* Add the built-in blocklist (IANA special-purpose registries, as ZMap's blocklist.conf). */
 int target_set_add_default_blocklist(struct target_set *set);
 

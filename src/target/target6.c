@@ -248,9 +248,10 @@ int target6_set_add(struct target6_set *set, const struct target6_range *r)
 	return ranges_push(&set->ranges, &set->ranges_count, &set->ranges_capacity, *r);
 }
 
-/* One line of a list, trimmed and not empty: 0, -EINVAL with "VALUE: why" in err, -ENOMEM. */
+/* One line of a list, trimmed and not empty: 0, -EINVAL with "VALUE: why" in err, -ENOMEM.
+ * single: one address a line (-I), of either family when v4 is given. */
 static int load_line(struct target6_set *set, struct target_set *v4, const char *line,
-		     uint64_t max_prefix_size, char *err, size_t errlen)
+		     uint64_t max_prefix_size, int single, char *err, size_t errlen)
 {
 	struct target6_range r;
 	int ret;
@@ -261,10 +262,14 @@ static int load_line(struct target6_set *set, struct target_set *v4, const char 
 
 		if (target_parse_range(line, &r4, &why))
 			return parse_fail(err, errlen, line, why);
+		if (single && r4.first != r4.last)
+			return parse_fail(err, errlen, line, "expected one address a line");
 		return target_set_add(v4, r4);
 	}
 	if ((ret = target6_parse(line, max_prefix_size, &r, err, errlen)))
 		return ret;
+	if (single && target6_cmp(r.first, r.last) != 0)
+		return parse_fail(err, errlen, line, "expected one address a line");
 	return target6_set_add(set, &r);
 }
 
@@ -297,8 +302,9 @@ static char *trim_line(char *line)
 	return line;
 }
 
-int target6_set_load_file(struct target6_set *set, struct target_set *v4, const char *path,
-			  uint64_t max_prefix_size, unsigned *skipped, char *err, size_t errlen)
+static int load_file(struct target6_set *set, struct target_set *v4, const char *path,
+		     uint64_t max_prefix_size, int single, unsigned *skipped, char *err,
+		     size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	char line[512], why[256];
@@ -328,7 +334,7 @@ int target6_set_load_file(struct target6_set *set, struct target_set *v4, const 
 		start = trim_line(line);
 		if (*start == '\0')
 			continue;
-		ret = load_line(set, v4, start, max_prefix_size, why, sizeof(why));
+		ret = load_line(set, v4, start, max_prefix_size, single, why, sizeof(why));
 		if (ret == -EINVAL &&
 		    (ret = load_bad_line(skipped, err, errlen, path, lineno, why)))
 			break;
@@ -343,6 +349,18 @@ int target6_set_load_file(struct target6_set *set, struct target_set *v4, const 
 	}
 	fclose(f);
 	return ret;
+}
+
+int target6_set_load_file(struct target6_set *set, struct target_set *v4, const char *path,
+			  uint64_t max_prefix_size, unsigned *skipped, char *err, size_t errlen)
+{
+	return load_file(set, v4, path, max_prefix_size, 0, skipped, err, errlen);
+}
+
+int target6_set_load_singles(struct target6_set *set, struct target_set *v4, const char *path,
+			     unsigned *skipped, char *err, size_t errlen)
+{
+	return load_file(set, v4, path, TARGET6_NO_GUARD, 1, skipped, err, errlen);
 }
 
 static inline unsigned addr_byte(const struct target6_addr *a, unsigned k)

@@ -153,6 +153,10 @@ int target6_set_add(struct target6_set *set, const struct target6_range *r);
  */
 int target6_set_load_file(struct target6_set *set, struct target_set *v4, const char *path,
 			  uint64_t max_prefix_size, unsigned *skipped, char *err, size_t errlen);
+/* The same for -I (ZMap's list of single addresses, which salvo extends to IPv6): one
+ * address a line, of either family; a block or range is a bad line. */
+int target6_set_load_singles(struct target6_set *set, struct target_set *v4, const char *path,
+			     unsigned *skipped, char *err, size_t errlen);
 
 /* Add the built-in IPv6 blocklist (the IANA IPv6 special-purpose registry, multicast). */
 int target6_set_add_default_blocklist(struct target6_set *set);

@@ -173,7 +173,7 @@ echo 198.18.7.0/24 >>"$TMP/ips.txt"
 "${DRY[@]}" -p 443 -I "$TMP/ips.txt" 2>"$TMP/err" >/dev/null
 status=$?
 check "-I: a block in the list is one error naming the line" \
-	'[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q ":754: 198.18.7.0/24: expected one IPv4 address" "$TMP/err"' \
+	'[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q ":754: 198.18.7.0/24: expected one address a line" "$TMP/err"' \
 	"exit $status: $(cat "$TMP/err")"
 # --probe-ttl: every probe of each module carries it; 255 without it, as ZMap.
 ttls=""

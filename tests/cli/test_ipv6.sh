@@ -67,6 +67,9 @@ coverage "--ipv6-target-file hitlist of 10,000, 3 shards: each once" 1 3 -T 2 -b
 printf '198.18.5.0/28\n2001:2:0:5::/124\n' >"$TMP/allow"
 printf '198.18.5.3\n2001:2:0:5::4-2001:2:0:5::6\n# comment\n' >"$TMP/block"
 coverage "-w and -b with both families" 1 1 -b "$TMP/block" -p 80 -w "$TMP/allow"
+# -I, ZMap's list of single addresses, takes IPv6 ones too.
+printf '198.18.6.1\n2001:2:0:6::1\n198.18.6.9\n2001:2:0:6::abc\n' >"$TMP/singles"
+coverage "-I with both families" 1 1 -b /dev/null -p 80,443 -I "$TMP/singles"
 
 # -n is exact over an IPv6 hitlist, across threads and shards.
 n_total=0
@@ -135,6 +138,9 @@ bad_input "--max-v6-prefix-size 0" "--max-v6-prefix-size: '0': expected a whole 
 	--dryrun -b /dev/null -p 80 --max-v6-prefix-size 0 2001:2::1
 bad_input "a module without IPv6 probes" "bacnet has no IPv6 probe" \
 	--dryrun -b /dev/null -M bacnet -p 47808 2001:2::1
+printf '2001:2::1\n2001:2::/126\n' >"$TMP/notsingle"
+bad_input "an IPv6 prefix in -I" "--list-of-ips-file: .*:2: 2001:2::/126: expected one address a line" \
+	--dryrun -b /dev/null -p 80 -I "$TMP/notsingle"
 bad_input "--icmp-prescan with IPv6 targets" "--icmp-prescan: not with IPv6 targets yet" \
 	--dryrun -b /dev/null --icmp-prescan -p 80 2001:2::1
 if "$SALVO" --list-io-engines | grep -q "^af_xdp  *yes"; then

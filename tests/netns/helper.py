@@ -782,7 +782,7 @@ def check_manifest(manifest):
 
 def check_dryrun_coverage(dump, probes, args):
     """tcpdump -nn -vv's text of the dry-run pcaps: every (address, port) of the scan asked by
-    args (salvo's -p, targets of either family, -w and --ipv6-target-file files, less -b's
+    args (salvo's -p, targets of either family, -w, -I and --ipv6-target-file files, less -b's
     file) exactly probes times, and every TCP checksum correct."""
     import collections
     import re
@@ -810,7 +810,7 @@ def check_dryrun_coverage(dump, probes, args):
         return out
     targets = [a for a in args if (a[0].isdigit() and "." in a) or
                (":" in a and a[0] in "0123456789abcdef" and not a.startswith("02:00"))]
-    targets += file_targets("-w") + file_targets("--ipv6-target-file")
+    targets += file_targets("-w") + file_targets("-I") + file_targets("--ipv6-target-file")
     blocked = {a for t in file_targets("-b") for a in addresses(t)}
     want = {(a, p) for t in targets for a in addresses(t) for p in want_ports} - \
         {(a, p) for a in blocked for p in want_ports}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "target/target.h"
+#include "target/target6.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
@@ -157,6 +158,7 @@ static char *write_temp(const char *text)
 
 static void list_files_allow_comments_and_name_the_bad_line(void **state)
 {
+	struct target6_set set6 = { 0 };
 	struct target_set set;
 	char err[256];
 	char *path;
@@ -164,14 +166,18 @@ static void list_files_allow_comments_and_name_the_bad_line(void **state)
 
 	target_set_init(&set);
 	path = write_temp("# test hosts\n198.18.1.0/30  # four\n\n  198.18.2.1\n");
-	assert_int_equal(target_set_load_file(&set, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(
+		target6_set_load_file(&set6, &set, path, TARGET6_NO_GUARD, NULL, err, sizeof(err)),
+		0);
 	assert_int_equal(set.count, 2);
 	unlink(path);
 	target_set_free(&set);
 
 	target_set_init(&set);
 	path = write_temp("198.18.1.0/24\n198.18.1.0/40\n");
-	assert_int_equal(target_set_load_file(&set, path, NULL, err, sizeof(err)), -EINVAL);
+	assert_int_equal(
+		target6_set_load_file(&set6, &set, path, TARGET6_NO_GUARD, NULL, err, sizeof(err)),
+		-EINVAL);
 	assert_non_null(strstr(err, ":2: 198.18.1.0/40:"));
 	unlink(path);
 	target_set_free(&set);
@@ -188,7 +194,9 @@ static void list_files_allow_comments_and_name_the_bad_line(void **state)
 		snprintf(text + n + 700, sizeof(text) - n - 700, "\n198.18.3.7\n");
 		target_set_init(&set);
 		path = write_temp(text);
-		assert_int_equal(target_set_load_file(&set, path, &skipped, err, sizeof(err)), 0);
+		assert_int_equal(target6_set_load_file(&set6, &set, path, TARGET6_NO_GUARD,
+						       &skipped, err, sizeof(err)),
+				 0);
 		assert_int_equal(skipped, 3);
 		assert_int_equal(set.count, 2);
 		assert_int_equal(set.ranges[1].first, 0xc6120307);
@@ -198,10 +206,13 @@ static void list_files_allow_comments_and_name_the_bad_line(void **state)
 	}
 
 	target_set_init(&set);
-	assert_int_equal(target_set_load_file(&set, "/nonexistent/list", NULL, err, sizeof(err)),
+	assert_int_equal(target6_set_load_file(&set6, &set, "/nonexistent/list", TARGET6_NO_GUARD,
+					       NULL, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/list"));
 	target_set_free(&set);
+	assert_int_equal(set6.singles_count + set6.ranges_count, 0);
+	target6_set_free(&set6);
 }
 
 static void ports_parse_lists_and_ranges(void **state)

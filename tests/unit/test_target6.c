@@ -652,6 +652,47 @@ static void list_files_allow_comments_and_name_the_bad_line(void **state)
 	target6_set_free(&set);
 }
 
+/* -I: one address a line, of either family; a block or a range is a bad line. */
+static void singles_lists_take_one_address_a_line_of_either_family(void **state)
+{
+	struct target6_set set;
+	struct target_set v4;
+	char err[256];
+	unsigned skipped = 0;
+	char *path;
+	(void)state;
+
+	target6_set_init(&set);
+	target_set_init(&v4);
+	path = write_temp("198.18.0.1\n2001:2::1\n# a comment\n2001:2::9\n198.18.0.7\n");
+	assert_int_equal(target6_set_load_singles(&set, &v4, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(set.singles_count, 2);
+	assert_int_equal(set.ranges_count, 0);
+	assert_int_equal(v4.count, 2);
+	assert_int_equal(v4.ranges[1].first, 0xc6120007);
+	unlink(path);
+	target6_set_free(&set);
+	target_set_free(&v4);
+
+	target6_set_init(&set);
+	target_set_init(&v4);
+	path = write_temp("2001:2::1\n2001:2::/127\n198.18.0.0/31\n2001:2::3-2001:2::3\n");
+	assert_int_equal(target6_set_load_singles(&set, &v4, path, NULL, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, ":2: 2001:2::/127: expected one address a line"));
+	target6_set_free(&set);
+	target6_set_init(&set);
+	assert_int_equal(target6_set_load_singles(&set, &v4, path, &skipped, err, sizeof(err)), 0);
+	assert_int_equal(skipped, 2);
+	assert_non_null(strstr(err, ":2: 2001:2::/127: expected one address a line"));
+	/* A range of one address is one address. */
+	assert_int_equal(set.singles_count, 2);
+	assert_int_equal(v4.count, 0);
+	unlink(path);
+	target6_set_free(&set);
+	target_set_free(&v4);
+}
+
 static double seconds_since(const struct timespec *t0)
 {
 	struct timespec t1;
@@ -823,6 +864,7 @@ int main(void)
 		cmocka_unit_test(every_index_round_trips_in_a_mixed_set),
 		cmocka_unit_test(finish_sorts_like_qsort),
 		cmocka_unit_test(list_files_allow_comments_and_name_the_bad_line),
+		cmocka_unit_test(singles_lists_take_one_address_a_line_of_either_family),
 		cmocka_unit_test(hitlist_of_a_million_loads_fast_and_finds_every_address),
 	};
 
