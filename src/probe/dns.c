@@ -17,6 +17,10 @@
  * decode it there, in the output thread, trusting no count, length or compression pointer
  * in it.  An ICMP unreachable quoting one of our queries is matched as udp matches it and
  * reported as "port-unreachable" or "unreachable": never a success.
+ *
+ * Over IPv6 the query is the same, in the same UDP frame behind an IPv6 header; the hash is
+ * over the IPv6 tuple, and an ICMPv6 destination unreachable quoting a query is matched as
+ * the IPv4 one is (port unreachable is its code 4).
  */
 #include "probe/probe.h"
 
@@ -28,21 +32,19 @@
 #include <strings.h>
 
 #include "probe/field.h"
+#include "probe/udp_common.h"
 #include "util/checksum.h"
 
-#define DNS_HLEN	  12
-#define DNS_LABEL_MAX	  63
-#define DNS_NAME_MAX	  255 /* a name in wire form, the root label included */
-#define DNS_QUERY_MAX	  (DNS_HLEN + DNS_NAME_MAX + 4)
-#define DNS_QUERIES_MAX	  64
-#define DNS_ARG_MAX	  512 /* one TYPE,NAME as typed */
-#define DNS_FRAME_HLEN	  (ETH_HLEN_ + IPV4_HLEN + UDP_HLEN)
-#define DNS_CLASS_IN	  1
-#define DNS_DEFAULT_ARGS  "A,www.google.com"
-#define ICMP_UNREACH_PORT 3
+#define DNS_HLEN	 12
+#define DNS_LABEL_MAX	 63
+#define DNS_NAME_MAX	 255 /* a name in wire form, the root label included */
+#define DNS_QUERY_MAX	 (DNS_HLEN + DNS_NAME_MAX + 4)
+#define DNS_QUERIES_MAX	 64
+#define DNS_ARG_MAX	 512 /* one TYPE,NAME as typed */
+#define DNS_CLASS_IN	 1
+#define DNS_DEFAULT_ARGS "A,www.google.com"
 
-/* probe_result.flags: an ICMP error (low bits: its code), or what validate saw of a reply. */
-#define DNS_FLAG_ICMP	  0x80
+/* probe_result.flags: an ICMP error (UDP_FLAG_ICMP, as udp's), or what validate saw of a reply. */
 #define DNS_FLAG_QUESTION 0x01 /* the reply repeats the question we asked */
 #define DNS_FLAG_CUT	  0x02 /* longer than PROBE_DATA_MAX: only its start is kept */
 
@@ -243,24 +245,20 @@ static int dns_parse_args(struct dns_state *st, const char *args, char *err, siz
 	}
 }
 
+/* The headers only: the query depends on the target and is written per packet. */
 static int dns_template(const struct probe *p, uint8_t *buf, size_t cap)
 {
-	const struct probe_params *pp = &p->params;
-	uint8_t *ip = buf + ETH_HLEN_;
+	return probe_udp_template(p, buf, cap, NULL, 0);
+}
 
-	if (cap < DNS_FRAME_HLEN)
-		return -ENOSPC;
-	packet_build_eth(buf, pp->gwmac, pp->smac);
-	/* Total length 0 here: it depends on the question and is patched per packet. */
-	packet_build_ipv4(ip, pp->saddr, IPPROTO_UDP_, 0, pp->ttl);
-	memset(ip + IPV4_HLEN, 0, UDP_HLEN);
-	return DNS_FRAME_HLEN;
+static int dns_template6(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_udp_template6(p, buf, cap, NULL, 0);
 }
 
 static int dns_init(struct probe *p, char *err, size_t errlen)
 {
 	struct dns_state *st = calloc(1, sizeof(*st));
-	uint8_t frame[DNS_FRAME_HLEN];
 	int ret;
 
 	if (!st) {
@@ -273,14 +271,12 @@ static int dns_init(struct probe *p, char *err, size_t errlen)
 		free(st);
 		return ret;
 	}
-	p->frame_len_max = DNS_FRAME_HLEN;
+	p->frame_len_max = UDP_PAYLOAD_AT;
 	for (unsigned i = 0; i < st->count; i++)
-		if (DNS_FRAME_HLEN + (uint32_t)st->q[i].len > p->frame_len_max)
-			p->frame_len_max = DNS_FRAME_HLEN + (uint32_t)st->q[i].len;
-	dns_template(p, frame, sizeof(frame));
-	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
-	/* Pseudo-header: our address and the protocol; lengths and ports come per packet. */
-	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_UDP_;
+		if (UDP_PAYLOAD_AT + (uint32_t)st->q[i].len > p->frame_len_max)
+			p->frame_len_max = UDP_PAYLOAD_AT + (uint32_t)st->q[i].len;
+	/* No part of the payload is the same in every probe: each query's sum is added in patch. */
+	probe_udp_sums(p, 0);
 	p->priv = st;
 	return 0;
 }
@@ -303,35 +299,35 @@ static inline unsigned dns_query_index(const struct dns_state *st, uint64_t hash
 	return st->count == 1 ? 0 : (unsigned)((probe_num + (uint32_t)hash) % st->count);
 }
 
+/* Write into payload the query probe probe_num to a target (hash h) asks; returns it, its
+ * transaction id written (the message's first word, 0 in q->sum). */
+static const struct dns_query *dns_write_query(const struct probe *p, uint8_t *payload, uint64_t h,
+					       uint32_t probe_num)
+{
+	const struct dns_state *st = p->priv;
+	const struct dns_query *q = &st->q[dns_query_index(st, h, probe_num)];
+
+	memcpy(payload, q->msg, q->len);
+	packet_put16(payload, dns_id(h));
+	return q;
+}
+
 static uint32_t dns_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
 			  uint32_t probe_num)
 {
-	const struct probe_params *pp = &p->params;
-	const struct dns_state *st = p->priv;
-	uint8_t *ip = frame + ETH_HLEN_, *udp = ip + IPV4_HLEN;
-	uint64_t h = probe_hash(pp, pp->saddr, daddr, dport);
-	const struct dns_query *q = &st->q[dns_query_index(st, h, probe_num)];
-	uint16_t sport = probe_sport(pp, h, probe_num), ipid = (uint16_t)(h >> 16), id = dns_id(h);
-	uint16_t ulen = (uint16_t)(UDP_HLEN + q->len), tlen = (uint16_t)(IPV4_HLEN + ulen), csum;
-	uint32_t sum;
+	uint64_t h = probe_hash(&p->params, p->params.saddr, daddr, dport);
+	const struct dns_query *q = dns_write_query(p, frame + UDP_PAYLOAD_AT, h, probe_num);
 
-	memcpy(udp + UDP_HLEN, q->msg, q->len);
-	packet_put16(udp + UDP_HLEN, id);
-	packet_put16(ip + 2, tlen);
-	packet_put16(ip + 4, ipid);
-	packet_put32(ip + 16, daddr);
-	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + tlen + ipid, daddr)));
+	return probe_udp_finish(p, frame, daddr, dport, probe_num, h, q->len, q->sum + dns_id(h));
+}
 
-	packet_put16(udp, sport);
-	packet_put16(udp + 2, dport);
-	packet_put16(udp + 4, ulen);
-	/* The UDP length counts twice (pseudo-header and header); the id is the message's
-	 * first word, the rest of it is summed once in init. */
-	sum = csum_add_u32(p->sum_l4 + 2u * ulen + sport + dport + id, daddr) + q->sum;
-	csum = csum_fold(sum);
-	/* In UDP a computed 0 is sent as 0xffff: 0 means "no checksum". */
-	packet_put16(udp + 6, csum ? csum : 0xffff);
-	return ETH_HLEN_ + tlen;
+static uint32_t dns_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			   uint16_t dport, uint32_t probe_num)
+{
+	uint64_t h = probe_hash6(&p->params, p->params.saddr6, daddr, dport);
+	const struct dns_query *q = dns_write_query(p, frame + UDP_PAYLOAD_AT6, h, probe_num);
+
+	return probe_udp_finish6(p, frame, daddr, dport, probe_num, h, q->len, q->sum + dns_id(h));
 }
 
 /* Which of the probes with this hash left from our port (probe_sport_valid said one did). */
@@ -363,33 +359,31 @@ static int dns_same_question(const struct dns_query *q, const uint8_t *msg, uint
 	return memcmp(msg + tail, q->msg + tail, 4) == 0;
 }
 
-/* A UDP reply: fill r and keep its DNS message if it answers one of our queries. */
-static int dns_validate_reply(const struct probe *p, const struct packet_view *v,
-			      struct probe_result *r)
+/*
+ * A UDP datagram (l4, l4_len bytes) from a target whose probes hash to h: 1 if it answers one
+ * of our queries, with the ports and flags in r and its DNS message kept; else 0.
+ */
+static int dns_check_reply(const struct probe *p, uint64_t h, const uint8_t *l4, uint32_t l4_len,
+			   struct probe_result *r)
 {
 	const struct probe_params *pp = &p->params;
 	const struct dns_state *st = p->priv;
-	const uint8_t *l4 = v->l4, *msg = l4 + UDP_HLEN;
-	uint16_t target_port, our_port;
-	uint32_t len, probe_num;
-	uint64_t h;
+	const uint8_t *msg = l4 + UDP_HLEN;
+	uint16_t our_port = packet_get16(l4 + 2);
+	uint32_t len;
 
-	if (v->l4_len < UDP_HLEN)
-		return 0;
-	target_port = packet_get16(l4);
-	our_port = packet_get16(l4 + 2);
-	h = probe_hash(pp, pp->saddr, v->saddr, target_port);
 	if (!probe_sport_valid(pp, h, our_port))
 		return 0;
 	/* The message as the UDP length gives it, never past what arrived. */
 	len = packet_get16(l4 + 4);
-	len = len < UDP_HLEN ? UDP_HLEN : len > v->l4_len ? v->l4_len : len;
+	len = len < UDP_HLEN ? UDP_HLEN : len > l4_len ? l4_len : len;
 	len -= UDP_HLEN;
 	if (len < DNS_HLEN || packet_get16(msg) != dns_id(h) || !(msg[2] & 0x80))
 		return 0;
 	r->flags = 0;
 	if (packet_get16(msg + 4)) {
-		probe_num = dns_probe_num(pp, h, our_port);
+		uint32_t probe_num = dns_probe_num(pp, h, our_port);
+
 		if (!dns_same_question(&st->q[dns_query_index(st, h, probe_num)], msg, len))
 			return 0;
 		r->flags |= DNS_FLAG_QUESTION;
@@ -397,49 +391,53 @@ static int dns_validate_reply(const struct probe *p, const struct packet_view *v
 	if (len > PROBE_DATA_MAX)
 		r->flags |= DNS_FLAG_CUT;
 	probe_result_keep_data(r, msg, len);
-	r->saddr = v->saddr;
-	r->sport = target_port;
+	r->sport = packet_get16(l4);
 	r->dport = our_port;
 	return 1;
 }
 
-/* An ICMP unreachable quoting one of our queries: its ports and its UDP length. */
-static int dns_validate_icmp(const struct probe *p, const struct packet_quote *q,
-			     struct probe_result *r)
+/* The UDP header of one of our queries (to a target whose probes hash to h) as an ICMP error
+ * quotes it: 1 if its ports and length are ours, with them in r; else 0. */
+static int dns_check_quote(const struct probe *p, uint64_t h, const uint8_t *udp,
+			   struct probe_result *r)
 {
 	const struct probe_params *pp = &p->params;
 	const struct dns_state *st = p->priv;
-	uint16_t our_port = packet_get16(q->l4), target_port = packet_get16(q->l4 + 2);
-	uint64_t h;
+	uint16_t our_port = packet_get16(udp);
 	unsigned which;
 
-	if (q->icmp_type != ICMP_UNREACH || q->proto != IPPROTO_UDP_ || q->saddr != pp->saddr)
-		return 0;
-	h = probe_hash(pp, pp->saddr, q->daddr, target_port);
 	if (!probe_sport_valid(pp, h, our_port))
 		return 0;
 	which = dns_query_index(st, h, dns_probe_num(pp, h, our_port));
-	if (packet_get16(q->l4 + 4) != UDP_HLEN + st->q[which].len)
+	if (packet_get16(udp + 4) != UDP_HLEN + st->q[which].len)
 		return 0;
-	r->flags = (uint8_t)(DNS_FLAG_ICMP | (q->icmp_code & 0x7f));
-	r->saddr = q->daddr;
-	r->sport = target_port;
+	r->sport = packet_get16(udp + 2);
 	r->dport = our_port;
 	return 1;
 }
 
 static int dns_validate(const struct probe *p, const struct packet_view *v, struct probe_result *r)
 {
+	const struct probe_params *pp = &p->params;
 	struct packet_quote q;
 
-	if (v->daddr != p->params.saddr)
+	if (v->daddr != pp->saddr)
 		return 0;
 	if (v->proto == IPPROTO_UDP_) {
-		if (!dns_validate_reply(p, v, r))
+		if (v->l4_len < UDP_HLEN ||
+		    !dns_check_reply(p, probe_hash(pp, pp->saddr, v->saddr, packet_get16(v->l4)),
+				     v->l4, v->l4_len, r))
 			return 0;
+		r->saddr = v->saddr;
 	} else if (packet_parse_icmp_quote(v, &q) == 0) {
-		if (!dns_validate_icmp(p, &q, r))
+		/* Unreachable, quoting one of our queries (its whole UDP header). */
+		if (q.icmp_type != ICMP_UNREACH || q.proto != IPPROTO_UDP_ ||
+		    q.saddr != pp->saddr ||
+		    !dns_check_quote(p, probe_hash(pp, pp->saddr, q.daddr, packet_get16(q.l4 + 2)),
+				     q.l4, r))
 			return 0;
+		r->flags = (uint8_t)(UDP_FLAG_ICMP | (q.icmp_code & 0x7f));
+		r->saddr = q.daddr;
 	} else {
 		return 0;
 	}
@@ -450,13 +448,47 @@ static int dns_validate(const struct probe *p, const struct packet_view *v, stru
 	return 1;
 }
 
+static int dns_validate6(const struct probe *p, const struct packet_view6 *v,
+			 struct probe_result *r)
+{
+	const struct probe_params *pp = &p->params;
+	struct packet_quote6 q;
+
+	if (memcmp(v->daddr, pp->saddr6, 16))
+		return 0;
+	if (v->proto == IPPROTO_UDP_) {
+		if (v->l4_len < UDP_HLEN ||
+		    !dns_check_reply(p, probe_hash6(pp, pp->saddr6, v->saddr, packet_get16(v->l4)),
+				     v->l4, v->l4_len, r))
+			return 0;
+		memcpy(r->saddr6, v->saddr, 16);
+	} else if (packet_parse_icmp6_quote(v, &q) == 0) {
+		if (q.icmp_type != ICMP6_DST_UNREACH || q.proto != IPPROTO_UDP_ ||
+		    memcmp(q.saddr, pp->saddr6, 16) ||
+		    !dns_check_quote(p,
+				     probe_hash6(pp, pp->saddr6, q.daddr, packet_get16(q.l4 + 2)),
+				     q.l4, r))
+			return 0;
+		r->flags = (uint8_t)(UDP_FLAG_ICMP | UDP_FLAG_ICMP6 | (q.icmp_code & 0x3f));
+		memcpy(r->saddr6, q.daddr, 16);
+	} else {
+		return 0;
+	}
+	r->family = 6;
+	memcpy(r->daddr6, pp->saddr6, 16);
+	r->ipid = 0;
+	r->ttl = v->hop_limit;
+	r->window = 0;
+	return 1;
+}
+
 static void dns_classify(const struct probe *p, struct probe_result *r)
 {
 	(void)p;
-	if (!(r->flags & DNS_FLAG_ICMP)) {
+	if (!(r->flags & UDP_FLAG_ICMP)) {
 		r->classification = "dns";
 		r->success = (r->flags & DNS_FLAG_QUESTION) ? 1 : 0;
-	} else if ((r->flags & 0x7f) == ICMP_UNREACH_PORT) {
+	} else if (probe_udp_port_unreachable(r)) {
 		r->classification = "port-unreachable";
 		r->success = 0;
 	} else {
@@ -755,7 +787,7 @@ static int dns_walk(const struct dns_msg *d, int want, int last, struct dns_out 
 
 static int dns_has_message(const struct probe_result *r)
 {
-	return !(r->flags & DNS_FLAG_ICMP) && r->data_len >= DNS_HLEN;
+	return !(r->flags & UDP_FLAG_ICMP) && r->data_len >= DNS_HLEN;
 }
 
 /* A number the result has not (an ICMP error has no DNS message): JSON's null. */
@@ -939,6 +971,9 @@ const struct probe_ops probe_dns_ops = {
 	.template = dns_template,
 	.patch = dns_patch,
 	.validate = dns_validate,
+	.template6 = dns_template6,
+	.patch6 = dns_patch6,
+	.validate6 = dns_validate6,
 	.classify = dns_classify,
 	.close = dns_close,
 };

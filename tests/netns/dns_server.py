@@ -8,6 +8,7 @@ bound, and answers until SIGTERM.  Each query it answers is logged to LOG as one
 "ADDR QTYPE QNAME".  Its zone, all under .test (RFC 2606) with addresses in 198.18.0.0/15:
 
   example.test  A    198.18.200.N, where N is the last byte of the address that answers
+                     (an IPv4 or an IPv6 one: the responder binds both families)
   example.test  TXT  "hello, dns; from ADDR" (a comma and a semicolon, to be escaped)
   example.test  MX   10 mail.example.test
   any other type of example.test: no records (NOERROR); any other name: NXDOMAIN.
@@ -15,6 +16,7 @@ Negative answers carry the zone's SOA in the authority section.  Answers name th
 with a compression pointer (0xc00c), as real servers do.  Anything but a standard query with
 one question is ignored.
 """
+import ipaddress
 import selectors
 import signal
 import socket
@@ -26,6 +28,7 @@ TYPE_A, TYPE_SOA, TYPE_MX, TYPE_TXT = 1, 6, 15, 16
 TYPE_NAMES = {1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX", 16: "TXT",
               28: "AAAA", 255: "ANY"}
 NOERROR, FORMERR, NXDOMAIN = 0, 1, 3
+IPV6_FREEBIND = 78  # linux/in6.h; Python's socket module does not name it
 
 
 def wire_name(name):
@@ -79,7 +82,7 @@ def answer(msg, addr):
     rcode, answers, authority = NOERROR, [], []
     if qname.lower() == ZONE:
         if qtype == TYPE_A:
-            last = int(addr.split(".")[3])
+            last = ipaddress.ip_address(addr).packed[-1]
             answers.append(record(b"\xc0\x0c", TYPE_A, bytes([198, 18, 200, last])))
         elif qtype == TYPE_TXT:
             text = ("hello, dns; from %s" % addr).encode()
@@ -103,7 +106,11 @@ def main(ready, log_path, specs):
     sel = selectors.DefaultSelector()
     for spec in specs:
         addr, port = spec.rsplit(":", 1)
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        s = socket.socket(family, socket.SOCK_DGRAM)
+        if family == socket.AF_INET6:
+            # The target answers for a whole /64 through a local route: no address to bind.
+            s.setsockopt(socket.IPPROTO_IPV6, IPV6_FREEBIND, 1)
         s.bind((addr, int(port)))
         s.setblocking(False)
         sel.register(s, selectors.EVENT_READ, addr)

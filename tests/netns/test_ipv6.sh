@@ -11,6 +11,7 @@ test_ipv6_and_ipv4_in_one_scan_find_both_sets
 test_ipv6_forged_synacks_are_not_reported
 test_ipv6_shards_partition_a_hitlist
 test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed
+test_ipv6_dns_finds_exactly_the_servers_and_their_answers
 test_ipv6_icmp6_echoscan_finds_exactly_the_live_list
 test_ipv6_interrupt_and_resume_send_each_probe_once
 test_ipv6_target_learns_our_mac_from_neighbor_discovery
@@ -226,6 +227,42 @@ test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed() {
 	sorted_results "$TMP/udp.csv" >"$TMP/got"
 	expect_same_lines "UDP services" "$TMP/expected" "$TMP/got" || return 1
 	python3 "$HELPER" check-udp-counts "$TMP/meta.json"
+}
+
+# dns over IPv6: dns_server.py answers on three addresses of the /64; the rest of a hitlist is
+# the kernel's, which answers with ICMPv6 port unreachables (closed, not a success).
+test_ipv6_dns_finds_exactly_the_servers_and_their_answers() {
+	ipv6_testbed v6dns || return 1
+	ipv6_skip_unless_scanned || return
+	ip netns exec "$T" sysctl -qw net.ipv6.icmp.ratelimit=0 || return 1
+	local servers="2001:2:0:1::5:53 2001:2:0:1::9:53 2001:2:0:1:abcd::77:53" s
+	rm -f "$TMP/dns.ready"
+	: >"$TMP/dns.log"
+	ip netns exec "$T" python3 "$HERE/dns_server.py" "$TMP/dns.ready" "$TMP/dns.log" $servers &
+	BG_PIDS+=($!)
+	for _ in $(seq 100); do [ -e "$TMP/dns.ready" ] && break; sleep 0.05; done
+	[ -e "$TMP/dns.ready" ] || { log "dns_server.py did not start"; return 1; }
+	ipv6_hitlist "$TMP/hitlist" 500 $servers
+	check_run salvo_in_scanner -q -b /dev/null -M dns --probe-args=A,example.test -p 53 -c 1 \
+		-r 2000 -f saddr,classification,success,dns_answers -m "$TMP/meta.json" \
+		--ipv6-target-file "$TMP/hitlist" -o "$TMP/dns.csv" || return 1
+	for s in $servers; do
+		s=${s%:*}
+		echo "$s,dns,1,example.test A 198.18.200.$((16#${s##*:} & 255))"
+	done | sort >"$TMP/expected"
+	awk -F, 'NR > 1 && $3 == 1' "$TMP/dns.csv" | sort >"$TMP/got"
+	expect_same_lines "dns servers and answers" "$TMP/expected" "$TMP/got" || return 1
+	for s in $servers; do echo "${s%:*} A example.test"; done | sort >"$TMP/queries.want"
+	sort "$TMP/dns.log" >"$TMP/queries.got"
+	expect_same_lines "queries the server answered" "$TMP/queries.want" "$TMP/queries.got" ||
+		return 1
+	python3 - "$TMP/meta.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))["counts"]
+print("    sent %d, successes %d, failures (port unreachable) %d"
+      % (c["sent"], c["successes"], c["failures"]))
+sys.exit(0 if c["sent"] == 500 and c["successes"] == 3 and c["failures"] == 497 else 1)
+EOF
 }
 
 # icmp6_echoscan over a hitlist: the target answers for 2001:2:0:1::/120 and one more address

@@ -387,6 +387,85 @@ static void test_echo6_replies(void **state)
 	probe_close(&p);
 }
 
+/* dns over IPv6: the query as over IPv4 behind an IPv6 header; a reply with our id that
+ * repeats the question its port asked is a success; another id, another question, or a
+ * quote of a datagram of another length is not ours; ICMPv6 port unreachable is a closed port. */
+static void test_dns6_replies(void **state)
+{
+	static const uint8_t qname[] = "\7example\4test";
+	struct probe p;
+	uint8_t f[PROBE_FRAME_MAX], r6[512];
+	struct probe_result r;
+	uint32_t len, qlen;
+	uint16_t sport;
+
+	(void)state;
+	probe6_module(&p, "dns", 1, "AAAA,example.test");
+	len = frame6(&p, f, TARGET6, 53, 0);
+	qlen = 12 + sizeof(qname) + 4;
+	assert_int_equal(len, 14 + 40 + 8 + qlen);
+	assert_int_equal(f[14 + 6], 17);
+	assert_int_equal(packet_get16(f + 14 + 4), 8 + qlen);
+	assert_int_equal(packet_get16(f + 56), 53);
+	assert_memory_equal(f + 62 + 12, qname, sizeof(qname));
+	assert_int_equal(packet_get16(f + 62 + 12 + sizeof(qname)), 28);
+	assert_int_equal(ref_l4_6_sum(f + 14, 8 + qlen, 17), 0xffff);
+	sport = packet_get16(f + 54);
+
+	/* The server's answer: the query back, addresses and ports swapped, QR set. */
+	memcpy(r6, f, len);
+	memcpy(r6 + 22, TARGET6, 16);
+	memcpy(r6 + 38, US6, 16);
+	packet_put16(r6 + 54, 53);
+	packet_put16(r6 + 56, sport);
+	r6[62 + 2] |= 0x80;
+	assert_true(check6(&p, r6, len, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "dns");
+	assert_true(r.success);
+	assert_int_equal(r.family, 6);
+	assert_memory_equal(r.saddr6, TARGET6, 16);
+	assert_memory_equal(r.daddr6, US6, 16);
+	assert_int_equal(r.data_len, qlen);
+	r6[62] ^= 1; /* another transaction id */
+	assert_false(check6(&p, r6, len, &r));
+	r6[62] ^= 1;
+	r6[62 + 13] = 'E'; /* the same name in another case: still our question */
+	assert_true(check6(&p, r6, len, &r));
+	r6[62 + 13] = 'x'; /* another name */
+	assert_false(check6(&p, r6, len, &r));
+	r6[62 + 13] = 'e';
+	r6[62 + 2] &= 0x7f; /* a query, not a response */
+	assert_false(check6(&p, r6, len, &r));
+
+	/* ICMPv6 port unreachable quoting the query. */
+	memset(r6, 0, sizeof(r6));
+	packet_put16(r6 + 12, ETHERTYPE_IPV6_);
+	r6[14] = 0x60;
+	packet_put16(r6 + 18, 8 + 48);
+	r6[20] = 58;
+	r6[21] = 64;
+	memcpy(r6 + 22, TARGET6, 16);
+	memcpy(r6 + 38, US6, 16);
+	r6[54] = ICMP6_DST_UNREACH;
+	r6[55] = 4;
+	memcpy(r6 + 62, f + 14, 48);
+	assert_true(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "port-unreachable");
+	assert_false(r.success);
+	assert_int_equal(r.sport, 53);
+	assert_int_equal(r.dport, sport);
+	assert_memory_equal(r.saddr6, TARGET6, 16);
+	r6[55] = 0;
+	assert_true(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "unreachable");
+	packet_put16(r6 + 62 + 40 + 4, 8 + qlen + 1); /* a datagram of another length */
+	assert_false(check6(&p, r6, 14 + 40 + 8 + 48, &r));
+	probe_close(&p);
+}
+
 /* Every module of the table that probes IPv6: its frames parse as IPv6 and their upper-layer
  * checksum is right, for many targets and ports; the ones that do not, have none of the three. */
 static void test_every_ipv6_module_builds_right_frames(void **state)
@@ -422,7 +501,7 @@ static void test_every_ipv6_module_builds_right_frames(void **state)
 		}
 		probe_close(&p);
 	}
-	assert_true(with >= 5); /* tcp_synscan, udp, ntp, upnp, icmp_echoscan */
+	assert_true(with >= 6); /* tcp_synscan, udp, ntp, upnp, icmp_echoscan, dns */
 }
 
 int main(void)
@@ -435,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_udp6_frames_and_replies),
 		cmocka_unit_test(test_every_ipv6_module_builds_right_frames),
 		cmocka_unit_test(test_echo6_replies),
+		cmocka_unit_test(test_dns6_replies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
