@@ -7,24 +7,31 @@
 #define ETHERTYPE_VLAN 0x8100
 #define ETHERTYPE_QINQ 0x88a8
 
-int packet_parse_ipv4(const uint8_t *frame, uint32_t len, struct packet_view *v)
+int packet_l3_offset(const uint8_t *frame, uint32_t len, uint16_t *type)
 {
 	uint32_t off = 12;
-	uint16_t type;
 
 	if (len < ETH_HLEN_)
 		return -1;
-	type = packet_get16(frame + off);
-	for (int tags = 0; (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ) && tags < 2; tags++) {
+	*type = packet_get16(frame + off);
+	for (int tags = 0; (*type == ETHERTYPE_VLAN || *type == ETHERTYPE_QINQ) && tags < 2;
+	     tags++) {
 		off += 4;
 		if (len < off + 2)
 			return -1;
-		type = packet_get16(frame + off);
+		*type = packet_get16(frame + off);
 	}
-	off += 2;
-	if (type != ETHERTYPE_IPV4)
+	return (int)off + 2;
+}
+
+int packet_parse_ipv4(const uint8_t *frame, uint32_t len, struct packet_view *v)
+{
+	uint16_t type;
+	int off = packet_l3_offset(frame, len, &type);
+
+	if (off < 0 || type != ETHERTYPE_IPV4)
 		return -1;
-	return packet_parse_ipv4_l3(frame + off, len - off, v);
+	return packet_parse_ipv4_l3(frame + off, len - (uint32_t)off, v);
 }
 
 int packet_parse_ipv4_l3(const uint8_t *ip, uint32_t len, struct packet_view *v)

@@ -42,6 +42,12 @@ struct packet_view {
 };
 
 /*
+ * Where a frame's network header starts, past Ethernet and up to two 802.1Q/802.1ad tags,
+ * with its EtherType in *type; -1 if the frame ends first.  Both families' parsers start here.
+ */
+int packet_l3_offset(const uint8_t *frame, uint32_t len, uint16_t *type);
+
+/*
  * Parse Ethernet (with up to two 802.1Q/802.1ad tags) and an IPv4 header.
  * Returns 0 and fills v, or -1 for anything that is not a whole, unfragmented
  * IPv4 packet.

@@ -7,9 +7,6 @@
 
 #include <string.h>
 
-#define ETHERTYPE_VLAN 0x8100
-#define ETHERTYPE_QINQ 0x88a8
-
 #define IPV6_EXT_HOPOPTS  0
 #define IPV6_EXT_ROUTING  43
 #define IPV6_EXT_FRAGMENT 44
@@ -76,22 +73,12 @@ static int ipv6_walk_ext(const uint8_t *p, uint32_t len, uint8_t *proto, uint32_
 
 int packet_parse_ipv6(const uint8_t *frame, uint32_t len, struct packet_view6 *v)
 {
-	uint32_t off = 12;
 	uint16_t type;
+	int off = packet_l3_offset(frame, len, &type);
 
-	if (len < ETH_HLEN_)
+	if (off < 0 || type != ETHERTYPE_IPV6_)
 		return -1;
-	type = packet_get16(frame + off);
-	for (int tags = 0; (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ) && tags < 2; tags++) {
-		off += 4;
-		if (len < off + 2)
-			return -1;
-		type = packet_get16(frame + off);
-	}
-	off += 2;
-	if (type != ETHERTYPE_IPV6_)
-		return -1;
-	return packet_parse_ipv6_l3(frame + off, len - off, v);
+	return packet_parse_ipv6_l3(frame + off, len - (uint32_t)off, v);
 }
 
 int packet_parse_ipv6_l3(const uint8_t *ip, uint32_t len, struct packet_view6 *v)
