@@ -17,6 +17,7 @@
 
 static const uint8_t US6[16] = { 0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 static const uint8_t TARGET6[16] = { 0x20, 0x01, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5 };
+static const uint8_t ROUTER6[16] = { 0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
 
 static void probe6_module(struct probe *p, const char *module, uint32_t probes, const char *args)
 {
@@ -59,6 +60,25 @@ static uint16_t ref_l4_6_sum(const uint8_t *ip, uint32_t l4_len, uint8_t proto)
 static uint16_t ref_tcp6_sum(const uint8_t *ip, uint32_t tcp_len)
 {
 	return ref_l4_6_sum(ip, tcp_len, 6);
+}
+
+/* An ICMPv6 error (type, code) from `from` to us quoting the first 48 bytes (IPv6 and 8 of
+ * its payload) of our probe frame f, into r6; returns its length. */
+static uint32_t icmp6_error(uint8_t *r6, const uint8_t from[16], uint8_t type, uint8_t code,
+			    const uint8_t *f)
+{
+	memset(r6, 0, 14 + 40 + 8 + 48);
+	packet_put16(r6 + 12, ETHERTYPE_IPV6_);
+	r6[14] = 0x60;
+	packet_put16(r6 + 18, 8 + 48);
+	r6[20] = 58;
+	r6[21] = 64;
+	memcpy(r6 + 22, from, 16);
+	memcpy(r6 + 38, US6, 16);
+	r6[54] = type;
+	r6[55] = code;
+	memcpy(r6 + 62, f + 14, 48);
+	return 14 + 40 + 8 + 48;
 }
 
 static void test_syn6_frame(void **state)
@@ -292,17 +312,7 @@ static void test_udp6_frames_and_replies(void **state)
 	assert_false(check6(&p, r6, 66, &r));
 
 	/* An ICMPv6 port unreachable from the target quoting the probe (48 bytes of it). */
-	memset(r6, 0, sizeof(r6));
-	packet_put16(r6 + 12, ETHERTYPE_IPV6_);
-	r6[14] = 0x60;
-	packet_put16(r6 + 18, 8 + 48);
-	r6[20] = 58;
-	r6[21] = 64;
-	memcpy(r6 + 22, TARGET6, 16);
-	memcpy(r6 + 38, US6, 16);
-	r6[54] = ICMP6_DST_UNREACH;
-	r6[55] = 4;
-	memcpy(r6 + 62, f + 14, 48);
+	icmp6_error(r6, TARGET6, ICMP6_DST_UNREACH, 4, f);
 	assert_true(check6(&p, r6, 14 + 40 + 8 + 48, &r));
 	probe_classify(&p, &r);
 	assert_string_equal(r.classification, "port-unreachable");
@@ -360,19 +370,7 @@ static void test_echo6_replies(void **state)
 	assert_false(check6(&p, r6, len, &r));
 
 	/* Destination unreachable from a router, quoting the request. */
-	memset(r6, 0, sizeof(r6));
-	packet_put16(r6 + 12, ETHERTYPE_IPV6_);
-	r6[14] = 0x60;
-	packet_put16(r6 + 18, 8 + 48);
-	r6[20] = 58;
-	r6[21] = 64;
-	r6[22] = 0x20; /* from 2001:2::2 */
-	r6[23] = 0x01;
-	r6[25] = 0x02;
-	r6[37] = 0x02;
-	memcpy(r6 + 38, US6, 16);
-	r6[54] = ICMP6_DST_UNREACH;
-	memcpy(r6 + 62, f + 14, 48);
+	icmp6_error(r6, ROUTER6, ICMP6_DST_UNREACH, 0, f);
 	assert_true(check6(&p, r6, 14 + 40 + 8 + 48, &r));
 	probe_classify(&p, &r);
 	assert_string_equal(r.classification, "unreachable");
@@ -439,17 +437,7 @@ static void test_dns6_replies(void **state)
 	assert_false(check6(&p, r6, len, &r));
 
 	/* ICMPv6 port unreachable quoting the query. */
-	memset(r6, 0, sizeof(r6));
-	packet_put16(r6 + 12, ETHERTYPE_IPV6_);
-	r6[14] = 0x60;
-	packet_put16(r6 + 18, 8 + 48);
-	r6[20] = 58;
-	r6[21] = 64;
-	memcpy(r6 + 22, TARGET6, 16);
-	memcpy(r6 + 38, US6, 16);
-	r6[54] = ICMP6_DST_UNREACH;
-	r6[55] = 4;
-	memcpy(r6 + 62, f + 14, 48);
+	icmp6_error(r6, TARGET6, ICMP6_DST_UNREACH, 4, f);
 	assert_true(check6(&p, r6, 14 + 40 + 8 + 48, &r));
 	probe_classify(&p, &r);
 	assert_string_equal(r.classification, "port-unreachable");
