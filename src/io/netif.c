@@ -78,6 +78,29 @@ out:
 	return ret;
 }
 
+int netif_nl_dump(unsigned short type, unsigned char family, int ifindex,
+		  int (*fn)(struct nlmsghdr *, void *), void *arg)
+{
+	struct netif_request req = { 0 };
+	int ret;
+
+	req.nh.nlmsg_type = type;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	if (type == RTM_GETNEIGH) {
+		req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
+		req.nd.ndm_family = family;
+		req.nd.ndm_ifindex = ifindex;
+	} else {
+		/* An address dump is filtered by fn: the kernel ignores ifa_index in a dump. */
+		req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+		req.ifa.ifa_family = family;
+	}
+	ret = netif_nl_transact(&req.nh, fn, arg);
+	if (ret < 0)
+		return ret;
+	return ret > 0 ? 0 : -ENOENT;
+}
+
 static int route_parse(struct nlmsghdr *nh, void *arg)
 {
 	struct netif_route *r = arg;
@@ -162,19 +185,9 @@ static int neigh_parse(struct nlmsghdr *nh, void *arg)
 
 int netif_neigh_lookup(int ifindex, uint32_t addr, uint8_t mac[6])
 {
-	struct netif_request req = { 0 };
 	struct neigh_query q = { ifindex, addr, mac };
-	int ret;
 
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
-	req.nh.nlmsg_type = RTM_GETNEIGH;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nd.ndm_family = AF_INET;
-	req.nd.ndm_ifindex = ifindex;
-	ret = netif_nl_transact(&req.nh, neigh_parse, &q);
-	if (ret < 0)
-		return ret;
-	return ret > 0 ? 0 : -ENOENT;
+	return netif_nl_dump(RTM_GETNEIGH, AF_INET, ifindex, neigh_parse, &q);
 }
 
 struct addr_query {
@@ -206,18 +219,9 @@ static int addr_parse(struct nlmsghdr *nh, void *arg)
 
 int netif_ipv4_address(int ifindex, uint32_t *addr)
 {
-	struct netif_request req = { 0 };
 	struct addr_query q = { ifindex, addr };
-	int ret;
 
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-	req.nh.nlmsg_type = RTM_GETADDR;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.ifa.ifa_family = AF_INET;
-	ret = netif_nl_transact(&req.nh, addr_parse, &q);
-	if (ret < 0)
-		return ret;
-	return ret > 0 ? 0 : -ENOENT;
+	return netif_nl_dump(RTM_GETADDR, AF_INET, ifindex, addr_parse, &q);
 }
 
 void netif_format_mac(const uint8_t m[6], char buf[18])

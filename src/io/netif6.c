@@ -102,19 +102,9 @@ static int neigh6_parse(struct nlmsghdr *nh, void *arg)
 
 int netif_neigh6_lookup(int ifindex, const uint8_t addr[16], uint8_t mac[6])
 {
-	struct netif_request req = { 0 };
 	struct neigh6_query q = { ifindex, addr, mac };
-	int ret;
 
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
-	req.nh.nlmsg_type = RTM_GETNEIGH;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nd.ndm_family = AF_INET6;
-	req.nd.ndm_ifindex = ifindex;
-	ret = netif_nl_transact(&req.nh, neigh6_parse, &q);
-	if (ret < 0)
-		return ret;
-	return ret > 0 ? 0 : -ENOENT;
+	return netif_nl_dump(RTM_GETNEIGH, AF_INET6, ifindex, neigh6_parse, &q);
 }
 
 /*
@@ -223,16 +213,7 @@ static int addr6_parse(struct nlmsghdr *nh, void *arg)
 
 int netif_ipv6_address(int ifindex, uint8_t addr[16])
 {
-	struct netif_request req = { 0 };
 	struct addr6_query q = { ifindex, addr };
-	int ret;
 
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-	req.nh.nlmsg_type = RTM_GETADDR;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.ifa.ifa_family = AF_INET6;
-	ret = netif_nl_transact(&req.nh, addr6_parse, &q);
-	if (ret < 0)
-		return ret;
-	return ret > 0 ? 0 : -ENOENT;
+	return netif_nl_dump(RTM_GETADDR, AF_INET6, ifindex, addr6_parse, &q);
 }

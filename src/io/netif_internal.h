@@ -32,4 +32,12 @@ void netif_nl_add_attr(struct nlmsghdr *nh, unsigned short type, const void *dat
  */
 int netif_nl_transact(struct nlmsghdr *req, int (*fn)(struct nlmsghdr *, void *), void *arg);
 
+/*
+ * Dump the kernel's neighbours (RTM_GETNEIGH, of ifindex) or addresses (RTM_GETADDR) of one
+ * family through fn, as netif_nl_transact does: 0 when fn found what it looks for, -ENOENT
+ * when nothing matched, or -errno.
+ */
+int netif_nl_dump(unsigned short type, unsigned char family, int ifindex,
+		  int (*fn)(struct nlmsghdr *, void *), void *arg);
+
 #endif
