@@ -62,6 +62,27 @@ for engine in "${ENGINES[@]}"; do
 	printf '%s: IPv6 / IPv4 = %.2f\n' "$engine" \
 		"$(echo "${PPS[$engine IPv6]} / ${PPS[$engine IPv4]}" | bc -l)"
 done
+# dpdk through net_af_xdp on the same veth (sending only: the sink counts what arrives).
+if "$SALVO" --list-io-engines | grep -q "^dpdk  *yes"; then
+	E=(--io-engine=dpdk --dpdk-eal-args="--vdev=net_af_xdp0,iface=bs0 --no-huge -m 1024 --no-pci")
+	measure "dpdk net_af_xdp IPv4" "$SALVO" "${E[@]}" -S 198.18.0.1 "${COMMON[@]}" \
+		198.18.128.0/17 198.19.0.0/17
+	measure "dpdk net_af_xdp IPv6" "$SALVO" "${E[@]}" --ipv6-source-ip 2001:2::1 \
+		"${COMMON[@]}" 2001:2:0:1::/112
+	printf 'dpdk net_af_xdp: IPv6 / IPv4 = %.2f\n' \
+		"$(echo "${PPS[dpdk net_af_xdp IPv6]} / ${PPS[dpdk net_af_xdp IPv4]}" | bc -l)"
+fi
+# masscan scans IPv6 ranges too (zmap 2.1.1 does not): the same probes, the same sink.
+if command -v masscan >/dev/null; then
+	measure "masscan 1.3.2 IPv4" masscan --rate 100000000 --wait 0 --router-mac $GWMAC \
+		--adapter-ip 198.18.0.1 -e bs0 -p 1-40 198.18.128.0/17 198.19.0.0/17
+	measure "masscan 1.3.2 IPv6" masscan --rate 100000000 --wait 0 --router-mac $GWMAC \
+		--adapter-ip 2001:2::1 -e bs0 -p 1-40 2001:2:0:1::/112
+	printf 'masscan: IPv6 / IPv4 = %.2f\n' \
+		"$(echo "${PPS[masscan 1.3.2 IPv6]} / ${PPS[masscan 1.3.2 IPv4]}" | bc -l)"
+	printf 'salvo af_packet IPv6 / masscan IPv6 = %.2f\n' \
+		"$(echo "${PPS[af_packet IPv6]} / ${PPS[masscan 1.3.2 IPv6]}" | bc -l)"
+fi
 
 echo
 echo "== an IPv6 hitlist of $HITLIST addresses (random, in 2001:2::/48)"
