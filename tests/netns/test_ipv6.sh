@@ -19,33 +19,22 @@ test_ipv6_gateway_that_never_answers_ndp_is_one_error"
 
 OPEN_SET6="2001:2:0:1::5:80 2001:2:0:1::9:443 2001:2:0:1::c8:22 2001:2:0:1::5:8080 2001:2:0:1:abcd::77:443"
 
-# ipv6_testbed NAME: the IPv4 test bed with IPv6 on: 2001:2::1/64 (scanner) and 2001:2::2/64
-# (target) on the veth, the target answering for 2001:2:0:1::/64, no neighbour entries.
+# ipv6_testbed NAME: the IPv4 test bed with IPv6 on (testbed.sh's testbed_ipv6_*): 2001:2::1/64
+# (scanner) and 2001:2::2/64 (target) on the veth, the target answering for 2001:2:0:1::/64, no
+# neighbour entries.
 # dpdk: the scanner's side keeps IPv6 off and sv0 without the address (its kernel would answer
 # Neighbor Discovery for salvo): salvo is 2001:2::1 itself (--ipv6-source-ip), asks 2001:2::2
 # for its MAC (--gateway-ipv6) and answers the target's solicitations.
 ipv6_testbed() {
 	setup_testbed "$1" || return 1
-	# No duplicate address detection for the target's link-local address either: while it is
-	# tentative the kernel sends no Neighbor Solicitation at all (ndisc_send_ns has no source),
-	# so a target asked to reply to an unknown neighbour at once would stay silent a second.
-	ip netns exec "$T" sysctl -qw net.ipv6.conf.tv0.accept_dad=0 \
-		net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
-		net.ipv6.conf.tv0.disable_ipv6=0 net.ipv6.conf.lo.disable_ipv6=0 || return 1
-	ip -n "$T" -6 addr add 2001:2::2/64 dev tv0 nodad || return 1
-	ip -n "$T" -6 route add local 2001:2:0:1::/64 dev lo || return 1
-	ip -n "$T" -6 neigh flush dev tv0
+	testbed_ipv6_target "$T" || return 1
 	case $ENGINE in
 	dpdk:*)
 		ENGINE_ARGS+=(--ipv6-source-ip 2001:2::1 --gateway-ipv6 2001:2::2)
 		return 0
 		;;
 	esac
-	ip netns exec "$S" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.sv0.disable_ipv6=0 || return 1
-	ip -n "$S" -6 addr add 2001:2::1/64 dev sv0 nodad || return 1
-	ip -n "$S" -6 route add 2001:2:0:1::/64 via 2001:2::2 dev sv0 || return 1
-	ip -n "$S" -6 neigh flush dev sv0
+	testbed_ipv6_scanner "$S"
 }
 
 # ipv6_skip_unless_scanned: 77 when the engine under test does not scan IPv6 yet (it says so

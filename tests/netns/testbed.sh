@@ -41,6 +41,33 @@ testbed_link() {
 	ip -n "$t" neigh replace "$saddr" lladdr "$(testbed_mac "$s" "$sif")" dev "$tif" nud permanent
 }
 
+# testbed_ipv6_target T: IPv6 on the target's side of the link: 2001:2::2/64 on tv0, answering
+# for all of 2001:2:0:1::/64 (SYN-ACK where something listens, RST elsewhere), no static
+# neighbour entry (the scanner's MAC is learned by Neighbor Discovery).
+testbed_ipv6_target() {
+	local t=$1
+	# No duplicate address detection for the target's link-local address either: while it is
+	# tentative the kernel sends no Neighbor Solicitation at all (ndisc_send_ns has no source),
+	# so a target asked to reply to an unknown neighbour at once would stay silent a second.
+	ip netns exec "$t" sysctl -qw net.ipv6.conf.tv0.accept_dad=0 \
+		net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+		net.ipv6.conf.tv0.disable_ipv6=0 net.ipv6.conf.lo.disable_ipv6=0 || return 1
+	ip -n "$t" -6 addr add 2001:2::2/64 dev tv0 nodad || return 1
+	ip -n "$t" -6 route add local 2001:2:0:1::/64 dev lo || return 1
+	ip -n "$t" -6 neigh flush dev tv0
+}
+
+# testbed_ipv6_scanner S: IPv6 on the scanner's side: 2001:2::1/64 on sv0, 2001:2:0:1::/64
+# routed through 2001:2::2, whose MAC the scanner learns by Neighbor Discovery.
+testbed_ipv6_scanner() {
+	local s=$1
+	ip netns exec "$s" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.sv0.disable_ipv6=0 || return 1
+	ip -n "$s" -6 addr add 2001:2::1/64 dev sv0 nodad || return 1
+	ip -n "$s" -6 route add 2001:2:0:1::/64 via 2001:2::2 dev sv0 || return 1
+	ip -n "$s" -6 neigh flush dev sv0
+}
+
 testbed_destroy() {
 	ip netns del "$1" 2>/dev/null
 	ip netns del "$2" 2>/dev/null
