@@ -12,6 +12,7 @@ test_ipv6_forged_synacks_are_not_reported
 test_ipv6_shards_partition_a_hitlist
 test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed
 test_ipv6_dns_finds_exactly_the_servers_and_their_answers
+test_ipv6_synackscan_every_address_answers_with_a_rst
 test_ipv6_icmp6_echoscan_finds_exactly_the_live_list
 test_ipv6_interrupt_and_resume_send_each_probe_once
 test_ipv6_target_learns_our_mac_from_neighbor_discovery
@@ -252,6 +253,29 @@ c = json.load(open(sys.argv[1]))["counts"]
 print("    sent %d, successes %d, failures (port unreachable) %d"
       % (c["sent"], c["successes"], c["failures"]))
 sys.exit(0 if c["sent"] == 500 and c["successes"] == 3 and c["failures"] == 497 else 1)
+EOF
+}
+
+# tcp_synackscan over IPv6: a SYN-ACK belongs to no connection, so the target's kernel answers
+# every one with a RST, listening or not: every probe is a success (as in ZMap), none twice.
+test_ipv6_synackscan_every_address_answers_with_a_rst() {
+	ipv6_testbed v6sa || return 1
+	ipv6_skip_unless_scanned || return
+	start_listeners 2001:2:0:1::5:80 || return 1
+	ipv6_hitlist "$TMP/hitlist" 300 2001:2:0:1::5:80
+	check_run salvo_in_scanner -q -b /dev/null -M tcp_synackscan -p 80,443 -c 1 -r 2000 \
+		-f saddr,sport,classification -m "$TMP/meta.json" --ipv6-target-file "$TMP/hitlist" \
+		-o "$TMP/sa.csv" || return 1
+	python3 - "$TMP/meta.json" "$TMP/sa.csv" <<'EOF'
+import csv, json, sys
+c = json.load(open(sys.argv[1]))["counts"]
+rows = list(csv.DictReader(open(sys.argv[2])))
+pairs = {(r["saddr"], r["sport"]) for r in rows}
+kinds = {r["classification"] for r in rows}
+print("    sent %d, successes %d, rows %d (%d pairs), classifications %s"
+      % (c["sent"], c["successes"], len(rows), len(pairs), sorted(kinds)))
+sys.exit(0 if c["sent"] == 600 and c["successes"] == 600 and len(rows) == 600 and
+         len(pairs) == 600 and kinds == {"rst"} else 1)
 EOF
 }
 

@@ -454,6 +454,76 @@ static void test_dns6_replies(void **state)
 	probe_close(&p);
 }
 
+/* A field of the module, formatted. */
+static const char *field6(const struct probe *p, const struct probe_result *r, const char *name)
+{
+	static char buf[128];
+
+	for (size_t i = 0; i < p->ops->field_count; i++)
+		if (strcmp(p->ops->fields[i].name, name) == 0) {
+			p->ops->fields[i].format(r, buf, sizeof(buf));
+			return buf;
+		}
+	fail_msg("no field %s", name);
+	return NULL;
+}
+
+/* tcp_synackscan over IPv6: a RST carrying our acknowledgement number as its sequence number,
+ * or a SYN-ACK acknowledging our sequence number + 1, is the host answering; other numbers are
+ * not ours; an ICMPv6 error quoting the probe is "icmp", its sender in icmp_responder. */
+static void test_synack6_replies(void **state)
+{
+	struct probe p;
+	uint8_t probe_frame[PROBE_FRAME_MAX], f[256];
+	struct probe_result r;
+	uint32_t seq, ack, len;
+	uint16_t sport;
+
+	(void)state;
+	probe6_module(&p, "tcp_synackscan", 1, NULL);
+	len = frame6(&p, probe_frame, TARGET6, 443, 0);
+	assert_int_equal(probe_frame[54 + 13], TCP_FLAG_SYN | TCP_FLAG_ACK);
+	assert_int_equal(ref_tcp6_sum(probe_frame + 14, len - 54), 0xffff);
+	sport = packet_get16(probe_frame + 54);
+	seq = packet_get32(probe_frame + 54 + 4);
+	ack = packet_get32(probe_frame + 54 + 8);
+
+	/* The RST: its sequence number is our acknowledgement number. */
+	len = reply6(f, TARGET6, US6, 443, sport, 0, TCP_FLAG_RST);
+	packet_put32(f + 54 + 4, ack);
+	assert_true(check6(&p, f, len, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "rst");
+	assert_true(r.success);
+	assert_memory_equal(r.saddr6, TARGET6, 16);
+	assert_string_equal(field6(&p, &r, "icmp_responder"), "");
+	packet_put32(f + 54 + 4, ack + 2); /* another number, and no acknowledgement of ours */
+	assert_false(check6(&p, f, len, &r));
+	/* A SYN-ACK acknowledging ours. */
+	len = reply6(f, TARGET6, US6, 443, sport, seq + 1, TCP_FLAG_SYN | TCP_FLAG_ACK);
+	assert_true(check6(&p, f, len, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "synack");
+	len = reply6(f, TARGET6, US6, 443, sport, seq + 2, TCP_FLAG_SYN | TCP_FLAG_ACK);
+	assert_false(check6(&p, f, len, &r));
+
+	/* Administratively prohibited, from a router, quoting the probe. */
+	len = icmp6_error(f, ROUTER6, ICMP6_DST_UNREACH, 1, probe_frame);
+	assert_true(check6(&p, f, len, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "icmp");
+	assert_false(r.success);
+	assert_memory_equal(r.saddr6, TARGET6, 16);
+	assert_int_equal(r.sport, 443);
+	assert_int_equal(r.dport, sport);
+	assert_string_equal(field6(&p, &r, "icmp_responder"), "2001:2::2");
+	assert_string_equal(field6(&p, &r, "icmp_type"), "1");
+	assert_string_equal(field6(&p, &r, "icmp_code"), "1");
+	packet_put32(f + 62 + 40 + 4, seq + 1); /* a quote of a segment with another number */
+	assert_false(check6(&p, f, len, &r));
+	probe_close(&p);
+}
+
 /* Every module of the table that probes IPv6: its frames parse as IPv6 and their upper-layer
  * checksum is right, for many targets and ports; the ones that do not, have none of the three. */
 static void test_every_ipv6_module_builds_right_frames(void **state)
@@ -489,7 +559,7 @@ static void test_every_ipv6_module_builds_right_frames(void **state)
 		}
 		probe_close(&p);
 	}
-	assert_true(with >= 6); /* tcp_synscan, udp, ntp, upnp, icmp_echoscan, dns */
+	assert_true(with >= 7); /* tcp_synscan and synackscan, udp, ntp, upnp, icmp_echoscan, dns */
 }
 
 int main(void)
@@ -503,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_every_ipv6_module_builds_right_frames),
 		cmocka_unit_test(test_echo6_replies),
 		cmocka_unit_test(test_dns6_replies),
+		cmocka_unit_test(test_synack6_replies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
