@@ -98,6 +98,25 @@ start_listeners() { start_helper listen "$@"; }
 # start_udp_listeners ADDR:PORT...: UDP responders ("pong") in the target namespace.
 start_udp_listeners() { start_helper udp-listen "$@"; }
 
+# start_dns_server ADDR:PORT...: dns_server.py in the target namespace (IPv4 or IPv6
+# addresses), once it is bound; what it answered goes to $TMP/dns.log ("ADDR TYPE NAME" a line).
+start_dns_server() {
+	rm -f "$TMP/dns.ready"
+	: >"$TMP/dns.log"
+	ip netns exec "$T" python3 "$HERE/dns_server.py" "$TMP/dns.ready" "$TMP/dns.log" "$@" &
+	BG_PIDS+=($!)
+	for _ in $(seq 100); do [ -e "$TMP/dns.ready" ] && return 0; sleep 0.05; done
+	log "dns_server.py did not start"
+	return 1
+}
+
+# expect_queries EXPECTED_LINES...: the server answered exactly these queries, once each.
+expect_queries() {
+	printf '%s\n' "$@" | sort >"$TMP/queries.want"
+	sort "$TMP/dns.log" >"$TMP/queries.got"
+	expect_same_lines "queries the server answered" "$TMP/queries.want" "$TMP/queries.got"
+}
+
 # count_syns OUT: count the SYNs arriving at the target per address:port from now on; OUT.total
 # holds the number so far, OUT (json) the counts once stop_counting has ended the count.
 count_syns() {

@@ -9,18 +9,6 @@ test_dns_two_questions_each_reach_every_server"
 
 DNS_SERVERS="198.18.1.5:53 198.18.1.9:53 198.18.1.77:53 198.18.1.200:53"
 
-# start_dns_server ADDR:PORT...: dns_server.py in the target namespace, once it is bound;
-# what it answered goes to $TMP/dns.log ("ADDR TYPE NAME" a line).
-start_dns_server() {
-	rm -f "$TMP/dns.ready"
-	: >"$TMP/dns.log"
-	ip netns exec "$T" python3 "$HERE/dns_server.py" "$TMP/dns.ready" "$TMP/dns.log" "$@" &
-	BG_PIDS+=($!)
-	for _ in $(seq 100); do [ -e "$TMP/dns.ready" ] && return 0; sleep 0.05; done
-	log "dns_server.py did not start"
-	return 1
-}
-
 # dns_testbed NAME: the test bed, ICMP errors unlimited in the target namespace.
 dns_testbed() {
 	setup_testbed "$1" || return 1
@@ -28,12 +16,6 @@ dns_testbed() {
 		net.ipv4.icmp_msgs_burst=1000000
 }
 
-# expect_queries EXPECTED_LINES...: the server answered exactly these queries, once each.
-expect_queries() {
-	printf '%s\n' "$@" | sort >"$TMP/queries.want"
-	sort "$TMP/dns.log" >"$TMP/queries.got"
-	expect_same_lines "queries the server answered" "$TMP/queries.want" "$TMP/queries.got"
-}
 
 # An A query to every address: exactly the four servers answer, each with its own address,
 # decoded from the reply (the answer's name is a compression pointer to the question).
