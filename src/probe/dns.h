@@ -23,6 +23,6 @@ const char *dns_type_name(uint16_t code);
 
 /* The output fields, ZMap's names; the count is here so that the ops table can say it. */
 #define DNS_FIELD_COUNT 24
-extern const struct probe_field dns_fields[DNS_FIELD_COUNT];
+extern const struct probe_field dns_fields[]; /* DNS_FIELD_COUNT of them */
 
 #endif
