@@ -54,6 +54,9 @@ test_iplayer_scans_through_a_tun_device() {
 	skip_if_not_root || return
 	setup_testbed iplayer || return 1
 	ip -n "$S" tuntap add mode tun dev tun0 || return 1
+	# 1024 SYNs at 20,000 pps: a queue that outlasts a helper descheduled on a loaded machine
+	# (the default 500 frames is 25 ms).
+	ip -n "$S" link set tun0 txqueuelen 10000 || return 1
 	ip -n "$S" addr add 198.18.2.1/32 dev tun0 || return 1
 	ip -n "$S" link set tun0 up || return 1
 	ip -n "$S" route replace 198.18.1.0/24 dev tun0 || return 1
