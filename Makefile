@@ -62,20 +62,20 @@ LDLIBS += $(shell pkg-config --libs libxdp libbpf)
 endif
 
 # dpdk is built when pkg-config finds libdpdk (Debian: libdpdk-dev), unless USE_DPDK=0.  Its
-# headers' flags (-march, -include rte_config.h) are for src/io/dpdk.c only.
+# headers' flags (-march, -include rte_config.h) are for src/io/dpdk*.c only.
 HAVE_DPDK := $(shell pkg-config --exists libdpdk 2>/dev/null && echo 1)
 USE_DPDK ?= $(if $(HAVE_DPDK),1,0)
 ifeq ($(USE_DPDK),1)
 ifneq ($(HAVE_DPDK),1)
 $(error USE_DPDK=1 needs libdpdk: run scripts/install-deps.sh)
 endif
-SRCS += src/io/dpdk.c
+SRCS += src/io/dpdk.c src/io/dpdk_eal.c
 DPDK_VERSION := $(shell pkg-config --modversion libdpdk)
 ALL_CFLAGS += -DSALVO_HAVE_DPDK
 DPDK_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libdpdk)) \
 	-DSALVO_DPDK_VERSION='"$(DPDK_VERSION)"'
 LDLIBS += $(shell pkg-config --libs libdpdk)
-$(BUILD)/src/io/dpdk.o: ALL_CFLAGS += $(DPDK_CFLAGS)
+$(BUILD)/src/io/dpdk.o $(BUILD)/src/io/dpdk_eal.o: ALL_CFLAGS += $(DPDK_CFLAGS)
 endif
 
 OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:%.c=%.o)

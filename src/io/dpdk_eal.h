@@ -1,0 +1,29 @@
+/*
+ * DPDK's Environment Abstraction Layer, for the dpdk engine (dpdk.c): started once per
+ * process from --dpdk-eal-args, with a runtime directory of salvo's own, and cleaned up once.
+ *
+ * EAL is started by whichever comes first: the engine's queues_max (which counts the port's
+ * queues before the scan is cut into the sender threads' slices) or its init.  Its result is
+ * kept for the other, and its cleanup runs once: at close, or at exit when the scan failed
+ * between the two.
+ */
+#ifndef SALVO_IO_DPDK_EAL_H
+#define SALVO_IO_DPDK_EAL_H
+
+#include "io/io.h"
+
+/* Start EAL, or say again how its one start went; 0 or -errno with the line in err. */
+int dpdk_eal_once(const struct io_config *cfg, char err[IO_ERRLEN]);
+
+/* Stop EAL and remove its runtime directory, if it started and is not stopped yet. */
+void dpdk_eal_cleanup(void);
+
+/*
+ * The libraries under DPDK's drivers print to stderr whatever EAL's log level: between
+ * these two, stderr points at /dev/null unless the user asked for EAL's logs.  begin returns
+ * the saved stderr (or -1) for end.
+ */
+int dpdk_quiet_begin(void);
+void dpdk_quiet_end(int saved);
+
+#endif
