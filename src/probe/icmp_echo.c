@@ -18,7 +18,6 @@
 
 #define ECHO_FLAG_ERROR	 0x80 /* in probe_result.flags: an ICMP error quoting our request */
 #define ECHO_FLAG_ERROR6 0x40 /* with ECHO_FLAG_ERROR: an ICMPv6 one (type in the low 6 bits) */
-#define ECHO6_FRAME_LEN	 (ETH_HLEN_ + IPV6_HLEN + ICMP_HLEN)
 
 int probe_echo_template(const struct probe *p, uint16_t payload_len, uint8_t *buf, size_t cap)
 {
@@ -35,7 +34,7 @@ int probe_echo_template(const struct probe *p, uint16_t payload_len, uint8_t *bu
 	return PROBE_ECHO_FRAME_LEN + payload_len;
 }
 
-void probe_echo_sum_template(struct probe *p, uint16_t payload_len)
+void probe_echo_sum_template(struct probe *p, uint16_t payload_len, uint16_t payload6_len)
 {
 	uint8_t frame[PROBE_FRAME_MAX];
 
@@ -44,23 +43,28 @@ void probe_echo_sum_template(struct probe *p, uint16_t payload_len)
 	p->sum_l4 = csum_add_bytes(0, frame + ETH_HLEN_ + IPV4_HLEN, ICMP_HLEN);
 	/* ICMPv6's checksum covers a pseudo-header (RFC 4443 2.3): our address, length, 58; and
 	 * its request type is 128, not 8. */
-	p->sum_l4_6 = csum_add_addr6(0, p->params.saddr6) + ICMP_HLEN + payload_len +
+	p->sum_l4_6 = csum_add_addr6(0, p->params.saddr6) + ICMP_HLEN + payload6_len +
 		      IPPROTO_ICMPV6_ + (ICMP6_ECHO_REQUEST << 8);
 }
 
-/* The IPv6 echo request (ICMPv6 type 128), without payload. */
-static int echo_template6(const struct probe *p, uint8_t *buf, size_t cap)
+int probe_echo_template6(const struct probe *p, uint16_t payload_len, uint8_t *buf, size_t cap)
 {
 	const struct probe_params *pp = &p->params;
 	uint8_t *ip = buf + ETH_HLEN_;
 
-	if (cap < ECHO6_FRAME_LEN)
+	if (cap < PROBE_ECHO6_FRAME_LEN + (size_t)payload_len)
 		return -ENOSPC;
 	packet_build_eth6(buf, pp->gwmac6, pp->smac);
-	packet_build_ipv6(ip, pp->saddr6, IPPROTO_ICMPV6_, ICMP_HLEN, pp->ttl);
-	memset(ip + IPV6_HLEN, 0, ICMP_HLEN);
+	packet_build_ipv6(ip, pp->saddr6, IPPROTO_ICMPV6_, (uint16_t)(ICMP_HLEN + payload_len),
+			  pp->ttl);
+	memset(ip + IPV6_HLEN, 0, ICMP_HLEN + (size_t)payload_len);
 	ip[IPV6_HLEN] = ICMP6_ECHO_REQUEST;
-	return ECHO6_FRAME_LEN;
+	return PROBE_ECHO6_FRAME_LEN + payload_len;
+}
+
+static int echo_template6(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_echo_template6(p, 0, buf, cap);
 }
 
 static int echo_template(const struct probe *p, uint8_t *buf, size_t cap)
@@ -74,7 +78,7 @@ static int echo_init(struct probe *p, char *err, size_t errlen)
 		snprintf(err, errlen, "--probe-args: icmp_echoscan takes none (got '%s')", p->args);
 		return -EINVAL;
 	}
-	probe_echo_sum_template(p, 0);
+	probe_echo_sum_template(p, 0, 0);
 	return 0;
 }
 
@@ -123,20 +127,27 @@ static inline void echo_ids6(const struct probe_params *pp, const uint8_t daddr[
 	*seq = (uint16_t)h;
 }
 
-static uint32_t echo_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
-			    uint16_t dport, uint32_t probe_num)
+void probe_echo_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+		       uint32_t probe_num, uint32_t payload_sum)
 {
 	uint8_t *icmp = frame + ETH_HLEN_ + IPV6_HLEN;
 	uint16_t id, seq;
 
-	(void)dport;
 	echo_ids6(&p->params, daddr, &id, &seq);
 	seq = (uint16_t)(seq + probe_num);
 	memcpy(frame + ETH_HLEN_ + 24, daddr, 16);
 	packet_put16(icmp + 4, id);
 	packet_put16(icmp + 6, seq);
-	packet_put16(icmp + 2, csum_fold(csum_add_addr6(p->sum_l4_6 + id + seq, daddr)));
-	return ECHO6_FRAME_LEN;
+	packet_put16(icmp + 2,
+		     csum_fold(csum_add_addr6(p->sum_l4_6 + id + seq + payload_sum, daddr)));
+}
+
+static uint32_t echo_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+			    uint16_t dport, uint32_t probe_num)
+{
+	(void)dport;
+	probe_echo_patch6(p, frame, daddr, probe_num, 0);
+	return PROBE_ECHO6_FRAME_LEN;
 }
 
 /* Do id and seq belong to one of our requests to target? */
@@ -189,12 +200,11 @@ static int echo_match6(const struct probe *p, const uint8_t target[16], uint16_t
 	return id == want_id && (uint16_t)(seq - first) < p->params.probes;
 }
 
-/* An ICMPv6 echo reply to one of our requests, or an ICMPv6 error quoting one: the target's
- * address into r (and 1), else 0. */
-static int echo_check6(const struct probe *p, const struct packet_view6 *v, struct probe_result *r)
+int probe_echo_check6(const struct probe *p, const struct packet_view6 *v, struct probe_result *r,
+		      struct packet_quote6 *q)
 {
 	const uint8_t *icmp = v->l4;
-	struct packet_quote6 q;
+	int kind;
 
 	if (v->proto != IPPROTO_ICMPV6_ || memcmp(v->daddr, p->params.saddr6, 16) ||
 	    v->l4_len < ICMP_HLEN)
@@ -203,25 +213,17 @@ static int echo_check6(const struct probe *p, const struct packet_view6 *v, stru
 		if (!echo_match6(p, v->saddr, packet_get16(icmp + 4), packet_get16(icmp + 6)))
 			return 0;
 		memcpy(r->saddr6, v->saddr, 16);
-		r->flags = 0;
-	} else if (packet_parse_icmp6_quote(v, &q) == 0) {
-		if (q.proto != IPPROTO_ICMPV6_ || memcmp(q.saddr, p->params.saddr6, 16) ||
-		    q.l4[0] != ICMP6_ECHO_REQUEST ||
-		    !echo_match6(p, q.daddr, packet_get16(q.l4 + 4), packet_get16(q.l4 + 6)))
+		kind = PROBE_ECHO_REPLY;
+	} else if (packet_parse_icmp6_quote(v, q) == 0) {
+		if (q->proto != IPPROTO_ICMPV6_ || memcmp(q->saddr, p->params.saddr6, 16) ||
+		    q->l4[0] != ICMP6_ECHO_REQUEST ||
+		    !echo_match6(p, q->daddr, packet_get16(q->l4 + 4), packet_get16(q->l4 + 6)))
 			return 0;
-		memcpy(r->saddr6, q.daddr, 16);
-		r->flags = (uint8_t)(ECHO_FLAG_ERROR | ECHO_FLAG_ERROR6 | (q.icmp_type & 0x3f));
+		memcpy(r->saddr6, q->daddr, 16);
+		kind = PROBE_ECHO_ERROR;
 	} else {
 		return 0;
 	}
-	return 1;
-}
-
-static int echo_validate6(const struct probe *p, const struct packet_view6 *v,
-			  struct probe_result *r)
-{
-	if (!echo_check6(p, v, r))
-		return 0;
 	r->family = 6;
 	memcpy(r->daddr6, v->daddr, 16);
 	r->sport = 0;
@@ -229,7 +231,20 @@ static int echo_validate6(const struct probe *p, const struct packet_view6 *v,
 	r->ipid = 0;
 	r->ttl = v->hop_limit;
 	r->window = 0;
-	return 1;
+	return kind;
+}
+
+static int echo_validate6(const struct probe *p, const struct packet_view6 *v,
+			  struct probe_result *r)
+{
+	struct packet_quote6 q;
+	int kind = probe_echo_check6(p, v, r, &q);
+
+	if (kind == PROBE_ECHO_ERROR)
+		r->flags = (uint8_t)(ECHO_FLAG_ERROR | ECHO_FLAG_ERROR6 | (q.icmp_type & 0x3f));
+	else if (kind == PROBE_ECHO_REPLY)
+		r->flags = 0;
+	return kind != 0;
 }
 
 static int echo_validate(const struct probe *p, const struct packet_view *v, struct probe_result *r)

@@ -9,10 +9,12 @@
 #ifndef SALVO_PROBE_ICMP_ECHO_H
 #define SALVO_PROBE_ICMP_ECHO_H
 
+#include "probe/packet6.h"
 #include "probe/probe.h"
 
-/* The request's frame without payload. */
-#define PROBE_ECHO_FRAME_LEN (ETH_HLEN_ + IPV4_HLEN + ICMP_HLEN)
+/* The request's frame without payload: IPv4, and IPv6 (ICMPv6 type 128). */
+#define PROBE_ECHO_FRAME_LEN  (ETH_HLEN_ + IPV4_HLEN + ICMP_HLEN)
+#define PROBE_ECHO6_FRAME_LEN (ETH_HLEN_ + IPV6_HLEN + ICMP_HLEN)
 
 /* What probe_echo_check found. */
 #define PROBE_ECHO_REPLY 1 /* an echo reply to one of our requests */
@@ -21,8 +23,12 @@
 /* An echo request with payload_len bytes of zeros after the header: its length or -ENOSPC. */
 int probe_echo_template(const struct probe *p, uint16_t payload_len, uint8_t *buf, size_t cap);
 
-/* Sum the constant fields of that frame into p->sum_l3 and p->sum_l4. */
-void probe_echo_sum_template(struct probe *p, uint16_t payload_len);
+/* The IPv6 echo request with payload_len bytes of zeros: its length or -ENOSPC. */
+int probe_echo_template6(const struct probe *p, uint16_t payload_len, uint8_t *buf, size_t cap);
+
+/* Sum the constant fields of those frames (payload_len and payload6_len bytes of payload) into
+ * p->sum_l3, p->sum_l4 and p->sum_l4_6. */
+void probe_echo_sum_template(struct probe *p, uint16_t payload_len, uint16_t payload6_len);
 
 /*
  * Write the addresses, identifier, sequence number and checksums of request probe_num to
@@ -31,6 +37,8 @@ void probe_echo_sum_template(struct probe *p, uint16_t payload_len);
  */
 void probe_echo_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint32_t probe_num,
 		      uint32_t payload_sum);
+void probe_echo_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+		       uint32_t probe_num, uint32_t payload_sum);
 
 /*
  * Is v an echo reply to one of our requests, or an ICMP error quoting one (then q holds the
@@ -39,5 +47,9 @@ void probe_echo_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uin
  */
 int probe_echo_check(const struct probe *p, const struct packet_view *v, struct probe_result *r,
 		     struct packet_quote *q);
+
+/* The same over IPv6: an ICMPv6 echo reply, or an ICMPv6 error quoting one of our requests. */
+int probe_echo_check6(const struct probe *p, const struct packet_view6 *v, struct probe_result *r,
+		      struct packet_quote6 *q);
 
 #endif

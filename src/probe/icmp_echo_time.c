@@ -15,6 +15,11 @@
  * (RFC 1812 routers quote up to 576 bytes; one quoting only 8 has no time: its time fields
  * are 0).  rtt_us, receive time less send time, is salvo's: ZMap leaves the subtraction to
  * the user.
+ *
+ * Over IPv6 the request is ICMPv6's (type 128) and its payload 28 bytes: the time, the 16-byte
+ * address probed, and the check word over the 24 bytes before it.  ICMPv6 errors quote as much
+ * as fits in 1280 bytes, so they bring the time back too; they are "unreach" (type 1) or
+ * "timxceed" (type 3) as ICMP's are.  dst_raw, a number of ZMap's IPv4 layout, is null there.
  */
 #include "probe/field.h"
 #include "probe/icmp_echo.h"
@@ -26,10 +31,13 @@
 #include "util/checksum.h"
 #include "util/clock.h"
 
-#define ECHOTIME_PAYLOAD_LEN 16
-#define ECHOTIME_CHECKED_LEN 12 /* the payload bytes the check word covers */
-#define ECHOTIME_FRAME_LEN   (PROBE_ECHO_FRAME_LEN + ECHOTIME_PAYLOAD_LEN)
-#define ECHOTIME_FLAG_ERROR  0x80 /* in probe_result.flags: an ICMP error quoting our request */
+#define ECHOTIME_PAYLOAD_LEN  16
+#define ECHOTIME_CHECKED_LEN  12 /* the payload bytes the check word covers */
+#define ECHOTIME_FRAME_LEN    (PROBE_ECHO_FRAME_LEN + ECHOTIME_PAYLOAD_LEN)
+#define ECHOTIME6_PAYLOAD_LEN 28
+#define ECHOTIME6_CHECKED_LEN 24
+#define ECHOTIME6_FRAME_LEN   (PROBE_ECHO6_FRAME_LEN + ECHOTIME6_PAYLOAD_LEN)
+#define ECHOTIME_FLAG_ERROR   0x80 /* in probe_result.flags: an ICMP error quoting our request */
 
 /*
  * What a result keeps in r->data: the ICMP type and code of the reply (or error), two zero
@@ -38,11 +46,17 @@
  * not.
  */
 #define ECHOTIME_DATA_LEN     (ICMP_HLEN + ECHOTIME_PAYLOAD_LEN)
+#define ECHOTIME6_DATA_LEN    (ICMP_HLEN + ECHOTIME6_PAYLOAD_LEN)
 #define ECHOTIME_DATA_NO_TIME ICMP_HLEN
 
 static int echotime_template(const struct probe *p, uint8_t *buf, size_t cap)
 {
 	return probe_echo_template(p, ECHOTIME_PAYLOAD_LEN, buf, cap);
+}
+
+static int echotime_template6(const struct probe *p, uint8_t *buf, size_t cap)
+{
+	return probe_echo_template6(p, ECHOTIME6_PAYLOAD_LEN, buf, cap);
 }
 
 static int echotime_init(struct probe *p, char *err, size_t errlen)
@@ -52,39 +66,69 @@ static int echotime_init(struct probe *p, char *err, size_t errlen)
 			 p->args);
 		return -EINVAL;
 	}
-	probe_echo_sum_template(p, ECHOTIME_PAYLOAD_LEN);
+	probe_echo_sum_template(p, ECHOTIME_PAYLOAD_LEN, ECHOTIME6_PAYLOAD_LEN);
 	return 0;
 }
 
-/* The check word of a payload's first ECHOTIME_CHECKED_LEN bytes. */
-static uint32_t echotime_check_word(const struct probe *p, const uint8_t *payload)
+/* The check word of a payload's first len bytes (ECHOTIME_CHECKED_LEN, ECHOTIME6_CHECKED_LEN). */
+static uint32_t echotime_check_word(const struct probe *p, const uint8_t *payload, size_t len)
 {
-	return (uint32_t)siphash24(payload, ECHOTIME_CHECKED_LEN, p->params.key);
+	return (uint32_t)siphash24(payload, len, p->params.key);
+}
+
+/* Write the send time into payload; returns the sum of those 8 bytes. */
+static uint32_t echotime_put_time(uint8_t *payload)
+{
+	uint64_t now = clock_real_us();
+	uint32_t sec = (uint32_t)(now / 1000000), usec = (uint32_t)(now % 1000000);
+
+	packet_put32(payload, sec);
+	packet_put32(payload + 4, usec);
+	return csum_add_u32(csum_add_u32(0, sec), usec);
 }
 
 static uint32_t echotime_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
 			       uint16_t dport, uint32_t probe_num)
 {
 	uint8_t *payload = frame + PROBE_ECHO_FRAME_LEN;
-	uint64_t now = clock_real_us();
-	uint32_t sec = (uint32_t)(now / 1000000), usec = (uint32_t)(now % 1000000), check, sum;
+	uint32_t check, sum = echotime_put_time(payload);
 
 	(void)dport;
-	packet_put32(payload, sec);
-	packet_put32(payload + 4, usec);
 	packet_put32(payload + 8, daddr);
-	check = echotime_check_word(p, payload);
+	check = echotime_check_word(p, payload, ECHOTIME_CHECKED_LEN);
 	packet_put32(payload + 12, check);
-	sum = csum_add_u32(csum_add_u32(csum_add_u32(csum_add_u32(0, sec), usec), daddr), check);
-	probe_echo_patch(p, frame, daddr, probe_num, sum);
+	probe_echo_patch(p, frame, daddr, probe_num, csum_add_u32(csum_add_u32(sum, daddr), check));
 	return ECHOTIME_FRAME_LEN;
+}
+
+static uint32_t echotime_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
+				uint16_t dport, uint32_t probe_num)
+{
+	uint8_t *payload = frame + PROBE_ECHO6_FRAME_LEN;
+	uint32_t check, sum = echotime_put_time(payload);
+
+	(void)dport;
+	memcpy(payload + 8, daddr, 16);
+	check = echotime_check_word(p, payload, ECHOTIME6_CHECKED_LEN);
+	packet_put32(payload + 24, check);
+	probe_echo_patch6(p, frame, daddr, probe_num,
+			  csum_add_u32(csum_add_addr6(sum, daddr), check));
+	return ECHOTIME6_FRAME_LEN;
 }
 
 /* Is this payload (ECHOTIME_PAYLOAD_LEN bytes) one we sent to target? */
 static int echotime_payload_ours(const struct probe *p, const uint8_t *payload, uint32_t target)
 {
 	return packet_get32(payload + 8) == target &&
-	       packet_get32(payload + 12) == echotime_check_word(p, payload);
+	       packet_get32(payload + 12) == echotime_check_word(p, payload, ECHOTIME_CHECKED_LEN);
+}
+
+/* Is this payload (ECHOTIME6_PAYLOAD_LEN bytes) one we sent to target? */
+static int echotime_payload6_ours(const struct probe *p, const uint8_t *payload,
+				  const uint8_t target[16])
+{
+	return memcmp(payload + 8, target, 16) == 0 &&
+	       packet_get32(payload + 24) == echotime_check_word(p, payload, ECHOTIME6_CHECKED_LEN);
 }
 
 static int echotime_validate(const struct probe *p, const struct packet_view *v,
@@ -123,6 +167,40 @@ static int echotime_validate(const struct probe *p, const struct packet_view *v,
 	return 1;
 }
 
+static int echotime_validate6(const struct probe *p, const struct packet_view6 *v,
+			      struct probe_result *r)
+{
+	uint8_t rec[ECHOTIME6_DATA_LEN] = { 0 };
+	struct packet_quote6 q;
+	const uint8_t *quoted_end;
+	int kind = probe_echo_check6(p, v, r, &q);
+
+	if (kind == PROBE_ECHO_REPLY) {
+		if (v->l4_len < ECHOTIME6_DATA_LEN ||
+		    !echotime_payload6_ours(p, v->l4 + ICMP_HLEN, r->saddr6))
+			return 0;
+		r->flags = 0;
+		probe_result_keep_data(r, v->l4, ECHOTIME6_DATA_LEN);
+		return 1;
+	}
+	if (kind != PROBE_ECHO_ERROR)
+		return 0;
+	r->flags = ECHOTIME_FLAG_ERROR;
+	rec[0] = q.icmp_type;
+	rec[1] = q.icmp_code;
+	memcpy(rec + 4, q.l4 + 4, 4);
+	quoted_end = v->l4 + v->l4_len;
+	if (quoted_end - q.l4 < ECHOTIME6_DATA_LEN) {
+		probe_result_keep_data(r, rec, ECHOTIME_DATA_NO_TIME);
+		return 1;
+	}
+	if (!echotime_payload6_ours(p, q.l4 + ICMP_HLEN, r->saddr6))
+		return 0;
+	memcpy(rec + ICMP_HLEN, q.l4 + ICMP_HLEN, ECHOTIME6_PAYLOAD_LEN);
+	probe_result_keep_data(r, rec, ECHOTIME6_DATA_LEN);
+	return 1;
+}
+
 static void echotime_classify(const struct probe *p, struct probe_result *r)
 {
 	(void)p;
@@ -130,15 +208,18 @@ static void echotime_classify(const struct probe *p, struct probe_result *r)
 		r->classification = "echoreply";
 		r->success = 1;
 	} else {
-		r->classification = r->data[0] == ICMP_UNREACH ? "unreach" : "timxceed";
+		uint8_t unreach = r->family == 6 ? ICMP6_DST_UNREACH : ICMP_UNREACH;
+
+		r->classification = r->data[0] == unreach ? "unreach" : "timxceed";
 		r->success = 0;
 	}
 }
 
-/* The send time in microseconds since the Epoch, or 0 if the reply did not bring it back. */
+/* The send time in microseconds since the Epoch, or 0 if the reply did not bring it back
+ * (the time is at the same place in both families' payloads). */
 static uint64_t echotime_sent_us(const struct probe_result *r)
 {
-	if (r->data_len < ECHOTIME_DATA_LEN)
+	if (r->data_len <= ECHOTIME_DATA_NO_TIME)
 		return 0;
 	return (uint64_t)packet_get32(r->data + ICMP_HLEN) * 1000000 +
 	       packet_get32(r->data + ICMP_HLEN + 4);
@@ -174,9 +255,15 @@ static size_t echotime_field_sent_us(const struct probe_result *r, char *buf, si
 	return probe_field_uint(echotime_sent_us(r) % 1000000, buf, cap);
 }
 
-/* ZMap prints the address as it lies in memory, read as a number on a little-endian host. */
+/* ZMap prints the address as it lies in memory, read as a number on a little-endian host;
+ * an IPv6 address is no such number: null. */
 static size_t echotime_field_dst_raw(const struct probe_result *r, char *buf, size_t cap)
 {
+	if (r->family == 6) {
+		int n = snprintf(buf, cap, "null");
+
+		return n < 0 || !cap ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+	}
 	return probe_field_uint(__builtin_bswap32(r->saddr), buf, cap);
 }
 
@@ -191,7 +278,9 @@ static size_t echotime_field_rtt_us(const struct probe_result *r, char *buf, siz
 }
 
 static const struct probe_field echotime_fields[] = {
-	{ "type", 1, "ICMP type of the reply (0 echo reply, 3 unreachable, 11 time exceeded)",
+	{ "type", 1,
+	  "ICMP type of the reply (0 echo reply, 3 unreachable, 11 time exceeded; ICMPv6: 129, 1, "
+	  "3)",
 	  echotime_field_type },
 	{ "code", 1, "ICMP code of the reply", echotime_field_code },
 	{ "icmp_id", 1, "ICMP identifier of our request", echotime_field_id },
@@ -199,7 +288,8 @@ static const struct probe_field echotime_fields[] = {
 	{ "sent_timestamp_ts", 1, "when the request was sent, seconds since the Epoch (0: unknown)",
 	  echotime_field_sent_ts },
 	{ "sent_timestamp_us", 1, "microsecond part of the send time", echotime_field_sent_us },
-	{ "dst_raw", 1, "the address probed as ZMap prints it (its bytes read little-endian)",
+	{ "dst_raw", 1,
+	  "the IPv4 address probed as ZMap prints it (its bytes read little-endian); null for IPv6",
 	  echotime_field_dst_raw },
 	{ "rtt_us", 1, "round trip time in microseconds: receive time less send time (0: unknown)",
 	  echotime_field_rtt_us },
@@ -217,5 +307,8 @@ const struct probe_ops probe_icmp_echo_time_ops = {
 	.template = echotime_template,
 	.patch = echotime_patch,
 	.validate = echotime_validate,
+	.template6 = echotime_template6,
+	.patch6 = echotime_patch6,
+	.validate6 = echotime_validate6,
 	.classify = echotime_classify,
 };

@@ -14,6 +14,7 @@ test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed
 test_ipv6_dns_finds_exactly_the_servers_and_their_answers
 test_ipv6_synackscan_every_address_answers_with_a_rst
 test_ipv6_icmp6_echoscan_finds_exactly_the_live_list
+test_ipv6_icmp_echo_time_gives_the_live_list_with_round_trip_times
 test_ipv6_interrupt_and_resume_send_each_probe_once
 test_ipv6_target_learns_our_mac_from_neighbor_discovery
 test_ipv6_gateway_that_never_answers_ndp_is_one_error"
@@ -298,6 +299,50 @@ c = json.load(open(sys.argv[1]))["counts"]
 print("    sent %d, alive %d, unreachable %d" % (c["sent"], c["successes"], c["failures"]))
 sys.exit(0 if c["successes"] == 257 and c["failures"] == c["sent"] - 257 and c["failures"] > 1500 else 1)
 EOF
+}
+
+# icmp_echo_time over IPv6: the live addresses of a hitlist, each with its send time and a
+# plausible round trip time; the others unreachable through ICMPv6 errors quoting the request.
+test_ipv6_icmp_echo_time_gives_the_live_list_with_round_trip_times() {
+	ipv6_testbed v6etime || return 1
+	ipv6_skip_unless_scanned || return
+	ip netns exec "$T" sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
+		net.ipv4.icmp_msgs_burst=1000000 || return 1
+	ip -n "$T" -6 route del local 2001:2:0:1::/64 dev lo || return 1
+	ip -n "$T" -6 route add local 2001:2:0:1::/120 dev lo || return 1
+	ipv6_hitlist "$TMP/hitlist" 500 2001:2:0:1::5:0
+	printf '2001:2:0:1::%x\n' $(seq 0 99) >>"$TMP/hitlist"
+	local start end
+	start=$(date +%s)
+	check_run salvo_in_scanner -q -b /dev/null -M icmp_echo_time -c 1 -r 4000 -O json \
+		-f saddr,classification,type,code,sent_timestamp_ts,sent_timestamp_us,dst_raw,rtt_us \
+		--ipv6-target-file "$TMP/hitlist" -o "$TMP/echotime.json" -m "$TMP/meta.json" || return 1
+	end=$(date +%s)
+	{ echo 2001:2:0:1::; printf '2001:2:0:1::%x\n' $(seq 1 99); } | sort >"$TMP/expected"
+	python3 - "$TMP/echotime.json" "$start" "$end" "$TMP/meta.json" >"$TMP/got" 2>"$TMP/bad" <<'PY'
+import json, sys
+start, end = int(sys.argv[2]), int(sys.argv[3])
+rtts, bad = [], 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    print(r["saddr"])
+    if (r["classification"] != "echoreply" or r["type"] != 129 or r["code"] != 0 or
+            not start <= r["sent_timestamp_ts"] <= end or
+            not 0 <= r["sent_timestamp_us"] < 1000000 or r["dst_raw"] is not None or
+            not 0 <= r["rtt_us"] < 3000000):
+        print("implausible: %s" % line.strip(), file=sys.stderr)
+        bad += 1
+    rtts.append(r["rtt_us"])
+c = json.load(open(sys.argv[4]))["counts"]
+print("rtt_us from %d to %d; sent %d, alive %d, unreachable %d"
+      % (min(rtts, default=-1), max(rtts, default=-1), c["sent"], c["successes"], c["failures"]),
+      file=sys.stderr)
+sys.exit(1 if bad or c["failures"] != c["sent"] - 100 or c["failures"] < 400 else 0)
+PY
+	local status=$?
+	while read -r l; do log "$l"; done <"$TMP/bad"
+	sort -o "$TMP/got" "$TMP/got"
+	expect_same_lines "live addresses" "$TMP/expected" "$TMP/got" && [ $status = 0 ]
 }
 
 # SIGINT, then --resume, over an IPv6 hitlist: every (address, port) probed exactly once, as

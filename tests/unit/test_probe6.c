@@ -8,12 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "probe_fixtures.h"
 #include "probe/packet6.h"
 #include "probe/udp_common.h"
+#include "util/clock.h"
+#include "util/siphash.h"
 
 static const uint8_t US6[16] = { 0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 static const uint8_t TARGET6[16] = { 0x20, 0x01, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5 };
@@ -62,23 +65,30 @@ static uint16_t ref_tcp6_sum(const uint8_t *ip, uint32_t tcp_len)
 	return ref_l4_6_sum(ip, tcp_len, 6);
 }
 
-/* An ICMPv6 error (type, code) from `from` to us quoting the first 48 bytes (IPv6 and 8 of
- * its payload) of our probe frame f, into r6; returns its length. */
-static uint32_t icmp6_error(uint8_t *r6, const uint8_t from[16], uint8_t type, uint8_t code,
-			    const uint8_t *f)
+/* An ICMPv6 error (type, code) from `from` to us quoting the first quote_len bytes of our
+ * probe frame f's IPv6 packet, into r6; returns its length. */
+static uint32_t icmp6_error_quoting(uint8_t *r6, const uint8_t from[16], uint8_t type, uint8_t code,
+				    const uint8_t *f, uint32_t quote_len)
 {
-	memset(r6, 0, 14 + 40 + 8 + 48);
+	memset(r6, 0, 14 + 40 + 8 + quote_len);
 	packet_put16(r6 + 12, ETHERTYPE_IPV6_);
 	r6[14] = 0x60;
-	packet_put16(r6 + 18, 8 + 48);
+	packet_put16(r6 + 18, (uint16_t)(8 + quote_len));
 	r6[20] = 58;
 	r6[21] = 64;
 	memcpy(r6 + 22, from, 16);
 	memcpy(r6 + 38, US6, 16);
 	r6[54] = type;
 	r6[55] = code;
-	memcpy(r6 + 62, f + 14, 48);
-	return 14 + 40 + 8 + 48;
+	memcpy(r6 + 62, f + 14, quote_len);
+	return 14 + 40 + 8 + quote_len;
+}
+
+/* The same quoting 48 bytes: the IPv6 header and 8 of its payload, as little as is allowed. */
+static uint32_t icmp6_error(uint8_t *r6, const uint8_t from[16], uint8_t type, uint8_t code,
+			    const uint8_t *f)
+{
+	return icmp6_error_quoting(r6, from, type, code, f, 48);
 }
 
 static void test_syn6_frame(void **state)
@@ -524,6 +534,93 @@ static void test_synack6_replies(void **state)
 	probe_close(&p);
 }
 
+/* icmp_echo_time over IPv6: the request carries its send time and the address under a check
+ * word; the reply gives the round trip time; a reply or an error whose payload was altered is
+ * not taken; an error quoting the whole request brings the time back, one quoting 8 bytes not. */
+static void test_echotime6_replies(void **state)
+{
+	struct probe p;
+	uint8_t f[PROBE_FRAME_MAX], r6[256];
+	struct probe_result r;
+	uint64_t before, after, sent;
+	uint32_t len;
+	char want[32];
+
+	(void)state;
+	probe6_module(&p, "icmp_echo_time", 1, NULL);
+	before = clock_real_us();
+	len = frame6(&p, f, TARGET6, 0, 0);
+	after = clock_real_us();
+	assert_int_equal(len, 14 + 40 + 8 + 28);
+	assert_int_equal(packet_get16(f + 18), 8 + 28);
+	assert_int_equal(f[54], ICMP6_ECHO_REQUEST);
+	assert_int_equal(ref_l4_6_sum(f + 14, 36, 58), 0xffff);
+	sent = (uint64_t)packet_get32(f + 62) * 1000000 + packet_get32(f + 66);
+	assert_true(sent >= before && sent <= after);
+	assert_memory_equal(f + 70, TARGET6, 16);
+	assert_int_equal(packet_get32(f + 86), (uint32_t)siphash24(f + 62, 24, p.params.key));
+
+	/* The reply: the request with addresses swapped and type 129. */
+	memcpy(r6, f, len);
+	memcpy(r6 + 22, TARGET6, 16);
+	memcpy(r6 + 38, US6, 16);
+	r6[21] = 57;
+	r6[54] = ICMP6_ECHO_REPLY;
+	assert_true(check6(&p, r6, len, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "echoreply");
+	assert_true(r.success);
+	assert_memory_equal(r.saddr6, TARGET6, 16);
+	assert_int_equal(r.ttl, 57);
+	r.timestamp_us = sent + 4321;
+	assert_string_equal(field6(&p, &r, "rtt_us"), "4321");
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)(sent / 1000000));
+	assert_string_equal(field6(&p, &r, "sent_timestamp_ts"), want);
+	assert_string_equal(field6(&p, &r, "type"), "129");
+	assert_string_equal(field6(&p, &r, "dst_raw"), "null");
+	snprintf(want, sizeof(want), "%u", packet_get16(f + 58));
+	assert_string_equal(field6(&p, &r, "icmp_id"), want);
+	for (int off = 0; off < 28; off++) { /* any payload byte: time, address or check word */
+		r6[62 + off] ^= 0x10;
+		assert_false(check6(&p, r6, len, &r));
+		r6[62 + off] ^= 0x10;
+	}
+	packet_put16(r6 + 18, 8 + 27); /* cut short of the check word */
+	assert_false(check6(&p, r6, len - 1, &r));
+	packet_put16(r6 + 18, 8 + 28);
+	r6[37] ^= 1; /* from another address */
+	assert_false(check6(&p, r6, len, &r));
+	r6[37] ^= 1;
+	assert_true(check6(&p, r6, len, &r));
+
+	/* An error quoting the whole request: the time comes back with it. */
+	len = icmp6_error_quoting(r6, ROUTER6, ICMP6_DST_UNREACH, 0, f, 40 + 36);
+	assert_true(check6(&p, r6, len, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "unreach");
+	assert_false(r.success);
+	assert_memory_equal(r.saddr6, TARGET6, 16);
+	r.timestamp_us = sent + 10;
+	assert_string_equal(field6(&p, &r, "rtt_us"), "10");
+	assert_string_equal(field6(&p, &r, "type"), "1");
+	r6[54] = ICMP6_TIME_EXCEEDED;
+	assert_true(check6(&p, r6, len, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "timxceed");
+	r6[62 + 40 + 8 + 2] ^= 1; /* a quoted time that is not ours */
+	assert_false(check6(&p, r6, len, &r));
+
+	/* One quoting 8 bytes of the request: matched, without a time. */
+	len = icmp6_error(r6, ROUTER6, ICMP6_DST_UNREACH, 3, f);
+	assert_true(check6(&p, r6, len, &r));
+	probe_classify(&p, &r);
+	assert_string_equal(r.classification, "unreach");
+	assert_string_equal(field6(&p, &r, "code"), "3");
+	assert_string_equal(field6(&p, &r, "sent_timestamp_ts"), "0");
+	assert_string_equal(field6(&p, &r, "rtt_us"), "0");
+	probe_close(&p);
+}
+
 /* Every module of the table that probes IPv6: its frames parse as IPv6 and their upper-layer
  * checksum is right, for many targets and ports; the ones that do not, have none of the three. */
 static void test_every_ipv6_module_builds_right_frames(void **state)
@@ -559,7 +656,8 @@ static void test_every_ipv6_module_builds_right_frames(void **state)
 		}
 		probe_close(&p);
 	}
-	assert_true(with >= 7); /* tcp_synscan and synackscan, udp, ntp, upnp, icmp_echoscan, dns */
+	/* tcp_synscan and synackscan, udp, ntp, upnp, icmp_echoscan and icmp_echo_time, dns */
+	assert_true(with >= 8);
 }
 
 int main(void)
@@ -574,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_echo6_replies),
 		cmocka_unit_test(test_dns6_replies),
 		cmocka_unit_test(test_synack6_replies),
+		cmocka_unit_test(test_echotime6_replies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
