@@ -173,7 +173,7 @@ static size_t bacnet_field_device_instance(const struct probe_result *r, char *b
 	long instance = bacnet_device_instance(r->data, r->data_len);
 
 	if (instance < 0)
-		return probe_field_text((const uint8_t *)"null", 4, buf, cap);
+		return probe_field_null(buf, cap);
 	return probe_field_uint((uint64_t)instance, buf, cap);
 }
 

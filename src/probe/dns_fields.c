@@ -323,14 +323,6 @@ static int dns_has_message(const struct probe_result *r)
 	return !(r->flags & UDP_FLAG_ICMP) && r->data_len >= DNS_HLEN;
 }
 
-/* A number the result has not (an ICMP error has no DNS message): JSON's null. */
-static size_t dns_null(char *buf, size_t cap)
-{
-	int n = snprintf(buf, cap, "null");
-
-	return n < 0 || !cap ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
-}
-
 static size_t dns_section(const struct probe_result *r, int section, char *buf, size_t cap)
 {
 	struct dns_msg d = { r->data, r->data_len };
@@ -383,7 +375,7 @@ static size_t dns_field_parse_err(const struct probe_result *r, char *buf, size_
 	int err;
 
 	if (!dns_has_message(r))
-		return dns_null(buf, cap);
+		return probe_field_null(buf, cap);
 	dns_parse_status(r, &err, &left);
 	return probe_field_uint((uint64_t)err, buf, cap);
 }
@@ -394,7 +386,7 @@ static size_t dns_field_unconsumed(const struct probe_result *r, char *buf, size
 	int err;
 
 	if (!dns_has_message(r))
-		return dns_null(buf, cap);
+		return probe_field_null(buf, cap);
 	dns_parse_status(r, &err, &left);
 	return probe_field_uint(left, buf, cap);
 }
@@ -402,7 +394,7 @@ static size_t dns_field_unconsumed(const struct probe_result *r, char *buf, size
 static size_t dns_field_partial(const struct probe_result *r, char *buf, size_t cap)
 {
 	if (!dns_has_message(r))
-		return dns_null(buf, cap);
+		return probe_field_null(buf, cap);
 	return probe_field_uint((r->flags & DNS_FLAG_CUT) ? 1 : 0, buf, cap);
 }
 
@@ -427,7 +419,7 @@ static size_t dns_field_raw(const struct probe_result *r, char *buf, size_t cap)
 		const uint8_t *m = r->data;                                                        \
                                                                                                    \
 		if (!dns_has_message(r))                                                           \
-			return dns_null(buf, cap);                                                 \
+			return probe_field_null(buf, cap);                                         \
 		return probe_field_uint((value), buf, cap);                                        \
 	}
 

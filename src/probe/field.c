@@ -51,3 +51,8 @@ size_t probe_field_uint(uint64_t v, char *buf, size_t cap)
 
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
+
+size_t probe_field_null(char *buf, size_t cap)
+{
+	return probe_field_text((const uint8_t *)"null", 4, buf, cap);
+}

@@ -21,4 +21,7 @@ size_t probe_field_text(const uint8_t *data, size_t len, char *buf, size_t cap);
 /* An unsigned number in decimal; returns the length (buf must hold 21 bytes). */
 size_t probe_field_uint(uint64_t v, char *buf, size_t cap);
 
+/* "null": a numeric field the result has no value for (JSON's null in json output). */
+size_t probe_field_null(char *buf, size_t cap);
+
 #endif

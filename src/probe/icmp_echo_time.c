@@ -31,19 +31,18 @@
 #include "util/checksum.h"
 #include "util/clock.h"
 
-#define ECHOTIME_PAYLOAD_LEN  16
-#define ECHOTIME_CHECKED_LEN  12 /* the payload bytes the check word covers */
+#define ECHOTIME_TIME_LEN     8 /* seconds and microseconds, the payload's start */
+#define ECHOTIME_PAYLOAD_LEN  (ECHOTIME_TIME_LEN + 4 + 4)  /* the time, the address, the check */
+#define ECHOTIME6_PAYLOAD_LEN (ECHOTIME_TIME_LEN + 16 + 4) /* ... with an IPv6 address */
 #define ECHOTIME_FRAME_LEN    (PROBE_ECHO_FRAME_LEN + ECHOTIME_PAYLOAD_LEN)
-#define ECHOTIME6_PAYLOAD_LEN 28
-#define ECHOTIME6_CHECKED_LEN 24
 #define ECHOTIME6_FRAME_LEN   (PROBE_ECHO6_FRAME_LEN + ECHOTIME6_PAYLOAD_LEN)
 #define ECHOTIME_FLAG_ERROR   0x80 /* in probe_result.flags: an ICMP error quoting our request */
 
 /*
  * What a result keeps in r->data: the ICMP type and code of the reply (or error), two zero
  * bytes, our identifier and sequence number as the reply (or the quote) carries them, then
- * the payload.  ECHOTIME_DATA_LEN bytes when the time came back, ECHOTIME_DATA_NO_TIME when
- * not.
+ * the payload.  ECHOTIME_DATA_LEN (IPv6: ECHOTIME6_DATA_LEN) bytes when the time came back,
+ * ECHOTIME_DATA_NO_TIME when not.
  */
 #define ECHOTIME_DATA_LEN     (ICMP_HLEN + ECHOTIME_PAYLOAD_LEN)
 #define ECHOTIME6_DATA_LEN    (ICMP_HLEN + ECHOTIME6_PAYLOAD_LEN)
@@ -70,135 +69,121 @@ static int echotime_init(struct probe *p, char *err, size_t errlen)
 	return 0;
 }
 
-/* The check word of a payload's first len bytes (ECHOTIME_CHECKED_LEN, ECHOTIME6_CHECKED_LEN). */
+/* The check word of a payload's first len bytes: the time and the address. */
 static uint32_t echotime_check_word(const struct probe *p, const uint8_t *payload, size_t len)
 {
 	return (uint32_t)siphash24(payload, len, p->params.key);
 }
 
-/* Write the send time into payload; returns the sum of those 8 bytes. */
-static uint32_t echotime_put_time(uint8_t *payload)
+/* Write the payload of a request to target (alen bytes in network order: 4 or 16): the send
+ * time, the address, the check word over both.  Returns the payload's one's-complement sum. */
+static uint32_t echotime_payload(const struct probe *p, uint8_t *payload, const uint8_t *target,
+				 size_t alen)
 {
 	uint64_t now = clock_real_us();
-	uint32_t sec = (uint32_t)(now / 1000000), usec = (uint32_t)(now % 1000000);
 
-	packet_put32(payload, sec);
-	packet_put32(payload + 4, usec);
-	return csum_add_u32(csum_add_u32(0, sec), usec);
+	packet_put32(payload, (uint32_t)(now / 1000000));
+	packet_put32(payload + 4, (uint32_t)(now % 1000000));
+	memcpy(payload + ECHOTIME_TIME_LEN, target, alen);
+	packet_put32(payload + ECHOTIME_TIME_LEN + alen,
+		     echotime_check_word(p, payload, ECHOTIME_TIME_LEN + alen));
+	return csum_add_bytes(0, payload, ECHOTIME_TIME_LEN + alen + 4);
 }
 
 static uint32_t echotime_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
 			       uint16_t dport, uint32_t probe_num)
 {
-	uint8_t *payload = frame + PROBE_ECHO_FRAME_LEN;
-	uint32_t check, sum = echotime_put_time(payload);
+	uint8_t target[4];
 
 	(void)dport;
-	packet_put32(payload + 8, daddr);
-	check = echotime_check_word(p, payload, ECHOTIME_CHECKED_LEN);
-	packet_put32(payload + 12, check);
-	probe_echo_patch(p, frame, daddr, probe_num, csum_add_u32(csum_add_u32(sum, daddr), check));
+	packet_put32(target, daddr);
+	probe_echo_patch(p, frame, daddr, probe_num,
+			 echotime_payload(p, frame + PROBE_ECHO_FRAME_LEN, target, 4));
 	return ECHOTIME_FRAME_LEN;
 }
 
 static uint32_t echotime_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
 				uint16_t dport, uint32_t probe_num)
 {
-	uint8_t *payload = frame + PROBE_ECHO6_FRAME_LEN;
-	uint32_t check, sum = echotime_put_time(payload);
-
 	(void)dport;
-	memcpy(payload + 8, daddr, 16);
-	check = echotime_check_word(p, payload, ECHOTIME6_CHECKED_LEN);
-	packet_put32(payload + 24, check);
 	probe_echo_patch6(p, frame, daddr, probe_num,
-			  csum_add_u32(csum_add_addr6(sum, daddr), check));
+			  echotime_payload(p, frame + PROBE_ECHO6_FRAME_LEN, daddr, 16));
 	return ECHOTIME6_FRAME_LEN;
 }
 
-/* Is this payload (ECHOTIME_PAYLOAD_LEN bytes) one we sent to target? */
-static int echotime_payload_ours(const struct probe *p, const uint8_t *payload, uint32_t target)
+/* Is this payload one we sent to target (alen bytes)? */
+static int echotime_payload_ours(const struct probe *p, const uint8_t *payload,
+				 const uint8_t *target, size_t alen)
 {
-	return packet_get32(payload + 8) == target &&
-	       packet_get32(payload + 12) == echotime_check_word(p, payload, ECHOTIME_CHECKED_LEN);
+	return memcmp(payload + ECHOTIME_TIME_LEN, target, alen) == 0 &&
+	       packet_get32(payload + ECHOTIME_TIME_LEN + alen) ==
+		       echotime_check_word(p, payload, ECHOTIME_TIME_LEN + alen);
 }
 
-/* Is this payload (ECHOTIME6_PAYLOAD_LEN bytes) one we sent to target? */
-static int echotime_payload6_ours(const struct probe *p, const uint8_t *payload,
-				  const uint8_t target[16])
+/*
+ * What validate keeps of an echo reply or an error (kind, as probe_echo_check says) to our
+ * request to target (alen bytes): icmp is the reply's ICMP header, or the quoted request's,
+ * with len bytes there; type and code are the error's.  1, or 0 if the payload is not ours.
+ * A reply must bring the time back; a quote may stop anywhere after the echo header, and a
+ * payload it holds must be ours.
+ */
+static int echotime_keep(const struct probe *p, struct probe_result *r, int kind,
+			 const uint8_t *icmp, size_t len, uint8_t type, uint8_t code,
+			 const uint8_t *target, size_t alen)
 {
-	return memcmp(payload + 8, target, 16) == 0 &&
-	       packet_get32(payload + 24) == echotime_check_word(p, payload, ECHOTIME6_CHECKED_LEN);
+	size_t data_len = ICMP_HLEN + ECHOTIME_TIME_LEN + alen + 4;
+	uint8_t rec[ECHOTIME6_DATA_LEN] = { 0 };
+
+	if (kind == PROBE_ECHO_REPLY) {
+		if (len < data_len || !echotime_payload_ours(p, icmp + ICMP_HLEN, target, alen))
+			return 0;
+		r->flags = 0;
+		probe_result_keep_data(r, icmp, data_len);
+		return 1;
+	}
+	r->flags = ECHOTIME_FLAG_ERROR;
+	rec[0] = type;
+	rec[1] = code;
+	memcpy(rec + 4, icmp + 4, 4); /* the identifier and sequence number quoted */
+	if (len < data_len) {
+		probe_result_keep_data(r, rec, ECHOTIME_DATA_NO_TIME);
+		return 1;
+	}
+	if (!echotime_payload_ours(p, icmp + ICMP_HLEN, target, alen))
+		return 0;
+	memcpy(rec + ICMP_HLEN, icmp + ICMP_HLEN, data_len - ICMP_HLEN);
+	probe_result_keep_data(r, rec, data_len);
+	return 1;
 }
 
 static int echotime_validate(const struct probe *p, const struct packet_view *v,
 			     struct probe_result *r)
 {
-	uint8_t rec[ECHOTIME_DATA_LEN] = { 0 };
 	struct packet_quote q;
-	const uint8_t *quoted_end;
+	uint8_t target[4];
 	int kind = probe_echo_check(p, v, r, &q);
 
-	if (kind == PROBE_ECHO_REPLY) {
-		/* The time must come back, and be the one we wrote. */
-		if (v->l4_len < ECHOTIME_DATA_LEN ||
-		    !echotime_payload_ours(p, v->l4 + ICMP_HLEN, r->saddr))
-			return 0;
-		r->flags = 0;
-		probe_result_keep_data(r, v->l4, ECHOTIME_DATA_LEN);
-		return 1;
-	}
-	if (kind != PROBE_ECHO_ERROR)
+	if (!kind)
 		return 0;
-	r->flags = ECHOTIME_FLAG_ERROR;
-	rec[0] = q.icmp_type;
-	rec[1] = q.icmp_code;
-	memcpy(rec + 4, q.l4 + 4, 4); /* the identifier and sequence number quoted */
-	/* The quote may stop anywhere after the echo header; a payload it holds must be ours. */
-	quoted_end = v->l4 + v->l4_len;
-	if (quoted_end - q.l4 < ECHOTIME_DATA_LEN) {
-		probe_result_keep_data(r, rec, ECHOTIME_DATA_NO_TIME);
-		return 1;
-	}
-	if (!echotime_payload_ours(p, q.l4 + ICMP_HLEN, r->saddr))
-		return 0;
-	memcpy(rec + ICMP_HLEN, q.l4 + ICMP_HLEN, ECHOTIME_PAYLOAD_LEN);
-	probe_result_keep_data(r, rec, ECHOTIME_DATA_LEN);
-	return 1;
+	packet_put32(target, r->saddr);
+	if (kind == PROBE_ECHO_REPLY)
+		return echotime_keep(p, r, kind, v->l4, v->l4_len, 0, 0, target, 4);
+	return echotime_keep(p, r, kind, q.l4, (size_t)(v->l4 + v->l4_len - q.l4), q.icmp_type,
+			     q.icmp_code, target, 4);
 }
 
 static int echotime_validate6(const struct probe *p, const struct packet_view6 *v,
 			      struct probe_result *r)
 {
-	uint8_t rec[ECHOTIME6_DATA_LEN] = { 0 };
 	struct packet_quote6 q;
-	const uint8_t *quoted_end;
 	int kind = probe_echo_check6(p, v, r, &q);
 
-	if (kind == PROBE_ECHO_REPLY) {
-		if (v->l4_len < ECHOTIME6_DATA_LEN ||
-		    !echotime_payload6_ours(p, v->l4 + ICMP_HLEN, r->saddr6))
-			return 0;
-		r->flags = 0;
-		probe_result_keep_data(r, v->l4, ECHOTIME6_DATA_LEN);
-		return 1;
-	}
-	if (kind != PROBE_ECHO_ERROR)
+	if (!kind)
 		return 0;
-	r->flags = ECHOTIME_FLAG_ERROR;
-	rec[0] = q.icmp_type;
-	rec[1] = q.icmp_code;
-	memcpy(rec + 4, q.l4 + 4, 4);
-	quoted_end = v->l4 + v->l4_len;
-	if (quoted_end - q.l4 < ECHOTIME6_DATA_LEN) {
-		probe_result_keep_data(r, rec, ECHOTIME_DATA_NO_TIME);
-		return 1;
-	}
-	if (!echotime_payload6_ours(p, q.l4 + ICMP_HLEN, r->saddr6))
-		return 0;
-	memcpy(rec + ICMP_HLEN, q.l4 + ICMP_HLEN, ECHOTIME6_PAYLOAD_LEN);
-	probe_result_keep_data(r, rec, ECHOTIME6_DATA_LEN);
-	return 1;
+	if (kind == PROBE_ECHO_REPLY)
+		return echotime_keep(p, r, kind, v->l4, v->l4_len, 0, 0, r->saddr6, 16);
+	return echotime_keep(p, r, kind, q.l4, (size_t)(v->l4 + v->l4_len - q.l4), q.icmp_type,
+			     q.icmp_code, r->saddr6, 16);
 }
 
 static void echotime_classify(const struct probe *p, struct probe_result *r)
@@ -259,11 +244,8 @@ static size_t echotime_field_sent_us(const struct probe_result *r, char *buf, si
  * an IPv6 address is no such number: null. */
 static size_t echotime_field_dst_raw(const struct probe_result *r, char *buf, size_t cap)
 {
-	if (r->family == 6) {
-		int n = snprintf(buf, cap, "null");
-
-		return n < 0 || !cap ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
-	}
+	if (r->family == 6)
+		return probe_field_null(buf, cap);
 	return probe_field_uint(__builtin_bswap32(r->saddr), buf, cap);
 }
 

@@ -63,7 +63,7 @@ static size_t ntp_field(const struct probe_result *r, unsigned off, unsigned siz
 	uint64_t v = 0;
 
 	if ((r->flags & UDP_FLAG_ICMP) || r->data_len < off + size)
-		return probe_field_text((const uint8_t *)"null", 4, buf, cap);
+		return probe_field_null(buf, cap);
 	for (unsigned i = 0; i < size; i++)
 		v = v << 8 | r->data[off + i];
 	return probe_field_uint(v, buf, cap);
