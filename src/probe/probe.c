@@ -43,6 +43,7 @@ static const struct {
 	{ "ipv6_tcp_synscan", "tcp_synscan" },
 	{ "ipv6_udp", "udp" },
 	{ "icmp6_echoscan", "icmp_echoscan" },
+	{ "ipv6_dns", "dns" }, /* the same TYPE,NAME --probe-args */
 };
 
 /* ZMap's modules salvo will not have, and why (-M names one: the error says so). */

@@ -621,6 +621,24 @@ static void test_echotime6_replies(void **state)
 	probe_close(&p);
 }
 
+/* The TUM fork's IPv6 module names are salvo's modules, which probe IPv6. */
+static void test_tum_fork_names(void **state)
+{
+	static const char *const names[][2] = { { "ipv6_tcp_synscan", "tcp_synscan" },
+						{ "ipv6_udp", "udp" },
+						{ "icmp6_echoscan", "icmp_echoscan" },
+						{ "ipv6_dns", "dns" } };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct probe_ops *ops = probe_by_name(names[i][0]);
+
+		assert_non_null(ops);
+		assert_ptr_equal(ops, probe_by_name(names[i][1]));
+		assert_non_null(ops->template6);
+	}
+}
+
 /* Every module of the table that probes IPv6: its frames parse as IPv6 and their upper-layer
  * checksum is right, for many targets and ports; the ones that do not, have none of the three. */
 static void test_every_ipv6_module_builds_right_frames(void **state)
@@ -673,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_dns6_replies),
 		cmocka_unit_test(test_synack6_replies),
 		cmocka_unit_test(test_echotime6_replies),
+		cmocka_unit_test(test_tum_fork_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
