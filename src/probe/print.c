@@ -32,11 +32,11 @@ static uint32_t l4_header_len(unsigned proto, const uint8_t *l4, uint32_t l4_len
 		doff = (uint32_t)(l4[12] >> 4) * 4;
 		return doff >= 20 && doff <= l4_len ? doff : 20;
 	}
-	return (proto == 17 || proto == 1) && l4_len >= 8 ? 8 : 0;
+	return (proto == 17 || proto == 1 || proto == 58) && l4_len >= 8 ? 8 : 0;
 }
 
-/* The transport block: ZMap's synscan, udp and icmp_echoscan lines, under the module's name
- * for it if it has one (dns). */
+/* The transport block: ZMap's synscan, udp and icmp_echoscan lines (icmp6 for ICMPv6, as the
+ * TUM fork's dry run names it), under the module's name for it if it has one (dns). */
 static void print_l4(FILE *f, const char *name, unsigned proto, const uint8_t *l4)
 {
 	if (proto == 6)
@@ -48,8 +48,10 @@ static void print_l4(FILE *f, const char *name, unsigned proto, const uint8_t *l
 			get16(l4), get16(l4 + 2), get16(l4 + 6));
 	else
 		fprintf(f, "%s { type: %u | code: %u | checksum: %#04X | id: %u | seq: %u }\n",
-			name ? name : "icmp", l4[0], l4[1], get16(l4 + 2), get16(l4 + 4),
-			get16(l4 + 6));
+			name	      ? name
+			: proto == 58 ? "icmp6"
+				      : "icmp",
+			l4[0], l4[1], get16(l4 + 2), get16(l4 + 4), get16(l4 + 6));
 }
 
 /* --fast-dryrun of an IPv6 probe (as salvo builds them: no extension header): the 16 bytes of
