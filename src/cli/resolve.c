@@ -256,9 +256,8 @@ static int resolve_v6_rules(struct cli_parse *p, char *err, size_t errlen)
 			 cfg->probe->name);
 		return -EINVAL;
 	}
-	if (cfg->icmp_prescan || cfg->iplayer) {
-		snprintf(err, errlen, "%s: not with IPv6 targets yet",
-			 cfg->icmp_prescan ? "--icmp-prescan" : "-X/--iplayer");
+	if (cfg->iplayer) {
+		snprintf(err, errlen, "-X/--iplayer: not with IPv6 targets yet");
 		return -EINVAL;
 	}
 	if (!cfg->dryrun && !(cfg->engine->caps & IO_CAP_IPV6)) {

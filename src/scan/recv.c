@@ -31,6 +31,14 @@ static inline void count(uint64_t *c)
 	__atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
 }
 
+/* --icmp-prescan: an echo reply from the address of addr_index (of both families' targets)
+ * marks it live for the port probes. */
+static void prescan_mark_live(struct scan *s, uint64_t addr_index, struct scan_receiver *rcv)
+{
+	if (!dedup_test_and_set(&s->live, addr_index))
+		count(&rcv->alive);
+}
+
 /* A validated reply to (addr_index, port_index) of the scan: classified, deduplicated,
  * counted, filtered, queued for the writer. */
 static void receive_result(struct scan_receiver *rcv, struct probe_result *r, uint64_t addr_index,
@@ -67,6 +75,14 @@ static void receive_frame6(struct scan_receiver *rcv, const uint8_t *data, uint3
 
 	if (packet_parse_ipv6(data, len, &v))
 		return;
+	if (cfg->icmp_prescan && v.proto == IPPROTO_ICMPV6_ &&
+	    probe_validate6(&s->prescan, &v, &r)) {
+		probe_classify(&s->prescan, &r);
+		if (r.success && (addr_index = target6_set_index(
+					  &cfg->targets6, target6_from_bytes(r.saddr6))) >= 0)
+			prescan_mark_live(s, cfg->targets.addresses + (uint64_t)addr_index, rcv);
+		return;
+	}
 	r.family = 6;
 	r.data_len = 0;
 	if (!probe_validate6(&s->probe, &v, &r))
@@ -98,9 +114,8 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 	/* --icmp-prescan: an echo reply marks its address live for the port probes. */
 	if (cfg->icmp_prescan && v.proto == IPPROTO_ICMP_ && probe_validate(&s->prescan, &v, &r)) {
 		probe_classify(&s->prescan, &r);
-		if (r.success && (addr_index = target_set_index(&cfg->targets, r.saddr)) >= 0 &&
-		    !dedup_test_and_set(&s->live, (uint64_t)addr_index))
-			count(&rcv->alive);
+		if (r.success && (addr_index = target_set_index(&cfg->targets, r.saddr)) >= 0)
+			prescan_mark_live(s, (uint64_t)addr_index, rcv);
 		return;
 	}
 	r.family = 4;

@@ -144,11 +144,11 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 	fastdiv_init(&s->port_div, cfg->ports.count); /* not 0: the scan is not empty */
 	s->positions = s->elements;
 	if (cfg->icmp_prescan) {
-		/* Senders walk addresses, not (address, port) elements: slice those. */
-		s->positions = cfg->targets.addresses;
-		if ((ret = target_permutation_init(&s->perm_addr, cfg->targets.addresses,
-						   s->seed)) ||
-		    (ret = dedup_init(&s->live, cfg->targets.addresses))) {
+		/* Senders walk addresses (both families'), not (address, port) elements: slice
+		 * those. */
+		s->positions = scan_config_addresses(cfg);
+		if ((ret = target_permutation_init(&s->perm_addr, s->positions, s->seed)) ||
+		    (ret = dedup_init(&s->live, s->positions))) {
 			snprintf(err, SCAN_ERRLEN, "--icmp-prescan: %s", strerror(-ret));
 			return ret;
 		}

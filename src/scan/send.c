@@ -37,17 +37,55 @@ struct send_source {
 	uint64_t done;	 /* positions finished, for the progress line */
 };
 
+/* A probe module's frame templates: IPv4, and IPv6 when the scan has IPv6 targets. */
+struct send_templates {
+	const uint8_t *t4, *t6;
+	size_t len4, len6;
+};
+
+/* One target address of either family: the IPv4 targets' indices come first. */
+struct send_target {
+	int v6; /* an IPv6 target: daddr6, not daddr */
+	uint32_t daddr;
+	uint8_t daddr6[16];
+};
+
+static inline void send_target_at(const struct scan_config *cfg, uint64_t addr_index,
+				  struct send_target *t)
+{
+	t->v6 = addr_index >= cfg->targets.addresses;
+	if (!t->v6) {
+		t->daddr = target_set_address(&cfg->targets, addr_index);
+	} else {
+		struct target6_addr a;
+
+		target6_set_address(&cfg->targets6, addr_index - cfg->targets.addresses, &a);
+		target6_to_bytes(a, t->daddr6);
+	}
+}
+
+/* Probe probe_num of module p to (t, dport) into data, from the family's template; its length. */
+static inline uint32_t send_patch(const struct probe *p, const struct send_templates *tm,
+				  const struct send_target *t, uint16_t dport, uint32_t probe_num,
+				  uint8_t *data)
+{
+	if (!t->v6) {
+		memcpy(data, tm->t4, tm->len4);
+		return probe_patch(p, data, t->daddr, dport, probe_num);
+	}
+	memcpy(data, tm->t6, tm->len6);
+	return probe_patch6(p, data, t->daddr6, dport, probe_num);
+}
+
 #define PLAIN_AHEAD 16 /* elements computed at once */
 
 struct plain_source {
 	struct send_source base;
 	struct scan *s;
-	const uint8_t *tmpl, *tmpl6; /* the IPv4 probe's template, the IPv6 one's */
-	size_t tlen, tlen6;
+	struct send_templates tm;
 	uint64_t pos, end;
-	uint32_t probe_num, daddr;
-	uint8_t daddr6[16];
-	int v6; /* the element's address is an IPv6 target: daddr6, not daddr */
+	uint32_t probe_num;
+	struct send_target target;
 	uint16_t dport;
 	/* The elements of positions pos .. pos + ahead - 1, computed a batch at a time. */
 	unsigned ahead, next;
@@ -73,24 +111,9 @@ static int plain_next(struct send_source *src, uint8_t *data, uint32_t *len)
 		e = c->elements[c->next++];
 		addr_index = fastdiv_div(&c->s->port_div, e);
 		c->dport = cfg->ports.ports[e - addr_index * cfg->ports.count];
-		c->v6 = addr_index >= cfg->targets.addresses;
-		if (!c->v6) {
-			c->daddr = target_set_address(&cfg->targets, addr_index);
-		} else {
-			struct target6_addr a;
-
-			target6_set_address(&cfg->targets6, addr_index - cfg->targets.addresses,
-					    &a);
-			target6_to_bytes(a, c->daddr6);
-		}
+		send_target_at(cfg, addr_index, &c->target);
 	}
-	if (!c->v6) {
-		memcpy(data, c->tmpl, c->tlen);
-		*len = probe_patch(&c->s->probe, data, c->daddr, c->dport, c->probe_num);
-	} else {
-		memcpy(data, c->tmpl6, c->tlen6);
-		*len = probe_patch6(&c->s->probe, data, c->daddr6, c->dport, c->probe_num);
-	}
+	*len = send_patch(&c->s->probe, &c->tm, &c->target, c->dport, c->probe_num, data);
 	if (++c->probe_num == cfg->probes) {
 		c->probe_num = 0;
 		c->pos++;
@@ -106,14 +129,14 @@ struct prescan_mark {
 struct prescan_source {
 	struct send_source base;
 	struct scan *s;
-	const uint8_t *tmpl, *echo_tmpl;
-	size_t tlen, echo_tlen;
+	struct send_templates tm, echo; /* the probe's templates, the echo request's */
 	uint64_t end;
 	uint64_t disc;	/* next address position to ping */
 	uint64_t port;	/* next address position to port-probe */
 	uint64_t ready; /* positions below this were pinged at least PRESCAN_LAG ago */
 	int in_host;	/* probing the ports of the address at port */
-	uint32_t daddr, port_index, probe_num;
+	struct send_target target;
+	uint32_t port_index, probe_num;
 	struct prescan_mark marks[PRESCAN_MARKS];
 	unsigned mark_head, mark_tail; /* ring of (disc, time) */
 	uint64_t last_mark_ns;
@@ -143,8 +166,7 @@ static int prescan_next(struct send_source *src, uint8_t *data, uint32_t *len)
 		if (c->in_host) {
 			uint16_t dport = cfg->ports.ports[c->port_index];
 
-			memcpy(data, c->tmpl, c->tlen);
-			*len = probe_patch(&s->probe, data, c->daddr, dport, c->probe_num);
+			*len = send_patch(&s->probe, &c->tm, &c->target, dport, c->probe_num, data);
 			if (++c->probe_num == cfg->probes) {
 				c->probe_num = 0;
 				if (++c->port_index == cfg->ports.count) {
@@ -161,17 +183,17 @@ static int prescan_next(struct send_source *src, uint8_t *data, uint32_t *len)
 			c->in_host = 1;
 			c->port_index = 0;
 			c->probe_num = 0;
-			c->daddr = target_set_address(&cfg->targets, a);
+			send_target_at(cfg, a, &c->target);
 		} else {
 			c->port++;
 			src->done++;
 		}
 	}
 	if (c->disc < c->end) {
-		uint64_t a = target_permutation_at(&s->perm_addr, c->disc);
+		struct send_target t;
 
-		memcpy(data, c->echo_tmpl, c->echo_tlen);
-		*len = probe_patch(&s->prescan, data, target_set_address(&cfg->targets, a), 0, 0);
+		send_target_at(cfg, target_permutation_at(&s->perm_addr, c->disc), &t);
+		*len = send_patch(&s->prescan, &c->echo, &t, 0, 0, data);
 		c->disc++;
 		if (src->now_ns >= c->last_mark_ns + PRESCAN_MARK_EVERY_NS || c->disc == c->end)
 			prescan_mark(c);
@@ -238,38 +260,43 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 	}
 }
 
+/* Module p's templates into b4 and b6 (PROBE_FRAME_MAX bytes each), the IPv6 one when the
+ * scan has IPv6 targets (resolve.c made sure the module has IPv6 probes then); 0 or -errno. */
+static int send_templates_build(const struct scan *s, const struct probe *p, uint8_t *b4,
+				uint8_t *b6, struct send_templates *tm)
+{
+	int len4 = probe_template(p, b4, PROBE_FRAME_MAX), len6 = 0;
+
+	if (len4 < 0)
+		return len4;
+	if (s->cfg->targets6.addresses && (len6 = probe_template6(p, b6, PROBE_FRAME_MAX)) < 0)
+		return len6;
+	*tm = (struct send_templates){ b4, b6, (size_t)len4, (size_t)len6 };
+	return 0;
+}
+
 void *scan_sender_main(void *arg)
 {
 	struct scan_sender *snd = arg;
 	struct scan *s = snd->scan;
-	uint8_t tmpl[PROBE_FRAME_MAX], tmpl6[PROBE_FRAME_MAX], echo_tmpl[PROBE_FRAME_MAX];
-	int tlen = probe_template(&s->probe, tmpl, sizeof(tmpl)), tlen6 = 0;
+	uint8_t tmpl[PROBE_FRAME_MAX], tmpl6[PROBE_FRAME_MAX];
+	struct send_templates tm;
 	uint64_t flush_deadline;
 
-	/* IPv6 targets: resolve.c made sure the module has IPv6 probes. */
-	if (tlen >= 0 && s->cfg->targets6.addresses)
-		tlen = (tlen6 = probe_template6(&s->probe, tmpl6, sizeof(tmpl6))) < 0 ? tlen6
-										      : tlen;
-	if (tlen < 0) {
-		snd->error = tlen;
+	if ((snd->error = send_templates_build(s, &s->probe, tmpl, tmpl6, &tm)))
 		goto out;
-	}
 	if (s->cfg->icmp_prescan) {
-		/* 64 KiB with its mark ring: well within a thread's stack. */
+		/* 64 KiB with its mark ring and the echo templates: well within a thread's stack.
+		 */
+		uint8_t echo[PROBE_FRAME_MAX], echo6[PROBE_FRAME_MAX];
 		struct prescan_source c;
-		int elen = probe_template(&s->prescan, echo_tmpl, sizeof(echo_tmpl));
 
-		if (elen < 0) {
-			snd->error = elen;
-			goto out;
-		}
 		memset(&c, 0, sizeof(c));
+		if ((snd->error = send_templates_build(s, &s->prescan, echo, echo6, &c.echo)))
+			goto out;
 		c.base.next = prescan_next;
 		c.s = s;
-		c.tmpl = tmpl;
-		c.tlen = (size_t)tlen;
-		c.echo_tmpl = echo_tmpl;
-		c.echo_tlen = (size_t)elen;
+		c.tm = tm;
 		c.disc = c.port = c.ready = snd->start;
 		c.base.done = snd->start - snd->begin;
 		c.end = snd->end;
@@ -278,10 +305,7 @@ void *scan_sender_main(void *arg)
 		struct plain_source c = { .base.next = plain_next,
 					  .base.done = snd->start - snd->begin,
 					  .s = s,
-					  .tmpl = tmpl,
-					  .tlen = (size_t)tlen,
-					  .tmpl6 = tmpl6,
-					  .tlen6 = (size_t)tlen6,
+					  .tm = tm,
 					  .pos = snd->start,
 					  .end = snd->end };
 

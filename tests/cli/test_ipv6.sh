@@ -88,6 +88,29 @@ lines=$(grep -c '^ip6 { saddr: 2001:2::1 | daddr: 2001:2:0:1::[ab] | hop_limit: 
 tcps=$(grep -c '^tcp { source: [0-9]* | dest: 80 | seq: [0-9]* | checksum: 0X[0-9A-F]* }$' "$TMP/text")
 result "--dryrun text: an ip6 block per IPv6 probe ($lines, $tcps)" \
 	$([ "$lines" = 2 ] && [ "$tcps" = 2 ] && echo 0 || echo 1)
+# Every module that probes IPv6 (the list is the table's) prints its transport block, ip6 and
+# eth per probe; --icmp-prescan's ICMPv6 echo requests too.
+# (A module without IPv6 probes must say so; one that probes no ports gets no -p.)
+for m in $("$SALVO" --list-probe-modules | awk '{print $1}'); do
+	ports=(-p 53)
+	"$SALVO" --dryrun -q -b /dev/null "$SRC6" -M "$m" -p 53 2001:2:0:1::a 2>&1 |
+		grep -q "probes addresses, not ports" && ports=()
+	if ! "${RUN[@]}" "$SALVO" --dryrun -q -b /dev/null "$SRC6" -G 02:00:00:00:00:02 -M "$m" \
+		"${ports[@]}" 2001:2:0:1::a 2001:2:0:1::b >"$TMP/text" 2>"$TMP/err"; then
+		grep -q "$m has no IPv6 probe" "$TMP/err"
+		result "--dryrun of $m over IPv6 refused: $(cat "$TMP/err")" $?
+		continue
+	fi
+	lines=$(grep -c '^ip6 { saddr: 2001:2::1 | daddr: 2001:2:0:1::[ab] | hop_limit: 255 }$' "$TMP/text")
+	blocks=$(grep -c '^[a-z0-9]* { .*checksum: 0X[0-9A-F]*' "$TMP/text")
+	result "--dryrun text of $m over IPv6: $lines ip6 blocks, $blocks transport blocks" \
+		$([ "$lines" = 2 ] && [ "$blocks" = 2 ] && echo 0 || echo 1)
+done
+"${RUN[@]}" "$SALVO" --dryrun -q -b /dev/null "$SRC6" -G 02:00:00:00:00:02 --icmp-prescan \
+	-p 80 2001:2:0:1::a >"$TMP/text" 2>&1
+grep -q '^icmp6 { type: 128 | code: 0 | checksum: 0X[0-9A-F]* | id: [0-9]* | seq: [0-9]* }$' \
+	"$TMP/text"
+result "--dryrun --icmp-prescan over IPv6: an ICMPv6 echo request" $?
 # --fast-dryrun: 16 bytes of address and 2 of port per IPv6 probe.
 "${RUN[@]}" "$SALVO" --fast-dryrun --no-header-row -q -b /dev/null "$SRC6" -p 80,443 2001:2:0:1::/126 \
 	>"$TMP/fast" 2>/dev/null
@@ -141,8 +164,8 @@ bad_input "a module without IPv6 probes" "bacnet has no IPv6 probe" \
 printf '2001:2::1\n2001:2::/126\n' >"$TMP/notsingle"
 bad_input "an IPv6 prefix in -I" "--list-of-ips-file: .*:2: 2001:2::/126: expected one address a line" \
 	--dryrun -b /dev/null -p 80 -I "$TMP/notsingle"
-bad_input "--icmp-prescan with IPv6 targets" "--icmp-prescan: not with IPv6 targets yet" \
-	--dryrun -b /dev/null --icmp-prescan -p 80 2001:2::1
+bad_input "-X with IPv6 targets" "-X/--iplayer: not with IPv6 targets yet" \
+	--dryrun -b /dev/null -X -p 80 2001:2::1
 if "$SALVO" --list-io-engines | grep -q "^af_xdp  *yes"; then
 	bad_input "af_xdp takes IPv6 targets (no route: an empty namespace)" \
 		"no IPv6 route to 2001:2::1" --io-engine=af_xdp -b /dev/null -p 80 2001:2::1

@@ -16,6 +16,7 @@ test_ipv6_synackscan_every_address_answers_with_a_rst
 test_ipv6_icmp6_echoscan_finds_exactly_the_live_list
 test_ipv6_icmp_echo_time_gives_the_live_list_with_round_trip_times
 test_ipv6_interrupt_and_resume_send_each_probe_once
+test_ipv6_icmp_prescan_probes_only_live_addresses
 test_ipv6_target_learns_our_mac_from_neighbor_discovery
 test_ipv6_gateway_that_never_answers_ndp_is_one_error"
 
@@ -343,6 +344,29 @@ PY
 	while read -r l; do log "$l"; done <"$TMP/bad"
 	sort -o "$TMP/got" "$TMP/got"
 	expect_same_lines "live addresses" "$TMP/expected" "$TMP/got" && [ $status = 0 ]
+}
+
+# --icmp-prescan over an IPv6 hitlist: ICMPv6 echo first; only the 256 addresses that answer
+# get the port probes, each once (counted at the target), and the open set is found.
+test_ipv6_icmp_prescan_probes_only_live_addresses() {
+	ipv6_testbed v6pre || return 1
+	ipv6_skip_unless_scanned || return
+	ip -n "$T" -6 route del local 2001:2:0:1::/64 dev lo || return 1
+	ip -n "$T" -6 route add local 2001:2:0:1::/120 dev lo || return 1
+	local open="2001:2:0:1::5:80 2001:2:0:1::9:443 2001:2:0:1::c8:22"
+	start_listeners $open || return 1
+	ipv6_hitlist "$TMP/hitlist" 500 $open
+	printf '2001:2:0:1::%x\n' $(seq 0 255) >>"$TMP/hitlist"
+	count_syns "$TMP/syns.json" || return 1
+	check_run salvo_in_scanner -b /dev/null -p 22,80,443,8080 -c 1 -r 4000 --icmp-prescan \
+		--ipv6-target-file "$TMP/hitlist" -o "$TMP/prescan.csv" 2>"$TMP/err" || return 1
+	log "$(tail -1 "$TMP/err")"
+	stop_counting
+	for p in $open; do echo "${p%:*},${p##*:}"; done | sort >"$TMP/expected"
+	sorted_results "$TMP/prescan.csv" >"$TMP/got"
+	expect_same_lines "prescan" "$TMP/expected" "$TMP/got" || return 1
+	grep -q "prescan: 256 hosts alive" "$TMP/err" || return 1
+	expect_syns "$TMP/syns.json" 2001:2:0:1::/120 22,80,443,8080 1
 }
 
 # SIGINT, then --resume, over an IPv6 hitlist: every (address, port) probed exactly once, as
