@@ -256,10 +256,6 @@ static int resolve_v6_rules(struct cli_parse *p, char *err, size_t errlen)
 			 cfg->probe->name);
 		return -EINVAL;
 	}
-	if (cfg->iplayer) {
-		snprintf(err, errlen, "-X/--iplayer: not with IPv6 targets yet");
-		return -EINVAL;
-	}
 	if (!cfg->dryrun && !(cfg->engine->caps & IO_CAP_IPV6)) {
 		snprintf(err, errlen,
 			 "--io-engine=%s: IPv6 targets are not scanned by this engine yet "

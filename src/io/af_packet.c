@@ -77,9 +77,9 @@ struct afp_txq {
 	struct mmsghdr *msgs;
 	struct iovec *iov;
 	unsigned first, pending;
-	unsigned skip;		 /* -X: bytes of Ethernet header left out of each message */
-	unsigned retries, tries; /* --retries, and how often the first pending one was tried */
-	struct sockaddr_ll dst;	 /* -X: what a SOCK_DGRAM message goes to (the protocol) */
+	unsigned skip;		      /* -X: bytes of Ethernet header left out of each message */
+	unsigned retries, tries;      /* --retries, and how often the first pending one was tried */
+	struct sockaddr_ll dst, dst6; /* -X: what a SOCK_DGRAM message goes to (the protocol) */
 	uint64_t completed, errors, busy, retried;
 } __attribute__((aligned(64)));
 
@@ -164,6 +164,8 @@ static int afp_tx_mmsg_open(struct afp_txq *q, const struct io_config *cfg, char
 		q->dst = (struct sockaddr_ll){ .sll_family = AF_PACKET,
 					       .sll_protocol = htons(ETH_P_IP),
 					       .sll_ifindex = cfg->ifindex };
+		q->dst6 = q->dst;
+		q->dst6.sll_protocol = htons(ETH_P_IPV6);
 	}
 	for (unsigned i = 0; i < AFP_MMSG_FRAMES; i++) {
 		q->iov[i].iov_base = q->buf + (size_t)i * q->frame_size + q->skip;
@@ -230,6 +232,37 @@ static int afp_rx_filter6(int fd, uint32_t daddr, const uint8_t daddr6[16])
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
+/* -X with IPv6 too: a SOCK_DGRAM socket sees packets from their IP header on, of either
+ * version: IPv4 ones to daddr, IPv6 ones to daddr6. */
+static int afp_rx_filter6_ip(int fd, uint32_t daddr, const uint8_t daddr6[16])
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x40, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, daddr, 9, 10), /* to accept, to drop */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x60, 0, 9),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 24),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 7), /* k: the address's words, below */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 28),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 32),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 36),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	for (int i = 0; i < 4; i++)
+		code[7 + 2 * i].k = (uint32_t)daddr6[4 * i] << 24 |
+				    (uint32_t)daddr6[4 * i + 1] << 16 |
+				    (uint32_t)daddr6[4 * i + 2] << 8 | daddr6[4 * i + 3];
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
 /*
  * Keep only IPv4 frames whose destination is our address; everything else
  * would only cost the receive thread time.  The receive path still checks
@@ -279,7 +312,8 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 
 		/* Both families on one socket: every protocol, but not what we send ourselves. */
 		sll.sll_protocol = htons(ETH_P_ALL);
-		if (afp_rx_filter6(q->fd, cfg->rx_daddr, cfg->rx_daddr6))
+		if ((cfg->iplayer ? afp_rx_filter6_ip : afp_rx_filter6)(q->fd, cfg->rx_daddr,
+									cfg->rx_daddr6))
 			return afp_fail(err, "SO_ATTACH_FILTER", cfg->ifname);
 		if (setsockopt(q->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)))
 			return afp_fail(err, "PACKET_IGNORE_OUTGOING", cfg->ifname);
@@ -570,8 +604,13 @@ static unsigned afp_mmsg_reserve(struct afp_txq *q, struct io_frame *frames, uns
 static int afp_mmsg_submit(struct afp_txq *q, const struct io_frame *frames, unsigned n)
 {
 	if (n) {
-		for (unsigned i = 0; i < n; i++)
+		for (unsigned i = 0; i < n; i++) {
 			q->iov[i].iov_len = frames[i].len - q->skip;
+			/* -X: the protocol is the one the probe's Ethernet header names. */
+			if (q->skip)
+				q->msgs[i].msg_hdr.msg_name =
+					frames[i].data[12] == 0x86 ? &q->dst6 : &q->dst;
+		}
 		q->first = 0;
 		q->pending = n;
 	}

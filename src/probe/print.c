@@ -23,6 +23,15 @@ static unsigned long get32(const uint8_t *p)
 	return (unsigned long)get16(p) << 16 | get16(p + 2);
 }
 
+static void print_eth(FILE *f, const uint8_t *frame)
+{
+	fprintf(f,
+		"eth { shost: %02x:%02x:%02x:%02x:%02x:%02x | "
+		"dhost: %02x:%02x:%02x:%02x:%02x:%02x }\n",
+		frame[6], frame[7], frame[8], frame[9], frame[10], frame[11], frame[0], frame[1],
+		frame[2], frame[3], frame[4], frame[5]);
+}
+
 /* The transport header's length, if the frame holds one of a kind printed; else 0. */
 static uint32_t l4_header_len(unsigned proto, const uint8_t *l4, uint32_t l4_len)
 {
@@ -68,8 +77,9 @@ static int print_fast6(FILE *f, const uint8_t *ip, uint32_t len)
 	return fwrite(out, 1, sizeof(out), f) == sizeof(out) ? 0 : -EIO;
 }
 
-/* ZMap's layout of an IPv6 probe: the transport block, then ip6 and eth. */
-static int print_zmap6(FILE *f, const struct probe_ops *probe, const uint8_t *frame, uint32_t len)
+/* ZMap's layout of an IPv6 probe: the transport block, then ip6 and (without -X) eth. */
+static int print_zmap6(FILE *f, const struct probe_ops *probe, const uint8_t *frame, uint32_t len,
+		       int iplayer)
 {
 	const uint8_t *ip = frame + 14;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
@@ -84,11 +94,8 @@ static int print_zmap6(FILE *f, const struct probe_ops *probe, const uint8_t *fr
 	inet_ntop(AF_INET6, ip + 8, src, sizeof(src));
 	inet_ntop(AF_INET6, ip + 24, dst, sizeof(dst));
 	fprintf(f, "ip6 { saddr: %s | daddr: %s | hop_limit: %u }\n", src, dst, ip[7]);
-	fprintf(f,
-		"eth { shost: %02x:%02x:%02x:%02x:%02x:%02x | "
-		"dhost: %02x:%02x:%02x:%02x:%02x:%02x }\n",
-		frame[6], frame[7], frame[8], frame[9], frame[10], frame[11], frame[0], frame[1],
-		frame[2], frame[3], frame[4], frame[5]);
+	if (!iplayer)
+		print_eth(f, frame);
 	fputs(PRINT_SEP, f);
 	return 0;
 }
@@ -118,7 +125,7 @@ int probe_print_zmap(FILE *f, const struct probe_ops *probe, const uint8_t *fram
 	char src[16], dst[16];
 
 	if (len >= 14 && get16(frame + 12) == ETHERTYPE_IPV6_)
-		return print_zmap6(f, probe, frame, len);
+		return print_zmap6(f, probe, frame, len, iplayer);
 	if (len < 14 + 20 || get16(frame + 12) != 0x0800 || (ip[0] >> 4) != 4)
 		return -EINVAL;
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
@@ -131,11 +138,7 @@ int probe_print_zmap(FILE *f, const struct probe_ops *probe, const uint8_t *fram
 	print_addr(dst, ip + 16);
 	fprintf(f, "ip { saddr: %s | daddr: %s | checksum: %#04X }\n", src, dst, get16(ip + 10));
 	if (!iplayer)
-		fprintf(f,
-			"eth { shost: %02x:%02x:%02x:%02x:%02x:%02x | "
-			"dhost: %02x:%02x:%02x:%02x:%02x:%02x }\n",
-			frame[6], frame[7], frame[8], frame[9], frame[10], frame[11], frame[0],
-			frame[1], frame[2], frame[3], frame[4], frame[5]);
+		print_eth(f, frame);
 	fputs(PRINT_SEP, f);
 	return 0;
 }

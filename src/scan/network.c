@@ -173,6 +173,8 @@ static int resolve_ipv6(struct scan *s, const struct scan_config *cfg, char err[
 		return ret;
 	if ((ret = resolve_source6(s, cfg, &route, err)))
 		return ret;
+	if (cfg->iplayer) /* no Ethernet header goes out: no MAC is needed */
+		return 0;
 	if (cfg->gateway_mac_set) {
 		memcpy(pp->gwmac6, cfg->gateway_mac, 6);
 		return 0;

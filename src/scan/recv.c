@@ -73,7 +73,7 @@ static void receive_frame6(struct scan_receiver *rcv, const uint8_t *data, uint3
 	int32_t port_index;
 	int64_t addr_index;
 
-	if (packet_parse_ipv6(data, len, &v))
+	if (cfg->iplayer ? packet_parse_ipv6_l3(data, len, &v) : packet_parse_ipv6(data, len, &v))
 		return;
 	if (cfg->icmp_prescan && v.proto == IPPROTO_ICMPV6_ &&
 	    probe_validate6(&s->prescan, &v, &r)) {

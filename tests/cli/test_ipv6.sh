@@ -111,6 +111,14 @@ done
 grep -q '^icmp6 { type: 128 | code: 0 | checksum: 0X[0-9A-F]* | id: [0-9]* | seq: [0-9]* }$' \
 	"$TMP/text"
 result "--dryrun --icmp-prescan over IPv6: an ICMPv6 echo request" $?
+# -X: bare IPv6 packets, so no eth block in the text and raw IP in the pcap.
+"${RUN[@]}" "$SALVO" --dryrun -q -b /dev/null "$SRC6" -X -p 80 2001:2:0:1::a >"$TMP/text" 2>&1
+"${RUN[@]}" "$SALVO" --dryrun -q -b /dev/null "$SRC6" -X -p 80 2001:2:0:1::a \
+	-o "$TMP/x.pcap" 2>/dev/null
+grep -q '^ip6 { saddr: 2001:2::1 | daddr: 2001:2:0:1::a | hop_limit: 255 }$' "$TMP/text" &&
+	! grep -q '^eth ' "$TMP/text" &&
+	tcpdump -nn -r "$TMP/x.pcap" 2>/dev/null | grep -q 'IP6 2001:2::1\.[0-9]* > 2001:2:0:1::a\.80: Flags \[S\]'
+result "--dryrun -X over IPv6: an ip6 block and no eth; raw IPv6 in the pcap" $?
 # --fast-dryrun: 16 bytes of address and 2 of port per IPv6 probe.
 "${RUN[@]}" "$SALVO" --fast-dryrun --no-header-row -q -b /dev/null "$SRC6" -p 80,443 2001:2:0:1::/126 \
 	>"$TMP/fast" 2>/dev/null
@@ -164,8 +172,6 @@ bad_input "a module without IPv6 probes" "bacnet has no IPv6 probe" \
 printf '2001:2::1\n2001:2::/126\n' >"$TMP/notsingle"
 bad_input "an IPv6 prefix in -I" "--list-of-ips-file: .*:2: 2001:2::/126: expected one address a line" \
 	--dryrun -b /dev/null -p 80 -I "$TMP/notsingle"
-bad_input "-X with IPv6 targets" "-X/--iplayer: not with IPv6 targets yet" \
-	--dryrun -b /dev/null -X -p 80 2001:2::1
 if "$SALVO" --list-io-engines | grep -q "^af_xdp  *yes"; then
 	bad_input "af_xdp takes IPv6 targets (no route: an empty namespace)" \
 		"no IPv6 route to 2001:2::1" --io-engine=af_xdp -b /dev/null -p 80 2001:2::1

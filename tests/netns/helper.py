@@ -20,7 +20,8 @@ namespace, waits on counters, and the checks that read what a test collected.
                                  SIGTERM (then as sniff), the number sent goes to OUT
   tun-answer READY TUN OUT ADDR:PORT...
                                  attach to tun device TUN and answer each SYN salvo writes
-                                 to it: SYN-ACK from the open ADDR:PORTs, RST elsewhere;
+                                 to it (IPv4 or IPv6): SYN-ACK from the open ADDR:PORTs, RST
+                                 elsewhere;
                                  until SIGTERM, then write the number of SYNs to OUT
   late-synack READY IFACE OUT DELAY ADDR:PORT...
                                  answer each SYN to ADDR:PORT with a SYN-ACK DELAY seconds
@@ -321,16 +322,28 @@ def synack(frame, tcp, src_ip, ack, flags=0x12):
     return frame[6:12] + frame[0:6] + b"\x08\x00" + ip + th
 
 
+def segment6(pkt, ack, flags):
+    """The IPv6 packet answering the IPv6 TCP segment pkt (no extension header, as salvo
+    sends them): from its destination, acknowledging ack, with flags."""
+    src, dst = pkt[24:40], pkt[8:24]
+    th = pkt[42:44] + pkt[40:42] + struct.pack("!II", 777, ack & 0xFFFFFFFF) + \
+        bytes([5 << 4, flags]) + struct.pack("!HHH", 65535, 0, 0)
+    pseudo = src + dst + struct.pack("!IxxxB", len(th), 6)
+    th = th[:16] + struct.pack("!H", checksum(pseudo + th)) + th[18:]
+    return struct.pack("!IHBB", 6 << 28, len(th), 6, 64) + src + dst + th
+
+
 def tun_answer(ready, tun, out, specs):
     """Attach to the tun device and answer every SYN that salvo writes to it as a stack
-    would: a SYN-ACK from each open ADDR:PORT, a RST elsewhere; the SYNs seen go to OUT."""
+    would: a SYN-ACK from each open ADDR:PORT, a RST elsewhere, over IPv4 and IPv6; the SYNs
+    seen go to OUT."""
     import fcntl
     import select
     stop_on_sigterm()
     fd = os.open("/dev/net/tun", os.O_RDWR)
     # TUNSETIFF with IFF_TUN | IFF_NO_PI: bare IP packets, no header of the tun driver's.
     fcntl.ioctl(fd, 0x400454CA, struct.pack("16sH", tun.encode(), 0x0001 | 0x1000))
-    open_set = set(specs)
+    open_set = {(ipaddress.ip_address(a), int(p)) for a, p in (x.rsplit(":", 1) for x in specs)}
     seen = 0
     open(ready, "w").close()
     while not STOP:
@@ -340,6 +353,14 @@ def tun_answer(ready, tun, out, specs):
             pkt = os.read(fd, 65535)
         except InterruptedError:
             continue
+        if len(pkt) >= 60 and pkt[0] >> 4 == 6 and pkt[6] == 6:
+            if pkt[40 + 13] & 0x12 != 0x02:
+                continue
+            seen += 1
+            dport, seq = struct.unpack("!HI", pkt[42:48])
+            opened = (ipaddress.ip_address(pkt[24:40]), dport) in open_set
+            os.write(fd, segment6(pkt, seq + 1, 0x12 if opened else 0x14))
+            continue
         if len(pkt) < 40 or pkt[0] >> 4 != 4 or pkt[9] != 6:
             continue
         ihl = (pkt[0] & 15) * 4
@@ -348,10 +369,9 @@ def tun_answer(ready, tun, out, specs):
         if frame[tcp + 13] & 0x12 != 0x02:
             continue
         seen += 1
-        dst = socket.inet_ntoa(pkt[16:20])
         dport = struct.unpack("!H", pkt[ihl + 2:ihl + 4])[0]
         seq = struct.unpack("!I", pkt[ihl + 4:ihl + 8])[0]
-        flags = 0x12 if "%s:%d" % (dst, dport) in open_set else 0x14
+        flags = 0x12 if (ipaddress.ip_address(pkt[16:20]), dport) in open_set else 0x14
         os.write(fd, synack(frame, tcp, pkt[16:20], seq + 1, flags)[14:])
     write_atomically(out, str(seen))
 

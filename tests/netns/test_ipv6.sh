@@ -19,6 +19,11 @@ test_ipv6_interrupt_and_resume_send_each_probe_once
 test_ipv6_icmp_prescan_probes_only_live_addresses
 test_ipv6_target_learns_our_mac_from_neighbor_discovery
 test_ipv6_gateway_that_never_answers_ndp_is_one_error"
+# -X is af_packet's alone (af_xdp and dpdk refuse it at parse time).
+case $ENGINE in af_packet*)
+	ALL_TESTS="$ALL_TESTS
+test_ipv6_iplayer_scans_through_a_tun_device" ;;
+esac
 
 OPEN_SET6="2001:2:0:1::5:80 2001:2:0:1::9:443 2001:2:0:1::c8:22 2001:2:0:1::5:8080 2001:2:0:1:abcd::77:443"
 
@@ -367,6 +372,29 @@ test_ipv6_icmp_prescan_probes_only_live_addresses() {
 	expect_same_lines "prescan" "$TMP/expected" "$TMP/got" || return 1
 	grep -q "prescan: 256 hosts alive" "$TMP/err" || return 1
 	expect_syns "$TMP/syns.json" 2001:2:0:1::/120 22,80,443,8080 1
+}
+
+# -X over IPv6: salvo's only route to 2001:2:0:1::/64 is tun0 in the scanner namespace, and a
+# helper attached to tun0 answers as a stack would; every probe goes through tun0 as a bare
+# IPv6 packet, and the open set comes back.
+test_ipv6_iplayer_scans_through_a_tun_device() {
+	ipv6_testbed v6tun || return 1
+	ip -n "$S" tuntap add mode tun dev tun0 || return 1
+	ip -n "$S" link set tun0 txqueuelen 10000 || return 1
+	ip -n "$S" -6 addr add 2001:2:2::1/128 dev tun0 nodad || return 1
+	ip -n "$S" link set tun0 up || return 1
+	ip -n "$S" -6 route replace 2001:2:0:1::/64 dev tun0 src 2001:2:2::1 || return 1
+	HELPER_NS=$S start_helper tun-answer tun0 "$TMP/syns" $OPEN_SET6 || return 1
+	local helper=${BG_PIDS[-1]}
+	ipv6_hitlist "$TMP/hitlist" 1000
+	check_run salvo_in_scanner -X -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
+		--ipv6-target-file "$TMP/hitlist" -o "$TMP/tun.csv" || return 1
+	kill -TERM "$helper"
+	wait "$helper"
+	expected_rows6 >"$TMP/expected"
+	sorted_results "$TMP/tun.csv" >"$TMP/got"
+	expect_same_lines "-X through tun0" "$TMP/expected" "$TMP/got" || return 1
+	[ "$(cat "$TMP/syns")" = 4000 ] || { log "tun0 saw $(cat "$TMP/syns") SYNs, not 4000"; return 1; }
 }
 
 # SIGINT, then --resume, over an IPv6 hitlist: every (address, port) probed exactly once, as
