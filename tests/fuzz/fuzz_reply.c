@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the real receive path on any bytes.  Every frame goes through
  * scan_receive_frame, as a receive thread hands it over, for a scan of each probe module in
- * the table (and one with --icmp-prescan): parse, validate, map back to the scan's targets
+ * the table (and one with --icmp-prescan, one with -X's bare IP packets): parse, validate,
+ * map back to the scan's targets
  * and ports, dedup, classify, filter and queue.  Nothing may crash, hang or read out of
  * bounds, and a result queued must be one of the scan's (address, port) pairs.  The scans of
  * modules with IPv6 probes cover IPv6 targets too, so IPv6 frames take their path.
@@ -56,7 +57,7 @@ static void setup_targets6(struct target6_set *set)
 }
 
 /* A scan of 198.18.0.0/15 with ports 1-1024 and 8080 (port 0 for a probe of addresses). */
-static void setup_scan(const struct probe_ops *ops, int prescan)
+static void setup_scan(const struct probe_ops *ops, int prescan, int iplayer)
 {
 	struct scan_config *cfg = &cfgs[scan_count];
 	struct scan *s = &scans[scan_count];
@@ -76,7 +77,8 @@ static void setup_scan(const struct probe_ops *ops, int prescan)
 		abort();
 	cfg->probe = ops;
 	cfg->icmp_prescan = prescan;
-	if (ops->template6 && !prescan)
+	cfg->iplayer = iplayer;
+	if (ops->template6)
 		setup_targets6(&cfg->targets6);
 	s->cfg = cfg;
 	setup_probe(&s->probe, ops);
@@ -85,7 +87,7 @@ static void setup_scan(const struct probe_ops *ops, int prescan)
 		abort();
 	if (prescan) {
 		setup_probe(&s->prescan, probe_by_name("icmp_echoscan"));
-		if (dedup_init(&s->live, cfg->targets.addresses))
+		if (dedup_init(&s->live, scan_config_addresses(cfg)))
 			abort();
 	}
 	/* A receiver is too large for the stack, and its queue must stay aligned. */
@@ -100,9 +102,10 @@ static void setup(void)
 {
 	const struct probe_ops *ops;
 
-	for (size_t i = 0; (ops = probe_at(i)) && scan_count < SCANS_MAX - 1; i++)
-		setup_scan(ops, 0);
-	setup_scan(probe_by_name("tcp_synscan"), 1);
+	for (size_t i = 0; (ops = probe_at(i)) && scan_count < SCANS_MAX - 2; i++)
+		setup_scan(ops, 0, 0);
+	setup_scan(probe_by_name("tcp_synscan"), 1, 0);
+	setup_scan(probe_by_name("tcp_synscan"), 0, 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
