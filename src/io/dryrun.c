@@ -28,6 +28,7 @@
 struct dry_queue {
 	uint8_t *frames; /* DRY_FRAMES buffers of frame_size bytes */
 	uint64_t written;
+	uint64_t unprintable; /* frames the text layout has no form for: a bug, counted refused */
 } __attribute__((aligned(64)));
 
 struct dry_state {
@@ -120,14 +121,16 @@ static int dry_tx_submit(struct io_engine *e, unsigned qi, const struct io_frame
 		}
 		pthread_mutex_unlock(&s->lock);
 	} else if (n) {
+		unsigned bad = 0;
+
 		pthread_mutex_lock(&s->lock);
 		for (unsigned i = 0; i < n; i++)
-			if (s->fast)
-				(void)probe_print_fast(stdout, frames[i].data, frames[i].len);
-			else
-				(void)probe_print_zmap(stdout, s->probe, frames[i].data,
-						       frames[i].len, s->skip != 0);
+			bad += (s->fast ? probe_print_fast(stdout, frames[i].data, frames[i].len)
+					: probe_print_zmap(stdout, s->probe, frames[i].data,
+							   frames[i].len, s->skip != 0)) != 0;
 		pthread_mutex_unlock(&s->lock);
+		__atomic_store_n(&q->unprintable, q->unprintable + bad, __ATOMIC_RELAXED);
+		n -= bad;
 	}
 	__atomic_store_n(&q->written, q->written + n, __ATOMIC_RELAXED);
 	return 0;
@@ -153,6 +156,7 @@ static void dry_stats(struct io_engine *e, struct io_stats *st)
 
 		st->tx_submitted += w;
 		st->tx_completed += w;
+		st->tx_errors += __atomic_load_n(&s->q[i].unprintable, __ATOMIC_RELAXED);
 	}
 }
 
