@@ -201,65 +201,41 @@ static int afp_tx_open(struct afp_txq *q, const struct io_config *cfg, enum afp_
 	return 0;
 }
 
-/* IPv6 too: IPv4 frames to daddr and IPv6 frames to daddr6 (the four words at 38..53). */
-static int afp_rx_filter6(int fd, uint32_t daddr, const uint8_t daddr6[16])
+/*
+ * IPv6 too: IPv4 packets to daddr and IPv6 packets to daddr6.  What tells the family is the
+ * EtherType at 12, or with -X (a SOCK_DGRAM socket sees packets from their IP header on) the
+ * version nibble at 0; the addresses lie as far in as the packet starts (base).
+ */
+static int afp_rx_filter6(int fd, uint32_t daddr, const uint8_t daddr6[16], int iplayer)
 {
-	uint32_t w[4];
+	uint32_t base = iplayer ? 0 : ETH_HLEN, v4 = iplayer ? 0x40 : ETH_P_IP,
+		 v6 = iplayer ? 0x60 : ETH_P_IPV6;
 	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 2),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 30),
+		BPF_STMT(BPF_LD | (iplayer ? BPF_B : BPF_H) | BPF_ABS, iplayer ? 0 : 12),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, iplayer ? 0xf0 : 0xffff),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, v4, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, base + 16),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, daddr, 9, 10), /* to accept, to drop */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 9),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 38),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 7), /* k: w[0], set below */
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 42),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 5),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 46),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 50),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0xffff),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
-
-	for (int i = 0; i < 4; i++)
-		w[i] = (uint32_t)daddr6[4 * i] << 24 | (uint32_t)daddr6[4 * i + 1] << 16 |
-		       (uint32_t)daddr6[4 * i + 2] << 8 | daddr6[4 * i + 3];
-	for (int i = 0; i < 4; i++)
-		code[6 + 2 * i].k = w[i];
-	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
-}
-
-/* -X with IPv6 too: a SOCK_DGRAM socket sees packets from their IP header on, of either
- * version: IPv4 ones to daddr, IPv6 ones to daddr6. */
-static int afp_rx_filter6_ip(int fd, uint32_t daddr, const uint8_t daddr6[16])
-{
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
-		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x40, 0, 2),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, daddr, 9, 10), /* to accept, to drop */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x60, 0, 9),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 24),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, v6, 0, 9),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, base + 24),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 7), /* k: the address's words, below */
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 28),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, base + 28),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 5),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 32),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, base + 32),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 36),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, base + 36),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, 0xffff),
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
 
-	for (int i = 0; i < 4; i++)
-		code[7 + 2 * i].k = (uint32_t)daddr6[4 * i] << 24 |
-				    (uint32_t)daddr6[4 * i + 1] << 16 |
-				    (uint32_t)daddr6[4 * i + 2] << 8 | daddr6[4 * i + 3];
+	for (int i = 0; i < 4; i++) {
+		uint32_t w;
+
+		memcpy(&w, daddr6 + 4 * i, 4);
+		code[7 + 2 * i].k = ntohl(w);
+	}
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
@@ -312,8 +288,7 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 
 		/* Both families on one socket: every protocol, but not what we send ourselves. */
 		sll.sll_protocol = htons(ETH_P_ALL);
-		if ((cfg->iplayer ? afp_rx_filter6_ip : afp_rx_filter6)(q->fd, cfg->rx_daddr,
-									cfg->rx_daddr6))
+		if (afp_rx_filter6(q->fd, cfg->rx_daddr, cfg->rx_daddr6, cfg->iplayer))
 			return afp_fail(err, "SO_ATTACH_FILTER", cfg->ifname);
 		if (setsockopt(q->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)))
 			return afp_fail(err, "PACKET_IGNORE_OUTGOING", cfg->ifname);
