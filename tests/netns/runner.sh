@@ -92,6 +92,31 @@ start_helper() {
 	return 1
 }
 
+# start_tun_answer ADDR NET ADDR:PORT...: tun0 in the scanner namespace with our ADDR (IPv4 or
+# IPv6) as salvo's only route to NET, and tun-answer attached to it, answering each SYN as a
+# stack would (SYN-ACK from the open ADDR:PORTs).  stop_tun_answer stops it, and sets TUN_SYNS
+# to the number of SYNs it saw (not in a subshell: it waits for the helper).
+start_tun_answer() {
+	local addr=$1 net=$2 len=32 nodad=
+	shift 2
+	case $addr in *:*) len=128 nodad=nodad ;; esac
+	ip -n "$S" tuntap add mode tun dev tun0 || return 1
+	# Thousands of SYNs at 20,000 pps: a queue that outlasts a helper descheduled on a loaded
+	# machine (the default 500 frames is 25 ms).
+	ip -n "$S" link set tun0 txqueuelen 10000 || return 1
+	ip -n "$S" addr add "$addr/$len" dev tun0 $nodad || return 1
+	ip -n "$S" link set tun0 up || return 1
+	ip -n "$S" route replace "$net" dev tun0 src "$addr" || return 1
+	HELPER_NS=$S start_helper tun-answer tun0 "$TMP/tun-syns" "$@" || return 1
+	TUN_PID=${BG_PIDS[-1]}
+}
+
+stop_tun_answer() {
+	kill -TERM "$TUN_PID"
+	wait "$TUN_PID"
+	TUN_SYNS=$(cat "$TMP/tun-syns")
+}
+
 # start_listeners ADDR:PORT...: TCP listeners in the target namespace.
 start_listeners() { start_helper listen "$@"; }
 

@@ -89,6 +89,21 @@ with open(path, "w") as f:
 EOF
 }
 
+# ipv6_icmp_unlimited: the target sends every ICMPv6 error a scan draws (the kernel's rate
+# limits would drop some, and the test would count them missing).
+ipv6_icmp_unlimited() {
+	ip netns exec "$T" sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
+		net.ipv4.icmp_msgs_burst=1000000
+}
+
+# ipv6_target_answers_for PREFIX...: the target answers for these prefixes only, not the whole
+# of 2001:2:0:1::/64; its other addresses are unreachable.
+ipv6_target_answers_for() {
+	local p
+	ip -n "$T" -6 route del local 2001:2:0:1::/64 dev lo || return 1
+	for p; do ip -n "$T" -6 route add local "$p" dev lo || return 1; done
+}
+
 # repeats_allowed OPEN: how many repeated replies (the metadata's duplicates) a scan finding
 # OPEN open ports may count.  Under af_packet the scanner's kernel answers every SYN-ACK with
 # an RST: none.  An engine that takes the replies from the kernel (af_xdp) sends no RST, and
@@ -212,8 +227,7 @@ test_ipv6_shards_partition_a_hitlist() {
 test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed() {
 	ipv6_testbed v6udp || return 1
 	ipv6_skip_unless_scanned || return
-	ip netns exec "$T" sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
-		net.ipv4.icmp_msgs_burst=1000000 || return 1
+	ipv6_icmp_unlimited || return 1
 	local open="2001:2:0:1::5:53 2001:2:0:1::9:123 2001:2:0:1::77:161 2001:2:0:1::5:9999"
 	start_udp_listeners $open || return 1
 	ipv6_hitlist "$TMP/hitlist" 256 $open
@@ -231,8 +245,7 @@ test_ipv6_udp_finds_the_services_and_counts_port_unreachables_closed() {
 test_ipv6_dns_finds_exactly_the_servers_and_their_answers() {
 	ipv6_testbed v6dns || return 1
 	ipv6_skip_unless_scanned || return
-	ip netns exec "$T" sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
-		net.ipv4.icmp_msgs_burst=1000000 || return 1
+	ipv6_icmp_unlimited || return 1
 	local servers="2001:2:0:1::5:53 2001:2:0:1::9:53 2001:2:0:1:abcd::77:53" s queries=()
 	# shellcheck disable=SC2086
 	start_dns_server $servers || return 1
@@ -286,11 +299,8 @@ EOF
 test_ipv6_icmp6_echoscan_finds_exactly_the_live_list() {
 	ipv6_testbed v6echo || return 1
 	ipv6_skip_unless_scanned || return
-	ip netns exec "$T" sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
-		net.ipv4.icmp_msgs_burst=1000000 || return 1
-	ip -n "$T" -6 route del local 2001:2:0:1::/64 dev lo || return 1
-	ip -n "$T" -6 route add local 2001:2:0:1::/120 dev lo || return 1
-	ip -n "$T" -6 route add local 2001:2:0:1:abcd::77/128 dev lo || return 1
+	ipv6_icmp_unlimited || return 1
+	ipv6_target_answers_for 2001:2:0:1::/120 2001:2:0:1:abcd::77/128 || return 1
 	ipv6_hitlist "$TMP/hitlist" 2000
 	printf '2001:2:0:1::%x\n' $(seq 0 255) >>"$TMP/hitlist"
 	check_run salvo_in_scanner -q -b /dev/null -M icmp6_echoscan -c 1 -r 4000 \
@@ -312,10 +322,8 @@ EOF
 test_ipv6_icmp_echo_time_gives_the_live_list_with_round_trip_times() {
 	ipv6_testbed v6etime || return 1
 	ipv6_skip_unless_scanned || return
-	ip netns exec "$T" sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
-		net.ipv4.icmp_msgs_burst=1000000 || return 1
-	ip -n "$T" -6 route del local 2001:2:0:1::/64 dev lo || return 1
-	ip -n "$T" -6 route add local 2001:2:0:1::/120 dev lo || return 1
+	ipv6_icmp_unlimited || return 1
+	ipv6_target_answers_for 2001:2:0:1::/120 || return 1
 	ipv6_hitlist "$TMP/hitlist" 500 2001:2:0:1::5:0
 	printf '2001:2:0:1::%x\n' $(seq 0 99) >>"$TMP/hitlist"
 	local start end
@@ -356,8 +364,7 @@ PY
 test_ipv6_icmp_prescan_probes_only_live_addresses() {
 	ipv6_testbed v6pre || return 1
 	ipv6_skip_unless_scanned || return
-	ip -n "$T" -6 route del local 2001:2:0:1::/64 dev lo || return 1
-	ip -n "$T" -6 route add local 2001:2:0:1::/120 dev lo || return 1
+	ipv6_target_answers_for 2001:2:0:1::/120 || return 1
 	local open="2001:2:0:1::5:80 2001:2:0:1::9:443 2001:2:0:1::c8:22"
 	start_listeners $open || return 1
 	ipv6_hitlist "$TMP/hitlist" 500 $open
@@ -379,22 +386,15 @@ test_ipv6_icmp_prescan_probes_only_live_addresses() {
 # IPv6 packet, and the open set comes back.
 test_ipv6_iplayer_scans_through_a_tun_device() {
 	ipv6_testbed v6tun || return 1
-	ip -n "$S" tuntap add mode tun dev tun0 || return 1
-	ip -n "$S" link set tun0 txqueuelen 10000 || return 1
-	ip -n "$S" -6 addr add 2001:2:2::1/128 dev tun0 nodad || return 1
-	ip -n "$S" link set tun0 up || return 1
-	ip -n "$S" -6 route replace 2001:2:0:1::/64 dev tun0 src 2001:2:2::1 || return 1
-	HELPER_NS=$S start_helper tun-answer tun0 "$TMP/syns" $OPEN_SET6 || return 1
-	local helper=${BG_PIDS[-1]}
+	start_tun_answer 2001:2:2::1 2001:2:0:1::/64 $OPEN_SET6 || return 1
 	ipv6_hitlist "$TMP/hitlist" 1000
 	check_run salvo_in_scanner -X -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
 		--ipv6-target-file "$TMP/hitlist" -o "$TMP/tun.csv" || return 1
-	kill -TERM "$helper"
-	wait "$helper"
+	stop_tun_answer
 	expected_rows6 >"$TMP/expected"
 	sorted_results "$TMP/tun.csv" >"$TMP/got"
 	expect_same_lines "-X through tun0" "$TMP/expected" "$TMP/got" || return 1
-	[ "$(cat "$TMP/syns")" = 4000 ] || { log "tun0 saw $(cat "$TMP/syns") SYNs, not 4000"; return 1; }
+	[ "$TUN_SYNS" = 4000 ] || { log "tun0 saw $TUN_SYNS SYNs, not 4000"; return 1; }
 }
 
 # SIGINT, then --resume, over an IPv6 hitlist: every (address, port) probed exactly once, as

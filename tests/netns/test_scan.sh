@@ -53,24 +53,15 @@ scan_and_compare() {
 test_iplayer_scans_through_a_tun_device() {
 	skip_if_not_root || return
 	setup_testbed iplayer || return 1
-	ip -n "$S" tuntap add mode tun dev tun0 || return 1
-	# 1024 SYNs at 20,000 pps: a queue that outlasts a helper descheduled on a loaded machine
-	# (the default 500 frames is 25 ms).
-	ip -n "$S" link set tun0 txqueuelen 10000 || return 1
-	ip -n "$S" addr add 198.18.2.1/32 dev tun0 || return 1
-	ip -n "$S" link set tun0 up || return 1
-	ip -n "$S" route replace 198.18.1.0/24 dev tun0 || return 1
-	HELPER_NS=$S start_helper tun-answer tun0 "$TMP/syns" $OPEN_SET || return 1
-	local helper=${BG_PIDS[-1]}
+	start_tun_answer 198.18.2.1 198.18.1.0/24 $OPEN_SET || return 1
 	check_run salvo_in_scanner -X -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
 		-o "$TMP/tun.csv" 198.18.1.0/24 || return 1
-	kill -TERM "$helper"
-	wait "$helper"
+	stop_tun_answer
 	expected_rows >"$TMP/expected"
 	sorted_results "$TMP/tun.csv" >"$TMP/tun.sorted"
 	expect_same_lines "-X through tun0" "$TMP/expected" "$TMP/tun.sorted" || return 1
 	# Every probe went through tun0 as a bare IP packet (the helper parses them as such).
-	[ "$(cat "$TMP/syns")" = 1024 ] || { log "tun0 saw $(cat "$TMP/syns") SYNs, not 1024"; return 1; }
+	[ "$TUN_SYNS" = 1024 ] || { log "tun0 saw $TUN_SYNS SYNs, not 1024"; return 1; }
 }
 
 # --retries: a send the kernel refuses (here a UDP probe larger than sv0's MTU: EMSGSIZE) is
