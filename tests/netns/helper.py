@@ -308,15 +308,20 @@ def checksum(data):
     return ~s & 0xFFFF
 
 
+def tcp_answer(syn, ack, flags, pseudo):
+    """The 20-byte TCP header answering the segment whose ports open syn: the ports swapped,
+    acknowledging ack, with flags; its checksum over pseudo(length), the IP pseudo-header."""
+    th = syn[2:4] + syn[0:2] + struct.pack("!II", 777, ack & 0xFFFFFFFF) + \
+        bytes([5 << 4, flags]) + struct.pack("!HHH", 65535, 0, 0)
+    return th[:16] + struct.pack("!H", checksum(pseudo(len(th)) + th)) + th[18:]
+
+
 def synack(frame, tcp, src_ip, ack, flags=0x12):
     """A SYN-ACK (or, with flags, another segment) answering the SYN in frame, from src_ip,
     acknowledging ack."""
     dst_ip = frame[26:30]
-    sport, dport = frame[tcp + 2:tcp + 4], frame[tcp:tcp + 2]
-    th = sport + dport + struct.pack("!II", 777, ack & 0xFFFFFFFF) + bytes([5 << 4, flags]) + \
-        struct.pack("!HHH", 65535, 0, 0)
-    pseudo = src_ip + dst_ip + struct.pack("!BBH", 0, 6, len(th))
-    th = th[:16] + struct.pack("!H", checksum(pseudo + th)) + th[18:]
+    th = tcp_answer(frame[tcp:tcp + 4], ack, flags,
+                    lambda n: src_ip + dst_ip + struct.pack("!BBH", 0, 6, n))
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(th), 1, 0, 64, 6, 0, src_ip, dst_ip)
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
     return frame[6:12] + frame[0:6] + b"\x08\x00" + ip + th
@@ -326,10 +331,7 @@ def segment6(pkt, ack, flags):
     """The IPv6 packet answering the IPv6 TCP segment pkt (no extension header, as salvo
     sends them): from its destination, acknowledging ack, with flags."""
     src, dst = pkt[24:40], pkt[8:24]
-    th = pkt[42:44] + pkt[40:42] + struct.pack("!II", 777, ack & 0xFFFFFFFF) + \
-        bytes([5 << 4, flags]) + struct.pack("!HHH", 65535, 0, 0)
-    pseudo = src + dst + struct.pack("!IxxxB", len(th), 6)
-    th = th[:16] + struct.pack("!H", checksum(pseudo + th)) + th[18:]
+    th = tcp_answer(pkt[40:44], ack, flags, lambda n: src + dst + struct.pack("!IxxxB", n, 6))
     return struct.pack("!IHBB", 6 << 28, len(th), 6, 64) + src + dst + th
 
 
