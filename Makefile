@@ -32,13 +32,13 @@ CORE_SRCS := \
 	src/cli/cli.c src/cli/options.c src/cli/values.c src/cli/config_file.c src/cli/resolve.c \
 	src/io/io.c src/io/af_packet.c src/io/dryrun.c src/io/netif.c src/io/netif6.c src/io/ndp.c \
 	$(sort $(wildcard src/probe/*.c)) \
-	src/output/output.c src/output/csv.c src/output/json.c src/output/list.c src/output/filter.c \
+	src/output/output.c src/output/sink.c src/output/csv.c src/output/json.c src/output/list.c src/output/filter.c \
 	src/target/target.c src/target/blocklist.c src/target/permutation.c \
 	src/target/target6.c src/target/blocklist6.c \
 	src/scan/scan.c src/scan/network.c src/scan/resume.c src/scan/send.c src/scan/recv.c \
 	src/scan/pace.c src/scan/dedup.c src/scan/totals.c src/scan/monitor.c src/scan/policy.c \
 	src/scan/status.c src/scan/metadata.c src/scan/checkpoint.c src/scan/control.c \
-	src/scan/aimd.c \
+	src/scan/aimd.c src/scan/resultq.c src/scan/writer.c src/scan/history.c \
 	src/util/siphash.c src/util/checksum.c src/util/clock.c src/util/priv.c src/util/join.c \
 	src/util/json.c src/util/json_check.c src/util/log.c
 SRCS := src/main.c $(CORE_SRCS)

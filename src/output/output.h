@@ -66,15 +66,29 @@ struct output_ops {
 	int (*close)(struct output *o);
 };
 
+/* A batch is written out when it holds this many records or bytes (output_batch_full). */
+#define OUTPUT_BATCH_RECORDS 4096
+#define OUTPUT_BATCH_BYTES   (64 * 1024)
+
 struct output {
 	const struct output_ops *ops;
-	FILE *file;
-	int file_is_stdout;
+	FILE *file; /* what modules write to: the batch in memory (sink.c) */
 	struct output_fields fields;
 	int multi_port; /* more than one port scanned: list writes ip:port */
 	int continuing; /* appending to a file that already has records: no header */
 	int begun;	/* output_begin wrote the header */
 	const char *probe_name;
+	/* Where the batch goes (sink.c). */
+	int fd;
+	int fd_owned;	   /* opened here (not stdout): closed by output_close */
+	int stream;	   /* a pipe, socket or terminal: writes wait in poll, cancellably */
+	int seekable;	   /* a regular file: a failed batch is cut back to whole records */
+	const int *cancel; /* if set: a wait on a stream ends with -ECANCELED once it is set */
+	char *batch;
+	size_t batch_len, batch_cap;
+	unsigned records;		    /* in the batch */
+	size_t ends[OUTPUT_BATCH_RECORDS];  /* where each record of the batch ends */
+	unsigned long long records_written; /* records that reached fd, all batches */
 };
 
 const struct output_ops *output_by_name(const char *name);
@@ -110,6 +124,10 @@ size_t output_format_timestamp(uint64_t us, char *buf);
 size_t output_field_format(enum output_field id, const struct probe_result *r, char *buf);
 
 /*
+ * sink.c: records are formatted into a batch in memory and written to the file in one go, so
+ * that a write that fails is known to the record: a regular file is cut back to its last
+ * whole record, and the caller learns how many of the batch reached it.
+ *
  * Open path ("-" = stdout); 0 or -errno with a line in err.
  * multi_port and probe_name describe the scan for modules and fields that need them;
  * append (--resume) adds to the file instead of replacing it.
@@ -120,9 +138,20 @@ int output_open(struct output *o, const struct output_ops *ops, const char *path
 /* Write what precedes the records (the module's open: a csv header), once, when the scan is
  * about to start, so that a scan that fails to start leaves no header on stdout. */
 int output_begin(struct output *o);
+/* Format one result into the batch; 0 or -errno.  Flush when output_batch_full says so. */
 int output_write(struct output *o, const struct probe_result *r);
-int output_flush(struct output *o);
-/* Module close, flush, fclose; returns the first error. */
+static inline int output_batch_full(const struct output *o)
+{
+	return o->records == OUTPUT_BATCH_RECORDS || o->batch_len >= OUTPUT_BATCH_BYTES;
+}
+/*
+ * Write the batch out; 0 or -errno (-ECANCELED: *cancel was set while a stream would not
+ * take it; -EPIPE: its reader has gone).  Either way the batch is empty after, and *written
+ * (may be NULL) says how many of its records reached the file, in order: on failure the
+ * rest did not (a regular file is cut back to the end of the last of those).
+ */
+int output_flush(struct output *o, unsigned *written);
+/* Module close, the last batch, close; returns the first error. */
 int output_close(struct output *o);
 
 #endif

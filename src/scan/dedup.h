@@ -46,4 +46,10 @@ static inline int dedup_test_and_set(struct dedup *d, uint64_t i)
 	return (__atomic_fetch_or(&d->bits[i >> 6], mask, __ATOMIC_RELAXED) & mask) != 0;
 }
 
+/* Unmark element i: a result that was not written after all (writer.c). */
+static inline void dedup_clear(struct dedup *d, uint64_t i)
+{
+	__atomic_fetch_and(&d->bits[i >> 6], ~(1ULL << (i & 63)), __ATOMIC_RELAXED);
+}
+
 #endif
