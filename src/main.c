@@ -1,8 +1,11 @@
 /*
  * salvo's entry point: parse the command line, resolve the network, run the
  * scan.  The only place that prints a fatal error and chooses the exit
- * status: 0 on success (also when interrupted cleanly), 1 on any error.
+ * status: 0 on success (also when interrupted cleanly), 1 on any error, and
+ * death by SIGPIPE (a shell's 141) when the output's reader went away, as any
+ * writer in a pipeline ends (after the checkpoint, without an error line).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +47,9 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	/* A reader that goes away is EPIPE from write(2), for the writer to stop the scan in
+	 * order (checkpoint, results taken back), not a process killed mid-write. */
+	signal(SIGPIPE, SIG_IGN);
 
 	scan.cfg = &cfg.scan;
 	ret = log_open(cfg.scan.verbosity, cfg.scan.log_file, cfg.scan.log_directory, err,
@@ -53,8 +59,12 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = scan_run(&scan, err);
 	cli_config_free(&cfg);
-	if (ret)
+	if (ret && ret != -EPIPE)
 		log_msg(LOG_FATAL, "%s", err);
 	log_close();
+	if (ret == -EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
 	return ret ? 1 : 0;
 }

@@ -35,6 +35,8 @@ void cli_config_free(struct cli_config *cfg);
 /* Value parsers, exposed for the unit tests. */
 int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_rate(const char *s, uint64_t *pps);
+/* Bytes, with an optional K, M or G (KB/KiB...: powers of 1024); 0 or -EINVAL/-ERANGE. */
+int cli_parse_size(const char *s, uint64_t *bytes);
 int cli_parse_mac(const char *s, uint8_t mac[6]);
 int cli_parse_percent(const char *s, double *out);
 

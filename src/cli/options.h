@@ -25,6 +25,7 @@ enum cli_kind {
 	CLI_UINT,    /* unsigned at field: a whole number from min to max */
 	CLI_U64,     /* uint64_t at field: a whole number from min to max */
 	CLI_RATE,    /* uint64_t at field: a number with an optional K, M or G, at least min */
+	CLI_SIZE,    /* uint64_t at field: bytes with an optional K, M or G (of 1024), min to max */
 	CLI_PERCENT, /* double at field: 0 to 100, with or without a % */
 	CLI_PATH,    /* const char * at field: any value but an empty one */
 	CLI_STRING,  /* const char * at field: the value as given */

@@ -60,6 +60,46 @@ int cli_parse_rate(const char *s, uint64_t *pps)
 	return 0;
 }
 
+int cli_parse_size(const char *s, uint64_t *bytes)
+{
+	char buf[32];
+	size_t len = strlen(s);
+	unsigned shift = 0;
+	uint64_t v;
+	int ret;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len + 1);
+	/* 256M, 256MB, 256MiB and 256m all mean 256 x 1024 x 1024 bytes. */
+	if (len > 3 && strcmp(buf + len - 2, "iB") == 0)
+		len -= 2;
+	else if (len > 2 && buf[len - 1] == 'B')
+		len--;
+	switch (buf[len - 1]) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	default:
+		if (len != strlen(buf))
+			return -EINVAL; /* a B or iB with no K, M or G before it */
+	}
+	buf[shift ? len - 1 : len] = '\0';
+	if ((ret = cli_parse_uint(buf, 0, UINT64_MAX >> shift, &v)))
+		return ret;
+	*bytes = v << shift;
+	return 0;
+}
+
 int cli_parse_mac(const char *s, uint8_t mac[6])
 {
 	for (int i = 0; i < 6; i++) {
@@ -159,6 +199,11 @@ static int apply_value(const struct cli_option *o, void *field, const char *valu
 		return 0;
 	case CLI_RATE:
 		if (cli_parse_rate(value, &v) || v < o->min)
+			return -EINVAL;
+		*(uint64_t *)field = v;
+		return 0;
+	case CLI_SIZE:
+		if (cli_parse_size(value, &v) || v < o->min || (o->max && v > o->max))
 			return -EINVAL;
 		*(uint64_t *)field = v;
 		return 0;

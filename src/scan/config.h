@@ -61,6 +61,7 @@ struct scan_config {
 	unsigned core_count;
 	unsigned receivers;
 	const char *output_file;
+	uint64_t output_buffer;		 /* --output-buffer: bytes of results queued at most */
 	const char *metadata_file;	 /* -m, NULL = none */
 	const char *status_updates_file; /* -u, NULL = none */
 	const char *notes;		 /* --notes, for the metadata; NULL = none */

@@ -97,6 +97,11 @@ static void metadata_counts(struct json_writer *w, const struct scan *s,
 	json_uint(w, "duplicates", t->duplicates);
 	json_uint(w, "alive", t->alive);
 	json_uint(w, "results_written", __atomic_load_n(&s->written, __ATOMIC_RELAXED));
+	/* Queued but not written (the output failed): a --resume writes them. */
+	json_uint(w, "results_not_written", __atomic_load_n(&s->unwritten, __ATOMIC_RELAXED));
+	json_uint(w, "output_waits", t->output_waits);
+	json_uint(w, "output_buffer_bytes", s->cfg->output_buffer);
+	json_double(w, "output_bound_s", 3, (double)scan_output_bound_ns(s, clock_mono_ns()) / 1e9);
 	json_end(w);
 }
 

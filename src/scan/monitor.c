@@ -136,6 +136,41 @@ static void monitor_policy(struct scan *s, struct policy_state *st, const struct
 			(unsigned long long)next, why);
 }
 
+/*
+ * The output's hold on the senders: on at the budget's high-water mark (a receive thread
+ * wakes us when it crosses it), off at the low-water mark (the writer wakes us) with the
+ * schedule rebased, so that the paused time does not come back as a burst.
+ */
+static void monitor_output_hold(struct scan *s, uint64_t now)
+{
+	int hold = __atomic_load_n(&s->out_hold, __ATOMIC_RELAXED);
+
+	if (!hold && resultq_budget_over_high(&s->outq)) {
+		s->out_hold_since_ns = now;
+		__atomic_store_n(&s->out_hold, 1, __ATOMIC_RELEASE);
+	} else if (hold && resultq_budget_under_low(&s->outq)) {
+		pace_set_rate(&s->pace, pace_rate(&s->pace), now);
+		__atomic_store_n(&s->out_bound_ns, s->out_bound_ns + (now - s->out_hold_since_ns),
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&s->out_hold, 0, __ATOMIC_RELEASE);
+	}
+}
+
+/* Where the senders are now, into the history; and which of its samples is safe: a cooldown
+ * (and a margin for a late receive stamp) before the writer's confirmed time. */
+static void monitor_history(struct scan *s)
+{
+	uint64_t pos[CHECKPOINT_MAX_THREADS], confirmed, margin = s->cooldown_ns + 100000000ULL;
+
+	for (unsigned i = 0; i < s->sender_count && i < CHECKPOINT_MAX_THREADS; i++)
+		pos[i] = s->senders[i].begin +
+			 __atomic_load_n(&s->senders[i].done, __ATOMIC_ACQUIRE);
+	scan_history_record(&s->history, clock_mono_ns(), pos, 0);
+	confirmed = __atomic_load_n(&s->confirmed_ns, __ATOMIC_ACQUIRE);
+	if (confirmed > margin)
+		scan_history_settle(&s->history, confirmed - margin);
+}
+
 /* Has the scan nothing left to wait for: the cooldown over, cut, or not needed? */
 static int monitor_done(struct scan *s, uint64_t now)
 {
@@ -167,6 +202,11 @@ void scan_monitor(struct scan *s)
 			if (s->cfg->interrupt_now)
 				break;
 		}
+		/* The output failed: nothing more can be written, there is nothing to wait for. */
+		if (__atomic_load_n(&s->output_failed, __ATOMIC_ACQUIRE))
+			break;
+		monitor_output_hold(s, clock_mono_ns());
+		monitor_history(s);
 		monitor_rate_signals(s, &ups, &downs);
 		scan_control_poll(s);
 		if (!sending && !s->cooldown_end_ns) {

@@ -1,34 +1,55 @@
 /*
- * The receive loop and the result writer.
+ * The receive loop.
  *
  * A receive thread polls its engine queue; each frame is parsed, validated
  * by the probe module, mapped back to its element of the scan (which also
- * proves the address and port were targets), deduplicated and, if it is a
- * success, queued for the writer.  Frames from the network are untrusted:
- * every step checks its bounds, and no step allocates.
+ * proves the address and port were targets), deduplicated and, if the
+ * output filter keeps it, queued for the writer (writer.c).  The thread
+ * never waits for the output: the queue grows within --output-buffer, and
+ * the senders pause before it is full, so the engine's ring is drained
+ * whatever the output's reader does.  Frames from the network are
+ * untrusted: every step checks its bounds, and nothing is allocated but a
+ * queue chunk when the backlog grows past any it had before.
  */
 #include "scan/scan.h"
 
 #include <errno.h>
-#include <sched.h>
+#include <string.h>
 
 #include "util/clock.h"
-
-static void result_push(struct scan_receiver *rcv, const struct probe_result *r)
-{
-	uint64_t head = rcv->q_head;
-
-	/* Back-pressure: wait for the writer rather than drop a result. */
-	while (head - __atomic_load_n(&rcv->q_tail, __ATOMIC_ACQUIRE) >= SCAN_RESULT_QUEUE)
-		sched_yield();
-	rcv->q[head & (SCAN_RESULT_QUEUE - 1)] = *r;
-	/* Release: the record is written before the writer can see the new head. */
-	__atomic_store_n(&rcv->q_head, head + 1, __ATOMIC_RELEASE);
-}
 
 static inline void count(uint64_t *c)
 {
 	__atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
+}
+
+/* Queue r for the writer.  Only a full --output-buffer (the senders should have paused long
+ * before) makes the thread wait, counted, rather than drop the result. */
+static void result_push(struct scan_receiver *rcv, const struct probe_result *r, uint64_t element)
+{
+	struct scan *s = rcv->scan;
+	uint32_t len = SCAN_RECORD_LEN(r);
+	struct scan_record *rec = NULL;
+	enum resultq_level level;
+	int waited = 0;
+
+	for (;;) {
+		if ((level = resultq_budget_take(&s->outq, len)) != RESULTQ_LEVEL_FULL) {
+			if ((rec = resultq_reserve(&rcv->results, len)))
+				break;
+			(void)resultq_budget_give(&s->outq, len); /* no memory for a chunk */
+		}
+		if (!waited++)
+			count(&rcv->output_waits);
+		clock_sleep_us(100);
+	}
+	rec->element = element;
+	rec->rx_ns = clock_mono_ns();
+	memcpy(&rec->r, r, offsetof(struct probe_result, data) + r->data_len);
+	resultq_commit(&rcv->results);
+	/* The monitor holds the senders back from here on. */
+	if (level == RESULTQ_LEVEL_HIGH)
+		scan_wake_monitor(s);
 }
 
 /* --icmp-prescan: an echo reply from the address of addr_index (of both families' targets)
@@ -60,7 +81,7 @@ static void receive_result(struct scan_receiver *rcv, struct probe_result *r, ui
 	if (!output_filter_match(&cfg->filter, r))
 		return;
 	r->timestamp_us = clock_real_us();
-	result_push(rcv, r);
+	result_push(rcv, r, element);
 }
 
 /* An IPv6 frame: the same steps; its address's index comes after the IPv4 targets'. */
@@ -145,56 +166,5 @@ void *scan_receiver_main(void *arg)
 	}
 	/* One last look: replies already in the ring are results too. */
 	(void)io_rx_poll(&s->engine, rcv->queue, 0, scan_receive_frame, rcv);
-	return NULL;
-}
-
-/* Move every queued result to the output; returns how many. */
-static unsigned writer_drain(struct scan *s)
-{
-	uint64_t written = s->written; /* only this thread writes it */
-	unsigned moved = 0;
-
-	for (unsigned i = 0; i < s->receiver_count; i++) {
-		struct scan_receiver *rcv = &s->receivers[i];
-		uint64_t tail = rcv->q_tail;
-		uint64_t head = __atomic_load_n(&rcv->q_head, __ATOMIC_ACQUIRE);
-
-		for (; tail != head; tail++, moved++) {
-			/* -N: results past the limit are drained, not written. */
-			if (s->cfg->max_results && written >= s->cfg->max_results)
-				continue;
-			if (output_write(&s->output, &rcv->q[tail & (SCAN_RESULT_QUEUE - 1)]) &&
-			    !s->writer_error)
-				s->writer_error = -EIO;
-			written++;
-		}
-		/* Release: we are done with the slots before the receiver may reuse them. */
-		__atomic_store_n(&rcv->q_tail, tail, __ATOMIC_RELEASE);
-	}
-	__atomic_store_n(&s->written, written, __ATOMIC_RELAXED);
-	return moved;
-}
-
-void *scan_writer_main(void *arg)
-{
-	struct scan *s = arg;
-	uint64_t next_flush = clock_mono_ns() + 1000000000ULL;
-
-	for (;;) {
-		/* Read the flag first: a result queued before it was set is drained below. */
-		int last = __atomic_load_n(&s->stop_writing, __ATOMIC_ACQUIRE);
-		unsigned moved = writer_drain(s);
-
-		/* Flushed per batch: a process killed outright loses no result already queued. */
-		if (moved || clock_mono_ns() >= next_flush) {
-			if (output_flush(&s->output) && !s->writer_error)
-				s->writer_error = -EIO;
-			next_flush = clock_mono_ns() + 1000000000ULL;
-		}
-		if (last && moved == 0)
-			break;
-		if (moved == 0)
-			clock_sleep_us(1000);
-	}
 	return NULL;
 }

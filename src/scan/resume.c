@@ -43,7 +43,7 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 {
 	const struct scan_config *cfg = s->cfg;
 	struct scan_totals t;
-	uint64_t now = clock_mono_ns();
+	uint64_t now = clock_mono_ns(), safe[CHECKPOINT_MAX_THREADS];
 
 	memset(cp, 0, sizeof(*cp));
 	cp->seed = s->seed;
@@ -57,6 +57,12 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 			      __atomic_load_n(&s->senders[i].done, __ATOMIC_ACQUIRE);
 		cp->end[i] = s->senders[i].end;
 	}
+	/* The output failed: back to where every result of the probes before was written. */
+	if (__atomic_load_n(&s->output_failed, __ATOMIC_ACQUIRE) &&
+	    scan_history_safe(&s->history, safe) == 0)
+		for (unsigned i = 0; i < s->sender_count; i++)
+			if (safe[i] < cp->next[i])
+				cp->next[i] = safe[i];
 	cp->has_key = 1;
 	memcpy(cp->key, s->probe.params.key, sizeof(cp->key));
 	/* Once the cooldown runs, what is left of it; before, all of it. */

@@ -41,6 +41,16 @@ static void scan_thread_place(const struct scan *s, pthread_t t, const char *rol
 	}
 }
 
+/* The history's first sample: where the senders start.  Safe until the writer confirms. */
+static void scan_history_start(struct scan *s)
+{
+	uint64_t pos[CHECKPOINT_MAX_THREADS];
+
+	for (unsigned i = 0; i < s->sender_count; i++)
+		pos[i] = s->senders[i].start;
+	scan_history_record(&s->history, s->start_ns, pos, 1);
+}
+
 static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 {
 	sigset_t all, old;
@@ -57,6 +67,7 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	if (!ret)
 		ret = -pthread_create(&s->writer, NULL, scan_writer_main, s);
 	s->start_ns = clock_mono_ns();
+	scan_history_start(s);
 	pace_init(&s->pace, s->rate, s->start_ns);
 	s->pace.stop = &s->stop_sending;
 	__atomic_store_n(&s->senders_running, s->sender_count, __ATOMIC_RELEASE);
@@ -166,8 +177,11 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 	}
 	if ((ret = scan_dedup_init(s, err)))
 		return ret;
+	resultq_budget_init(&s->outq, cfg->output_buffer);
 	s->senders = alloc_array_aligned(s->sender_count, sizeof(*s->senders));
-	if (!s->senders) {
+	/* The history spans a cooldown and the monitor's delays: the rewind looks that far. */
+	if (!s->senders ||
+	    scan_history_init(&s->history, s->sender_count, s->cooldown_ns + 2000000000ULL)) {
 		snprintf(err, SCAN_ERRLEN, "out of memory");
 		return -ENOMEM;
 	}
@@ -197,6 +211,10 @@ static int scan_alloc_receivers(struct scan *s, char err[SCAN_ERRLEN])
 	for (unsigned i = 0; i < s->receiver_count; i++) {
 		s->receivers[i].scan = s;
 		s->receivers[i].queue = i;
+		if (resultq_init(&s->receivers[i].results)) {
+			snprintf(err, SCAN_ERRLEN, "out of memory");
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -269,6 +287,10 @@ out_probes:
 
 static void scan_free(struct scan *s)
 {
+	for (unsigned i = 0; s->receivers && i < s->receiver_count; i++)
+		if (s->receivers[i].results.first)
+			resultq_free(&s->receivers[i].results);
+	scan_history_free(&s->history);
 	free(s->senders);
 	free(s->receivers);
 	s->senders = NULL;
@@ -301,6 +323,8 @@ static int scan_open_files(struct scan *s, char err[SCAN_ERRLEN])
 	/* --no-header-row: written as if the file already had its header. */
 	if (!ret && cfg->no_header_row)
 		s->output.continuing = 1;
+	/* A second signal ends a wait for a stalled reader (writer.c). */
+	s->output.cancel = &s->output_cancel;
 	return ret;
 }
 
@@ -324,8 +348,8 @@ static int scan_close_files(struct scan *s, int ret, char err[SCAN_ERRLEN])
 	scan_control_close(s);
 	scan_wake_close(s);
 	oret = output_close(&s->output);
-	if (!ret && (oret || s->writer_error)) {
-		ret = oret ? oret : s->writer_error;
+	if (!ret && oret) {
+		ret = oret;
 		snprintf(err, SCAN_ERRLEN, "--output-file %s: %s", cfg->output_file,
 			 strerror(-ret));
 	}
@@ -437,10 +461,60 @@ static void scan_banner(const struct scan *s)
 		(unsigned long long)s->rate, (unsigned long long)s->seed);
 }
 
+/*
+ * The output failed, or was abandoned: one line with what was written, what was not and
+ * what resumes it (ckpt: the last checkpoint's error).  A reader that went away (EPIPE) is
+ * no error to tell: -EPIPE goes back quietly, and main exits as a pipeline expects.
+ */
+static int scan_output_error(struct scan *s, int ckpt, char err[SCAN_ERRLEN])
+{
+	const struct scan_config *cfg = s->cfg;
+	int ret = s->writer_error;
+	char why[64], resume[256];
+
+	if (ret == -EPIPE)
+		return ret;
+	if (ret == -ECANCELED)
+		snprintf(why, sizeof(why),
+			 "interrupted again while the output's reader was stalled");
+	else
+		snprintf(why, sizeof(why), "%s", strerror(-ret));
+	if (!cfg->checkpoint_file)
+		snprintf(resume, sizeof(resume),
+			 "without --checkpoint-file the scan cannot resume");
+	else if (ckpt)
+		snprintf(resume, sizeof(resume),
+			 "the checkpoint could not be written (%.30s): %.80s still holds the "
+			 "one before, and --resume continues from there",
+			 strerror(-ckpt), cfg->checkpoint_file);
+	else
+		snprintf(resume, sizeof(resume),
+			 "--resume --checkpoint-file %.100s sends again what they need",
+			 cfg->checkpoint_file);
+	snprintf(err, SCAN_ERRLEN, "--output-file %.100s: %s: %llu results written, %llu not; %s",
+		 cfg->output_file, why,
+		 (unsigned long long)__atomic_load_n(&s->written, __ATOMIC_RELAXED),
+		 (unsigned long long)__atomic_load_n(&s->unwritten, __ATOMIC_RELAXED), resume);
+	return ret;
+}
+
+/* Say once that the exit waits for the output, and how to cut the wait short. */
+static void scan_drain_notice(const struct scan *s)
+{
+	uint64_t queued = resultq_budget_queued(&s->outq);
+
+	if (s->cfg->quiet || !queued || __atomic_load_n(&s->output_failed, __ATOMIC_RELAXED))
+		return;
+	log_msg(LOG_INFO,
+		"writing the %llu bytes of results still queued before exiting (a second "
+		"signal abandons them, and the checkpoint keeps them to resume)",
+		(unsigned long long)queued);
+}
+
 /* Join every thread that started, last checkpoint, the threads' errors, the summary. */
 static int scan_stop(struct scan *s, int ret, char err[SCAN_ERRLEN])
 {
-	int oret;
+	int ckpt;
 
 	__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < s->sender_count; i++)
@@ -451,13 +525,17 @@ static int scan_stop(struct scan *s, int ret, char err[SCAN_ERRLEN])
 	__atomic_store_n(&s->stop_receiving, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < s->receiver_count; i++)
 		if (s->receivers[i].thread)
-			pthread_join(s->receivers[i].thread, NULL);
+			scan_join_watching(s, s->receivers[i].thread);
 	__atomic_store_n(&s->stop_writing, 1, __ATOMIC_RELEASE);
+	scan_drain_notice(s);
 	if (s->writer)
-		pthread_join(s->writer, NULL);
+		scan_join_watching(s, s->writer);
 	/* Every thread has stopped: this checkpoint's positions and totals are exact. */
-	if ((oret = scan_checkpoint_save(s, ret ? NULL : err)) && !ret)
-		ret = oret;
+	ckpt = scan_checkpoint_save(s, ret || s->writer_error ? NULL : err);
+	if (!ret && s->writer_error)
+		ret = scan_output_error(s, ckpt, err);
+	if (!ret)
+		ret = ckpt; /* its line is in err */
 	if (!ret && s->abort_reason[0]) {
 		ret = -ECANCELED;
 		snprintf(err, SCAN_ERRLEN, "%s", s->abort_reason);

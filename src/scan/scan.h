@@ -19,6 +19,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,13 +29,14 @@
 #include "probe/probe.h"
 #include "scan/checkpoint.h"
 #include "scan/dedup.h"
+#include "scan/history.h"
 #include "scan/pace.h"
+#include "scan/resultq.h"
 #include "scan/totals.h"
 #include "target/permutation.h"
 #include "util/fastdiv.h"
 
-#define SCAN_ERRLEN	  512
-#define SCAN_RESULT_QUEUE 4096 /* results per receive thread; a power of two */
+#define SCAN_ERRLEN 512
 /* How long a receive thread waits for frames before it looks at the stop flag again: a
  * stopped scan exits within about this. */
 #define SCAN_RX_POLL_MS 5
@@ -62,12 +64,22 @@ struct scan_receiver {
 	unsigned queue;
 	/* Counters written by this thread only (atomic stores), read by the monitor. */
 	uint64_t frames, valid, duplicates, successes, failures, alive;
+	uint64_t output_waits; /* results that found the --output-buffer full and waited */
 	int error;
-	/* Single-producer (this thread), single-consumer (the writer) result queue. */
-	uint64_t q_head __attribute__((aligned(64))); /* next slot to write */
-	uint64_t q_tail __attribute__((aligned(64))); /* next slot to read */
-	struct probe_result q[SCAN_RESULT_QUEUE];
+	struct resultq results; /* to the writer: this thread produces, the writer consumes */
 } __attribute__((aligned(64)));
+
+/*
+ * A result as queued for the writer: what the writer needs besides the result itself to
+ * take it back if it cannot be written (its dedup bit; when it came, for the checkpoint).
+ * Only the first SCAN_RECORD_LEN bytes are queued: the result's data as long as it is.
+ */
+struct scan_record {
+	uint64_t element; /* address index * ports + port index */
+	uint64_t rx_ns;	  /* when it was received (monotonic) */
+	struct probe_result r;
+};
+#define SCAN_RECORD_LEN(res) ((uint32_t)(offsetof(struct scan_record, r.data) + (res)->data_len))
 
 struct scan {
 	const struct scan_config *cfg;
@@ -102,8 +114,20 @@ struct scan {
 	struct scan_receiver *receivers;
 	unsigned receiver_count; /* --receivers, or one per sender for queue-pair engines */
 	pthread_t writer;
-	int writer_error;
-	uint64_t written;
+	int writer_error;   /* the output's first error, -errno (set once, then output_failed) */
+	uint64_t written;   /* results that reached the output (atomic) */
+	uint64_t unwritten; /* results queued that did not, taken back (atomic) */
+
+	/* The output's hold on the senders: --output-buffer's budget over all receive queues;
+	 * out_hold is set and cleared by the monitor only, at the budget's high and low marks. */
+	struct resultq_budget outq;
+	int out_hold;		     /* the senders wait (atomic) */
+	uint64_t out_hold_since_ns;  /* when out_hold was last set */
+	uint64_t out_bound_ns;	     /* time held, before the current hold (atomic) */
+	int output_failed;	     /* the output failed or was abandoned: stop, rewind (atomic) */
+	int output_cancel;	     /* a second signal: stop waiting for the output (atomic) */
+	uint64_t confirmed_ns;	     /* results received before this were all written (atomic) */
+	struct scan_history history; /* where the senders were: the rewind of a failed output */
 
 	/* Flags, all atomic: set once, read by the threads. */
 	int stop_sending;
@@ -164,6 +188,12 @@ void scan_monitor(struct scan *s);
 void *scan_sender_main(void *arg);
 void *scan_receiver_main(void *arg);
 void *scan_writer_main(void *arg);
+
+/* writer.c: how long the output has held the senders back so far, in nanoseconds. */
+uint64_t scan_output_bound_ns(const struct scan *s, uint64_t now_ns);
+/* writer.c: join a receive thread or the writer; a second signal meanwhile abandons the
+ * output (what is still queued is not written, and the checkpoint is rewound for it). */
+void scan_join_watching(struct scan *s, pthread_t t);
 
 /* Handle one received frame (the receive path): exposed for tests and fuzzing. */
 void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len);

@@ -213,8 +213,14 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 	while (state != SOURCE_DONE && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED)) {
 		unsigned want, filled = 0;
 
+		/* Paused by the control socket, or held while the output catches up: the
+		 * monitor rebases the schedule before letting go, so no burst follows. */
 		if (__atomic_load_n(&s->paused, __ATOMIC_ACQUIRE)) {
 			clock_sleep_us(10000);
+			continue;
+		}
+		if (__atomic_load_n(&s->out_hold, __ATOMIC_ACQUIRE)) {
+			clock_sleep_us(1000);
 			continue;
 		}
 		/* The rate may have changed (control socket, signals): size batches for it. */

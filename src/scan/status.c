@@ -61,6 +61,9 @@ static void status_json(struct scan *s, const struct scan_totals *now, double se
 	json_uint(&w, "drops", now->io.rx_drops);
 	json_uint(&w, "tx_busy", now->io.tx_busy);
 	json_uint(&w, "send_errors", now->send_errors);
+	json_uint(&w, "output_queued_bytes", resultq_budget_queued(&s->outq));
+	json_double(&w, "output_bound_s", 1,
+		    (double)scan_output_bound_ns(s, clock_mono_ns()) / 1e9);
 	json_uint(&w, "rate_set", pace_rate(&s->pace));
 	json_double(&w, "rate_achieved", 0, send_rate);
 	json_double(&w, "hitrate", 4, scan_hit_percent(now));
@@ -70,6 +73,20 @@ static void status_json(struct scan *s, const struct scan_totals *now, double se
 	json_string(&w, "mode", s->engine.mode);
 	json_end(&w);
 	fputc('\n', stderr);
+}
+
+/* The output's backlog and hold, once it has had either: "; output: 12.3 MB queued, held
+ * 4.0 s" (while held, the senders wait for the output's reader or disk). */
+static void status_output(const struct scan *s)
+{
+	uint64_t queued = resultq_budget_queued(&s->outq);
+	uint64_t bound = scan_output_bound_ns(s, clock_mono_ns());
+
+	if (!queued && !bound)
+		return;
+	fprintf(stderr, "; output: %.1f MB queued, held %.1f s%s", (double)queued / 1e6,
+		(double)bound / 1e9,
+		__atomic_load_n(&s->out_hold, __ATOMIC_RELAXED) ? " (sending waits for it)" : "");
 }
 
 /*
@@ -104,6 +121,7 @@ static void status_line(struct scan *s, const struct scan_totals *now,
 			fprintf(stderr, "; %u:%02u left", (unsigned)eta / 60, (unsigned)eta % 60);
 		if (s->cfg->rate_aimd)
 			fprintf(stderr, "; rate %llu", (unsigned long long)pace_rate(&s->pace));
+		status_output(s);
 		if (!__atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE))
 			fprintf(stderr, " (cooldown)");
 	}
@@ -116,13 +134,16 @@ static void status_file_line(struct scan *s, const struct scan_totals *now,
 	char when[OUTPUT_FIELD_TEXT_MAX];
 
 	output_format_timestamp(clock_real_us(), when);
-	fprintf(s->status_file, "%s,%.3f,%.2f,%llu,%.0f,%llu,%.0f,%.4f,%llu,%llu,%llu\n", when,
-		scan_elapsed_s(s), status_percent(s, now), (unsigned long long)now->io.tx_completed,
+	fprintf(s->status_file, "%s,%.3f,%.2f,%llu,%.0f,%llu,%.0f,%.4f,%llu,%llu,%llu,%llu,%.3f\n",
+		when, scan_elapsed_s(s), status_percent(s, now),
+		(unsigned long long)now->io.tx_completed,
 		(double)(now->io.tx_completed - prev->io.tx_completed) / interval_s,
 		(unsigned long long)now->successes,
 		(double)(now->successes - prev->successes) / interval_s, scan_hit_percent(now),
 		(unsigned long long)now->valid, (unsigned long long)now->io.rx_drops,
-		(unsigned long long)now->io.tx_busy);
+		(unsigned long long)now->io.tx_busy,
+		(unsigned long long)resultq_budget_queued(&s->outq),
+		(double)scan_output_bound_ns(s, clock_mono_ns()) / 1e9);
 	fflush(s->status_file);
 }
 
@@ -148,7 +169,8 @@ int scan_status_open(struct scan *s, char *err, size_t errlen)
 		return -e;
 	}
 	fprintf(s->status_file, "real_time,elapsed_s,percent,sent,send_rate,successes,"
-				"success_rate,hitrate,valid,rx_drops,tx_busy\n");
+				"success_rate,hitrate,valid,rx_drops,tx_busy,output_queued_bytes,"
+				"output_bound_s\n");
 	return 0;
 }
 
@@ -167,20 +189,25 @@ void scan_summary(struct scan *s)
 	struct scan_totals t;
 	double secs = scan_elapsed_s(s);
 	double send_secs = scan_send_seconds(s);
-	char alive[48] = "";
+	double bound = (double)scan_output_bound_ns(s, clock_mono_ns()) / 1e9;
+	char alive[48] = "", out[96] = "";
 
 	scan_totals(s, &t);
 	if (s->cfg->icmp_prescan)
 		snprintf(alive, sizeof(alive), "; prescan: %llu hosts alive",
 			 (unsigned long long)t.alive);
+	/* Whether a slow output ever held the scan back, and for how long. */
+	if (bound > 0)
+		snprintf(out, sizeof(out), "; the output held sending back for %.1fs", bound);
 	log_msg(LOG_INFO,
 		"done in %.1fs: sent %llu probes (%.0f pps), %llu replies valid, "
 		"%llu successes (unique), %llu failures, %llu duplicates; tx refused %llu, "
-		"tx busy %llu, rx drops %llu%s%s",
+		"tx busy %llu, rx drops %llu%s%s%s",
 		secs, (unsigned long long)t.io.tx_completed,
 		send_secs > 0 ? (double)t.io.tx_completed / send_secs : 0.0,
 		(unsigned long long)t.valid, (unsigned long long)t.successes,
 		(unsigned long long)t.failures, (unsigned long long)t.duplicates,
 		(unsigned long long)t.io.tx_errors, (unsigned long long)t.io.tx_busy,
-		(unsigned long long)t.io.rx_drops, alive, scan_signals ? " (interrupted)" : "");
+		(unsigned long long)t.io.rx_drops, alive, out,
+		scan_signals ? " (interrupted)" : "");
 }

@@ -23,6 +23,7 @@ void scan_totals(struct scan *s, struct scan_totals *t)
 		t->successes += __atomic_load_n(&r->successes, __ATOMIC_RELAXED);
 		t->failures += __atomic_load_n(&r->failures, __ATOMIC_RELAXED);
 		t->alive += __atomic_load_n(&r->alive, __ATOMIC_RELAXED);
+		t->output_waits += __atomic_load_n(&r->output_waits, __ATOMIC_RELAXED);
 	}
 	io_stats(&s->engine, &t->io);
 	/* A resumed scan's counts go on from where the checkpoint left them. */

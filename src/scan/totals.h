@@ -15,7 +15,8 @@ struct scan;
 struct scan_totals {
 	uint64_t positions, frames, rx_frames, valid, duplicates, successes, failures, alive;
 	uint64_t send_errors;
-	struct io_stats io; /* io.tx_completed: probes sent */
+	uint64_t output_waits; /* results a receive thread queued only after a wait */
+	struct io_stats io;    /* io.tx_completed: probes sent */
 };
 
 /* The scan's counters now, earlier processes' (a resume) included. */

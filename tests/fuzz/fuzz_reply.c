@@ -90,11 +90,15 @@ static void setup_scan(const struct probe_ops *ops, int prescan, int iplayer)
 		if (dedup_init(&s->live, scan_config_addresses(cfg)))
 			abort();
 	}
-	/* A receiver is too large for the stack, and its queue must stay aligned. */
+	/* A receiver's counters must stay aligned. */
 	if (posix_memalign((void **)&receivers[scan_count], 64, sizeof(struct scan_receiver)))
 		abort();
 	memset(receivers[scan_count], 0, sizeof(struct scan_receiver));
 	receivers[scan_count]->scan = s;
+	resultq_budget_init(&s->outq, 1 << 20);
+	s->wake_fd = -1;
+	if (resultq_init(&receivers[scan_count]->results))
+		abort();
 	scan_count++;
 }
 
@@ -119,17 +123,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct scan_config *cfg = scans[i].cfg;
 
 		scan_receive_frame(rcv, data, (uint32_t)size);
-		/* What was queued is a reply from a target, from a scanned port. */
-		for (uint64_t q = rcv->q_tail; q != rcv->q_head; q++) {
-			const struct probe_result *r = &rcv->q[q & (SCAN_RESULT_QUEUE - 1)];
+		/* What was queued is a reply from a target, from a scanned port, whole. */
+		const struct scan_record *rec;
+		uint32_t len;
 
+		while ((rec = resultq_peek(&rcv->results, &len))) {
+			const struct probe_result *r = &rec->r;
+
+			if (len != SCAN_RECORD_LEN(r) || r->data_len > PROBE_DATA_MAX)
+				abort();
 			if ((r->family == 6 ? target6_set_index(&cfg->targets6,
 								target6_from_bytes(r->saddr6))
 					    : target_set_index(&cfg->targets, r->saddr)) < 0 ||
 			    target_ports_index(&cfg->ports, r->sport) < 0)
 				abort();
+			resultq_next(&rcv->results);
+			(void)resultq_budget_give(&scans[i].outq, len);
 		}
-		rcv->q_tail = rcv->q_head;
 	}
 	return 0;
 }

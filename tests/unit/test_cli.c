@@ -261,6 +261,31 @@ static void value_parsers(void **state)
 	assert_int_equal(cli_parse_uint(" 1", 0, 10, &v), -EINVAL);
 }
 
+/* --output-buffer's sizes: powers of 1024, with or without B or iB. */
+static void size_parser_takes_binary_units(void **state)
+{
+	uint64_t v;
+	(void)state;
+
+	assert_int_equal(cli_parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(cli_parse_size("64k", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(cli_parse_size("256M", &v), 0);
+	assert_int_equal(v, 256ULL << 20);
+	assert_int_equal(cli_parse_size("256MB", &v), 0);
+	assert_int_equal(v, 256ULL << 20);
+	assert_int_equal(cli_parse_size("2GiB", &v), 0);
+	assert_int_equal(v, 2ULL << 30);
+	assert_int_equal(cli_parse_size("", &v), -EINVAL);
+	assert_int_equal(cli_parse_size("M", &v), -EINVAL);
+	assert_int_equal(cli_parse_size("256iB", &v), -EINVAL);
+	assert_int_equal(cli_parse_size("256B", &v), -EINVAL);
+	assert_int_equal(cli_parse_size("256MiBs", &v), -EINVAL);
+	assert_int_equal(cli_parse_size("-1M", &v), -EINVAL);
+	assert_int_equal(cli_parse_size("99999999999G", &v), -ERANGE);
+}
+
 /* Writes text to a fresh temporary file; its path goes to path (64 bytes). */
 static void write_config(char *path, const char *text)
 {
@@ -374,6 +399,7 @@ int main(void)
 		cmocka_unit_test(bad_targets_and_shards_are_errors),
 		cmocka_unit_test(engines_not_built_say_so),
 		cmocka_unit_test(value_parsers),
+		cmocka_unit_test(size_parser_takes_binary_units),
 		cmocka_unit_test(config_file_sets_options_and_the_command_line_overrides_it),
 		cmocka_unit_test(config_file_errors_name_the_line),
 		cmocka_unit_test(an_error_after_a_good_option_is_still_an_error),
