@@ -12,7 +12,14 @@ pass=0
 fail=0
 skip=0
 
-section() { printf '\n== %s\n' "$1"; }
+# section NAME: a heading, after the time the section before it took (make test must stay well
+# under 15 minutes: this says where they go).
+section_start=""
+section() {
+	[ -n "$section_start" ] && printf '(%d s)\n' $((SECONDS - section_start))
+	section_start=$SECONDS
+	printf '\n== %s\n' "$1"
+}
 
 # add_counts OUTPUT: add the "N passed, N failed[, N skipped]" line of a sub-runner.
 add_counts() {
@@ -122,7 +129,7 @@ for engine in "${ENGINES[@]}"; do
 	files="tests/netns/test_scan.sh tests/netns/test_control.sh tests/netns/test_anyscan.sh
 		tests/netns/test_privilege.sh tests/netns/test_shards.sh tests/netns/test_badinput.sh
 		tests/netns/test_udp_apps.sh tests/netns/test_dns.sh
-		tests/netns/test_synack_echotime.sh tests/netns/test_ipv6.sh"
+		tests/netns/test_synack_echotime.sh tests/netns/test_ipv6.sh tests/netns/test_output.sh"
 	[ "$engine" = "af_packet --af-packet-tx=ring" ] && files=tests/netns/test_scan.sh
 	# The probe modules do not depend on af_xdp's mode: their own tests run in copy mode.
 	[ "$engine" = "af_xdp --xdp-mode=skb" ] && files=${files%%tests/netns/test_udp_apps.sh*}
@@ -158,7 +165,8 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 	"$BUILD/salvo" --list-io-engines | grep -q "^dpdk  *yes" || continue
 	modules="test_dns.sh test_dns_scan_finds_exactly_the_servers_and_their_answers
 		test_udp_apps.sh
-		test_synack_echotime.sh"
+		test_synack_echotime.sh
+		test_output.sh"
 	[ "$engine" = dpdk:af_packet ] && modules=""
 	while read -r file tests; do
 		[ -n "$file" ] || continue
@@ -175,6 +183,7 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 	EOF
 done
 
+printf '(%d s)\n\nmake test took %d s\n' $((SECONDS - section_start)) "$SECONDS"
 echo
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

@@ -8,6 +8,8 @@ namespace, waits on counters, and the checks that read what a test collected.
                                  (json), from the moment READY is touched until SIGTERM and then
                                  no SYN for 0.5 s (what was on its way is counted); meanwhile
                                  OUT.total holds the number so far
+  slow-reader RATE               copy stdin to stdout at RATE lines a second, its pipe shrunk
+                                 to one page (a reader slower than the scan, as zgrab2 is)
   wait-count FILE N [SECONDS]    wait until FILE counts N: packets if it is a pcap file, else the
                                  number it holds (count-syns' OUT.total, a sysfs counter); exit 1
                                  if it does not within SECONDS (default 30)
@@ -823,6 +825,26 @@ def check_manifest(manifest):
     sys.exit(1 if bad else 0)
 
 
+def slow_reader(rate):
+    import fcntl
+    import time
+    rate = float(rate)
+    F_SETPIPE_SZ = 1031
+    try:
+        fcntl.fcntl(0, F_SETPIPE_SZ, 4096)
+    except OSError:
+        pass
+    start = time.monotonic()
+    n = 0
+    for line in sys.stdin.buffer:
+        sys.stdout.buffer.write(line)
+        n += 1
+        ahead = start + n / rate - time.monotonic()
+        if ahead > 0.01:
+            sys.stdout.buffer.flush()
+            time.sleep(ahead)
+    sys.stdout.buffer.flush()
+
 def check_dryrun_coverage(dump, probes, args):
     """tcpdump -nn -vv's text of the dry-run pcaps: every (address, port) of the scan asked by
     args (salvo's -p, targets of either family, -w, -I and --ipv6-target-file files, less -b's
@@ -878,6 +900,8 @@ if __name__ == "__main__":
         udp_listen(a[0], a[1:])
     elif cmd == "count-syns":
         count_syns(*a[:3])
+    elif cmd == "slow-reader":
+        slow_reader(a[0])
     elif cmd == "wait-count":
         wait_count(*a[:3])
     elif cmd == "syn-pairs":

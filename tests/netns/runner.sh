@@ -47,6 +47,8 @@ cleanup() {
 	for ns in "${NS_LIST[@]}"; do ip netns del "$ns" 2>/dev/null; done
 	BG_PIDS=()
 	NS_LIST=()
+	# A test's own file systems (a small tmpfs as a full disk) go before its directory.
+	[ -n "$TMP" ] && findmnt -rn -o TARGET | grep "^$TMP/" | xargs -r -n1 umount -l
 	[ -n "$TMP" ] && rm -rf "$TMP"
 	TMP=""
 }

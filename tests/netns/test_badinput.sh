@@ -32,7 +32,7 @@ test_every_option_refuses_bad_values_and_sends_nothing() {
 			"--shard|$v" "--sender-threads|$v" "--receivers|$v" "--max-targets|$v"
 			"--max-results|$v" "--max-runtime|$v" "--max-sendto-failures|$v"
 			"--min-hitrate|$v" "--bandwidth|$v" "--source-port|$v" "--target-ports|$v"
-			"--retries|$v" "--batch|$v")
+			"--retries|$v" "--batch|$v" "--output-buffer|$v")
 	done
 	cases+=("--rate-min|abc|--rate-mode=aimd" "--rate-max|-1|--rate-mode=aimd" "--probes|0"
 		"--probes|256" "--sender-threads|0" "--sender-threads|65" "--min-hitrate|101"
@@ -66,7 +66,8 @@ test_every_option_refuses_bad_values_and_sends_nothing() {
 		"--probe-args|hex:abc|--probe-module=udp" "--probe-args|file:$dir|--probe-module=udp"
 		"--probe-args|file:/nonexistent|--probe-module=udp" "--probe-args|x|--probe-module=udp"
 		"--icmp-prescan||--probe-module=icmp_echoscan" "--dryrun=yes|" "--quiet=1|"
-		"--frobnicate|1" "--bandwidth|1M|--rate=5")
+		"--frobnicate|1" "--bandwidth|1M|--rate=5" "--output-buffer|64K" "--output-buffer|2T"
+		"--output-buffer|256MiBs" "--output-buffer|256iB")
 	local before after total=0 bad=0 c opt val extra status lines err out base=(-q -c 0 -b /dev/null -p 80 198.18.1.0/24)
 	before=$(frames)
 	for c in "${cases[@]}"; do
