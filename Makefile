@@ -41,7 +41,7 @@ CORE_SRCS := \
 	src/scan/aimd.c \
 	src/util/siphash.c src/util/checksum.c src/util/clock.c src/util/priv.c src/util/join.c \
 	src/util/json.c src/util/json_check.c src/util/log.c \
-	src/tools/tools.c src/tools/iterate.c src/tools/blocklist.c
+	src/tools/tools.c src/tools/iterate.c src/tools/blocklist.c src/tools/tee.c
 SRCS := src/main.c $(CORE_SRCS)
 
 ifeq ($(USE_PFRING_ZC),1)

@@ -9,6 +9,7 @@
 static const struct tool_ops *const tools[] = {
 	&tool_iterate,
 	&tool_blocklist,
+	&tool_tee,
 };
 
 const struct tool_ops *tool_by_name(const char *argv0)

@@ -28,7 +28,7 @@ struct tool_ops {
 	int (*run)(const struct cli_config *cfg, char *err, size_t errlen);
 };
 
-extern const struct tool_ops tool_iterate, tool_blocklist;
+extern const struct tool_ops tool_iterate, tool_blocklist, tool_tee;
 
 /* The tool whose salvo- or ZMap name is argv0's last component, or NULL (salvo itself). */
 const struct tool_ops *tool_by_name(const char *argv0);
