@@ -362,17 +362,27 @@ static int bl_bad_line(struct bl *b, const char *line, size_t len)
 	return b->ignore_errors ? 0 : bl_put(b, line, len);
 }
 
-/* One line, without its newline; line[len] may be written (it is the newline's byte). */
-static int bl_line(struct bl *b, char *line, size_t len)
+/* The address of a line: its start *tok and end *end (equal when the line has none). */
+static void bl_span(const char *line, size_t len, size_t *tok, size_t *end)
 {
-	size_t i = 0, end;
-	char saved;
-	int ret;
+	size_t i = 0, e;
 
 	while (i < len && (line[i] == ' ' || line[i] == '\t'))
 		i++;
-	for (end = i; end < len && !bl_cut[(unsigned char)line[end]]; end++)
+	for (e = i; e < len && !bl_cut[(unsigned char)line[e]]; e++)
 		;
+	*tok = i;
+	*end = e;
+}
+
+/* One line, without its newline; line[len] may be written (it is the newline's byte). */
+static int bl_line(struct bl *b, char *line, size_t len)
+{
+	size_t i, end;
+	char saved;
+	int ret;
+
+	bl_span(line, len, &i, &end);
 	if (end == i)
 		return i == len || line[i] == '#' || line[i] == '\r' ? 0
 								     : bl_bad_line(b, line, len);
@@ -383,15 +393,117 @@ static int bl_line(struct bl *b, char *line, size_t len)
 	return ret == 1 ? bl_bad_line(b, line, len) : ret;
 }
 
+/*
+ * A line read ahead.  The lines of a buffer are taken in batches: first each line that is an
+ * allowed IPv4 address (most lines, most of the time) is taken apart and its word of the
+ * bitmap fetched, so that the batch's lines wait on memory together rather than one after
+ * the other (the bitmap is as large as the space its addresses are spread over); then each
+ * line is handled in its turn, any other line whole.
+ */
+enum bl_kind { BL_SKIP, BL_V4, BL_LINE };
+
+struct bl_ahead {
+	char *line;
+	size_t len, tok, toklen; /* its address is line[tok .. tok + toklen) */
+	uint64_t lineno;
+	enum bl_kind kind;
+	uint64_t *word; /* BL_V4: the address's word of the bitmap (NULL: no dedup), its bit */
+	uint64_t bit;
+};
+
+#define BL_AHEAD 32 /* lines a batch */
+
+static int bl_look(struct bl *b, struct bl_ahead *a)
+{
+	char tok[16];
+	uint32_t addr;
+
+	bl_span(a->line, a->len, &a->tok, &a->toklen);
+	a->toklen -= a->tok;
+	a->kind = BL_LINE;
+	a->word = NULL;
+	if (a->toklen == 0 || a->toklen >= sizeof(tok))
+		return 0;
+	memcpy(tok, a->line + a->tok, a->toklen);
+	tok[a->toklen] = '\0';
+	if (target_parse_ipv4(tok, &addr))
+		return 0; /* a block, a range, IPv6 or no address: handled whole */
+	if (target_set_index(&b->cfg->targets, addr) < 0) {
+		a->kind = BL_SKIP;
+		return 0;
+	}
+	a->kind = BL_V4;
+	if (b->dedup) {
+		if (!(a->word = bl_word4(b, addr)))
+			return bl_nomem(b);
+		a->bit = UINT64_C(1) << (addr & 63);
+		__builtin_prefetch(a->word, 1);
+	}
+	return 0;
+}
+
+static int bl_take(struct bl *b, struct bl_ahead *a)
+{
+	switch (a->kind) {
+	case BL_SKIP:
+		return 0;
+	case BL_V4:
+		if (a->word) {
+			if (*a->word & a->bit)
+				return 0;
+			*a->word |= a->bit;
+		}
+		return bl_put(b, a->line + a->tok, a->toklen);
+	default:
+		b->lineno = a->lineno;
+		return bl_line(b, a->line, a->len);
+	}
+}
+
+static int bl_batch(struct bl *b, struct bl_ahead *batch, unsigned n)
+{
+	int ret;
+
+	for (unsigned i = 0; i < n; i++)
+		if ((ret = bl_look(b, &batch[i])))
+			return ret;
+	for (unsigned i = 0; i < n; i++)
+		if ((ret = bl_take(b, &batch[i])))
+			return ret;
+	return 0;
+}
+
+/* The lines of buf[0..len) ending in a newline, in batches; the length they take. */
+static int bl_lines(struct bl *b, char *buf, size_t len, size_t *used)
+{
+	struct bl_ahead batch[BL_AHEAD];
+	char *p = buf, *nl;
+	unsigned n = 0;
+	int ret;
+
+	while ((nl = memchr(p, '\n', len - (size_t)(p - buf)))) {
+		batch[n++] = (struct bl_ahead){ .line = p,
+						.len = (size_t)(nl - p),
+						.lineno = ++b->lineno };
+		p = nl + 1;
+		if (n == BL_AHEAD) {
+			if ((ret = bl_batch(b, batch, n)))
+				return ret;
+			n = 0;
+		}
+	}
+	*used = (size_t)(p - buf);
+	return bl_batch(b, batch, n);
+}
+
 /* stdin, a buffer at a time, to the last line (which may lack its newline). */
 static int bl_read(struct bl *b, char *buf)
 {
-	size_t have = 0;
+	size_t have = 0, used;
 	int ret;
 
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, buf + have, BL_IN - have);
-		char *p = buf, *nl;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -404,26 +516,21 @@ static int bl_read(struct bl *b, char *buf)
 		if (n == 0)
 			break;
 		have += (size_t)n;
-		while ((nl = memchr(p, '\n', have - (size_t)(p - buf)))) {
-			b->lineno++;
-			if ((ret = bl_line(b, p, (size_t)(nl - p))))
-				return ret;
-			p = nl + 1;
-		}
-		have -= (size_t)(p - buf);
-		memmove(buf, p, have);
+		if ((ret = bl_lines(b, buf, have, &used)))
+			return ret;
+		have -= used;
+		memmove(buf, buf + used, have);
 		if (have == BL_IN) {
 			snprintf(b->err, b->errlen, "stdin: line %llu: longer than %d bytes",
 				 (unsigned long long)b->lineno + 1, BL_IN);
 			return -EINVAL;
 		}
 	}
-	if (have) {
-		b->lineno++;
-		if ((ret = bl_line(b, buf, have)))
-			return ret;
-	}
-	return 0;
+	if (!have)
+		return 0;
+	/* The last line, without its newline: one more in the buffer's spare byte. */
+	buf[have++] = '\n';
+	return bl_lines(b, buf, have, &used);
 }
 
 static void bl_free(struct bl *b)
@@ -438,7 +545,7 @@ static void bl_free(struct bl *b)
 static int blocklist_run(const struct cli_config *cfg, char *err, size_t errlen)
 {
 	struct bl *b = calloc(1, sizeof(*b));
-	char *in = malloc(BL_IN + 1); /* + 1: the last line's end may be written */
+	char *in = malloc(BL_IN + 1); /* + 1: a newline after the last line */
 	int ret;
 
 	if (!b || !in || !(b->out = malloc(BL_OUT))) {
