@@ -56,17 +56,17 @@ struct tee {
 	size_t errlen;
 };
 
-static int tee_write_all(int fd, const char *p, size_t len)
+/* buf[0..len) to fd; 0 or -errno, with the bytes written in *done. */
+static int tee_write_all(int fd, const char *buf, size_t len, size_t *done)
 {
-	while (len) {
-		ssize_t n = write(fd, p, len);
+	for (*done = 0; *done < len;) {
+		ssize_t n = write(fd, buf + *done, len - *done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
-		p += n;
-		len -= (size_t)n;
+		*done += (size_t)n;
 	}
 	return 0;
 }
@@ -214,7 +214,7 @@ static int tee_read(struct tee *t, char *buf, const char *path)
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, buf + have, TEE_IN - have);
 		const char *nl;
-		size_t whole;
+		size_t whole, done;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -223,7 +223,7 @@ static int tee_read(struct tee *t, char *buf, const char *path)
 			return -EIO;
 		}
 		/* FILE gets the bytes as they come, whatever becomes of stdout. */
-		if (n > 0 && (ret = tee_write_all(t->fd, buf + have, (size_t)n))) {
+		if (n > 0 && (ret = tee_write_all(t->fd, buf + have, (size_t)n, &done))) {
 			snprintf(t->err, t->errlen, "%s: %s", path, strerror(-ret));
 			return ret;
 		}
@@ -252,6 +252,7 @@ static void *tee_writer(void *arg)
 
 	for (;;) {
 		struct tee_chunk *c;
+		size_t done;
 		int ret;
 
 		pthread_mutex_lock(&t->lock);
@@ -266,10 +267,15 @@ static void *tee_writer(void *arg)
 		if (!(t->head = c->next))
 			t->tail = NULL;
 		pthread_mutex_unlock(&t->lock);
-		if (!t->stdout_errno && (ret = tee_write_all(STDOUT_FILENO, c->data, c->len)))
+		if (!t->stdout_errno &&
+		    (ret = tee_write_all(STDOUT_FILENO, c->data, c->len, &done))) {
 			t->stdout_errno = -ret;
-		if (!t->stdout_errno)
+			/* The rows it did take whole, for the warning. */
+			for (size_t i = 0; i < done; i++)
+				t->rows_out += c->data[i] == '\n';
+		} else if (!t->stdout_errno) {
 			t->rows_out += c->rows;
+		}
 		pthread_mutex_lock(&t->lock);
 		t->rows_held -= c->rows;
 		pthread_mutex_unlock(&t->lock);
@@ -385,7 +391,7 @@ static int tee_copy(struct tee *t, char *buf, const struct cli_config *cfg)
 static int tee_stdout_end(struct tee *t, const char *path)
 {
 	if (t->stdout_errno == EPIPE)
-		log_msg(LOG_WARN, "stdout: its reader went away after %llu rows; %s has them all",
+		log_msg(LOG_WARN, "stdout: its reader went away after %llu rows; %s has every row",
 			(unsigned long long)t->rows_out, path);
 	else if (t->stdout_errno) {
 		snprintf(t->err, t->errlen, "stdout: %s (%s has every row)",
