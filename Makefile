@@ -9,7 +9,8 @@
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 30)
 #   make USE_PFRING_ZC=1 build the pfring_zc engine (needs ntop's PF_RING ZC SDK)
 #   make USE_DPDK=0      leave the dpdk engine out (it is built when libdpdk is found)
-#   make install         salvo, scanner, man page, bash completion under DESTDIR/PREFIX
+#   make install         salvo, scanner, the tools (salvo-iterate, -blocklist, -tee), man pages,
+#                        bash completions under DESTDIR/PREFIX
 #   make uninstall       removes what install put there
 
 CC ?= gcc
@@ -40,7 +41,8 @@ CORE_SRCS := \
 	src/scan/status.c src/scan/metadata.c src/scan/checkpoint.c src/scan/control.c \
 	src/scan/aimd.c src/scan/resultq.c src/scan/writer.c src/scan/history.c \
 	src/util/siphash.c src/util/checksum.c src/util/clock.c src/util/priv.c src/util/join.c \
-	src/util/json.c src/util/json_check.c src/util/log.c
+	src/util/json.c src/util/json_check.c src/util/log.c \
+	src/tools/tools.c src/tools/iterate.c src/tools/blocklist.c src/tools/tee.c
 SRCS := src/main.c $(CORE_SRCS)
 
 ifeq ($(USE_PFRING_ZC),1)
@@ -99,21 +101,29 @@ DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/salvo
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 UNITDIR := $(DESTDIR)$(SYSTEMDUNITDIR)
 
-# The man page and the bash completion follow from the option table (salvo --list-options).
-DOCS := $(BUILD)/salvo.1 $(BUILD)/salvo.bash
+# ZMap's companion tools (src/tools) are salvo run under their names: hard links, as scanner.
+# The build makes ZMap's names too; make install and the package ship the salvo- names only
+# (ZMap's would clash with Debian's zmap package; doc/zmap-compat.md says how to add them).
+TOOLS := salvo-iterate salvo-blocklist salvo-tee
+ZMAP_TOOLS := ziterate zblocklist ztee
+LINKS := $(BUILD)/scanner $(TOOLS:%=$(BUILD)/%) $(ZMAP_TOOLS:%=$(BUILD)/%)
 
-all: $(BUILD)/salvo $(BUILD)/scanner $(DOCS) summary
+# Each program's man page and bash completion follow from the option table
+# (PROGRAM --list-options) and, for the man page, doc/PROGRAM.1.in.
+DOCS := $(foreach p,salvo $(TOOLS),$(BUILD)/$(p).1 $(BUILD)/$(p).bash)
 
-# The orchestrator's entry point: a hard link (it resolves symlinks, and salvo picks its
-# dialect from the name it is run as).
-$(BUILD)/scanner: $(BUILD)/salvo
+all: $(BUILD)/salvo $(LINKS) $(DOCS) summary
+
+# The orchestrator's entry point is a hard link too: it resolves symlinks, and salvo picks its
+# dialect (or tool) from the name it is run as.
+$(LINKS): $(BUILD)/salvo
 	ln -f $< $@
 
-$(BUILD)/salvo.1: $(BUILD)/salvo doc/salvo.1.in scripts/gen-docs.sh
-	scripts/gen-docs.sh man $(BUILD)/salvo doc/salvo.1.in $@
+$(BUILD)/%.1: $(BUILD)/% doc/%.1.in scripts/gen-docs.sh
+	scripts/gen-docs.sh man $(BUILD)/$* doc/$*.1.in $@
 
-$(BUILD)/salvo.bash: $(BUILD)/salvo scripts/gen-docs.sh
-	scripts/gen-docs.sh bash $(BUILD)/salvo $@
+$(BUILD)/%.bash: $(BUILD)/% scripts/gen-docs.sh
+	scripts/gen-docs.sh bash $(BUILD)/$* $@
 
 summary: $(BUILD)/salvo
 	@echo "salvo built: $(BUILD)/salvo"
@@ -152,7 +162,7 @@ check-pfring:
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/pfring_zc_check.o src/io/pfring_zc.c
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/io_pfring_check.o src/io/io.c
 
-test: $(BUILD)/salvo $(BUILD)/scanner $(DOCS) unit-tests
+test: $(BUILD)/salvo $(LINKS) $(DOCS) unit-tests
 	@BUILD=$(BUILD) tests/run-all.sh
 
 SANITIZE := BUILD=build-asan CC=gcc LDFLAGS="-fsanitize=address,undefined" \
@@ -198,22 +208,24 @@ asan:
 test-asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(MAKE) $(SANITIZE) test
 
-# scanner is a hard link (the orchestrator resolves symlinks; the name picks the dialect).
+# scanner and the tools are hard links (the orchestrator resolves symlinks; the name picks the
+# dialect or the tool).
 install: $(BUILD)/salvo $(DOCS)
 	install -d $(BINDIR) $(MANDIR) $(COMPDIR) $(DOCDIR) $(UNITDIR)
 	install -m 0755 $(BUILD)/salvo $(BINDIR)/salvo
-	ln -f $(BINDIR)/salvo $(BINDIR)/scanner
+	for p in scanner $(TOOLS); do ln -f $(BINDIR)/salvo $(BINDIR)/$$p || exit 1; done
 	install -m 0755 scripts/merge-results $(BINDIR)/salvo-merge-results
 	install -m 0644 contrib/systemd/salvo@.service $(UNITDIR)/salvo@.service
-	install -m 0644 $(BUILD)/salvo.1 doc/salvo-merge-results.1 $(MANDIR)/
+	install -m 0644 $(BUILD)/salvo.1 $(TOOLS:%=$(BUILD)/%.1) doc/salvo-merge-results.1 $(MANDIR)/
 	echo ".so man1/salvo.1" >$(MANDIR)/scanner.1
-	install -m 0644 $(BUILD)/salvo.bash $(COMPDIR)/salvo
+	for p in salvo $(TOOLS); do install -m 0644 $(BUILD)/$$p.bash $(COMPDIR)/$$p || exit 1; done
 	ln -sf salvo $(COMPDIR)/scanner
 	install -m 0644 README.md $(DOCDIR)/README.md
 	install -m 0644 contrib/anyscan/README.md $(DOCDIR)/README.anyscan.md
 
 uninstall:
 	rm -f $(BINDIR)/salvo $(BINDIR)/scanner $(BINDIR)/salvo-merge-results \
+		$(TOOLS:%=$(BINDIR)/%) $(TOOLS:%=$(MANDIR)/%.1) $(TOOLS:%=$(COMPDIR)/%) \
 		$(MANDIR)/salvo.1 $(MANDIR)/scanner.1 $(MANDIR)/salvo-merge-results.1 \
 		$(COMPDIR)/salvo $(COMPDIR)/scanner \
 		$(UNITDIR)/salvo@.service

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Make the documentation that follows from salvo's option table (src/cli/options.c):
-#   gen-docs.sh man SALVO TEMPLATE OUT   the man page: TEMPLATE with @OPTIONS@ replaced by a
-#                                        section a group and an entry an option
-#   gen-docs.sh bash SALVO OUT           the bash completion of salvo and scanner
-# Both read "SALVO --list-options" (tab-separated: name, letter, value, group, alias of,
-# completion, help, man text), so an option added to the table is documented and completed.
+# Make the documentation that follows from salvo's option table (src/cli/options.c), for salvo
+# or one of its tools (salvo-iterate, ...: the same binary under another name):
+#   gen-docs.sh man PROGRAM TEMPLATE OUT   the man page: TEMPLATE with @OPTIONS@ replaced by a
+#                                          section a group and an entry an option
+#   gen-docs.sh bash PROGRAM OUT           the bash completion of PROGRAM (salvo's: and scanner)
+# Both read "PROGRAM --list-options" (tab-separated: name, letter, value, group, alias of,
+# completion, help, man text): the options that program takes, so an option added to the table
+# is documented and completed wherever it is taken.
 set -eu
 mode=$1
 salvo=$2
@@ -44,9 +46,15 @@ man_options() {
 	}' "$tmp"
 }
 
+# The completion function and the commands it completes: salvo's also completes scanner.
+name=$(basename "$salvo")
+func=_${name//-/_}
+commands=$name
+[ "$name" = salvo ] && commands="salvo scanner"
+
 bash_completion() {
-	printf '%s\n' "# bash completion for salvo and scanner, made by scripts/gen-docs.sh from" \
-		"# salvo --list-options: edit src/cli/options.c, not this file." "" "_salvo()" "{" \
+	printf '%s\n' "# bash completion for $commands, made by scripts/gen-docs.sh from" \
+		"# $name --list-options: edit src/cli/options.c, not this file." "" "$func()" "{" \
 		"	local cur prev" "	COMPREPLY=()" '	cur=${COMP_WORDS[COMP_CWORD]}' \
 		'	prev=${COMP_WORDS[COMP_CWORD-1]}'
 	awk -F'\t' '{ opts = opts (opts ? " " : "") "--" $1 } END { print "\tlocal opts=\"" opts "\"" }' "$tmp"
@@ -70,7 +78,7 @@ bash_completion() {
 		printf "\t%s)%s%s return ;;\n", pat, act ? " " : "", act (act ? ";" : "")
 	}' "$tmp"
 	printf '%s\n' "	esac" '	if [[ $cur == -* ]]; then' '		COMPREPLY=($(compgen -W "$opts" -- "$cur"))' \
-		"	fi" "}" "complete -F _salvo salvo scanner"
+		"	fi" "}" "complete -F $func $commands"
 }
 
 case $mode in
@@ -88,7 +96,7 @@ bash)
 	mv "$3.tmp" "$3"
 	;;
 *)
-	echo "usage: gen-docs.sh man SALVO TEMPLATE OUT | bash SALVO OUT" >&2
+	echo "usage: gen-docs.sh man PROGRAM TEMPLATE OUT | bash PROGRAM OUT" >&2
 	exit 2
 	;;
 esac

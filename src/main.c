@@ -1,9 +1,10 @@
 /*
  * salvo's entry point: parse the command line, resolve the network, run the
- * scan.  The only place that prints a fatal error and chooses the exit
- * status: 0 on success (also when interrupted cleanly), 1 on any error, and
- * death by SIGPIPE (a shell's 141) when the output's reader went away, as any
- * writer in a pipeline ends (after the checkpoint, without an error line).
+ * scan; or, run under a tool's name (salvo-iterate, ziterate, ...), the tool.
+ * The only place that prints a fatal error and chooses the exit status: 0 on
+ * success (also when interrupted cleanly), 1 on any error, and death by
+ * SIGPIPE (a shell's 141) when the output's reader went away, as any writer
+ * in a pipeline ends (after the checkpoint, without an error line).
  */
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "scan/scan.h"
+#include "tools/tools.h"
 #include "util/log.h"
 
 static void on_signal(int sig)
@@ -24,14 +26,42 @@ static void on_signal(int sig)
 		scan_signals++;
 }
 
+/* A tool: its command line, its messages and its run, as salvo's below. */
+static int tool_main(const struct tool_ops *tool, int argc, char **argv)
+{
+	static struct cli_config cfg;
+	char err[CLI_ERRLEN] = "";
+	int ret;
+
+	log_set_name(tool->program.name);
+	ret = cli_parse_program(&tool->program, argc, argv, &cfg, err, sizeof(err));
+	if (ret == 1)
+		return 0;
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", tool->program.name, err);
+		return 1;
+	}
+	ret = log_open(cfg.scan.verbosity, cfg.scan.log_file, NULL, err, sizeof(err));
+	if (!ret)
+		ret = tool_run(tool, &cfg, err, sizeof(err));
+	cli_config_free(&cfg);
+	if (ret)
+		log_msg(LOG_FATAL, "%s", err);
+	log_close();
+	return ret ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct cli_config cfg;
 	static struct scan scan;
+	const struct tool_ops *tool = argc > 0 ? tool_by_name(argv[0]) : NULL;
 	char err[CLI_ERRLEN > SCAN_ERRLEN ? CLI_ERRLEN : SCAN_ERRLEN] = "";
 	struct sigaction sa;
 	int ret;
 
+	if (tool)
+		return tool_main(tool, argc, argv);
 	ret = cli_parse(argc, argv, &cfg, err, sizeof(err));
 	if (ret == 1)
 		return 0;

@@ -3,6 +3,7 @@
 #   unit tests (cmocka, TAP output)   one count per test case
 #   PF_RING ZC compile-check          one count
 #   CLI dispatch tests                one count per case (unprivileged, no network)
+#   the tools (salvo-iterate, ...)    one count per case (unprivileged, no network)
 #   namespace tests                   one count per test (root; skipped otherwise)
 set -u
 cd "$(dirname "$0")/.."
@@ -93,6 +94,11 @@ add_counts "$out"
 section "IPv6 targets through --dryrun (unprivileged, no network)"
 out=$(tests/cli/test_ipv6.sh 2>&1)
 echo "$out"
+add_counts "$out"
+
+section "salvo-iterate, salvo-blocklist, salvo-tee (unprivileged, no network)"
+out=$(tests/cli/test_tools.sh 2>&1)
+echo "$out" | grep -v '^PASS' || true
 add_counts "$out"
 
 section "CLI dispatch of a build without the optional engines (make USE_AF_XDP=0 USE_DPDK=0)"

@@ -15,22 +15,24 @@
 
 #include "cli/parse.h"
 
-/* getopt's arrays, made from the table: a long option's val is 256 + its index. */
+/* getopt's arrays, made from the table for one program: a long option's val is 256 + the
+ * index of its canonical entry. */
 static struct option long_options[CLI_OPTIONS_MAX + 1];
 static char short_options[3 * CLI_OPTIONS_MAX + 2];
 
-static void cli_getopt_tables(void)
+static void cli_getopt_tables(const struct cli_program *prog)
 {
 	char *s = short_options;
+	size_t n = 0;
 
-	if (long_options[0].name)
-		return;
 	cli_options_init();
 	*s++ = ':'; /* a missing value is reported as such */
 	for (size_t i = 0; i < cli_option_count; i++) {
 		const struct cli_option *o = &cli_options[i], *c = cli_option_canonical(o);
 
-		long_options[i] =
+		if (!cli_option_in(o, prog->bit))
+			continue;
+		long_options[n++] =
 			(struct option){ o->name, c->arg ? required_argument : no_argument, NULL,
 					 256 + (int)(c - cli_options) };
 		if (o->letter) {
@@ -39,13 +41,15 @@ static void cli_getopt_tables(void)
 				*s++ = ':';
 		}
 	}
+	long_options[n] = (struct option){ 0 };
 	*s = '\0';
 }
 
-static const struct cli_option *cli_option_by_letter(int letter)
+/* Letters are unique within a program, not across them (salvo's -m is salvo-tee's -m). */
+static const struct cli_option *cli_option_by_letter(int letter, unsigned bit)
 {
 	for (size_t i = 0; i < cli_option_count; i++)
-		if (cli_options[i].letter == letter)
+		if (cli_options[i].letter == letter && cli_option_in(&cli_options[i], bit))
 			return &cli_options[i];
 	return NULL;
 }
@@ -66,22 +70,31 @@ static const char *cli_zmap_long_refused(const char *arg)
 	return cli_zmap_refused(name, 0);
 }
 
-/* What getopt could not take: a missing value, an unknown option, a value given to a flag. */
-static int cli_getopt_error(char **argv, int opt, char *err, size_t errlen)
+/* What getopt could not take: a missing value, an unknown option, a value given to a flag.
+ * Only salvo's own command line is ZMap's zmap's, whose options it may name as refused. */
+static int cli_getopt_error(const struct cli_program *prog, char **argv, int opt, char *err,
+			    size_t errlen)
 {
 	const char *arg = argv[optind - 1];
+	const char *refused = NULL;
+	char unknown[64];
 
+	snprintf(unknown, sizeof(unknown), "unknown option (see %s --help)", prog->name);
 	if (opt == ':')
-		snprintf(err, errlen, "%s: needs a value (see salvo --help)", arg);
+		snprintf(err, errlen, "%s: needs a value (see %s --help)", arg, prog->name);
 	/* A known long option given a value it does not take ("--dryrun=yes"). */
 	else if (optopt >= 256 || (optopt && strncmp(arg, "--", 2) == 0))
-		snprintf(err, errlen, "%s: this option takes no value (see salvo --help)", arg);
-	else if (optopt)
-		snprintf(err, errlen, "-%c: %s", optopt,
-			 cli_zmap_refused(NULL, optopt) ?: "unknown option (see salvo --help)");
-	else
-		snprintf(err, errlen, "%s: %s", arg,
-			 cli_zmap_long_refused(arg) ?: "unknown option (see salvo --help)");
+		snprintf(err, errlen, "%s: this option takes no value (see %s --help)", arg,
+			 prog->name);
+	else if (optopt) {
+		if (prog->bit == CLI_SALVO)
+			refused = cli_zmap_refused(NULL, optopt);
+		snprintf(err, errlen, "-%c: %s", optopt, refused ?: unknown);
+	} else {
+		if (prog->bit == CLI_SALVO)
+			refused = cli_zmap_long_refused(arg);
+		snprintf(err, errlen, "%s: %s", arg, refused ?: unknown);
+	}
 	return -EINVAL;
 }
 
@@ -161,7 +174,7 @@ static int cli_defaults(struct cli_parse *p, const char *argv0, char *err, size_
 		    (ret = cli_apply(p, &cli_options[i], cli_options[i].def, err, errlen)))
 			return ret;
 	/* The orchestrator runs salvo through a hard link named "scanner". */
-	p->cfg->dialect_anyscan = strcmp(base, "scanner") == 0;
+	p->cfg->dialect_anyscan = p->program->bit == CLI_SALVO && strcmp(base, "scanner") == 0;
 	return 0;
 }
 
@@ -169,7 +182,7 @@ static int cli_read_options(struct cli_parse *p, int argc, char **argv, char *er
 {
 	int opt, ret;
 
-	cli_getopt_tables();
+	cli_getopt_tables(p->program);
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
@@ -178,8 +191,9 @@ static int cli_read_options(struct cli_parse *p, int argc, char **argv, char *er
 
 		p->argi = optind - 1;
 		if (opt == ':' || opt == '?')
-			return cli_getopt_error(argv, opt, err, errlen);
-		o = opt >= 256 ? &cli_options[opt - 256] : cli_option_by_letter(opt);
+			return cli_getopt_error(p->program, argv, opt, err, errlen);
+		o = opt >= 256 ? &cli_options[opt - 256]
+			       : cli_option_by_letter(opt, p->program->bit);
 		i = (size_t)(o - cli_options);
 		p->given[i] = 1;
 		p->argi_of[i] = p->argi;
@@ -202,11 +216,15 @@ static void cli_name_config_line(const struct cli_parse *p, char *err, size_t er
 		 msg);
 }
 
-int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t errlen)
+int cli_parse_program(const struct cli_program *prog, int argc, char **argv, struct cli_config *cfg,
+		      char *err, size_t errlen)
 {
 	struct cli_origin origin = { 0 };
 	struct cli_parse p;
-	char *config = cli_config_find(argc, argv);
+	/* -C is salvo's: a tool given one says it does not know the option. */
+	char *config = cli_option_in(cli_option_find("config"), prog->bit)
+			       ? cli_config_find(argc, argv)
+			       : NULL;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -215,7 +233,9 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 	target6_set_init(&cfg->scan.targets6);
 	target_set_init(&p.block);
 	target6_set_init(&p.block6);
+	p.program = prog;
 	p.cfg = &cfg->scan;
+	p.tool = &cfg->tool;
 	p.origin = &origin;
 	if (config) {
 		if ((ret = cli_config_load(config, argc, argv, cfg, &origin, &argc, err, errlen)))
@@ -226,7 +246,7 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 	}
 	if (!(ret = cli_defaults(&p, argv[0], err, errlen)) &&
 	    !(ret = cli_read_options(&p, argc, argv, err, errlen)) && !p.done)
-		ret = cli_resolve(&p, argc, argv, optind, err, errlen);
+		ret = prog->resolve(&p, argc, argv, optind, err, errlen);
 	if (ret)
 		cli_name_config_line(&p, err, errlen);
 out:
@@ -235,6 +255,22 @@ out:
 	if (ret || p.done)
 		cli_config_free(cfg);
 	return ret ? ret : p.done;
+}
+
+const struct cli_program cli_salvo = {
+	.name = "salvo",
+	.bit = CLI_SALVO,
+	.summary = "a fast stateless Internet-scale port scanner (ZMap-compatible options)",
+	.usage = "usage: salvo [options] TARGET...\n"
+		 "  TARGET is an IPv4 address, a CIDR block (198.18.1.0/24) or a range\n"
+		 "  (198.18.1.10-198.18.1.20); at least one target (or -w) is required.\n",
+	.epilog = "SIGINT/SIGTERM stop the scan (results kept); SIGUSR1/SIGUSR2: rate +/-5%.\n",
+	.resolve = cli_resolve,
+};
+
+int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t errlen)
+{
+	return cli_parse_program(&cli_salvo, argc, argv, cfg, err, errlen);
 }
 
 void cli_config_free(struct cli_config *cfg)

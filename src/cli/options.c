@@ -220,7 +220,9 @@ static int opt_print(struct cli_parse *p, const struct cli_option *o, const char
 	(void)err;
 	(void)errlen;
 	if (strcmp(o->name, "help") == 0)
-		cli_usage(stdout);
+		cli_usage(stdout, p->program);
+	else if (strcmp(o->name, "version") == 0 && p->program->bit != CLI_SALVO)
+		printf("%s %s\n", p->program->name, SALVO_VERSION);
 	else if (strcmp(o->name, "version") == 0)
 		printf("salvo %s\nio engines: %s\n", SALVO_VERSION, io_engine_list_built());
 	else if (strcmp(o->name, "list-io-engines") == 0)
@@ -232,7 +234,7 @@ static int opt_print(struct cli_parse *p, const struct cli_option *o, const char
 	else if (strcmp(o->name, "list-output-fields") == 0)
 		output_fields_describe(stdout);
 	else
-		cli_list_options(stdout);
+		cli_list_options(stdout, p->program);
 	p->done = 1;
 	return 0;
 }
@@ -244,16 +246,18 @@ static const struct cli_option base_options[] = {
 	  .arg = "LIST",
 	  .group = CLI_TARGETS,
 	  .help = "ports to scan: 80,443,8000-8100",
-	  .kind = CLI_LATER },
+	  .kind = CLI_LATER,
+	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "port", .alias_of = "target-ports" },
 	{ .name = "allowlist-file",
 	  .letter = 'w',
 	  .arg = "FILE",
 	  .group = CLI_TARGETS,
-	  .help = "targets from FILE, one address, block or range a line (# comments)",
+	  .help = "only those in FILE, one address, block or range a line (# comments)",
 	  .kind = CLI_CUSTOM,
 	  .parse = opt_target_file,
-	  .complete = CLI_COMPLETE_FILE },
+	  .complete = CLI_COMPLETE_FILE,
+	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST },
 	{ .name = "whitelist-file", .alias_of = "allowlist-file" },
 	{ .name = "list-of-ips-file",
 	  .letter = 'I',
@@ -263,7 +267,8 @@ static const struct cli_option base_options[] = {
 		  "any size",
 	  .kind = CLI_CUSTOM,
 	  .parse = opt_target_file,
-	  .complete = CLI_COMPLETE_FILE },
+	  .complete = CLI_COMPLETE_FILE,
+	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "ipv6-target-file",
 	  .arg = "FILE",
 	  .group = CLI_TARGETS,
@@ -271,7 +276,8 @@ static const struct cli_option base_options[] = {
 		  "the TUM fork's; a hitlist of tens of millions is fine",
 	  .kind = CLI_CUSTOM,
 	  .parse = opt_target_file,
-	  .complete = CLI_COMPLETE_FILE },
+	  .complete = CLI_COMPLETE_FILE,
+	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "max-v6-prefix-size",
 	  .arg = "N",
 	  .group = CLI_TARGETS,
@@ -281,20 +287,23 @@ static const struct cli_option base_options[] = {
 	  .kind = CLI_U64,
 	  .field = F(max_v6_prefix_size),
 	  .min = 1,
-	  .max = UINT64_C(1) << 62 },
+	  .max = UINT64_C(1) << 62,
+	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "ignore-blocklist-errors",
 	  .group = CLI_TARGETS,
 	  .help = "skip bad lines of -b, -w and -I files with a warning, as ZMap does",
 	  .kind = CLI_FLAG,
-	  .field = F(ignore_blocklist_errors) },
+	  .field = F(ignore_blocklist_errors),
+	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST },
 	{ .name = "blocklist-file",
 	  .letter = 'b',
 	  .arg = "FILE",
 	  .group = CLI_TARGETS,
-	  .help = "addresses never to scan, in the same format; replaces the built-in blocklist "
+	  .help = "addresses to leave out, in the same format; replaces the built-in blocklist "
 		  "of reserved ranges (/dev/null: none)",
 	  .kind = CLI_LATER,
-	  .complete = CLI_COMPLETE_FILE },
+	  .complete = CLI_COMPLETE_FILE,
+	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST },
 	{ .name = "blacklist-file", .alias_of = "blocklist-file" },
 	{ .name = "target-range",
 	  .arg = "TARGET",
@@ -470,7 +479,8 @@ static const struct cli_option base_options[] = {
 	  .help = "probe at most N (address, port) pairs in all, shared over the shards, or P% of "
 		  "the address space times the ports (as ZMap)",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_max_targets },
+	  .parse = opt_max_targets,
+	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "max-results",
 	  .letter = 'N',
 	  .arg = "N",
@@ -555,7 +565,8 @@ static const struct cli_option base_options[] = {
 	  .kind = CLI_U64,
 	  .field = F(seed),
 	  .flag = F(seed_set),
-	  .max = UINT64_MAX },
+	  .max = UINT64_MAX,
+	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "shards",
 	  .arg = "N",
 	  .group = CLI_SCAN,
@@ -564,14 +575,16 @@ static const struct cli_option base_options[] = {
 	  .kind = CLI_U64,
 	  .field = F(shards),
 	  .min = 1,
-	  .max = 65535 },
+	  .max = 65535,
+	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "shard",
 	  .arg = "I",
 	  .group = CLI_SCAN,
 	  .help = "scan only part I (from 0) of --shards: the parts together are the whole scan",
 	  .kind = CLI_U64,
 	  .field = F(shard),
-	  .max = 65534 },
+	  .max = 65534,
+	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "sender-threads",
 	  .letter = 'T',
 	  .arg = "N",
@@ -721,7 +734,8 @@ static const struct cli_option base_options[] = {
 	  .group = CLI_OUTPUT,
 	  .help = "accepted for ZMap's command lines: salvo never writes to syslog",
 	  .kind = CLI_FLAG,
-	  .field = F(disable_syslog) },
+	  .field = F(disable_syslog),
+	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST },
 	{ .name = "verbosity",
 	  .letter = 'v',
 	  .arg = "N",
@@ -732,7 +746,8 @@ static const struct cli_option base_options[] = {
 	  .kind = CLI_UINT,
 	  .field = F(verbosity),
 	  .min = 0,
-	  .max = 5 },
+	  .max = 5,
+	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST },
 	{ .name = "log-file",
 	  .letter = 'l',
 	  .arg = "FILE",
@@ -743,7 +758,8 @@ static const struct cli_option base_options[] = {
 	  .field = F(log_file),
 	  .min = 1,
 	  .expected = "a file name",
-	  .complete = CLI_COMPLETE_FILE },
+	  .complete = CLI_COMPLETE_FILE,
+	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST | CLI_TEE },
 	{ .name = "log-directory",
 	  .letter = 'L',
 	  .arg = "DIR",
@@ -763,7 +779,43 @@ static const struct cli_option base_options[] = {
 	  .field = F(status_updates_file),
 	  .min = 1,
 	  .expected = "a file name",
-	  .complete = CLI_COMPLETE_FILE },
+	  .complete = CLI_COMPLETE_FILE,
+	  .programs = CLI_SALVO | CLI_TEE },
+	/* The tools' own (src/tools). */
+	{ .name = "no-duplicate-checking",
+	  .group = CLI_OUTPUT,
+	  .help = "print an address each time it comes (default: once, the first time)",
+	  .kind = CLI_TOOL_FLAG,
+	  .field = offsetof(struct cli_tool_config, no_duplicate_checking),
+	  .programs = CLI_BLOCKLIST },
+	{ .name = "ignore-input-errors",
+	  .group = CLI_OUTPUT,
+	  .help = "leave out input lines that hold no address (default: copied as they are, as "
+		  "ZMap's)",
+	  .kind = CLI_TOOL_FLAG,
+	  .field = offsetof(struct cli_tool_config, ignore_input_errors),
+	  .programs = CLI_BLOCKLIST },
+	{ .name = "raw",
+	  .letter = 'r',
+	  .group = CLI_OUTPUT,
+	  .help = "write each line whole to stdout, not its address column",
+	  .kind = CLI_TOOL_FLAG,
+	  .field = offsetof(struct cli_tool_config, raw),
+	  .programs = CLI_TEE },
+	{ .name = "success-only",
+	  .group = CLI_OUTPUT,
+	  .help = "write to stdout only the rows whose success column is 1 or true",
+	  .kind = CLI_TOOL_FLAG,
+	  .field = offsetof(struct cli_tool_config, success_only),
+	  .programs = CLI_TEE },
+	{ .name = "monitor",
+	  .letter = 'm',
+	  .group = CLI_OUTPUT,
+	  .help = "a line on stderr every second: rows read, their rate, and the rows held for a "
+		  "slow reader of stdout",
+	  .kind = CLI_TOOL_FLAG,
+	  .field = offsetof(struct cli_tool_config, monitor),
+	  .programs = CLI_TEE },
 	{ .name = "list-output-modules",
 	  .group = CLI_OUTPUT,
 	  .help = "the output modules, and what each writes",
@@ -868,19 +920,22 @@ static const struct cli_option base_options[] = {
 	  .group = CLI_RUNNING,
 	  .help = "every option, a line each, tab-separated (for tools)",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print },
+	  .parse = opt_print,
+	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST | CLI_TEE },
 	{ .name = "help",
 	  .letter = 'h',
 	  .group = CLI_RUNNING,
 	  .help = "this text",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print },
+	  .parse = opt_print,
+	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST | CLI_TEE },
 	{ .name = "version",
 	  .letter = 'V',
 	  .group = CLI_RUNNING,
-	  .help = "the version and the io engines built in",
+	  .help = "the version (salvo's: and the io engines built in)",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print },
+	  .parse = opt_print,
+	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST | CLI_TEE },
 };
 
 static struct cli_option all_options[CLI_OPTIONS_MAX];
@@ -941,6 +996,13 @@ const struct cli_option *cli_option_find(const char *name)
 const struct cli_option *cli_option_canonical(const struct cli_option *o)
 {
 	return o->alias_of ? cli_option_find(o->alias_of) : o;
+}
+
+int cli_option_in(const struct cli_option *o, unsigned bit)
+{
+	const struct cli_option *c = cli_option_canonical(o);
+
+	return ((c->programs ? c->programs : CLI_SALVO) & bit) != 0;
 }
 
 static const char *const group_titles[CLI_GROUPS] = { "target", "network", "scan", "output",
@@ -1004,25 +1066,23 @@ static void print_wrapped(FILE *f, const char *text, int indent, int width)
 	fputc('\n', f);
 }
 
-void cli_usage(FILE *f)
+void cli_usage(FILE *f, const struct cli_program *prog)
 {
 	char spelling[64], help[1024];
 
 	cli_options_init();
-	fprintf(f,
-		"salvo %s: a fast stateless Internet-scale port scanner (ZMap-compatible "
-		"options)\n\n"
-		"usage: salvo [options] TARGET...\n"
-		"  TARGET is an IPv4 address, a CIDR block (198.18.1.0/24) or a range\n"
-		"  (198.18.1.10-198.18.1.20); at least one target (or -w) is required.\n",
-		SALVO_VERSION);
+	fprintf(f, "%s %s: %s\n\n%s", prog->name, SALVO_VERSION, prog->summary, prog->usage);
 	for (int g = 0; g < CLI_GROUPS; g++) {
-		fprintf(f, "\n%s options:\n", group_titles[g]);
+		int title = 0;
+
 		for (size_t i = 0; i < cli_option_count; i++) {
 			const struct cli_option *o = &cli_options[i];
 
-			if (o->alias_of || o->group != (enum cli_group)g)
+			if (o->alias_of || o->group != (enum cli_group)g ||
+			    !cli_option_in(o, prog->bit))
 				continue;
+			if (!title++)
+				fprintf(f, "\n%s options:\n", group_titles[g]);
 			option_spelling(o, spelling, sizeof(spelling));
 			option_help(o, help, sizeof(help));
 			fprintf(f, "  %-27s ", spelling);
@@ -1031,8 +1091,8 @@ void cli_usage(FILE *f)
 			print_wrapped(f, help, 30, 68);
 		}
 	}
-	fprintf(f,
-		"\nSIGINT/SIGTERM stop the scan (results kept); SIGUSR1/SIGUSR2: rate +/-5%%.\n");
+	if (prog->epilog)
+		fprintf(f, "\n%s", prog->epilog);
 }
 
 /* What the completion offers for a value: "files", "interfaces", "users", "words: a b c". */
@@ -1072,7 +1132,7 @@ static void option_completion(const struct cli_option *o, char *buf, size_t len)
  *   alias of (-), completion (files, interfaces, users, words: ..., value, -), help, man text.
  * The build makes the man page's option sections and the bash completion from it.
  */
-void cli_list_options(FILE *f)
+void cli_list_options(FILE *f, const struct cli_program *prog)
 {
 	char help[1024], complete[512];
 
@@ -1081,6 +1141,8 @@ void cli_list_options(FILE *f)
 		const struct cli_option *o = &cli_options[i];
 		const struct cli_option *c = cli_option_canonical(o);
 
+		if (!cli_option_in(o, prog->bit))
+			continue;
 		option_help(c, help, sizeof(help));
 		option_completion(c, complete, sizeof(complete));
 		fprintf(f, "%s\t%c\t%s\t%s\t%s\t%s\t%s\t%s\n", o->name, o->letter ? o->letter : '-',

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/cli.h"
 #include "scan/config.h"
 
 /* The sections of --help and of the man page, in their order. */
@@ -35,6 +36,7 @@ enum cli_kind {
 	CLI_LATER,   /* kept as given: resolved once every option is read (resolve.c) */
 	CLI_CUSTOM,  /* parse() takes it */
 	CLI_ENGINE,  /* an engine's own option: kept as given, in engine_options[field] */
+	CLI_TOOL_FLAG, /* no value: the int at field of struct cli_tool_config becomes 1 */
 };
 
 /* What the bash completion offers for the value. */
@@ -73,10 +75,14 @@ struct cli_option {
 	const char *const *complete_words;  /* CLI_COMPLETE_WORDS when not words */
 	const char *(*complete_list)(void); /* or a list of names, comma-separated */
 	const struct io_engine_ops *engine; /* CLI_ENGINE: the engine that declared it */
+	unsigned programs; /* enum cli_program_bit: who takes it; 0 = salvo alone */
 };
 
 /* Options the table may hold at most (per-option state of a parse is sized by it). */
-#define CLI_OPTIONS_MAX 96
+#define CLI_OPTIONS_MAX 128
+
+/* Does program bit take option o?  An alias goes with its option. */
+int cli_option_in(const struct cli_option *o, unsigned bit);
 
 /* The table and, after it, every engine's own options (made by cli_options_init). */
 extern const struct cli_option *cli_options;
@@ -95,8 +101,8 @@ const char *cli_zmap_refused(const char *name, int letter);
 /* The option an entry is another name for, or the entry itself. */
 const struct cli_option *cli_option_canonical(const struct cli_option *o);
 
-/* --help, --list-options. */
-void cli_usage(FILE *f);
-void cli_list_options(FILE *f);
+/* --help, --list-options: of program prog's options. */
+void cli_usage(FILE *f, const struct cli_program *prog);
+void cli_list_options(FILE *f, const struct cli_program *prog);
 
 #endif

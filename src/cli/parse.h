@@ -19,7 +19,9 @@ struct cli_origin {
 #define CLI_TARGET_FILES_MAX 16
 
 struct cli_parse {
+	const struct cli_program *program; /* whose command line this is */
 	struct scan_config *cfg;
+	struct cli_tool_config *tool;
 	const struct cli_origin *origin;
 	int argi;			      /* the argument being handled (for errors) */
 	int argi_of[CLI_OPTIONS_MAX];	      /* the argument each option came from */
@@ -67,6 +69,9 @@ const char *cli_later(struct cli_parse *p, const char *name);
 /* "OPT: 'VALUE': expected EXPECTED" into err; returns -EINVAL. */
 int cli_bad_value(char *err, size_t errlen, const char *opt, const char *value,
 		  const char *expected);
+
+/* Set the CLI_LATER value of the option of that long name, as if given. */
+void cli_set_later(struct cli_parse *p, const char *name, const char *value);
 
 /* Add one positional or --target-range target; 0 or -errno with a line in err. */
 int cli_add_target(struct cli_parse *p, const char *value, const char *prefix, char *err,

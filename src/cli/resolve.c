@@ -363,8 +363,8 @@ static int resolve_output(struct cli_parse *p, char *err, size_t errlen)
 	return 0;
 }
 
-/* -b, or the built-in blocklist, taken from the targets: something must be left. */
-static int resolve_blocklist(struct cli_parse *p, char *err, size_t errlen)
+/* The -b file into p->block and p->block6, or the built-in blocklist without one. */
+static int load_blocklist(struct cli_parse *p, char *err, size_t errlen)
 {
 	struct scan_config *cfg = p->cfg;
 	const char *file = cli_later(p, "blocklist-file");
@@ -376,9 +376,24 @@ static int resolve_blocklist(struct cli_parse *p, char *err, size_t errlen)
 				     TARGET6_NO_GUARD, err, errlen)))
 		return ret;
 	p->argi = 0;
-	if ((!file && (target_set_add_default_blocklist(&p->block) ||
-		       target6_set_add_default_blocklist(&p->block6))) ||
-	    target_set_finish(&cfg->targets, &p->block)) {
+	if (!file && (target_set_add_default_blocklist(&p->block) ||
+		      target6_set_add_default_blocklist(&p->block6))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* -b, or the built-in blocklist, taken from the targets: something must be left. */
+static int resolve_blocklist(struct cli_parse *p, char *err, size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+	const char *file = cli_later(p, "blocklist-file");
+	int ret;
+
+	if ((ret = load_blocklist(p, err, errlen)))
+		return ret;
+	if (target_set_finish(&cfg->targets, &p->block)) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -450,5 +465,94 @@ int cli_resolve(struct cli_parse *p, int argc, char **argv, int first_target, ch
 		snprintf(err, errlen, "getrandom: %s", strerror(errno));
 		return -EIO;
 	}
+	return 0;
+}
+
+/*
+ * salvo-iterate: salvo's rules over a dry run of the same options, so that it lists what
+ * salvo --dryrun of them probes; no target is the whole IPv4 space less the blocklist, as in
+ * salvo's (and ZMap's) dry runs.
+ */
+int cli_resolve_iterate(struct cli_parse *p, int argc, char **argv, int first, char *err,
+			size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+
+	cfg->dryrun = 1;
+	/* No -p: addresses only, as ZMap's ziterate lists them, in a one-port scan's order. */
+	if (!cli_later(p, "target-ports"))
+		cli_set_later(p, "target-ports", "0");
+	/* Each process would draw its own seed, and the shards would overlap (ZMap's ziterate
+	 * refuses this too). */
+	if (cfg->shards > 1 && !cfg->seed_set) {
+		snprintf(err, errlen,
+			 "--shards: %llu: the shards must walk one order: give them all --seed N",
+			 (unsigned long long)cfg->shards);
+		return -EINVAL;
+	}
+	return cli_resolve(p, argc, argv, first, err, errlen);
+}
+
+/*
+ * salvo-blocklist: the addresses it lets through, per family: the -w files' (all of them
+ * without one) less the -b files' (the built-in blocklist without one, as salvo's).  These
+ * sets are looked up, never walked: IPv6 prefixes are not held to --max-v6-prefix-size, and
+ * the IPv6 set, which may be nearly all of ::/0, is not counted.
+ */
+int cli_resolve_blocklist(struct cli_parse *p, int argc, char **argv, int first, char *err,
+			  size_t errlen)
+{
+	static const struct target6_range all6 = { { 0, 0 }, { UINT64_MAX, UINT64_MAX } };
+	struct scan_config *cfg = p->cfg;
+	int ret;
+
+	if (first < argc) {
+		snprintf(err, errlen, "%s: takes no operand: the addresses come on stdin",
+			 argv[first]);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < p->target_file_count; i++) {
+		p->argi = p->target_files[i].argi;
+		if ((ret = load_list(p, "allowlist-file", p->target_files[i].path, LIST_BOTH,
+				     &cfg->targets, &cfg->targets6, TARGET6_NO_GUARD, err, errlen)))
+			return ret;
+	}
+	if (!p->target_file_count &&
+	    (target_set_add(&cfg->targets, (struct target_range){ 0, UINT32_MAX }) ||
+	     target6_set_add(&cfg->targets6, &all6)))
+		goto out_nomem;
+	if ((ret = load_blocklist(p, err, errlen)))
+		return ret;
+	if (target_set_finish(&cfg->targets, &p->block) ||
+	    target6_set_normalize(&cfg->targets6, &p->block6))
+		goto out_nomem;
+	return 0;
+out_nomem:
+	snprintf(err, errlen, "out of memory");
+	return -ENOMEM;
+}
+
+/* salvo-tee: one operand, the FILE its input is copied to. */
+int cli_resolve_tee(struct cli_parse *p, int argc, char **argv, int first, char *err, size_t errlen)
+{
+	if (first == argc) {
+		snprintf(
+			err, errlen,
+			"FILE: none given: salvo-tee copies its input to FILE (salvo-tee [options] "
+			"FILE)");
+		return -EINVAL;
+	}
+	if (argc - first > 1) {
+		snprintf(err, errlen, "%s: one FILE only (the input goes to %s)", argv[first + 1],
+			 argv[first]);
+		return -EINVAL;
+	}
+	if (p->tool->raw && p->tool->success_only) {
+		snprintf(err, errlen,
+			 "--success-only: needs the success column of the csv header, which "
+			 "-r/--raw ignores");
+		return -EINVAL;
+	}
+	p->tool->file = argv[first];
 	return 0;
 }

@@ -247,6 +247,9 @@ int cli_apply(struct cli_parse *p, const struct cli_option *o, const char *value
 	case CLI_ENGINE:
 		p->cfg->engine_options[o->field] = value;
 		return 0;
+	case CLI_TOOL_FLAG:
+		*(int *)((char *)p->tool + o->field) = 1;
+		return 0;
 	case CLI_CUSTOM:
 		return o->parse(p, o, value, err, errlen);
 	default:
@@ -264,6 +267,11 @@ int cli_given(const struct cli_parse *p, const char *name)
 	const struct cli_option *o = cli_option_find(name);
 
 	return o && p->given[o - cli_options];
+}
+
+void cli_set_later(struct cli_parse *p, const char *name, const char *value)
+{
+	p->later[cli_option_find(name) - cli_options] = value;
 }
 
 const char *cli_later(struct cli_parse *p, const char *name)

@@ -14,6 +14,7 @@
 #include "probe/probe.h"
 #include "target/target.h"
 #include "target/target6.h"
+#include "util/fastdiv.h"
 
 enum scan_status_format { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON };
 
@@ -114,6 +115,45 @@ struct scan_config {
 static inline uint64_t scan_config_addresses(const struct scan_config *cfg)
 {
 	return cfg->targets.addresses + cfg->targets6.addresses;
+}
+
+/*
+ * The scan's elements, 0 .. addresses x ports - 1, are address_index x ports + port_index;
+ * the permutation walks them.  The senders and salvo-iterate take them apart here, so that
+ * the tool prints what the scan probes.
+ */
+
+/* One target address of either family. */
+struct scan_target {
+	int v6; /* an IPv6 target: daddr6, not daddr */
+	uint32_t daddr;
+	uint8_t daddr6[16];
+};
+
+/* Element e's address index, and its port into *dport; port_div divides by the port count. */
+static inline uint64_t scan_element_split(const struct scan_config *cfg,
+					  const struct fastdiv *port_div, uint64_t e,
+					  uint16_t *dport)
+{
+	uint64_t addr_index = fastdiv_div(port_div, e);
+
+	*dport = cfg->ports.ports[e - addr_index * cfg->ports.count];
+	return addr_index;
+}
+
+/* The address of addr_index (< scan_config_addresses): IPv4 targets first.  Allocation-free. */
+static inline void scan_target_at(const struct scan_config *cfg, uint64_t addr_index,
+				  struct scan_target *t)
+{
+	t->v6 = addr_index >= cfg->targets.addresses;
+	if (!t->v6) {
+		t->daddr = target_set_address(&cfg->targets, addr_index);
+	} else {
+		struct target6_addr a;
+
+		target6_set_address(&cfg->targets6, addr_index - cfg->targets.addresses, &a);
+		target6_to_bytes(a, t->daddr6);
+	}
 }
 
 #endif

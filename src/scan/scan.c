@@ -164,17 +164,9 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 			return ret;
 		}
 	}
-	target_permutation_slice(s->positions, cfg->shard, cfg->shards, &s->shard_begin,
-				 &s->shard_end);
-	/* -n: only the first part of this shard's slice; as in ZMap, the count is for the whole
-	 * scan, shared out over the shards (the first N mod shards take one more). */
-	if (cfg->max_targets) {
-		uint64_t limit = cfg->max_targets / cfg->shards +
-				 (cfg->shard < cfg->max_targets % cfg->shards);
-
-		if (limit < s->shard_end - s->shard_begin)
-			s->shard_end = s->shard_begin + limit;
-	}
+	/* -n: only the first part of this shard's slice. */
+	target_permutation_shard(s->positions, cfg->shard, cfg->shards, cfg->max_targets,
+				 &s->shard_begin, &s->shard_end);
 	if ((ret = scan_dedup_init(s, err)))
 		return ret;
 	resultq_budget_init(&s->outq, cfg->output_buffer);

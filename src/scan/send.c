@@ -43,30 +43,9 @@ struct send_templates {
 	size_t len4, len6;
 };
 
-/* One target address of either family: the IPv4 targets' indices come first. */
-struct send_target {
-	int v6; /* an IPv6 target: daddr6, not daddr */
-	uint32_t daddr;
-	uint8_t daddr6[16];
-};
-
-static inline void send_target_at(const struct scan_config *cfg, uint64_t addr_index,
-				  struct send_target *t)
-{
-	t->v6 = addr_index >= cfg->targets.addresses;
-	if (!t->v6) {
-		t->daddr = target_set_address(&cfg->targets, addr_index);
-	} else {
-		struct target6_addr a;
-
-		target6_set_address(&cfg->targets6, addr_index - cfg->targets.addresses, &a);
-		target6_to_bytes(a, t->daddr6);
-	}
-}
-
 /* Probe probe_num of module p to (t, dport) into data, from the family's template; its length. */
 static inline uint32_t send_patch(const struct probe *p, const struct send_templates *tm,
-				  const struct send_target *t, uint16_t dport, uint32_t probe_num,
+				  const struct scan_target *t, uint16_t dport, uint32_t probe_num,
 				  uint8_t *data)
 {
 	if (!t->v6) {
@@ -85,7 +64,7 @@ struct plain_source {
 	struct send_templates tm;
 	uint64_t pos, end;
 	uint32_t probe_num;
-	struct send_target target;
+	struct scan_target target;
 	uint16_t dport;
 	/* The elements of positions pos .. pos + ahead - 1, computed a batch at a time. */
 	unsigned ahead, next;
@@ -109,9 +88,8 @@ static int plain_next(struct send_source *src, uint8_t *data, uint32_t *len)
 			c->next = 0;
 		}
 		e = c->elements[c->next++];
-		addr_index = fastdiv_div(&c->s->port_div, e);
-		c->dport = cfg->ports.ports[e - addr_index * cfg->ports.count];
-		send_target_at(cfg, addr_index, &c->target);
+		addr_index = scan_element_split(cfg, &c->s->port_div, e, &c->dport);
+		scan_target_at(cfg, addr_index, &c->target);
 	}
 	*len = send_patch(&c->s->probe, &c->tm, &c->target, c->dport, c->probe_num, data);
 	if (++c->probe_num == cfg->probes) {
@@ -135,7 +113,7 @@ struct prescan_source {
 	uint64_t port;	/* next address position to port-probe */
 	uint64_t ready; /* positions below this were pinged at least PRESCAN_LAG ago */
 	int in_host;	/* probing the ports of the address at port */
-	struct send_target target;
+	struct scan_target target;
 	uint32_t port_index, probe_num;
 	struct prescan_mark marks[PRESCAN_MARKS];
 	unsigned mark_head, mark_tail; /* ring of (disc, time) */
@@ -183,16 +161,16 @@ static int prescan_next(struct send_source *src, uint8_t *data, uint32_t *len)
 			c->in_host = 1;
 			c->port_index = 0;
 			c->probe_num = 0;
-			send_target_at(cfg, a, &c->target);
+			scan_target_at(cfg, a, &c->target);
 		} else {
 			c->port++;
 			src->done++;
 		}
 	}
 	if (c->disc < c->end) {
-		struct send_target t;
+		struct scan_target t;
 
-		send_target_at(cfg, target_permutation_at(&s->perm_addr, c->disc), &t);
+		scan_target_at(cfg, target_permutation_at(&s->perm_addr, c->disc), &t);
 		*len = send_patch(&s->prescan, &c->echo, &t, 0, 0, data);
 		c->disc++;
 		if (src->now_ns >= c->last_mark_ns + PRESCAN_MARK_EVERY_NS || c->disc == c->end)

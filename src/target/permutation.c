@@ -92,3 +92,15 @@ void target_permutation_slice(uint64_t n, uint64_t part, uint64_t parts, uint64_
 	*begin = part * base + (part < extra ? part : extra);
 	*end = *begin + base + (part < extra ? 1 : 0);
 }
+
+void target_permutation_shard(uint64_t n, uint64_t shard, uint64_t shards, uint64_t max_targets,
+			      uint64_t *begin, uint64_t *end)
+{
+	target_permutation_slice(n, shard, shards, begin, end);
+	if (max_targets) {
+		uint64_t limit = max_targets / shards + (shard < max_targets % shards);
+
+		if (limit < *end - *begin)
+			*end = *begin + limit;
+	}
+}

@@ -51,4 +51,13 @@ void target_permutation_fill(const struct target_permutation *perm, uint64_t pos
 void target_permutation_slice(uint64_t n, uint64_t part, uint64_t parts, uint64_t *begin,
 			      uint64_t *end);
 
+/*
+ * The positions [begin, end) of shard `shard` out of `shards`: its slice, cut to its share of
+ * max_targets (0: no limit).  As ZMap's -n, max_targets counts for the whole scan, shared out
+ * over the shards, the first max_targets mod shards taking one more.  The scan and
+ * salvo-iterate both walk these, so that the tool prints what the scan probes.
+ */
+void target_permutation_shard(uint64_t n, uint64_t shard, uint64_t shards, uint64_t max_targets,
+			      uint64_t *begin, uint64_t *end);
+
 #endif

@@ -241,7 +241,8 @@ uint32_t target_set_address(const struct target_set *set, uint64_t index)
 	return set->ranges[lo].first + (uint32_t)(index - set->before[lo]);
 }
 
-int64_t target_set_index(const struct target_set *set, uint32_t addr)
+/* The index of the first range whose last address is not below addr (count: none). */
+static size_t range_at_or_after(const struct target_set *set, uint32_t addr)
 {
 	size_t lo = 0, hi = set->count;
 
@@ -253,9 +254,45 @@ int64_t target_set_index(const struct target_set *set, uint32_t addr)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+int64_t target_set_index(const struct target_set *set, uint32_t addr)
+{
+	size_t lo = range_at_or_after(set, addr);
+
 	if (lo == set->count || set->ranges[lo].first > addr)
 		return -1;
 	return (int64_t)(set->before[lo] + (addr - set->ranges[lo].first));
+}
+
+int target_set_clip(const struct target_set *set, struct target_range r,
+		    int (*fn)(void *ctx, struct target_range part), void *ctx)
+{
+	for (size_t i = range_at_or_after(set, r.first);
+	     i < set->count && set->ranges[i].first <= r.last; i++) {
+		struct target_range part = set->ranges[i];
+		int ret;
+
+		if (part.first < r.first)
+			part.first = r.first;
+		if (part.last > r.last)
+			part.last = r.last;
+		if ((ret = fn(ctx, part)))
+			return ret;
+	}
+	return 0;
+}
+
+unsigned target_cidr_at(uint32_t first, uint32_t last)
+{
+	uint64_t count = (uint64_t)last - first + 1;
+	unsigned bits = first ? (unsigned)__builtin_ctz(first) : 32;
+
+	/* The block of 2^bits addresses at first, halved until it ends at or before last. */
+	while (bits && (UINT64_C(1) << bits) > count)
+		bits--;
+	return 32 - bits;
 }
 
 static int port_parse_one(const char *s, const char *end, uint32_t *out)

@@ -65,6 +65,19 @@ uint32_t target_set_address(const struct target_set *set, uint64_t index);
 /* The index of addr in a finished set, or -1 when addr is not in it. */
 int64_t target_set_index(const struct target_set *set, uint32_t addr);
 
+/*
+ * Call fn with each part of a finished set inside r (the set's ranges clipped to r), in
+ * order; stops at fn's first nonzero return and returns it, else 0.  Allocation-free.
+ */
+int target_set_clip(const struct target_set *set, struct target_range r,
+		    int (*fn)(void *ctx, struct target_range part), void *ctx);
+
+/*
+ * The prefix length of the largest CIDR block that starts at first and ends at or before last
+ * (first <= last): a range is written as blocks by taking this one and going on after it.
+ */
+unsigned target_cidr_at(uint32_t first, uint32_t last);
+
 /* Parse "22,80,8000-8100" into ports; 0 or -EINVAL with a reason in err. */
 int target_ports_parse(const char *s, struct target_ports *ports, char *err, size_t errlen);
 void target_ports_free(struct target_ports *ports);

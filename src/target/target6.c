@@ -623,7 +623,7 @@ static void shrink_singles(struct target6_set *set)
 	}
 }
 
-int target6_set_finish(struct target6_set *set, struct target6_set *block)
+int target6_set_normalize(struct target6_set *set, struct target6_set *block)
 {
 	struct target6_range *ranges;
 	size_t count;
@@ -644,7 +644,30 @@ int target6_set_finish(struct target6_set *set, struct target6_set *block)
 		set->ranges_count = set->ranges_capacity = count;
 	}
 	shrink_singles(set);
-	return count_addresses(set);
+	return 0;
+}
+
+int target6_set_finish(struct target6_set *set, struct target6_set *block)
+{
+	int ret = target6_set_normalize(set, block);
+
+	return ret ? ret : count_addresses(set);
+}
+
+/* The index of the first range whose last address is not below addr (ranges_count: none). */
+static size_t range_at_or_after(const struct target6_set *set, struct target6_addr addr)
+{
+	size_t lo = 0, hi = set->ranges_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (target6_cmp(set->ranges[mid].last, addr) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 void target6_set_address(const struct target6_set *set, uint64_t index, struct target6_addr *out)
@@ -668,7 +691,8 @@ void target6_set_address(const struct target6_set *set, uint64_t index, struct t
 	*out = target6_add(set->ranges[lo].first, index - set->before[lo]);
 }
 
-int64_t target6_set_index(const struct target6_set *set, struct target6_addr addr)
+/* The index of the first single not below addr. */
+static size_t single_at_or_after(const struct target6_set *set, struct target6_addr addr)
 {
 	size_t lo = 0, hi = set->singles_count;
 
@@ -680,20 +704,60 @@ int64_t target6_set_index(const struct target6_set *set, struct target6_addr add
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+int64_t target6_set_index(const struct target6_set *set, struct target6_addr addr)
+{
+	size_t lo = single_at_or_after(set, addr);
+
 	if (lo < set->singles_count && target6_cmp(set->singles[lo], addr) == 0)
 		return (int64_t)lo;
-	lo = 0;
-	hi = set->ranges_count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (target6_cmp(set->ranges[mid].last, addr) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = range_at_or_after(set, addr);
 	if (lo == set->ranges_count || target6_cmp(set->ranges[lo].first, addr) > 0)
 		return -1;
 	return (int64_t)(set->singles_count + set->before[lo] +
 			 target6_distance(set->ranges[lo].first, addr));
+}
+
+int target6_set_contains(const struct target6_set *set, struct target6_addr addr)
+{
+	size_t lo = single_at_or_after(set, addr), r;
+
+	if (lo < set->singles_count && target6_cmp(set->singles[lo], addr) == 0)
+		return 1;
+	r = range_at_or_after(set, addr);
+	return r < set->ranges_count && target6_cmp(set->ranges[r].first, addr) <= 0;
+}
+
+int target6_set_clip(const struct target6_set *set, const struct target6_range *r,
+		     int (*fn)(void *ctx, const struct target6_range *part), void *ctx)
+{
+	struct block_cursor c = { set, single_at_or_after(set, r->first),
+				  range_at_or_after(set, r->first) };
+	struct target6_range part;
+
+	for (; cursor_peek(&c, &part) && target6_cmp(part.first, r->last) <= 0; cursor_next(&c)) {
+		int ret;
+
+		if (target6_cmp(part.first, r->first) < 0)
+			part.first = r->first;
+		if (target6_cmp(part.last, r->last) > 0)
+			part.last = r->last;
+		if ((ret = fn(ctx, &part)))
+			return ret;
+	}
+	return 0;
+}
+
+unsigned target6_cidr_at(struct target6_addr first, struct target6_addr last)
+{
+	/* count - 1 = last - first; count is 2^128 only for all of ::/0. */
+	struct target6_addr count = target6_add(target6_sub(last, first), 1);
+	unsigned bits = first.lo   ? (unsigned)__builtin_ctzll(first.lo)
+			: first.hi ? 64 + (unsigned)__builtin_ctzll(first.hi)
+				   : 128;
+	unsigned fit = count.hi || count.lo ? bit_length(count) - 1 : 128;
+
+	return 128 - (bits < fit ? bits : fit);
 }

@@ -168,6 +168,28 @@ int target6_set_add_default_blocklist(struct target6_set *set);
  */
 int target6_set_finish(struct target6_set *set, struct target6_set *block);
 
+/*
+ * The same without the count, for a set that is looked up and never walked,
+ * which may then be as large as ::/0 (salvo-blocklist's allowlist): only
+ * target6_set_contains may be asked of it.  0 or -ENOMEM.
+ */
+int target6_set_normalize(struct target6_set *set, struct target6_set *block);
+
+/* Is addr in a normalized or finished set?  Allocation-free. */
+int target6_set_contains(const struct target6_set *set, struct target6_addr addr);
+
+/*
+ * Call fn with each part of a normalized or finished set inside r (its singles and ranges
+ * clipped to r), in address order; stops at fn's first nonzero return and returns it, else
+ * 0.  Allocation-free.
+ */
+int target6_set_clip(const struct target6_set *set, const struct target6_range *r,
+		     int (*fn)(void *ctx, const struct target6_range *part), void *ctx);
+
+/* As target_cidr_at (target.h): the prefix length of the largest CIDR block that starts at
+ * first and ends at or before last. */
+unsigned target6_cidr_at(struct target6_addr first, struct target6_addr last);
+
 /* The index-th address of a finished set; index < set->addresses.  Allocation-free. */
 void target6_set_address(const struct target6_set *set, uint64_t index, struct target6_addr *out);
 

@@ -9,6 +9,12 @@
 
 static unsigned log_verbosity = LOG_LEVEL_DEFAULT;
 static FILE *log_file; /* NULL: stderr */
+static const char *log_name = "salvo";
+
+void log_set_name(const char *name)
+{
+	log_name = name;
+}
 
 int log_open(unsigned verbosity, const char *file, const char *dir, char *err, size_t errlen)
 {
@@ -58,9 +64,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	/* What ends the run reaches stderr whatever the log; the rest goes to one place. */
 	if (!log_file || level <= LOG_ERROR)
-		fprintf(stderr, "salvo: %s\n", line);
+		fprintf(stderr, "%s: %s\n", log_name, line);
 	if (log_file && log_enabled(level))
-		fprintf(log_file, "salvo: %s\n", line);
+		fprintf(log_file, "%s: %s\n", log_name, line);
 }
 
 void log_close(void)

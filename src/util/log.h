@@ -15,7 +15,10 @@ enum log_level { LOG_FATAL, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE 
  * or to stderr (both NULL).  0, or -errno with a line in err. */
 int log_open(unsigned verbosity, const char *file, const char *dir, char *err, size_t errlen);
 
-/* One message line, "salvo: " and fmt (no newline needed). */
+/* What messages begin with: "salvo" unless a tool says its own name (src/tools). */
+void log_set_name(const char *name);
+
+/* One message line, "salvo: " (or the tool's name) and fmt (no newline needed). */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Whether a message at level would be written (to skip formatting it). */

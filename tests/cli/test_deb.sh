@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Debian packaging: dpkg-buildpackage -us -uc -b builds a .deb from a copy of the tracked
-# files, and the package holds what make install puts in place (scanner a hard link, the man
-# page, the completion, the systemd unit), depends on the libraries salvo links, and its
-# salvo runs.  No network, no privilege needed.
+# files, and the package holds what make install puts in place (scanner and the tools hard
+# links, the man pages, the completions, the systemd unit), depends on the libraries salvo
+# links, and its salvo runs.  No network, no privilege needed.
 set -u
 # shellcheck source=tests/cli/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -34,6 +34,16 @@ if [ -n "$deb" ]; then
 	done
 	grep -qE '^h.* \./usr/bin/scanner link to \./usr/bin/salvo$' "$W/contents" ||
 		missing+=" scanner-as-hard-link"
+	# The tools, as hard links with their pages and completions; ZMap's names are not
+	# shipped (they would clash with Debian's zmap package).
+	for t in salvo-iterate salvo-blocklist salvo-tee; do
+		grep -qE "^h.* \./usr/bin/$t link to \./usr/bin/salvo\$" "$W/contents" ||
+			missing+=" $t-as-hard-link"
+		for f in ./usr/share/man/man1/$t.1.gz ./usr/share/bash-completion/completions/$t; do
+			grep -q " $f\$" "$W/contents" || missing+=" $f"
+		done
+	done
+	grep -qE '/(ziterate|zblocklist|ztee)$' "$W/contents" && missing+=" (ZMap's names shipped)"
 	[ -z "$missing" ]
 	result "the package holds every installed file${missing:+ (missing:$missing)}" $?
 
@@ -53,7 +63,8 @@ if [ -n "$deb" ]; then
 	dpkg -x "$deb" "$W/root"
 	"$W/root/usr/bin/salvo" --version | grep -q "io engines: af_packet" &&
 		"$W/root/usr/bin/scanner" --help | grep -q "usage: salvo" &&
-		[ "$W/root/usr/bin/scanner" -ef "$W/root/usr/bin/salvo" ]
-	result "the packaged salvo and scanner run" $?
+		[ "$W/root/usr/bin/scanner" -ef "$W/root/usr/bin/salvo" ] &&
+		[ "$(printf '8.8.8.8\n10.1.1.1\n8.8.8.8\n' | "$W/root/usr/bin/salvo-blocklist")" = 8.8.8.8 ]
+	result "the packaged salvo, scanner and salvo-blocklist run" $?
 fi
 finish

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The documentation and installation stay true to the program:
-#   every long option of the option table (salvo --list-options) is in salvo --help, the man
-#   page and the bash completion the build made from it; the man page renders without groff
-#   warnings; the completion completes;
-#   make install into a DESTDIR puts salvo, the scanner hard link, the man page and the
-#   completion in place, the installed binaries run, and make uninstall removes all of it.
+#   for salvo and each of its tools (salvo-iterate, salvo-blocklist, salvo-tee), every long
+#   option it takes (PROGRAM --list-options) is in its --help, its man page and the bash
+#   completion the build made from the table, and a tool offers none of salvo's it does not
+#   take; the man pages render without groff warnings; the completions complete;
+#   make install into a DESTDIR puts salvo, the scanner and tool hard links (not ZMap's
+#   names), the man pages and completions in place, the installed binaries run, and make
+#   uninstall removes all of it;
+#   doc/zmap-compat.md's tables agree with the option tables of salvo and of each tool.
 # No network, no privilege needed.
 set -u
 # shellcheck source=tests/cli/lib.sh
@@ -12,46 +15,67 @@ source "$(dirname "$0")/lib.sh"
 W=$(mktemp -d /tmp/salvo-docs.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
-# The long options as the parser knows them: the table, once each.
-"$SALVO" --list-options | cut -f1 >"$W/options"
-[ "$(wc -l <"$W/options")" -gt 40 ] && [ -z "$(sort "$W/options" | uniq -d)" ]
-result "the table's long options are listed, once each ($(wc -l <"$W/options"))" $?
+# Each program (salvo, and its tools: the same binary under their names) documents the options
+# it takes, as its own parser knows them (PROGRAM --list-options): the table, once each.
+for prog in salvo salvo-iterate salvo-blocklist salvo-tee; do
+	bin=$ROOT/$BUILD/$prog
+	"$bin" --list-options | cut -f1 >"$W/options"
+	min=40
+	[ "$prog" = salvo ] || min=8
+	[ "$(wc -l <"$W/options")" -ge $min ] && [ -z "$(sort "$W/options" | uniq -d)" ]
+	result "$prog: its long options are listed, once each ($(wc -l <"$W/options"))" $?
 
-"$SALVO" --help >"$W/help"
-# The man page as text: groff writes "\-" as "-" and may hyphenate; -rHY=0 stops that.
-groff -t -man -Tutf8 -rHY=0 -rLL=200n "$ROOT/$BUILD/salvo.1" 2>"$W/groff.err" | col -b >"$W/man.txt"
-for doc in help man.txt; do
-	missing=""
-	while read -r opt; do
-		grep -qE -- "--$opt([^a-z-]|$)" "$W/$doc" || missing+=" --$opt"
-	done <"$W/options"
-	[ -z "$missing" ]
-	result "every long option is in $doc${missing:+ (missing:$missing)}" $?
+	"$bin" --help >"$W/help"
+	# The man page as text: groff writes "\-" as "-" and may hyphenate; -rHY=0 stops that.
+	groff -t -man -Tutf8 -rHY=0 -rLL=200n "$ROOT/$BUILD/$prog.1" 2>"$W/groff.err" |
+		col -b >"$W/man.txt"
+	cp "$ROOT/$BUILD/$prog.bash" "$W/completion"
+	for doc in help man.txt completion; do
+		missing=""
+		while read -r opt; do
+			grep -qE -- "--$opt([^a-z-]|$)" "$W/$doc" || missing+=" --$opt"
+		done <"$W/options"
+		[ -z "$missing" ]
+		result "$prog: every long option is in its $doc${missing:+ (missing:$missing)}" $?
+	done
+	# Nothing of another program's: a tool's help and page name no option it does not take.
+	if [ "$prog" != salvo ]; then
+		extra=""
+		for opt in rate interface probe-module output-file sender-threads; do
+			grep -qE -- "--$opt([^a-z-]|$)" "$W/help" "$W/man.txt" "$W/completion" &&
+				extra+=" --$opt"
+		done
+		[ -z "$extra" ]
+		result "$prog: no option of salvo's it does not take is offered${extra:+ (offered:$extra)}" $?
+	fi
 done
-missing=""
-while read -r opt; do
-	grep -qE -- "--$opt([^a-z-]|$)" "$ROOT/$BUILD/salvo.bash" || missing+=" --$opt"
-done <"$W/options"
-[ -z "$missing" ]
-result "every long option is in the bash completion${missing:+ (missing:$missing)}" $?
 
-groff -t -man -ww -z "$ROOT/$BUILD/salvo.1" "$ROOT/doc/salvo-merge-results.1" 2>"$W/warn"
-[ ! -s "$W/warn" ] && [ -s "$W/man.txt" ]
+groff -t -man -ww -z "$ROOT/$BUILD/salvo.1" "$ROOT/$BUILD/salvo-iterate.1" \
+	"$ROOT/$BUILD/salvo-blocklist.1" "$ROOT/$BUILD/salvo-tee.1" \
+	"$ROOT/doc/salvo-merge-results.1" 2>"$W/warn"
+[ ! -s "$W/warn" ]
 status=$?
-result "the man page renders without warnings$([ -s "$W/warn" ] && echo ": $(head -3 "$W/warn")")" $status
+result "the man pages render without warnings$([ -s "$W/warn" ] && echo ": $(head -3 "$W/warn")")" $status
 
-# The completion, as bash runs it.
+# The completions, as bash runs them: complete_words FILE FUNCTION WORDS...
 complete_words() {
-	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
-		_salvo; echo "${COMPREPLY[*]}"' _ "$ROOT/$BUILD/salvo.bash" "$@"
+	bash -c 'source "$1"; f=$2; shift 2; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
+		"$f"; echo "${COMPREPLY[*]}"' _ "$ROOT/$BUILD/$1" "$2" "${@:3}"
 }
-[ "$(complete_words salvo --io-eng)" = "--io-engine" ] &&
-	[ "$(complete_words salvo --io-engine=af)" = "af_packet af_xdp" ] &&
-	[ "$(complete_words scanner -M "")" = "$("$SALVO" --list-options |
+[ "$(complete_words salvo.bash _salvo salvo --io-eng)" = "--io-engine" ] &&
+	[ "$(complete_words salvo.bash _salvo salvo --io-engine=af)" = "af_packet af_xdp" ] &&
+	[ "$(complete_words salvo.bash _salvo scanner -M "")" = "$("$SALVO" --list-options |
 		awk -F'\t' '$1 == "probe-module" { sub(/^words: /, "", $6); print $6 }')" ] &&
-	[ "$(complete_words salvo -O j)" = "json" ] &&
-	[ "$(complete_words salvo -f saddr,sp)" = "sport" ]
+	[ "$(complete_words salvo.bash _salvo salvo -O j)" = "json" ] &&
+	[ "$(complete_words salvo.bash _salvo salvo -f saddr,sp)" = "sport" ]
 result "bash completion completes options and values" $?
+[ "$(complete_words salvo-tee.bash _salvo_tee salvo-tee --succ)" = "--success-only" ] &&
+	[ "$(complete_words salvo-blocklist.bash _salvo_blocklist salvo-blocklist --no-d)" = \
+		"--no-duplicate-checking" ] &&
+	[ "$(complete_words salvo-iterate.bash _salvo_iterate salvo-iterate --sh)" = "--shards --shard" ] &&
+	[ "$(complete_words salvo-iterate.bash _salvo_iterate salvo-iterate --r)" = "" ] &&
+	grep -q '^complete -F _salvo_iterate salvo-iterate$' "$ROOT/$BUILD/salvo-iterate.bash"
+result "the tools' completions complete their own options, and only theirs" $?
 
 # make install / uninstall into a DESTDIR.
 D=$W/dest
@@ -65,6 +89,18 @@ for f in usr/bin/salvo usr/bin/scanner usr/share/man/man1/salvo.1 usr/share/man/
 	usr/share/man/man1/salvo-merge-results.1; do
 	[ -e "$D/$f" ] || { echo "      missing $f"; ok=1; }
 done
+for t in salvo-iterate salvo-blocklist salvo-tee; do
+	for f in usr/bin/$t usr/share/man/man1/$t.1 usr/share/bash-completion/completions/$t; do
+		[ -e "$D/$f" ] || { echo "      missing $f"; ok=1; }
+	done
+	[ ! -L "$D/usr/bin/$t" ] && [ "$D/usr/bin/$t" -ef "$D/usr/bin/salvo" ] ||
+		{ echo "      $t is not a hard link of salvo"; ok=1; }
+	"$D/usr/bin/$t" --help | grep -q "^usage: $t " || { echo "      $t --help"; ok=1; }
+done
+# ZMap's names would clash with Debian's zmap package: not installed.
+for z in ziterate zblocklist ztee zblacklist; do
+	[ ! -e "$D/usr/bin/$z" ] || { echo "      $z installed"; ok=1; }
+done
 # A hard link, not a symlink: the orchestrator resolves symlinks, salvo reads its name.
 [ ! -L "$D/usr/bin/scanner" ] && [ "$D/usr/bin/scanner" -ef "$D/usr/bin/salvo" ] || ok=1
 "$D/usr/bin/salvo" --version | grep -q "io engines" || ok=1
@@ -73,7 +109,7 @@ done
 if "$SALVO" --version | grep -q af_xdp; then
 	ldd "$D/usr/bin/scanner" | grep -q "libxdp.so" || { echo "      ldd shows no libxdp.so"; ok=1; }
 fi
-result "make install DESTDIR=... puts every file in place (scanner a hard link)" $ok
+result "make install DESTDIR=... puts every file in place (scanner and the tools hard links)" $ok
 make -s -C "$ROOT" BUILD="$BUILD" uninstall DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1
 [ -z "$(find "$D" -type f -o -type l)" ]
 result "make uninstall removes every installed file" $?
@@ -104,9 +140,36 @@ done < <(sed -n '/^## Options/,/^## Probe modules/p' "$ROOT/doc/zmap-compat.md" 
 while IFS='|' read -r _ mod status _; do
 	mod=$(echo "$mod" | tr -d ' ') status=$(echo "$status" | tr -d ' ')
 	if [ "$status" = yes ]; then grep -qw "$mod" "$W/modules" || bad+=" $mod(module not listed)"; fi
-done < <(sed -n '/^## Probe modules/,$p' "$ROOT/doc/zmap-compat.md" | grep -E '^\| [a-z]')
-rows=$(grep -c '^| --' "$ROOT/doc/zmap-compat.md")
+done < <(sed -n '/^## Probe modules/,/^## Tools/p' "$ROOT/doc/zmap-compat.md" | grep -E '^\| [a-z]')
+rows=$(sed -n '/^## Options/,/^## Probe modules/p' "$ROOT/doc/zmap-compat.md" | grep -c '^| --')
 [ -z "$bad" ] && [ "$rows" -ge 55 ]
 result "doc/zmap-compat.md agrees with the option table ($rows ZMap options)${bad:+:$bad}" $?
+
+# Its tools' tables: each ZMap tool's options against the option table of the salvo tool that
+# stands in for it (TOOL --list-options), as for salvo's above; "### zname: salvo-name" heads
+# each table.
+bad=""
+tools=0
+while read -r zname sname; do
+	tools=$((tools + 1))
+	"$ROOT/$BUILD/$sname" --list-options | cut -f1,2 >"$W/table"
+	[ "$("$ROOT/$BUILD/$zname" --help 2>&1 | head -1 | cut -d' ' -f1)" = "$sname" ] ||
+		bad+=" $zname(does not run $sname)"
+	while IFS='|' read -r _ opt short status _; do
+		opt=$(echo "$opt" | tr -d ' ') short=$(echo "$short" | tr -d ' -') status=$(echo "$status" | tr -d ' ')
+		case "$status" in
+		yes | differs)
+			awk -F'\t' -v o="${opt#--}" -v s="${short:--}" '$1 == o && $2 == s { f = 1 } END { exit !f }' \
+				"$W/table" || bad+=" $sname:$opt${short:+/-$short}(not taken)" ;;
+		no)
+			"$ROOT/$BUILD/$sname" "$opt" 2>"$W/err" </dev/null >/dev/null
+			{ [ $? = 1 ] && [ "$(wc -l <"$W/err")" = 1 ]; } || bad+=" $sname:$opt(not refused)" ;;
+		*) bad+=" $sname:$opt(status '$status')" ;;
+		esac
+	done < <(awk -v h="### $zname: $sname" '$0 == h { on = 1; next } /^#/ { on = 0 } on' \
+		"$ROOT/doc/zmap-compat.md" | grep '^| --')
+done < <(sed -nE 's/^### (z[a-z]+): (salvo-[a-z]+)$/\1 \2/p' "$ROOT/doc/zmap-compat.md")
+[ -z "$bad" ] && [ "$tools" = 3 ]
+result "doc/zmap-compat.md's tool tables agree with the tools' options ($tools tools)${bad:+:$bad}" $?
 
 finish

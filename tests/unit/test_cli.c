@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
+#include "tools/tools.h"
 
 static int parse(struct cli_config *cfg, char *err, const char *const *args)
 {
@@ -387,6 +389,104 @@ static void config_file_errors_name_the_line(void **state)
 			    "--user: 'no-such-user-here': expected the name of an existing user");
 }
 
+static const struct cli_program *const programs[] = { &cli_salvo, &tool_iterate.program,
+						      &tool_blocklist.program, &tool_tee.program };
+
+/* The one table serves every program: within each, a letter and a long name are taken once
+ * (salvo's -m and salvo-tee's -m are different options of different programs). */
+static void each_program_has_its_letters_and_names_once(void **state)
+{
+	(void)state;
+	cli_options_init();
+	for (size_t k = 0; k < sizeof(programs) / sizeof(programs[0]); k++) {
+		unsigned bit = programs[k]->bit, taken = 0;
+
+		for (size_t i = 0; i < cli_option_count; i++) {
+			const struct cli_option *a = &cli_options[i];
+
+			if (!cli_option_in(a, bit))
+				continue;
+			taken++;
+			for (size_t j = i + 1; j < cli_option_count; j++) {
+				const struct cli_option *b = &cli_options[j];
+
+				if (!cli_option_in(b, bit))
+					continue;
+				if (a->letter && a->letter == b->letter)
+					fail_msg("%s: -%c is both --%s and --%s", programs[k]->name,
+						 a->letter, a->name, b->name);
+				assert_string_not_equal(a->name, b->name);
+			}
+		}
+		assert_true(taken >= 8);
+	}
+}
+
+/* Parse as program prog. */
+static int parse_as(const struct cli_program *prog, struct cli_config *cfg, char *err,
+		    const char *const *args)
+{
+	char *argv[64];
+	int argc = 0;
+
+	argv[argc++] = (char *)prog->name;
+	for (; *args; args++)
+		argv[argc++] = (char *)*args;
+	argv[argc] = NULL;
+	return cli_parse_program(prog, argc, argv, cfg, err, CLI_ERRLEN);
+}
+
+#define PARSE_AS(prog, ...) parse_as(prog, &cfg, err, (const char *const[]){ __VA_ARGS__, NULL })
+
+static void tools_take_their_options_and_refuse_salvos(void **state)
+{
+	struct cli_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	/* salvo-tee's -m is --monitor, -r --raw; FILE is its operand. */
+	assert_int_equal(PARSE_AS(&tool_tee.program, "-m", "-r", "out.csv"), 0);
+	assert_int_equal(cfg.tool.monitor, 1);
+	assert_int_equal(cfg.tool.raw, 1);
+	assert_string_equal(cfg.tool.file, "out.csv");
+	cli_config_free(&cfg);
+	/* salvo's -m is --metadata-file, and it has no --monitor. */
+	assert_int_equal(PARSE("-m", "meta.json", "-p", "80", "-b", "/dev/null", "198.18.1.1"), 0);
+	assert_string_equal(cfg.scan.metadata_file, "meta.json");
+	cli_config_free(&cfg);
+	assert_int_equal(PARSE("--monitor", "-p", "80", "198.18.1.1"), -EINVAL);
+	assert_string_equal(err, "--monitor: unknown option (see salvo --help)");
+	/* salvo-iterate takes salvo's target options, not its network ones. */
+	assert_int_equal(PARSE_AS(&tool_iterate.program, "-r", "5", "198.18.1.1"), -EINVAL);
+	assert_string_equal(err, "-r: unknown option (see salvo-iterate --help)");
+	assert_int_equal(PARSE_AS(&tool_iterate.program, "-b", "/dev/null", "-e", "3", "--shards",
+				  "2", "--shard", "1", "-n", "10", "198.18.1.0/24"),
+			 0);
+	assert_int_equal(cfg.scan.targets.addresses, 256);
+	assert_int_equal(cfg.scan.ports.count, 1); /* no -p: the addresses */
+	assert_int_equal(cfg.scan.ports.ports[0], 0);
+	assert_int_equal(cfg.scan.shard, 1);
+	assert_int_equal(cfg.scan.max_targets, 10);
+	cli_config_free(&cfg);
+	/* salvo-iterate with no target: the whole space less the blocklist, as a dry run. */
+	assert_int_equal(PARSE_AS(&tool_iterate.program, "-p", "80"), 0);
+	assert_true(cfg.scan.targets.addresses > 3000000000ULL);
+	assert_true(cfg.scan.targets.addresses < 4294967296ULL);
+	cli_config_free(&cfg);
+	/* salvo-blocklist: -w less -b for each family, nothing to count for IPv6. */
+	assert_int_equal(PARSE_AS(&tool_blocklist.program, "--no-duplicate-checking"), 0);
+	assert_int_equal(cfg.tool.no_duplicate_checking, 1);
+	assert_int_equal(cfg.scan.targets.addresses, 4294967296ULL - 592708864ULL);
+	assert_true(target6_set_contains(&cfg.scan.targets6,
+					 (struct target6_addr){ 0x2a00ULL << 48, 1 }));
+	assert_false(target6_set_contains(&cfg.scan.targets6,
+					  (struct target6_addr){ 0xfe80ULL << 48, 1 }));
+	cli_config_free(&cfg);
+	/* -C is salvo's alone. */
+	assert_int_equal(PARSE_AS(&tool_blocklist.program, "-C", "/dev/null"), -EINVAL);
+	assert_string_equal(err, "-C: unknown option (see salvo-blocklist --help)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +500,8 @@ int main(void)
 		cmocka_unit_test(engines_not_built_say_so),
 		cmocka_unit_test(value_parsers),
 		cmocka_unit_test(size_parser_takes_binary_units),
+		cmocka_unit_test(each_program_has_its_letters_and_names_once),
+		cmocka_unit_test(tools_take_their_options_and_refuse_salvos),
 		cmocka_unit_test(config_file_sets_options_and_the_command_line_overrides_it),
 		cmocka_unit_test(config_file_errors_name_the_line),
 		cmocka_unit_test(an_error_after_a_good_option_is_still_an_error),

@@ -163,6 +163,30 @@ static void shards_and_threads_partition_one_seed(void **state)
 
 /* A batch gives the same elements as one at a time, for every batch length, at the start,
  * the middle and the end of the domain (where a batch is cut short). */
+/* -n is for the whole scan: the shards' cut slices hold max_targets positions in all, each
+ * shard the first positions of its own slice, the first (max_targets mod shards) one more. */
+static void shard_cut_shares_max_targets_over_the_shards(void **state)
+{
+	const uint64_t n = 1000, shards = 7;
+	(void)state;
+
+	for (uint64_t max = 0; max <= n + 5; max += 13) {
+		uint64_t total = 0;
+
+		for (uint64_t i = 0; i < shards; i++) {
+			uint64_t b, e, sb, se, want;
+
+			target_permutation_slice(n, i, shards, &sb, &se);
+			target_permutation_shard(n, i, shards, max, &b, &e);
+			assert_int_equal(b, sb);
+			want = max ? max / shards + (i < max % shards) : se - sb;
+			assert_int_equal(e - b, want < se - sb ? want : se - sb);
+			total += e - b;
+		}
+		assert_int_equal(total, max && max < n ? max : n);
+	}
+}
+
 static void fill_equals_one_at_a_time(void **state)
 {
 	uint64_t sizes[] = { 1, 2, 3, 17, 1000, 65537, 3000000001ULL };
@@ -202,6 +226,7 @@ int main(void)
 		cmocka_unit_test(fill_equals_one_at_a_time),
 		cmocka_unit_test(slices_are_disjoint_complete_and_balanced),
 		cmocka_unit_test(shards_and_threads_partition_one_seed),
+		cmocka_unit_test(shard_cut_shares_max_targets_over_the_shards),
 	};
 
 	return cmocka_run_group_tests_name("permutation", tests, NULL, NULL);

@@ -115,6 +115,84 @@ static void sets_merge_and_subtract_the_blocklist(void **state)
 	target_set_free(&block);
 }
 
+static int clip_collect(void *ctx, struct target_range part)
+{
+	char *text = ctx, a[16], b[16];
+	size_t n = strlen(text);
+
+	target_format_ipv4(part.first, a);
+	target_format_ipv4(part.last, b);
+	snprintf(text + n, 256 - n, "%s%s-%s", n ? " " : "", a, b);
+	return 0;
+}
+
+static void clip_gives_the_parts_of_a_set_inside_a_range(void **state)
+{
+	struct target_set set;
+	struct target_range r;
+	const char *why;
+	char text[256] = "";
+	(void)state;
+
+	target_set_init(&set);
+	target_parse_range("198.18.1.0/24", &r, &why);
+	target_set_add(&set, r);
+	target_parse_range("198.18.3.0/30", &r, &why);
+	target_set_add(&set, r);
+	target_parse_range("198.18.5.0/24", &r, &why);
+	target_set_add(&set, r);
+	assert_int_equal(target_set_finish(&set, NULL), 0);
+	target_parse_range("198.18.1.200-198.18.3.1", &r, &why);
+	assert_int_equal(target_set_clip(&set, r, clip_collect, text), 0);
+	assert_string_equal(text, "198.18.1.200-198.18.1.255 198.18.3.0-198.18.3.1");
+	text[0] = '\0';
+	target_parse_range("198.18.4.0/24", &r, &why);
+	assert_int_equal(target_set_clip(&set, r, clip_collect, text), 0);
+	assert_string_equal(text, "");
+	target_set_free(&set);
+}
+
+/* Blocks from target_cidr_at, one after another, cover [first, last] exactly; each is aligned
+ * and as large as it may be (twice its size would be misaligned or pass last). */
+static void check_cidr_cover(uint32_t first, uint32_t last)
+{
+	uint64_t x = first;
+
+	while (x <= last) {
+		unsigned len = target_cidr_at((uint32_t)x, last);
+		uint64_t size = UINT64_C(1) << (32 - len);
+
+		assert_int_equal(x % size, 0);
+		assert_true(x + size - 1 <= last);
+		assert_true(len == 0 || x % (2 * size) || x + 2 * size - 1 > last);
+		x += size;
+	}
+	assert_int_equal(x, (uint64_t)last + 1);
+}
+
+static void cidr_blocks_cover_a_range_exactly(void **state)
+{
+	uint64_t seed = 7;
+	(void)state;
+
+	assert_int_equal(target_cidr_at(0, UINT32_MAX), 0);
+	assert_int_equal(target_cidr_at(IP(10, 0, 0, 0), IP(10, 0, 0, 255)), 24);
+	assert_int_equal(target_cidr_at(IP(10, 0, 0, 1), IP(10, 0, 0, 255)), 32);
+	assert_int_equal(target_cidr_at(IP(10, 0, 0, 2), IP(10, 0, 0, 5)), 31);
+	assert_int_equal(target_cidr_at(IP(10, 0, 0, 0), IP(10, 0, 0, 254)), 25);
+	assert_int_equal(target_cidr_at(UINT32_MAX, UINT32_MAX), 32);
+	check_cidr_cover(0, UINT32_MAX);
+	check_cidr_cover(UINT32_MAX - 2, UINT32_MAX);
+	for (int i = 0; i < 2000; i++) {
+		uint32_t a, b;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		a = (uint32_t)(seed >> 32);
+		b = a + (uint32_t)((seed >> 8) % (i % 2 ? 100000 : 300));
+		check_cidr_cover(a, b < a ? UINT32_MAX : b);
+	}
+}
+
 static void default_blocklist_covers_reserved_ranges(void **state)
 {
 	struct target_set set, block;
@@ -259,6 +337,8 @@ int main(void)
 		cmocka_unit_test(ranges_parse_cidr_and_dash_forms),
 		cmocka_unit_test(ranges_reject_bad_forms_with_a_reason),
 		cmocka_unit_test(sets_merge_and_subtract_the_blocklist),
+		cmocka_unit_test(clip_gives_the_parts_of_a_set_inside_a_range),
+		cmocka_unit_test(cidr_blocks_cover_a_range_exactly),
 		cmocka_unit_test(default_blocklist_covers_reserved_ranges),
 		cmocka_unit_test(list_files_allow_comments_and_name_the_bad_line),
 		cmocka_unit_test(ports_parse_lists_and_ranges),

@@ -419,6 +419,113 @@ static void finish_refuses_more_than_the_permutation_walks(void **state)
 	target6_set_free(&set);
 }
 
+/* salvo-blocklist's IPv6 set: all of the space less the blocklist, looked up, never counted. */
+static void normalize_takes_all_of_the_space_less_a_blocklist(void **state)
+{
+	struct target6_set set, block;
+	(void)state;
+
+	target6_set_init(&set);
+	target6_set_init(&block);
+	add(&set, "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	assert_int_equal(target6_set_add_default_blocklist(&block), 0);
+	assert_int_equal(target6_set_normalize(&set, &block), 0);
+	assert_true(target6_set_contains(&set, A("2606:4700::1111")));
+	assert_true(target6_set_contains(&set, A("::2")));
+	assert_true(target6_set_contains(&set, A("2001:200::1"))); /* past 2001::/23 */
+	assert_false(target6_set_contains(&set, A("2001:1::3")));
+	assert_false(target6_set_contains(&set, A("2001:db8::1")));
+	assert_false(target6_set_contains(&set, A("2001:2::5")));
+	assert_false(target6_set_contains(&set, A("ff02::1")));
+	assert_false(target6_set_contains(&set, A("::1")));
+	assert_false(target6_set_contains(&set, A("fe80::1")));
+	/* Too large to count: finishing it is refused, normalizing it is not. */
+	assert_int_equal(target6_set_finish(&set, &block), -ERANGE);
+	target6_set_free(&set);
+	target6_set_free(&block);
+}
+
+static int clip_collect(void *ctx, const struct target6_range *part)
+{
+	char *text = ctx;
+	size_t n = strlen(text);
+
+	n += (size_t)snprintf(text + n, 512 - n, "%s%s", n ? " " : "", fmt(part->first));
+	snprintf(text + n, 512 - n, "-%s", fmt(part->last));
+	return 0;
+}
+
+static void clip_walks_singles_and_ranges_in_address_order(void **state)
+{
+	struct target6_set set;
+	struct target6_range r;
+	char text[512] = "";
+	(void)state;
+
+	target6_set_init(&set);
+	add(&set, "2001:db8::1:5");
+	add(&set, "2001:db8::7");
+	add(&set, "2001:db8::100-2001:db8::1ff");
+	add(&set, "2001:db8::2:0/112");
+	add(&set, "2001:db8::9:9");
+	assert_int_equal(target6_set_normalize(&set, NULL), 0);
+	r = R("2001:db8::180-2001:db8::2:3");
+	assert_int_equal(target6_set_clip(&set, &r, clip_collect, text), 0);
+	assert_string_equal(text, "2001:db8::180-2001:db8::1ff 2001:db8::1:5-2001:db8::1:5 "
+				  "2001:db8::2:0-2001:db8::2:3");
+	target6_set_free(&set);
+}
+
+static void check_cidr6_cover(struct target6_range r)
+{
+	struct target6_addr x = r.first;
+
+	for (;;) {
+		unsigned len = target6_cidr_at(x, r.last);
+		/* The block's size - 1: its 128 - len low bits set. */
+		struct target6_addr span =
+			len < 64    ? (struct target6_addr){ UINT64_MAX >> len, UINT64_MAX }
+			: len < 128 ? (struct target6_addr){ 0, UINT64_MAX >> (len - 64) }
+				    : (struct target6_addr){ 0, 0 };
+		struct target6_addr last = { x.hi | span.hi, x.lo | span.lo };
+
+		/* Aligned: the block's low bits are clear at its start. */
+		assert_int_equal(x.hi & span.hi, 0);
+		assert_int_equal(x.lo & span.lo, 0);
+		assert_true(target6_cmp(last, r.last) <= 0);
+		if (target6_cmp(last, r.last) == 0)
+			return;
+		x = target6_add(last, 1);
+	}
+}
+
+static void cidr_blocks_of_ipv6_ranges(void **state)
+{
+	uint64_t seed = 11;
+	(void)state;
+
+	assert_int_equal(target6_cidr_at(A("::"), A("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")), 0);
+	assert_int_equal(target6_cidr_at(A("2001:db8::"), A("2001:db8::ffff")), 112);
+	assert_int_equal(target6_cidr_at(A("2001:db8::"), A("2001:db8:0:0:ffff:ffff:ffff:ffff")),
+			 64);
+	assert_int_equal(target6_cidr_at(A("2001:db8::"), A("2001:db8:0:1:ffff:ffff:ffff:fffe")),
+			 64);
+	assert_int_equal(target6_cidr_at(A("2001:db8::1"), A("2001:db8::ffff")), 128);
+	assert_int_equal(target6_cidr_at(A("2001:db8::2"), A("2001:db8::5")), 127);
+	check_cidr6_cover(R("::/0"));
+	check_cidr6_cover(R("2001:db8::3-2001:db8:0:3::1"));
+	for (int i = 0; i < 2000; i++) {
+		struct target6_range r;
+
+		r.first.hi = next_random(&seed);
+		r.first.lo = next_random(&seed);
+		r.last = target6_add(r.first, next_random(&seed) % (i % 2 ? 1000000 : 500));
+		if (target6_cmp(r.last, r.first) < 0)
+			r.last = (struct target6_addr){ UINT64_MAX, UINT64_MAX };
+		check_cidr6_cover(r);
+	}
+}
+
 static void default_blocklist_removes_special_purpose_addresses(void **state)
 {
 	static const char *const blocked[] = {
@@ -860,6 +967,9 @@ int main(void)
 		cmocka_unit_test(finish_subtracts_block_singles_and_ranges),
 		cmocka_unit_test(blocklists_may_hold_ranges_beyond_the_guard),
 		cmocka_unit_test(finish_refuses_more_than_the_permutation_walks),
+		cmocka_unit_test(normalize_takes_all_of_the_space_less_a_blocklist),
+		cmocka_unit_test(clip_walks_singles_and_ranges_in_address_order),
+		cmocka_unit_test(cidr_blocks_of_ipv6_ranges),
 		cmocka_unit_test(default_blocklist_removes_special_purpose_addresses),
 		cmocka_unit_test(every_index_round_trips_in_a_mixed_set),
 		cmocka_unit_test(finish_sorts_like_qsort),
