@@ -216,7 +216,7 @@ check "--cores pins the sender threads" \
 # Messages at ZMap's levels (-v) and into a log (-l, -L): the start and end lines are news
 # (level 3); -v 2 leaves them out; -l moves them to the file; an error that ends the run is
 # on stderr whatever the log, and in it too.
-LOGD=("${RUN[@]}" "$SALVO" -d -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02 -p 80 -n 3 -o /dev/null)
+LOGD=("${RUN[@]}" "$SALVO" -d -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02 -p 80 -n 3 --pcap /dev/null)
 "${LOGD[@]}" 198.18.1.0/24 2>"$TMP/v3"
 "${LOGD[@]}" -v 2 198.18.1.0/24 2>"$TMP/v2"
 "${LOGD[@]}" -l "$TMP/run.log" 198.18.1.0/24 2>"$TMP/l.err"
