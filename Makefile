@@ -146,13 +146,22 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 
 unit-tests: $(UNIT_TESTS)
 
+# The --fast-dryrun coverage checker: make test runs it over small spaces
+# (tests/cli/test_fastdry_check.sh).
+# It links salvo's target code, whose built-in blocklist and range parser it uses.
+FASTDRY_CHECK := $(BUILD)/tests/fastdry_check
+FASTDRY_CHECK_OBJS := $(BUILD)/src/target/target.o $(BUILD)/src/target/blocklist.o
+$(FASTDRY_CHECK): tests/fastdry_check.c $(FASTDRY_CHECK_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(FASTDRY_CHECK_OBJS)
+
 # Compile-check the PF_RING ZC engine against our declarations header when the SDK is absent.
 check-pfring:
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/pfring_zc_check.o src/io/pfring_zc.c
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/io_pfring_check.o src/io/io.c
 
-test: $(BUILD)/salvo $(BUILD)/scanner $(DOCS) unit-tests
+test: $(BUILD)/salvo $(BUILD)/scanner $(DOCS) unit-tests $(FASTDRY_CHECK)
 	@BUILD=$(BUILD) tests/run-all.sh
 
 SANITIZE := BUILD=build-asan CC=gcc LDFLAGS="-fsanitize=address,undefined" \
@@ -231,4 +240,4 @@ demo:
 clean:
 	rm -rf build build-asan build-noxdp build-asan-noxdp
 
--include $(OBJS:.o=.d) $(UNIT_TESTS:=.d) $(BUILD)/bpf/xdp_steer.bpf.d $(wildcard $(FUZZ_OBJS:.o=.d))
+-include $(OBJS:.o=.d) $(UNIT_TESTS:=.d) $(FASTDRY_CHECK).d $(BUILD)/bpf/xdp_steer.bpf.d $(wildcard $(FUZZ_OBJS:.o=.d))
