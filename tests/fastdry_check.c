@@ -239,14 +239,54 @@ static void usage(void)
 	exit(2);
 }
 
+/* Read the stream and compare it with what the ranges and the blocklist say: 0 exact, 1 not,
+ * 2 the stream or the bitmap failed. */
+static int check_stream(struct check *c)
+{
+	uint64_t expected, faults;
+	struct timespec t0, t1;
+	size_t left_over = 0;
+	int ret;
+
+	/* Pages are touched only where records land; huge ones spare the TLB a miss a record. */
+	c->seen = mmap(NULL, BITMAP_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (c->seen == MAP_FAILED) {
+		perror("fastdry_check: a bitmap of the IPv4 space (512 MiB)");
+		return 2;
+	}
+	(void)madvise(c->seen, BITMAP_SIZE, MADV_HUGEPAGE);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((ret = read_stream(c, &left_over))) {
+		fprintf(stderr, "fastdry_check: stdin: %s\n", strerror(-ret));
+		munmap(c->seen, BITMAP_SIZE);
+		return 2;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (left_over)
+		printf("fastdry_check: %zu bytes after the last whole record\n", left_over);
+	if (c->twice)
+		printf("fastdry_check: %llu records repeat an address\n",
+		       (unsigned long long)c->twice);
+	if (c->wrong_port)
+		printf("fastdry_check: %llu records have a port other than %u\n",
+		       (unsigned long long)c->wrong_port, c->port);
+	faults = compare(c, &expected) + c->twice + c->wrong_port + (left_over != 0);
+	printf("fastdry_check: %llu records in %.1f s; %llu addresses expected (%zu ranges less "
+	       "%zu blocked): %s\n",
+	       (unsigned long long)c->records,
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       (unsigned long long)expected, c->targets.count, c->block.count,
+	       faults ? "NOT exact" : "exact, each once, none blocked");
+	munmap(c->seen, BITMAP_SIZE);
+	return faults ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct check c = { .port = 80 };
 	const char *block_file = NULL;
-	uint64_t expected, faults;
-	struct timespec t0, t1;
-	size_t left_over = 0;
-	int opt, ret;
+	int opt, ret = 2;
 
 	while ((opt = getopt(argc, argv, "p:b:")) != -1) {
 		char *end;
@@ -271,49 +311,17 @@ int main(int argc, char **argv)
 
 		if (target_parse_range(argv[i], &r, &why) || target_set_add(&c.targets, r)) {
 			fprintf(stderr, "fastdry_check: %s: not an IPv4 range\n", argv[i]);
-			return 2;
+			goto out;
 		}
 	}
-	if (optind == argc) {
-		struct target_range all = { 0, UINT32_MAX };
-
-		if (target_set_add(&c.targets, all))
-			return 2;
-	}
-	if (block_file ? load_blocklist(block_file, &c.block)
+	if (optind == argc && target_set_add(&c.targets, (struct target_range){ 0, UINT32_MAX }))
+		goto out;
+	if (block_file ? load_blocklist(block_file, &c.block) != 0
 		       : target_set_add_default_blocklist(&c.block) != 0)
-		return 2;
-	/* Pages are touched only where records land; huge ones spare the TLB a miss a record. */
-	c.seen = mmap(NULL, BITMAP_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (c.seen == MAP_FAILED) {
-		perror("fastdry_check: a bitmap of the IPv4 space (512 MiB)");
-		return 2;
-	}
-	(void)madvise(c.seen, BITMAP_SIZE, MADV_HUGEPAGE);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((ret = read_stream(&c, &left_over))) {
-		fprintf(stderr, "fastdry_check: stdin: %s\n", strerror(-ret));
-		return 2;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (left_over)
-		printf("fastdry_check: %zu bytes after the last whole record\n", left_over);
-	if (c.twice)
-		printf("fastdry_check: %llu records repeat an address\n",
-		       (unsigned long long)c.twice);
-	if (c.wrong_port)
-		printf("fastdry_check: %llu records have a port other than %u\n",
-		       (unsigned long long)c.wrong_port, c.port);
-	faults = compare(&c, &expected) + c.twice + c.wrong_port + (left_over != 0);
-	printf("fastdry_check: %llu records in %.1f s; %llu addresses expected (%zu ranges less "
-	       "%zu blocked): %s\n",
-	       (unsigned long long)c.records,
-	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       (unsigned long long)expected, c.targets.count, c.block.count,
-	       faults ? "NOT exact" : "exact, each once, none blocked");
-	munmap(c.seen, BITMAP_SIZE);
+		goto out;
+	ret = check_stream(&c);
+out:
 	target_set_free(&c.targets);
 	target_set_free(&c.block);
-	return faults ? 1 : 0;
+	return ret;
 }
