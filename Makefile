@@ -2,6 +2,7 @@
 #   make                 build build/salvo
 #   make test            unit tests, CLI tests, namespace tests (root), one summary line
 #   make check           format and banned-function checks
+#   make check-whole-space  --fast-dryrun of all of IPv4, every address checked (minutes; CI)
 #   make demo            install dependencies, build, scan a sandbox network of namespaces
 #   make asan            unit tests under ASan+UBSan
 #   make test-asan       every test against ASan+UBSan builds
@@ -88,7 +89,7 @@ CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit-tests check demo clean asan test-asan summary check-pfring fuzz \
-	install uninstall test-valgrind
+	install uninstall test-valgrind check-whole-space
 
 # PREFIX is /usr, not /usr/local: the orchestrator looks for /usr/bin/scanner (issue 8).
 PREFIX ?= /usr
@@ -156,13 +157,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 
 unit-tests: $(UNIT_TESTS)
 
+# The --fast-dryrun coverage checker: make test runs it over small spaces
+# (tests/cli/test_fastdry_check.sh), make check-whole-space over all of IPv4 (in .ci/run).
+# It links salvo's target code, whose built-in blocklist and range parser it uses.
+FASTDRY_CHECK := $(BUILD)/tests/fastdry_check
+FASTDRY_CHECK_OBJS := $(BUILD)/src/target/target.o $(BUILD)/src/target/blocklist.o
+$(FASTDRY_CHECK): tests/fastdry_check.c $(FASTDRY_CHECK_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(FASTDRY_CHECK_OBJS)
+
+check-whole-space: $(BUILD)/salvo $(FASTDRY_CHECK)
+	@BUILD=$(BUILD) tests/whole_space.sh
+
 # Compile-check the PF_RING ZC engine against our declarations header when the SDK is absent.
 check-pfring:
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/pfring_zc_check.o src/io/pfring_zc.c
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) -DSALVO_HAVE_PFRING_ZC -Itests/stub -c -o $(BUILD)/io_pfring_check.o src/io/io.c
 
-test: $(BUILD)/salvo $(LINKS) $(DOCS) unit-tests
+test: $(BUILD)/salvo $(LINKS) $(DOCS) unit-tests $(FASTDRY_CHECK)
 	@BUILD=$(BUILD) tests/run-all.sh
 
 SANITIZE := BUILD=build-asan CC=gcc LDFLAGS="-fsanitize=address,undefined" \
@@ -243,4 +256,4 @@ demo:
 clean:
 	rm -rf build build-asan build-noxdp build-asan-noxdp
 
--include $(OBJS:.o=.d) $(UNIT_TESTS:=.d) $(BUILD)/bpf/xdp_steer.bpf.d $(wildcard $(FUZZ_OBJS:.o=.d))
+-include $(OBJS:.o=.d) $(UNIT_TESTS:=.d) $(FASTDRY_CHECK).d $(BUILD)/bpf/xdp_steer.bpf.d $(wildcard $(FUZZ_OBJS:.o=.d))

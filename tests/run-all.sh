@@ -91,6 +91,11 @@ out=$(tests/cli/test_dryrun.sh 2>&1)
 echo "$out"
 add_counts "$out"
 
+section "--fast-dryrun streams through tests/fastdry_check (unprivileged, no network)"
+out=$(tests/cli/test_fastdry_check.sh 2>&1)
+echo "$out"
+add_counts "$out"
+
 section "IPv6 targets through --dryrun (unprivileged, no network)"
 out=$(tests/cli/test_ipv6.sh 2>&1)
 echo "$out"

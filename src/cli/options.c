@@ -410,8 +410,8 @@ static const struct cli_option base_options[] = {
 	  .field = F(dryrun) },
 	{ .name = "fast-dryrun",
 	  .group = CLI_NETWORK,
-	  .help = "a dry run that writes each probe as six bytes on stdout, its destination "
-		  "address and port in network order (ZMap's)",
+	  .help = "a dry run that writes only each probe's destination on stdout, as ZMap's: "
+		  "4 bytes of IPv4 address and 2 of port in network order (16 and 2 for IPv6)",
 	  .kind = CLI_FLAG,
 	  .field = F(fast_dryrun) },
 	{ .name = "pcap",

@@ -182,6 +182,10 @@ static int resolve_modes(struct cli_parse *p, char *err, size_t errlen)
 			cfg->pcap_file = cfg->output_file;
 			cfg->output_file = "/dev/null";
 		}
+		/* A dry run has no results: on stdout their csv header would be all they wrote,
+		 * before the probes printed there (ZMap's dry run has none either). */
+		if (strcmp(cfg->output_file, "-") == 0)
+			cfg->no_header_row = 1;
 		cfg->engine = io_engine_find("dryrun");
 		cfg->cooldown_s = 0; /* nothing was sent: nothing can answer */
 	}

@@ -65,16 +65,16 @@ static void print_l4(FILE *f, const char *name, unsigned proto, const uint8_t *l
 
 /* --fast-dryrun of an IPv6 probe (as salvo builds them: no extension header): the 16 bytes of
  * its destination and its 2 of destination port. */
-static int print_fast6(FILE *f, const uint8_t *ip, uint32_t len)
+static int fast_record6(const uint8_t *ip, uint32_t len, uint8_t out[PROBE_FAST_MAX])
 {
-	uint8_t out[18] = { 0 };
-
 	if (len < IPV6_HLEN)
 		return -EINVAL;
 	memcpy(out, ip + 24, 16);
 	if ((ip[6] == 6 || ip[6] == 17) && len >= IPV6_HLEN + 4)
 		memcpy(out + 16, ip + IPV6_HLEN + 2, 2);
-	return fwrite(out, 1, sizeof(out), f) == sizeof(out) ? 0 : -EIO;
+	else
+		out[16] = out[17] = 0;
+	return 18;
 }
 
 /* ZMap's layout of an IPv6 probe: the transport block, then ip6 and (without -X) eth. */
@@ -100,21 +100,22 @@ static int print_zmap6(FILE *f, const struct probe_ops *probe, const uint8_t *fr
 	return 0;
 }
 
-int probe_print_fast(FILE *f, const uint8_t *frame, uint32_t len)
+int probe_fast_record(const uint8_t *frame, uint32_t len, uint8_t out[PROBE_FAST_MAX])
 {
 	const uint8_t *ip = frame + 14;
-	uint8_t out[6] = { 0 };
 	uint32_t ihl;
 
 	if (len >= 14 && get16(frame + 12) == ETHERTYPE_IPV6_)
-		return print_fast6(f, ip, len - 14);
+		return fast_record6(ip, len - 14, out);
 	if (len < 14 + 20 || (ip[0] >> 4) != 4)
 		return -EINVAL;
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
 	memcpy(out, ip + 16, 4);
 	if ((ip[9] == 6 || ip[9] == 17) && len >= 14 + ihl + 4)
 		memcpy(out + 4, ip + ihl + 2, 2);
-	return fwrite(out, 1, sizeof(out), f) == sizeof(out) ? 0 : -EIO;
+	else
+		out[4] = out[5] = 0;
+	return 6;
 }
 
 int probe_print_zmap(FILE *f, const struct probe_ops *probe, const uint8_t *frame, uint32_t len,

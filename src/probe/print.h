@@ -19,9 +19,13 @@ int probe_print_zmap(FILE *f, const struct probe_ops *probe, const uint8_t *fram
 		     int iplayer);
 
 /*
- * --fast-dryrun: ZMap's compact form, six bytes per probe: the destination address and
- * port as on the wire (network order); port 0 for probes without one (ICMP).  0 or -EINVAL.
+ * --fast-dryrun: ZMap's compact form, nothing but the destination of each probe as on the
+ * wire (network order): 4 bytes of IPv4 address and 2 of port, or 16 and 2 for IPv6; port 0
+ * for probes without one (ICMP).  Writes the record into out and returns its length (6 or
+ * 18), or -EINVAL for a frame too short or of another kind (nothing written).  Per-probe
+ * code: no allocation, no lock, no formatting.
  */
-int probe_print_fast(FILE *f, const uint8_t *frame, uint32_t len);
+#define PROBE_FAST_MAX 18 /* the longest record: an IPv6 probe's */
+int probe_fast_record(const uint8_t *frame, uint32_t len, uint8_t out[PROBE_FAST_MAX]);
 
 #endif

@@ -136,16 +136,17 @@ check "a malformed --probe-args is the error before the blocklist" \
 	'[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "probe-args.*zz" "$TMP/err"' \
 	"exit $status: $(cat "$TMP/err")"
 # ZMap's output options: --no-header-row leaves the csv header out (a dry run writes the
-# header and no record); --notes goes into the metadata; --disable-syslog is accepted.
-# (--pcap, so that stdout holds only what the output module writes.)
-"${DRY[@]}" -p 80 -n 3 --pcap "$TMP/h.pcap" 198.18.1.0/24 >"$TMP/with.csv" 2>/dev/null
+# header and no record to a file; on stdout, none); --notes goes into the metadata;
+# --disable-syslog is accepted.  (--pcap, so that stdout holds only what the output writes.)
+"${DRY[@]}" -p 80 -n 3 --pcap "$TMP/h.pcap" -o "$TMP/with.csv" 198.18.1.0/24 >"$TMP/stdout"
 "${DRY[@]}" --no-header-row --disable-syslog --notes 'week 48, "eu" run' -m "$TMP/m.json" \
-	-p 80 -n 3 --pcap "$TMP/h.pcap" 198.18.1.0/24 >"$TMP/without.csv" 2>/dev/null
+	-p 80 -n 3 --pcap "$TMP/h.pcap" -o "$TMP/without.csv" 198.18.1.0/24 2>/dev/null
 notes=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["config"]["notes"])' \
 	"$TMP/m.json" 2>&1)
 check "--no-header-row drops the csv header" \
 	'[ "$(cat "$TMP/with.csv")" = saddr ] && [ ! -s "$TMP/without.csv" ]' \
 	"with: $(head -c 40 "$TMP/with.csv"), without: $(head -c 40 "$TMP/without.csv")"
+check "a dry run puts no csv header on stdout" '[ ! -s "$TMP/stdout" ]' "$(head -c 40 "$TMP/stdout")"
 check "--notes is in the metadata as given" '[ "$notes" = "week 48, \"eu\" run" ]' "$notes"
 # -I, ZMap's list of single addresses: 3 shards of a dry run over 700 scattered addresses
 # (some twice, comments, blanks) together probe each listed address once and no other; -n
@@ -215,7 +216,7 @@ check "--cores pins the sender threads" \
 # Messages at ZMap's levels (-v) and into a log (-l, -L): the start and end lines are news
 # (level 3); -v 2 leaves them out; -l moves them to the file; an error that ends the run is
 # on stderr whatever the log, and in it too.
-LOGD=("${RUN[@]}" "$SALVO" -d -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02 -p 80 -n 3 -o /dev/null)
+LOGD=("${RUN[@]}" "$SALVO" -d -b /dev/null -S 198.18.0.1 -G 02:00:00:00:00:02 -p 80 -n 3 --pcap /dev/null)
 "${LOGD[@]}" 198.18.1.0/24 2>"$TMP/v3"
 "${LOGD[@]}" -v 2 198.18.1.0/24 2>"$TMP/v2"
 "${LOGD[@]}" -l "$TMP/run.log" 198.18.1.0/24 2>"$TMP/l.err"
@@ -236,7 +237,8 @@ check "an error that ends the run is on stderr with -l too, and in the log" \
 	 grep -q "^salvo: --resume: .*nosuch.cp" "$TMP/fail.log"' "exit $status: $(cat "$TMP/fail.err")"
 # --dryrun without a file prints each probe as ZMap's dry run does (the layout itself, byte
 # for byte, is a unit test): 50 probes of each module, each block in ZMap's format with this
-# scan's addresses, ports and MACs, and 54 dashes after each.
+# scan's addresses, ports and MACs, and 54 dashes after each, and nothing else: no csv
+# header before the first block (ZMap's has none).
 for m in tcp_synscan udp icmp_echoscan; do
 	p="-p 443"
 	[ $m = icmp_echoscan ] && p=""
@@ -253,8 +255,8 @@ eth = r"eth \{ shost: 02:00:00:00:00:01 \| dhost: 02:00:00:00:00:02 \}"
 out = []
 for m, first in l4.items():
     lines = open("%s/text.%s" % (sys.argv[1], m)).read().split("\n")
-    assert lines[0] == "saddr", lines[0]  # the csv header, as ZMap's output module writes it
-    body = lines[1:-1]
+    assert lines[-1] == "", lines[-1]
+    body = lines[:-1]
     blocks = [body[i:i + 4] for i in range(0, len(body), 4)]
     good = sum(1 for b in blocks if len(b) == 4 and re.fullmatch(first, b[0]) and
                re.fullmatch(ip, b[1]) and re.fullmatch(eth, b[2]) and b[3] == "-" * 54)
@@ -279,9 +281,10 @@ status=$?
 check "-X with af_xdp is refused before anything opens" \
 	'[ $status = 1 ] && grep -q "^salvo: --iplayer: .*af_xdp" "$TMP/x.err"' "$status $(cat "$TMP/x.err")"
 
-# --fast-dryrun: six bytes a probe, destination address and port in network order, and every
-# (address, port) of the scan exactly once.
-"${DRY[@]}" --fast-dryrun --no-header-row -p 80,443 -r 0 198.18.1.0/26 >"$TMP/fast.bin"
+# --fast-dryrun: six bytes a probe, destination address and port in network order, every
+# (address, port) of the scan exactly once, and nothing else on stdout (ZMap's stream: no
+# header, with one port or several).  tests/cli/test_fastdry_check.sh checks larger spaces.
+"${DRY[@]}" --fast-dryrun -p 80,443 -r 0 198.18.1.0/26 >"$TMP/fast.bin"
 fast=$(python3 - "$TMP/fast.bin" <<'PY'
 import sys
 data = open(sys.argv[1], "rb").read()
@@ -291,6 +294,13 @@ print(len(data) % 6, len(pairs), int(set(pairs) == want))
 PY
 )
 check "--fast-dryrun writes each probe as its six bytes" '[ "$fast" = "0 128 1" ]' "$fast"
+"${DRY[@]}" --fast-dryrun -p 80 -r 0 -T 2 198.18.1.0/28 >"$TMP/fast1.bin"
+fast1=$(python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
+print(len(d), sorted(d[i + 3] for i in range(0, len(d), 6)) == list(range(16)),
+      all(d[i:i + 3] == bytes([198, 18, 1]) and d[i + 4:i + 6] == bytes([0, 80])
+          for i in range(0, len(d), 6)))' "$TMP/fast1.bin")
+check "--fast-dryrun of one port: 6 bytes a probe from the first byte, as with several" \
+	'[ "$fast1" = "96 True True" ]' "$fast1"
 
 # --batch N: at most N probes go to the engine between looks at the rate.  The dry run stamps
 # each hand-over with one time, so probes sharing a time stamp are one batch (or, when the
@@ -312,7 +322,7 @@ check "--batch 4 hands the engine four probes at a time" \
 
 # ZMap's behaviours its own tests rely on.  The same seed gives the same order, another seed
 # another order of the same probes.
-seed_run() { "${DRY[@]}" --fast-dryrun --no-header-row -T 1 -p 80,443 -e "$1" 198.18.1.0/24; }
+seed_run() { "${DRY[@]}" --fast-dryrun -T 1 -p 80,443 -e "$1" 198.18.1.0/24; }
 s1=$(seed_run 42 | md5sum)
 s2=$(seed_run 42 | md5sum)
 s3=$(seed_run 43 | md5sum)
@@ -358,7 +368,7 @@ check "-s, -S, --source-mac and -G in every probe; -w and -b choose exactly; -s 
 # flag may come after the files), where without it the bad line is the error, exit 1.
 printf '198.18.1.0/30\nbogus\n198.18.1.8\n' >"$TMP/wl.txt"
 printf '198.18.1.1\n10.0.0.0/40\n' >"$TMP/bl.txt"
-"${RUN[@]}" "$SALVO" --fast-dryrun --no-header-row -S 198.18.0.1 -p 80 -w "$TMP/wl.txt" \
+"${RUN[@]}" "$SALVO" --fast-dryrun -S 198.18.0.1 -p 80 -w "$TMP/wl.txt" \
 	-b "$TMP/bl.txt" --ignore-blocklist-errors >"$TMP/ign.bin" 2>"$TMP/ign.err"
 status=$?
 ign=$(python3 -c 'import sys, socket; d = open(sys.argv[1], "rb").read()

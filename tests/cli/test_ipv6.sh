@@ -120,7 +120,7 @@ grep -q '^ip6 { saddr: 2001:2::1 | daddr: 2001:2:0:1::a | hop_limit: 255 }$' "$T
 	tcpdump -nn -r "$TMP/x.pcap" 2>/dev/null | grep -q 'IP6 2001:2::1\.[0-9]* > 2001:2:0:1::a\.80: Flags \[S\]'
 result "--dryrun -X over IPv6: an ip6 block and no eth; raw IPv6 in the pcap" $?
 # --fast-dryrun: 16 bytes of address and 2 of port per IPv6 probe.
-"${RUN[@]}" "$SALVO" --fast-dryrun --no-header-row -q -b /dev/null "$SRC6" -p 80,443 2001:2:0:1::/126 \
+"${RUN[@]}" "$SALVO" --fast-dryrun -q -b /dev/null "$SRC6" -p 80,443 2001:2:0:1::/126 \
 	>"$TMP/fast" 2>/dev/null
 python3 - "$TMP/fast" <<'EOF'
 import ipaddress, sys

@@ -30,9 +30,6 @@ fast_lines() {
 	"${FAST[@]}" "$@" 2>"$TMP/fast.err" | python3 -c '
 import ipaddress, sys
 data = sys.stdin.buffer.read()
-# The csv header line before the records is going away (fast-dryrun will write ZMap'"'"'s stream).
-if data.startswith(b"saddr"):
-    data = data[data.index(b"\n") + 1:]
 size = 18 if sys.argv[2] == "6" else 6
 out = []
 for i in range(0, len(data), size):

@@ -555,6 +555,47 @@ static void dryrun_text_is_zmaps_layout(void **state)
 	free(text);
 }
 
+/* --fast-dryrun's record, byte for byte: ZMap's 4 bytes of destination address and 2 of
+ * destination port as on the wire (port 0 for ICMP), 16 and 2 for IPv6, nothing for a frame
+ * that is no probe. */
+static void fast_record_is_the_destination_as_on_the_wire(void **state)
+{
+	static const uint8_t ip[20] = { 0x45, 0,    0,	 40, 0x12, 0x34, 0,   0,  255, 6,
+					0xab, 0xcd, 198, 18, 0,	   1,	 198, 18, 1,   200 };
+	static const uint8_t tcp[4] = { 0xd4, 0x31, 0x01, 0xbb };
+	static const uint8_t ip6[8] = { 0x60, 0, 0, 0, 0, 20, 17, 64 };
+	uint8_t frame[80] = { [12] = 0x08 }, out[PROBE_FAST_MAX];
+	(void)state;
+
+	memcpy(frame + 14, ip, 20);
+	memcpy(frame + 34, tcp, 4);
+	memset(out, 0xee, sizeof(out));
+	assert_int_equal(probe_fast_record(frame, 54, out), 6);
+	assert_memory_equal(out, ((const uint8_t[]){ 198, 18, 1, 200, 0x01, 0xbb }), 6);
+	frame[14 + 9] = 17; /* udp: the same place */
+	assert_int_equal(probe_fast_record(frame, 42, out), 6);
+	assert_memory_equal(out + 4, ((const uint8_t[]){ 0x01, 0xbb }), 2);
+	frame[14 + 9] = 1; /* icmp: no port */
+	assert_int_equal(probe_fast_record(frame, 42, out), 6);
+	assert_memory_equal(out, ((const uint8_t[]){ 198, 18, 1, 200, 0, 0 }), 6);
+	assert_int_equal(probe_fast_record(frame, 30, out), -EINVAL);
+	frame[14] = 0x65; /* not IPv4 */
+	assert_int_equal(probe_fast_record(frame, 42, out), -EINVAL);
+
+	frame[12] = 0x86;
+	frame[13] = 0xdd;
+	memcpy(frame + 14, ip6, 8);
+	for (int i = 0; i < 16; i++)
+		frame[14 + 24 + i] = (uint8_t)(0x20 + i); /* the destination */
+	frame[14 + 40 + 2] = 0x00;
+	frame[14 + 40 + 3] = 0x35;
+	assert_int_equal(probe_fast_record(frame, 14 + 40 + 8, out), 18);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(out[i], 0x20 + i);
+	assert_int_equal(out[16] << 8 | out[17], 53);
+	assert_int_equal(probe_fast_record(frame, 14 + 39, out), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +616,7 @@ int main(void)
 		cmocka_unit_test(parser_handles_vlan_options_truncation_and_fragments),
 		cmocka_unit_test(random_bytes_are_survived),
 		cmocka_unit_test(dryrun_text_is_zmaps_layout),
+		cmocka_unit_test(fast_record_is_the_destination_as_on_the_wire),
 	};
 
 	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);
