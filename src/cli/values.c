@@ -28,76 +28,54 @@ int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-int cli_parse_rate(const char *s, uint64_t *pps)
+/*
+ * A whole number with an optional K, M or G (either case) multiplying it by unit, unit^2 or
+ * unit^3, and nothing after but what follows a suffix in `after` (e.g. "B"); 0 or -errno.
+ */
+static int parse_scaled(const char *s, uint64_t unit, const char *const *after, uint64_t *out)
 {
+	static const char suffixes[] = "KMG";
 	char buf[32];
 	size_t len = strlen(s);
+	const char *k;
 	uint64_t mult = 1, v;
 	int ret;
 
 	if (len == 0 || len >= sizeof(buf))
 		return -EINVAL;
 	memcpy(buf, s, len + 1);
-	switch (buf[len - 1]) {
-	case 'k':
-	case 'K':
-		mult = 1000;
-		break;
-	case 'm':
-	case 'M':
-		mult = 1000000;
-		break;
-	case 'g':
-	case 'G':
-		mult = 1000000000;
-		break;
+	for (; after && *after; after++) {
+		size_t n = strlen(*after);
+
+		if (len > n + 1 && strcmp(buf + len - n, *after) == 0) {
+			buf[len -= n] = '\0';
+			break;
+		}
 	}
-	if (mult != 1)
+	if (buf[len - 1] && (k = strchr(suffixes, buf[len - 1] & ~0x20))) {
+		for (long i = 0; i <= k - suffixes; i++)
+			mult *= unit;
 		buf[len - 1] = '\0';
+	} else if (len != strlen(s)) {
+		return -EINVAL; /* a B or iB with no K, M or G before it */
+	}
 	if ((ret = cli_parse_uint(buf, 0, UINT64_MAX / mult, &v)))
 		return ret;
-	*pps = v * mult;
+	*out = v * mult;
 	return 0;
+}
+
+int cli_parse_rate(const char *s, uint64_t *pps)
+{
+	return parse_scaled(s, 1000, NULL, pps);
 }
 
 int cli_parse_size(const char *s, uint64_t *bytes)
 {
-	char buf[32];
-	size_t len = strlen(s);
-	unsigned shift = 0;
-	uint64_t v;
-	int ret;
-
-	if (len == 0 || len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, len + 1);
 	/* 256M, 256MB, 256MiB and 256m all mean 256 x 1024 x 1024 bytes. */
-	if (len > 3 && strcmp(buf + len - 2, "iB") == 0)
-		len -= 2;
-	else if (len > 2 && buf[len - 1] == 'B')
-		len--;
-	switch (buf[len - 1]) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		break;
-	default:
-		if (len != strlen(buf))
-			return -EINVAL; /* a B or iB with no K, M or G before it */
-	}
-	buf[shift ? len - 1 : len] = '\0';
-	if ((ret = cli_parse_uint(buf, 0, UINT64_MAX >> shift, &v)))
-		return ret;
-	*bytes = v << shift;
-	return 0;
+	static const char *const after[] = { "iB", "B", NULL };
+
+	return parse_scaled(s, 1024, after, bytes);
 }
 
 int cli_parse_mac(const char *s, uint8_t mac[6])

@@ -241,12 +241,13 @@ run_tests() {
 	[ ${#tests[@]} -eq 0 ] && tests=($ALL_TESTS)
 	for t in "${tests[@]}"; do
 		echo "  $t [$ENGINE]"
+		local t0=$SECONDS
 		# Each test runs in a subshell that cleans up after itself on every exit path.
 		( trap cleanup EXIT; trap 'exit 130' INT TERM; "$t" ) 2>&1
 		status=$?
 		cleanup
 		case $status in
-		0) echo "PASS: $t [$ENGINE]"; pass=$((pass + 1)) ;;
+		0) echo "PASS: $t [$ENGINE] ($((SECONDS - t0)) s)"; pass=$((pass + 1)) ;;
 		$SKIP_CODE) echo "SKIP: $t [$ENGINE]"; skip=$((skip + 1)) ;;
 		*) echo "FAIL: $t [$ENGINE] (status $status)"; fail=$((fail + 1)) ;;
 		esac
