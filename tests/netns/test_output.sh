@@ -34,17 +34,21 @@ expect_every_pair_once() {
 }
 
 # The reader sleeps 5 s, then reads everything: with the default --output-buffer every result
-# waits in memory; with 1M the senders pause and go on as it drains (the summary says so).
+# waits in memory (af_packet); with 1M the senders pause and go on as it drains (the summary
+# says so), on every engine.
 test_a_paused_reader_loses_no_result() {
 	skip_if_not_root || return
 	setup_testbed pausedreader || return 1
 	local status
-	salvo_in_scanner -b /dev/null -p 1-400 -c 1 -r 100000 --output-filter "$RST_FILTER" \
-		198.18.1.0/24 2>"$TMP/err1" | sh -c 'sleep 5; cat' >"$TMP/out1.csv"
-	status=${PIPESTATUS[0]}
-	log "paused reader, default buffer: exit $status; $(grep 'done in' "$TMP/err1")"
-	[ "$status" = 0 ] || { cat "$TMP/err1"; return 1; }
-	expect_every_pair_once "default buffer" 400 "$TMP/out1.csv" || return 1
+	# The whole scan's results in memory: the output side alone, the same for every engine.
+	if [ "$ENGINE" = af_packet ]; then
+		salvo_in_scanner -b /dev/null -p 1-400 -c 1 -r 100000 --output-filter "$RST_FILTER" \
+			198.18.1.0/24 2>"$TMP/err1" | sh -c 'sleep 5; cat' >"$TMP/out1.csv"
+		status=${PIPESTATUS[0]}
+		log "paused reader, default buffer: exit $status; $(grep 'done in' "$TMP/err1")"
+		[ "$status" = 0 ] || { cat "$TMP/err1"; return 1; }
+		expect_every_pair_once "default buffer" 400 "$TMP/out1.csv" || return 1
+	fi
 
 	salvo_in_scanner -b /dev/null -p 1-400 -c 1 -r 100000 --output-filter "$RST_FILTER" \
 		--output-buffer 1M 198.18.1.0/24 2>"$TMP/err2" | sh -c 'sleep 5; cat' >"$TMP/out2.csv"
