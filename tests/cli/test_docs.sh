@@ -7,7 +7,10 @@
 #   make install into a DESTDIR puts salvo, the scanner and tool hard links (not ZMap's
 #   names), the man pages and completions in place, the installed binaries run, and make
 #   uninstall removes all of it;
-#   doc/zmap-compat.md's tables agree with the option tables of salvo and of each tool.
+#   doc/zmap-compat.md's tables agree with the option tables of salvo and of each tool;
+#   --list-probe-modules says what each module takes as --probe-args (a module that says none
+#   refuses any, the others take what they say), and the man page lists every module;
+#   --help and the man page say that targets are IPv4 or IPv6 and a dry run needs none.
 # No network, no privilege needed.
 set -u
 # shellcheck source=tests/cli/lib.sh
@@ -56,6 +59,53 @@ groff -t -man -ww -z "$ROOT/$BUILD/salvo.1" "$ROOT/$BUILD/salvo-iterate.1" \
 [ ! -s "$W/warn" ]
 status=$?
 result "the man pages render without warnings$([ -s "$W/warn" ] && echo ": $(head -3 "$W/warn")")" $status
+
+# --list-probe-modules is where each module's --probe-args is described: every line says it,
+# one that says none is refused any, and the first word of the others' is taken.
+bad=""
+n=0
+while read -r mod rest; do
+	n=$((n + 1))
+	args=$(sed -n 's/.*; --probe-args: //p' <<<"$rest")
+	# The icmp modules probe addresses, and refuse -p.
+	ports=(-p 80)
+	"$SALVO" --dryrun -q -b /dev/null -p 80 -M "$mod" 192.0.2.1 >/dev/null 2>&1 || ports=()
+	run=("$SALVO" --dryrun -q -b /dev/null "${ports[@]}" -M "$mod")
+	case $args in
+	"") bad+=" $mod(says nothing of --probe-args)" ;;
+	none)
+		"${run[@]}" --probe-args=x 192.0.2.1 >/dev/null 2>"$W/err"
+		[ $? = 1 ] && grep -q "^salvo: --probe-args: $mod takes none" "$W/err" ||
+			bad+=" $mod(says none but takes x)" ;;
+	*)
+		# The first value it names, as written (mss; text:STR as text:x; TYPE,NAME as A,x).
+		first=$(sed -E 's/^([^ ,(]+(,NAME)?).*/\1/; s/STR$/x/; s/^TYPE,NAME/A,example.com/' <<<"$args")
+		"${run[@]}" "--probe-args=$first" 192.0.2.1 >/dev/null 2>"$W/err" ||
+			bad+=" $mod(refuses its own '$first': $(head -c 80 "$W/err"))" ;;
+	esac
+done < <("$SALVO" --list-probe-modules)
+[ -z "$bad" ] && [ "$n" -ge 9 ]
+result "--list-probe-modules says each module's --probe-args, and each takes what it says ($n modules)${bad:+:$bad}" $?
+
+groff -t -man -Tutf8 -rHY=0 -rLL=200n "$ROOT/$BUILD/salvo.1" 2>/dev/null | col -b |
+	sed -n '/^PROBE MODULES/,/^[A-Z]/p' >"$W/man.modules"
+missing=""
+while read -r mod _; do
+	grep -qE "^ +$mod( |$)" "$W/man.modules" || missing+=" $mod"
+done < <("$SALVO" --list-probe-modules)
+[ -z "$missing" ] && grep -q -- "--probe-args: none" "$W/man.modules"
+result "the man page's PROBE MODULES lists every module and its --probe-args${missing:+ (missing:$missing)}" $?
+
+# What a target is and when one is needed, as the binary does it: IPv6 targets are taken and a
+# dry run needs none; --help's usage and the man page say so.
+groff -t -man -Tutf8 -rHY=0 -rLL=2000n "$ROOT/$BUILD/salvo.1" 2>/dev/null | col -b >"$W/man.wide"
+"$SALVO" --help | sed -n '/^usage/,/^$/p' | tr -s ' \n' ' ' >"$W/usage"
+"$SALVO" --dryrun -q -b /dev/null -p 80 2001:db8::1 | grep -q "daddr: 2001:db8::1" &&
+	"$SALVO" --dryrun -q -p 80 -n 1 | grep -q "^tcp {" &&
+	grep -q "IPv4 or IPv6 address" "$W/usage" && grep -q "dry run .*needs no target" "$W/usage" &&
+	grep -q "TARGET is an IPv4 or IPv6 address" "$W/man.wide" &&
+	grep -q "a dry run needs neither a target nor a privilege" "$W/man.wide"
+result "--help and the man page say targets are IPv4 or IPv6 and a dry run needs none, as salvo does" $?
 
 # The completions, as bash runs them: complete_words FILE FUNCTION WORDS...
 complete_words() {
