@@ -5,6 +5,7 @@
 #   CLI dispatch tests                one count per case (unprivileged, no network)
 #   the tools (salvo-iterate, ...)    one count per case (unprivileged, no network)
 #   namespace tests                   one count per test (root; skipped otherwise)
+#   the systemd unit on the test bed  one count (root; skipped otherwise)
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -194,6 +195,17 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 		$modules
 	EOF
 done
+
+# Once, not per engine: the test tries every engine built in itself.
+section "the systemd unit's address families against the sockets salvo opens (test bed)"
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: namespace tests need root"
+	skip=$((skip + 1))
+else
+	out=$(tests/netns/runner.sh tests/netns/test_systemd_unit.sh 2>&1)
+	echo "$out"
+	add_counts "$out"
+fi
 
 printf '(%d s)\n\nmake test took %d s\n' $((SECONDS - section_start)) "$SECONDS"
 echo
