@@ -26,7 +26,8 @@ for prog in salvo salvo-iterate salvo-blocklist salvo-tee; do
 	min=40
 	[ "$prog" = salvo ] || min=8
 	[ "$(wc -l <"$W/options")" -ge $min ] && [ -z "$(sort "$W/options" | uniq -d)" ]
-	result "$prog: its long options are listed, once each ($(wc -l <"$W/options"))" $?
+	st=$?
+	result "$prog: its long options are listed, once each ($(wc -l <"$W/options"))" $st
 
 	"$bin" --help >"$W/help"
 	# The man page as text: groff writes "\-" as "-" and may hyphenate; -rHY=0 stops that.
