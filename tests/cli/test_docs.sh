@@ -10,7 +10,11 @@
 #   doc/zmap-compat.md's tables agree with the option tables of salvo and of each tool;
 #   --list-probe-modules says what each module takes as --probe-args (a module that says none
 #   refuses any, the others take what they say), and the man page lists every module;
-#   --help and the man page say that targets are IPv4 or IPv6 and a dry run needs none.
+#   --help and the man page say that targets are IPv4 or IPv6 and a dry run needs none;
+#   the README's facts that are not measurements hold for this build: the whole IPv4 space's
+#   size and duration, the libraries salvo links (readelf -d, ldd, the Makefile's LDLIBS), the
+#   Debian packages (scripts/install-deps.sh), the engines and modes the namespace tests run
+#   (tests/run-all.sh).  (Its bad-input count is checked by tests/netns/test_badinput.sh.)
 # No network, no privilege needed.
 set -u
 # shellcheck source=tests/cli/lib.sh
@@ -222,5 +226,71 @@ while read -r zname sname; do
 done < <(sed -nE 's/^### (z[a-z]+): (salvo-[a-z]+)$/\1 \2/p' "$ROOT/doc/zmap-compat.md")
 [ -z "$bad" ] && [ "$tools" = 3 ]
 result "doc/zmap-compat.md's tool tables agree with the tools' options ($tools tools)${bad:+:$bad}" $?
+
+# README's figure of the whole IPv4 space: the addresses salvo's blocklist leaves and the days a
+# port takes at the default rate, as a dry run of 0.0.0.0/0 states them.
+"$SALVO" --dryrun -p 443 -n 1 0.0.0.0/0 2>"$W/space" >/dev/null
+addresses=$(sed -n 's/^salvo: scanning \([0-9]*\) addresses.*/\1/p' "$W/space")
+rate=$(sed -n 's/.*; rate \([0-9]*\) pps;.*/\1/p' "$W/space")
+want=$(python3 -c "import sys; a, r = int(sys.argv[1]), int(sys.argv[2])
+print(f'{a:,} addresses the built-in blocklist leaves: {a / r / 86400:.1f} days a port at the default rate of {r:,} probes')" \
+	"${addresses:-0}" "${rate:-1}")
+tr -s ' \n' ' ' <"$ROOT/README.md" | grep -qF "$want"
+result "README's whole IPv4 space is salvo's: $want" $?
+
+# The libraries salvo links, as README says them: each this build needs (readelf -d) is named
+# and found (ldd); each named for an engine this build has is needed; each the Makefile links
+# (LDLIBS: -lNAME, pkg-config --libs NAME) is named.
+sentence=$(sed -n '/^salvo links (dynamically)/,/^$/p' "$ROOT/README.md" | tr -s ' \n' ' ')
+readelf -d "$ROOT/$BUILD/salvo" | sed -n 's/.*Shared library: \[\(lib[^.]*\)\..*/\1/p' >"$W/needed"
+ldd "$ROOT/$BUILD/salvo" >"$W/ldd"
+bad=""
+while read -r lib; do
+	grep -qw "$lib" <<<"$sentence" || bad+=" $lib(needed, not named)"
+	grep -q "^[[:space:]]*$lib\.so[^ ]* => /" "$W/ldd" || bad+=" $lib(not found by ldd)"
+done <"$W/needed"
+# "with ENGINE, LIBS;" clauses: a built engine's libraries are needed (libdpdk is pkg-config's
+# name for DPDK's, and pfring_zc is never built here).
+while IFS= read -r clause; do
+	engine=$(sed -nE 's/^ *with ([a-z_]+),.*/\1/p' <<<"$clause")
+	[ -n "$engine" ] || continue
+	"$SALVO" --list-io-engines | grep -q "^$engine  *yes" || continue
+	for lib in $(grep -oE '\blib[a-z_]+\b' <<<"${clause#*,}"); do
+		[ "$lib" = libdpdk ] && continue
+		grep -qx "$lib" "$W/needed" || bad+=" $lib(named for $engine, not needed)"
+	done
+done < <(tr ';' '\n' <<<"$sentence")
+for lib in $(sed -n '/^LDLIBS +=/,/[^\\]$/p' "$ROOT/Makefile" |
+	grep -oE -- '-l[a-z_]+|--libs [a-z_ ]+' | sed -E 's/^--libs //; s/^-l/lib/' | tr ' ' '\n' |
+	grep -v '^$' | sed -E 's/^lib(lib)?/lib/' | sort -u); do
+	grep -qE "\b$lib\b|-l${lib#lib}\b" <<<"$sentence" || bad+=" $lib(the Makefile links it)"
+done
+[ -z "$bad" ] && [ -s "$W/needed" ]
+st=$?
+result "README names the libraries salvo links: $(tr '\n' ' ' <"$W/needed")${bad:+; wrong:$bad}" $st
+
+# README's table of Debian packages is scripts/install-deps.sh's list.
+sed -n '/^PACKAGES=(/,/^)/p' "$ROOT/scripts/install-deps.sh" | sed -n 's/^[[:space:]]*\([a-z0-9][a-z0-9.+-]*\).*/\1/p' |
+	sort >"$W/deps"
+awk '/^### Dependencies and why/ { on = 1; next } on && /^\|/ { t = 1; print; next } t { exit }' \
+	"$ROOT/README.md" | grep '^| `' | cut -d'|' -f2 |
+	grep -oE '`[a-z0-9.+-]+`' | tr -d '`' | sort >"$W/table"
+diff -u "$W/deps" "$W/table" >"$W/deps.diff"
+status=$?
+[ $status = 0 ] || why=": $(grep '^[-+][a-z]' "$W/deps.diff" | tr '\n' ' ')"
+result "README's dependency table is scripts/install-deps.sh's list ($(wc -l <"$W/deps") packages)${why:-}" $status
+
+# The engines and modes the namespace tests run, as tests/run-all.sh chooses them: README names
+# each as its section does.
+modes=$(sed -n 's/.*ENGINES+=(\("[^$][^)]*\)).*/\1/p' "$ROOT/tests/run-all.sh" | grep -oE '"[^"]+"' | tr -d '"'
+	sed -n 's/^for engine in \(dpdk:[a-z_: ]*\); do$/\1/p' "$ROOT/tests/run-all.sh" | tr ' ' '\n')
+readme=$(tr -s ' \n' ' ' <"$ROOT/README.md")
+missing=""
+while read -r mode; do
+	[ -n "$mode" ] && ! grep -qF "\`$mode\`" <<<"$readme" && missing+=" '$mode'"
+done <<<"$modes"
+[ -z "$missing" ] && [ "$(grep -c . <<<"$modes")" -ge 6 ]
+st=$?
+result "README names every engine and mode of the namespace tests ($(grep -c . <<<"$modes"))${missing:+; missing:$missing}" $st
 
 finish
