@@ -10,7 +10,8 @@
 #   doc/zmap-compat.md's tables agree with the option tables of salvo and of each tool;
 #   --list-probe-modules says what each module takes as --probe-args (a module that says none
 #   refuses any, the others take what they say), and the man page lists every module;
-#   --help and the man page say that targets are IPv4 or IPv6 and a dry run needs none;
+#   --help and the man page say that targets are IPv4 or IPv6 and a dry run needs none, and
+#   the page's SEE ALSO names the tools and salvo-merge-results;
 #   the README's facts that are not measurements hold for this build: the whole IPv4 space's
 #   size and duration, the libraries salvo links (readelf -d, ldd, the Makefile's LDLIBS), the
 #   Debian packages (scripts/install-deps.sh), the engines and modes the namespace tests run
@@ -111,6 +112,14 @@ groff -t -man -Tutf8 -rHY=0 -rLL=2000n "$ROOT/$BUILD/salvo.1" 2>/dev/null | col 
 	grep -q "TARGET is an IPv4 or IPv6 address" "$W/man.wide" &&
 	grep -q "a dry run needs neither a target nor a privilege" "$W/man.wide"
 result "--help and the man page say targets are IPv4 or IPv6 and a dry run needs none, as salvo does" $?
+
+# salvo's page sends its reader on to the programs that come with it.
+missing=""
+for p in salvo-iterate salvo-blocklist salvo-tee salvo-merge-results; do
+	sed -n '/^SEE ALSO/,$p' "$W/man.wide" | grep -q "$p(1)" || missing+=" $p"
+done
+[ -z "$missing" ]
+result "salvo's man page's SEE ALSO names the tools and salvo-merge-results${missing:+ (missing:$missing)}" $?
 
 # The completions, as bash runs them: complete_words FILE FUNCTION WORDS...
 complete_words() {
