@@ -2,7 +2,9 @@
 # Make the documentation that follows from salvo's option table (src/cli/options.c), for salvo
 # or one of its tools (salvo-iterate, ...: the same binary under another name):
 #   gen-docs.sh man PROGRAM TEMPLATE OUT   the man page: TEMPLATE with @OPTIONS@ replaced by a
-#                                          section a group and an entry an option
+#                                          section a group and an entry an option, and
+#                                          @PROBE_MODULES@ (salvo's) by an entry a probe
+#                                          module, from PROGRAM --list-probe-modules
 #   gen-docs.sh bash PROGRAM OUT           the bash completion of PROGRAM (salvo's: and scanner)
 # Both read "PROGRAM --list-options" (tab-separated: name, letter, value, group, alias of,
 # completion, help, man text): the options that program takes, so an option added to the table
@@ -46,6 +48,23 @@ man_options() {
 	}' "$tmp"
 }
 
+# The probe modules, as --list-probe-modules says them ("name  what it sends; --probe-args: ..."):
+# an entry each.
+man_probe_modules() {
+	"$salvo" --list-probe-modules | awk '
+	function esc(s) {
+		gsub(/\\/, "\\e", s)
+		gsub(/-/, "\\-", s)
+		return s
+	}
+	{
+		name = $1
+		text = $0
+		sub(/^[^ ]+ +/, "", text)
+		printf ".TP\n.B %s\n%s\n", esc(name), esc(text)
+	}'
+}
+
 # The completion function and the commands it completes: salvo's also completes scanner.
 name=$(basename "$salvo")
 func=_${name//-/_}
@@ -86,9 +105,16 @@ man)
 	template=$3
 	out=$4
 	man_options >"$tmp.options"
-	awk -v f="$tmp.options" '/^@OPTIONS@$/ { while ((getline l < f) > 0) print l; next } { print }' \
-		"$template" >"$out.tmp"
-	rm -f "$tmp.options"
+	if grep -q '^@PROBE_MODULES@$' "$template"; then
+		man_probe_modules >"$tmp.modules"
+	else
+		: >"$tmp.modules"
+	fi
+	awk -v f="$tmp.options" -v m="$tmp.modules" '
+		/^@OPTIONS@$/ { while ((getline l < f) > 0) print l; next }
+		/^@PROBE_MODULES@$/ { while ((getline l < m) > 0) print l; next }
+		{ print }' "$template" >"$out.tmp"
+	rm -f "$tmp.options" "$tmp.modules"
 	mv "$out.tmp" "$out"
 	;;
 bash)

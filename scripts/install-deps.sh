@@ -17,6 +17,7 @@ PACKAGES=(
 	libcap2-bin      # setcap: tests run salvo unprivileged with file capabilities
 	tcpdump          # tests read the dry-run pcap files back and time probes on the target
 	bc               # tests compute rates from packet timestamps
+	strace           # a test watches which socket families salvo opens (the systemd unit's)
 	libxdp-dev       # the af_xdp engine: AF_XDP sockets (xsk API)
 	libbpf-dev       # the af_xdp engine: loading and attaching the XDP program
 	libelf-dev       # libbpf's object loader

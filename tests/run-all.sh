@@ -5,6 +5,9 @@
 #   CLI dispatch tests                one count per case (unprivileged, no network)
 #   the tools (salvo-iterate, ...)    one count per case (unprivileged, no network)
 #   namespace tests                   one count per test (root; skipped otherwise)
+#   the documentation's examples      one count per example (unprivileged, no network)
+#   the docs on the test bed          one count each: the sending examples, the systemd unit
+#                                     (root; skipped otherwise)
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -73,6 +76,11 @@ add_counts "$out"
 
 section "documentation and make install (unprivileged, no network)"
 out=$(tests/cli/test_docs.sh 2>&1)
+echo "$out" | grep -v '^PASS' || true
+add_counts "$out"
+
+section "the documentation's examples: README, man page, doc/, contrib/ (unprivileged, no network)"
+out=$(tests/cli/test_examples.sh 2>&1)
 echo "$out" | grep -v '^PASS' || true
 add_counts "$out"
 
@@ -194,6 +202,20 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 		$modules
 	EOF
 done
+
+# Once, not per engine: the examples are what a user pastes (the default engine), and the
+# unit's test tries every engine built in itself.
+section "the documentation on the test bed: the sending examples, the systemd unit's address families"
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: namespace tests need root"
+	skip=$((skip + 1))
+else
+	for file in tests/netns/test_examples.sh tests/netns/test_systemd_unit.sh; do
+		out=$(tests/netns/runner.sh "$file" 2>&1)
+		echo "$out"
+		add_counts "$out"
+	done
+fi
 
 printf '(%d s)\n\nmake test took %d s\n' $((SECONDS - section_start)) "$SECONDS"
 echo

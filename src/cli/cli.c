@@ -261,9 +261,14 @@ const struct cli_program cli_salvo = {
 	.name = "salvo",
 	.bit = CLI_SALVO,
 	.summary = "a fast stateless Internet-scale port scanner (ZMap-compatible options)",
-	.usage = "usage: salvo [options] TARGET...\n"
-		 "  TARGET is an IPv4 address, a CIDR block (198.18.1.0/24) or a range\n"
-		 "  (198.18.1.10-198.18.1.20); at least one target (or -w) is required.\n",
+	.usage =
+		"usage: salvo [options] [TARGET...]\n"
+		"  TARGET is an IPv4 or IPv6 address, a CIDR block or prefix (198.18.1.0/24,\n"
+		"  2001:2::/120) or a range (198.18.1.10-198.18.1.20); -w, -I and\n"
+		"  --ipv6-target-file read more from files.  A scan needs a target and -p (the\n"
+		"  icmp modules take no -p); a dry run (--dryrun, --fast-dryrun) needs no target:\n"
+		"  without one it covers the whole IPv4 space less the blocklist.  Reserved and\n"
+		"  private ranges are blocked unless -b replaces the built-in blocklist.\n",
 	.epilog = "SIGINT/SIGTERM stop the scan (results kept); SIGUSR1/SIGUSR2: rate +/-5%.\n",
 	.resolve = cli_resolve,
 };

@@ -438,10 +438,8 @@ static const struct cli_option base_options[] = {
 	{ .name = "probe-args",
 	  .arg = "ARGS",
 	  .group = CLI_SCAN,
-	  .help = "for the probe module: tcp_synscan: mss, none, linux, windows or bsd (TCP "
-		  "options); udp: text:STR, hex:HEX or file:PATH (the payload)",
-	  .man = "Without it, udp sends a well-formed request for the port's protocol where salvo "
-		 "knows one (DNS, NTP, NetBIOS, SNMP, SSDP, mDNS, memcached).",
+	  .help = "arguments for the probe module (-M): --list-probe-modules says what each takes",
+	  .man = "PROBE MODULES below lists them.",
 	  .kind = CLI_STRING,
 	  .field = F(probe_args) },
 	{ .name = "rate",

@@ -302,9 +302,10 @@ static int resolve_targets(struct cli_parse *p, int argc, char **argv, int first
 	    (ret = cli_add_target(p, "0.0.0.0/0", "", err, errlen)))
 		return ret;
 	if (!p->targets_given) {
-		snprintf(err, errlen,
-			 "no targets: give addresses, CIDR blocks or ranges "
-			 "(e.g. salvo -p 80 198.18.1.0/24), or -w FILE");
+		snprintf(
+			err, errlen,
+			"no targets: give IPv4 or IPv6 addresses, CIDR blocks or ranges, or "
+			"-w, -I or --ipv6-target-file FILE (only a dry run, --dryrun, needs none)");
 		return -EINVAL;
 	}
 	if (cfg->icmp_prescan)

@@ -492,8 +492,9 @@ static void dns_print_head(FILE *f, const uint8_t *payload, uint32_t len)
 
 const struct probe_ops probe_dns_ops = {
 	.name = "dns",
-	.help = "DNS query of --probe-args=TYPE,NAME[;TYPE,NAME...] (default A,www.google.com); "
-		"answers decoded",
+	.help = "DNS query (ZMap's dns); success = a reply to our question, answers decoded",
+	.args_help = "TYPE,NAME[;TYPE,NAME...], TYPE:rn for no recursion (default "
+		     "A,www.google.com)",
 	.replies = PROBE_REPLY_UDP | PROBE_REPLY_ICMP_ERROR,
 	.fields = dns_fields,
 	.field_count = DNS_FIELD_COUNT,

@@ -77,7 +77,8 @@ const struct probe_ops *probe_by_name(const char *name)
 void probe_modules_describe(FILE *f)
 {
 	for (size_t i = 0; i < PROBE_COUNT; i++)
-		fprintf(f, "%-14s %s\n", probes[i]->name, probes[i]->help);
+		fprintf(f, "%-14s %s; --probe-args: %s\n", probes[i]->name, probes[i]->help,
+			probes[i]->args_help ? probes[i]->args_help : "none");
 }
 
 const struct probe_ops *probe_at(size_t i)

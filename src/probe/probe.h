@@ -17,6 +17,7 @@
 #ifndef SALVO_PROBE_PROBE_H
 #define SALVO_PROBE_PROBE_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,6 +112,11 @@ struct probe {
 struct probe_ops {
 	const char *name;
 	const char *help;
+	/*
+	 * What --probe-args takes, for --list-probe-modules (and so the man page), or NULL: the
+	 * module takes none, and probe_init refuses any.
+	 */
+	const char *args_help;
 	unsigned replies; /* PROBE_REPLY_* (probe/replies.h): what an engine must steer to salvo */
 	int portless;	  /* probes addresses, not ports: the scan covers port 0 only */
 	const struct probe_field *fields; /* the module's own output fields, or NULL */
@@ -182,7 +188,8 @@ const char *probe_list(void);
 const struct probe_ops *probe_at(size_t i);
 /* The names and the short aliases (tcp, icmp), for the completion. */
 const char *probe_names_all(void);
-/* Print every probe module with its help line (--list-probe-modules). */
+/* Print every probe module with its help line and what its --probe-args take
+ * (--list-probe-modules), a line each. */
 void probe_modules_describe(FILE *f);
 
 /* The (validation) hash of one probe: everything a reply must echo comes from it. */
@@ -242,6 +249,11 @@ static inline int probe_sport_valid(const struct probe_params *pp, uint64_t hash
 /* Call the module's init, if it has one: once, after params are set. */
 static inline int probe_init(struct probe *p, char *err, size_t errlen)
 {
+	if (p->args && !p->ops->args_help) {
+		snprintf(err, errlen, "--probe-args: %s takes none (got '%s')", p->ops->name,
+			 p->args);
+		return -EINVAL;
+	}
 	return p->ops->init ? p->ops->init(p, err, errlen) : 0;
 }
 

@@ -293,8 +293,9 @@ static void synscan_classify(const struct probe *p, struct probe_result *r)
 
 const struct probe_ops probe_tcp_synscan_ops = {
 	.name = "tcp_synscan",
-	.help = "TCP SYN to each port; open = SYN-ACK, closed = RST; "
-		"--probe-args=mss|none|linux|windows|bsd",
+	.help = "TCP SYN to each port; open = SYN-ACK, closed = RST",
+	.args_help = "mss (default), none, linux, windows or bsd: the TCP options of that "
+		     "family of stacks",
 	.replies = PROBE_REPLY_TCP,
 	.fields = synscan_fields,
 	.field_count = sizeof(synscan_fields) / sizeof(synscan_fields[0]),

@@ -56,11 +56,6 @@ static int synack_template6(const struct probe *p, uint8_t *buf, size_t cap)
 
 static int synack_init(struct probe *p, char *err, size_t errlen)
 {
-	if (p->args) {
-		snprintf(err, errlen, "--probe-args: tcp_synackscan takes none (got '%s')",
-			 p->args);
-		return -EINVAL;
-	}
 	p->variant = PROBE_TCP_PRESET_DEFAULT;
 	return probe_tcp_sum_template(p, SYNACK_FLAGS, err, errlen);
 }

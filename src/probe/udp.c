@@ -304,8 +304,10 @@ static const struct probe_field udp_fields[] = {
 
 const struct probe_ops probe_udp_ops = {
 	.name = "udp",
-	.help = "UDP with a per-port payload (DNS, NTP, SNMP, ...) or "
-		"--probe-args=text:|hex:|file:",
+	.help = "UDP with a per-port payload (DNS, NTP, SNMP, ...); open = a UDP reply, "
+		"closed = ICMP port unreachable",
+	.args_help = "text:STR, hex:HEX or file:PATH: one payload for every port (default: a "
+		     "request of the port's protocol where salvo knows one)",
 	.replies = PROBE_REPLY_UDP | PROBE_REPLY_ICMP_ERROR,
 	.fields = udp_fields,
 	.field_count = sizeof(udp_fields) / sizeof(udp_fields[0]),

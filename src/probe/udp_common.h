@@ -77,7 +77,7 @@ int probe_udp_validate(const struct probe *p, const struct packet_view *v, struc
 
 /*
  * The init of a module that sends one fixed payload (len bytes, as its template writes it)
- * and takes no --probe-args: 0, or -EINVAL with a line in err if args were given.
+ * and takes no --probe-args (its args_help is NULL: probe_init refuses them): 0.
  */
 int probe_udp_init_fixed(struct probe *p, const uint8_t *payload, uint16_t len, char *err,
 			 size_t errlen);

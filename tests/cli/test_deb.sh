@@ -21,7 +21,8 @@ rm -rf "$W/src/build"
 status=$?
 deb=$(ls "$W"/salvo_*_*.deb 2>/dev/null | head -1)
 [ $status = 0 ] && [ -n "$deb" ]
-result "dpkg-buildpackage -us -uc -b builds $(basename "${deb:-no .deb}")" $?
+st=$?
+result "dpkg-buildpackage -us -uc -b builds $(basename "${deb:-no .deb}")" $st
 [ $status = 0 ] || tail -20 "$W/build.log" | sed 's/^/      /'
 
 if [ -n "$deb" ]; then

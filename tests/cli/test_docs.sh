@@ -7,7 +7,15 @@
 #   make install into a DESTDIR puts salvo, the scanner and tool hard links (not ZMap's
 #   names), the man pages and completions in place, the installed binaries run, and make
 #   uninstall removes all of it;
-#   doc/zmap-compat.md's tables agree with the option tables of salvo and of each tool.
+#   doc/zmap-compat.md's tables agree with the option tables of salvo and of each tool;
+#   --list-probe-modules says what each module takes as --probe-args (a module that says none
+#   refuses any, the others take what they say), and the man page lists every module;
+#   --help and the man page say that targets are IPv4 or IPv6 and a dry run needs none, and
+#   the page's SEE ALSO names the tools and salvo-merge-results;
+#   the README's facts that are not measurements hold for this build: the whole IPv4 space's
+#   size and duration, the libraries salvo links (readelf -d, ldd, the Makefile's LDLIBS), the
+#   Debian packages (scripts/install-deps.sh), the engines and modes the namespace tests run
+#   (tests/run-all.sh).  (Its bad-input count is checked by tests/netns/test_badinput.sh.)
 # No network, no privilege needed.
 set -u
 # shellcheck source=tests/cli/lib.sh
@@ -23,7 +31,8 @@ for prog in salvo salvo-iterate salvo-blocklist salvo-tee; do
 	min=40
 	[ "$prog" = salvo ] || min=8
 	[ "$(wc -l <"$W/options")" -ge $min ] && [ -z "$(sort "$W/options" | uniq -d)" ]
-	result "$prog: its long options are listed, once each ($(wc -l <"$W/options"))" $?
+	st=$?
+	result "$prog: its long options are listed, once each ($(wc -l <"$W/options"))" $st
 
 	"$bin" --help >"$W/help"
 	# The man page as text: groff writes "\-" as "-" and may hyphenate; -rHY=0 stops that.
@@ -56,6 +65,61 @@ groff -t -man -ww -z "$ROOT/$BUILD/salvo.1" "$ROOT/$BUILD/salvo-iterate.1" \
 [ ! -s "$W/warn" ]
 status=$?
 result "the man pages render without warnings$([ -s "$W/warn" ] && echo ": $(head -3 "$W/warn")")" $status
+
+# --list-probe-modules is where each module's --probe-args is described: every line says it,
+# one that says none is refused any, and the first word of the others' is taken.
+bad=""
+n=0
+while read -r mod rest; do
+	n=$((n + 1))
+	args=$(sed -n 's/.*; --probe-args: //p' <<<"$rest")
+	# The icmp modules probe addresses, and refuse -p.
+	ports=(-p 80)
+	"$SALVO" --dryrun -q -b /dev/null -p 80 -M "$mod" 192.0.2.1 >/dev/null 2>&1 || ports=()
+	run=("$SALVO" --dryrun -q -b /dev/null "${ports[@]}" -M "$mod")
+	case $args in
+	"") bad+=" $mod(says nothing of --probe-args)" ;;
+	none)
+		"${run[@]}" --probe-args=x 192.0.2.1 >/dev/null 2>"$W/err"
+		[ $? = 1 ] && grep -q "^salvo: --probe-args: $mod takes none" "$W/err" ||
+			bad+=" $mod(says none but takes x)" ;;
+	*)
+		# The first value it names, as written (mss; text:STR as text:x; TYPE,NAME as A,x).
+		first=$(sed -E 's/^([^ ,(]+(,NAME)?).*/\1/; s/STR$/x/; s/^TYPE,NAME/A,example.com/' <<<"$args")
+		"${run[@]}" "--probe-args=$first" 192.0.2.1 >/dev/null 2>"$W/err" ||
+			bad+=" $mod(refuses its own '$first': $(head -c 80 "$W/err"))" ;;
+	esac
+done < <("$SALVO" --list-probe-modules)
+[ -z "$bad" ] && [ "$n" -ge 9 ]
+result "--list-probe-modules says each module's --probe-args, and each takes what it says ($n modules)${bad:+:$bad}" $?
+
+groff -t -man -Tutf8 -rHY=0 -rLL=200n "$ROOT/$BUILD/salvo.1" 2>/dev/null | col -b |
+	sed -n '/^PROBE MODULES/,/^[A-Z]/p' >"$W/man.modules"
+missing=""
+while read -r mod _; do
+	grep -qE "^ +$mod( |$)" "$W/man.modules" || missing+=" $mod"
+done < <("$SALVO" --list-probe-modules)
+[ -z "$missing" ] && grep -q -- "--probe-args: none" "$W/man.modules"
+result "the man page's PROBE MODULES lists every module and its --probe-args${missing:+ (missing:$missing)}" $?
+
+# What a target is and when one is needed, as the binary does it: IPv6 targets are taken and a
+# dry run needs none; --help's usage and the man page say so.
+groff -t -man -Tutf8 -rHY=0 -rLL=2000n "$ROOT/$BUILD/salvo.1" 2>/dev/null | col -b >"$W/man.wide"
+"$SALVO" --help | sed -n '/^usage/,/^$/p' | tr -s ' \n' ' ' >"$W/usage"
+"$SALVO" --dryrun -q -b /dev/null -p 80 2001:db8::1 | grep -q "daddr: 2001:db8::1" &&
+	"$SALVO" --dryrun -q -p 80 -n 1 | grep -q "^tcp {" &&
+	grep -q "IPv4 or IPv6 address" "$W/usage" && grep -q "dry run .*needs no target" "$W/usage" &&
+	grep -q "TARGET is an IPv4 or IPv6 address" "$W/man.wide" &&
+	grep -q "a dry run needs neither a target nor a privilege" "$W/man.wide"
+result "--help and the man page say targets are IPv4 or IPv6 and a dry run needs none, as salvo does" $?
+
+# salvo's page sends its reader on to the programs that come with it.
+missing=""
+for p in salvo-iterate salvo-blocklist salvo-tee salvo-merge-results; do
+	sed -n '/^SEE ALSO/,$p' "$W/man.wide" | grep -q "$p(1)" || missing+=" $p"
+done
+[ -z "$missing" ]
+result "salvo's man page's SEE ALSO names the tools and salvo-merge-results${missing:+ (missing:$missing)}" $?
 
 # The completions, as bash runs them: complete_words FILE FUNCTION WORDS...
 complete_words() {
@@ -171,5 +235,73 @@ while read -r zname sname; do
 done < <(sed -nE 's/^### (z[a-z]+): (salvo-[a-z]+)$/\1 \2/p' "$ROOT/doc/zmap-compat.md")
 [ -z "$bad" ] && [ "$tools" = 3 ]
 result "doc/zmap-compat.md's tool tables agree with the tools' options ($tools tools)${bad:+:$bad}" $?
+
+# README's figure of the whole IPv4 space: the addresses salvo's blocklist leaves and the days a
+# port takes at the default rate, as a dry run of 0.0.0.0/0 states them.
+"$SALVO" --dryrun -p 443 -n 1 0.0.0.0/0 2>"$W/space" >/dev/null
+addresses=$(sed -n 's/^salvo: scanning \([0-9]*\) addresses.*/\1/p' "$W/space")
+rate=$(sed -n 's/.*; rate \([0-9]*\) pps;.*/\1/p' "$W/space")
+want=$(python3 -c "import sys; a, r = int(sys.argv[1]), int(sys.argv[2])
+print(f'{a:,} addresses the built-in blocklist leaves: {a / r / 86400:.1f} days a port at the default rate of {r:,} probes')" \
+	"${addresses:-0}" "${rate:-1}")
+tr -s ' \n' ' ' <"$ROOT/README.md" | grep -qF "$want"
+result "README's whole IPv4 space is salvo's: $want" $?
+
+# The libraries salvo links, as README says them: each this build needs (readelf -d) is named
+# and found (ldd); each named for an engine this build has is needed; each the Makefile links
+# (LDLIBS: -lNAME, pkg-config --libs NAME) is named.
+sentence=$(sed -n '/^salvo links (dynamically)/,/^$/p' "$ROOT/README.md" | tr -s ' \n' ' ')
+# (A sanitizer build's runtimes, make test-asan's, are the build's, not salvo's.)
+readelf -d "$ROOT/$BUILD/salvo" | sed -n 's/.*Shared library: \[\(lib[^.]*\)\..*/\1/p' |
+	grep -vxE 'lib(a|ub|l|t)san' >"$W/needed"
+ldd "$ROOT/$BUILD/salvo" >"$W/ldd"
+bad=""
+while read -r lib; do
+	grep -qw "$lib" <<<"$sentence" || bad+=" $lib(needed, not named)"
+	grep -q "^[[:space:]]*$lib\.so[^ ]* => /" "$W/ldd" || bad+=" $lib(not found by ldd)"
+done <"$W/needed"
+# "with ENGINE, LIBS;" clauses: a built engine's libraries are needed (libdpdk is pkg-config's
+# name for DPDK's, and pfring_zc is never built here).
+while IFS= read -r clause; do
+	engine=$(sed -nE 's/^ *with ([a-z_]+),.*/\1/p' <<<"$clause")
+	[ -n "$engine" ] || continue
+	"$SALVO" --list-io-engines | grep -q "^$engine  *yes" || continue
+	for lib in $(grep -oE '\blib[a-z_]+\b' <<<"${clause#*,}"); do
+		[ "$lib" = libdpdk ] && continue
+		grep -qx "$lib" "$W/needed" || bad+=" $lib(named for $engine, not needed)"
+	done
+done < <(tr ';' '\n' <<<"$sentence")
+for lib in $(sed -n '/^LDLIBS +=/,/[^\\]$/p' "$ROOT/Makefile" |
+	grep -oE -- '-l[a-z_]+|--libs [a-z_ ]+' | sed -E 's/^--libs //; s/^-l/lib/' | tr ' ' '\n' |
+	grep -v '^$' | sed -E 's/^lib(lib)?/lib/' | sort -u); do
+	grep -qE "\b$lib\b|-l${lib#lib}\b" <<<"$sentence" || bad+=" $lib(the Makefile links it)"
+done
+[ -z "$bad" ] && [ -s "$W/needed" ]
+st=$?
+result "README names the libraries salvo links: $(tr '\n' ' ' <"$W/needed")${bad:+; wrong:$bad}" $st
+
+# README's table of Debian packages is scripts/install-deps.sh's list.
+sed -n '/^PACKAGES=(/,/^)/p' "$ROOT/scripts/install-deps.sh" | sed -n 's/^[[:space:]]*\([a-z0-9][a-z0-9.+-]*\).*/\1/p' |
+	sort >"$W/deps"
+awk '/^### Dependencies and why/ { on = 1; next } on && /^\|/ { t = 1; print; next } t { exit }' \
+	"$ROOT/README.md" | grep '^| `' | cut -d'|' -f2 |
+	grep -oE '`[a-z0-9.+-]+`' | tr -d '`' | sort >"$W/table"
+diff -u "$W/deps" "$W/table" >"$W/deps.diff"
+status=$?
+[ $status = 0 ] || why=": $(grep '^[-+][a-z]' "$W/deps.diff" | tr '\n' ' ')"
+result "README's dependency table is scripts/install-deps.sh's list ($(wc -l <"$W/deps") packages)${why:-}" $status
+
+# The engines and modes the namespace tests run, as tests/run-all.sh chooses them: README names
+# each as its section does.
+modes=$(sed -n 's/.*ENGINES+=(\("[^$][^)]*\)).*/\1/p' "$ROOT/tests/run-all.sh" | grep -oE '"[^"]+"' | tr -d '"'
+	sed -n 's/^for engine in \(dpdk:[a-z_: ]*\); do$/\1/p' "$ROOT/tests/run-all.sh" | tr ' ' '\n')
+readme=$(tr -s ' \n' ' ' <"$ROOT/README.md")
+missing=""
+while read -r mode; do
+	[ -n "$mode" ] && ! grep -qF "\`$mode\`" <<<"$readme" && missing+=" '$mode'"
+done <<<"$modes"
+[ -z "$missing" ] && [ "$(grep -c . <<<"$modes")" -ge 6 ]
+st=$?
+result "README names every engine and mode of the namespace tests ($(grep -c . <<<"$modes"))${missing:+; missing:$missing}" $st
 
 finish

@@ -98,7 +98,8 @@ for m in $("$SALVO" --list-probe-modules | awk '{print $1}'); do
 	if ! "${RUN[@]}" "$SALVO" --dryrun -q -b /dev/null "$SRC6" -G 02:00:00:00:00:02 -M "$m" \
 		"${ports[@]}" 2001:2:0:1::a 2001:2:0:1::b >"$TMP/text" 2>"$TMP/err"; then
 		grep -q "$m has no IPv6 probe" "$TMP/err"
-		result "--dryrun of $m over IPv6 refused: $(cat "$TMP/err")" $?
+		st=$?
+		result "--dryrun of $m over IPv6 refused: $(cat "$TMP/err")" $st
 		continue
 	fi
 	lines=$(grep -c '^ip6 { saddr: 2001:2::1 | daddr: 2001:2:0:1::[ab] | hop_limit: 255 }$' "$TMP/text")

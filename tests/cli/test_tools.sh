@@ -91,7 +91,8 @@ done
 "${ITERATE[@]}" -b /dev/null -e 21 -p 80,443 198.18.0.0/23 >"$TMP/whole"
 [ "$(wc -l <"$TMP/whole")" = 1024 ] && [ -z "$(sort "$TMP/shards" | uniq -d)" ] &&
 	cmp -s <(sort "$TMP/shards") <(sort "$TMP/whole")
-result "3 shards: their union is the whole scan, each pair once ($(wc -l <"$TMP/shards") lines)" $?
+st=$?
+result "3 shards: their union is the whole scan, each pair once ($(wc -l <"$TMP/shards") lines)" $st
 # The same with both families in one scan (fast-dryrun's stream of both cannot be taken apart:
 # a record's length is not in it).
 rm -f "$TMP/shards"
@@ -122,10 +123,11 @@ expect_error() {
 	local status=$? prog=${TOOLNAME}
 	[ $status = 1 ] && [ ! -s "$TMP/out" ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
 		grep -q "^$prog: " "$TMP/err" && grep -qF -- "$pattern" "$TMP/err"
-	result "$prog refuses $name: $(head -c 120 "$TMP/err")" $?
+	st=$?
+	result "$prog refuses $name: $(head -c 120 "$TMP/err")" $st
 }
 TOOLNAME=salvo-iterate
-expect_error "a bad port" "--target-ports: 70000" "${ITERATE[@]}" -p 70000 -b /dev/null 198.18.0.1
+expect_error "a bad port" "--target-ports: '70000'" "${ITERATE[@]}" -p 70000 -b /dev/null 198.18.0.1
 expect_error "shards without a seed" "--shards: 3: the shards must walk one order" \
 	"${ITERATE[@]}" --shards 3 --shard 0 -b /dev/null 198.18.0.1
 expect_error "a shard past the shards" "--shard: 3: expected a shard from 0 to 2" \
@@ -186,12 +188,13 @@ result "blocklist: -b /dev/null blocks nothing; --no-duplicate-checking prints e
 printf '198.18.0.5\n198.18.0.0/29\n198.18.0.6\n2001:2::/126\n2001:2::3\n2001:2::/127\n' |
 	"${BLOCKLIST[@]}" -b /dev/null >"$TMP/got"
 printf '198.18.0.5\n198.18.0.0/30\n198.18.0.4\n198.18.0.6/31\n2001:2::/126\n' | cmp -s - "$TMP/got"
-result "blocklist: blocks and duplicates: $(tr '\n' ' ' <"$TMP/got")" $?
+st=$?
+result "blocklist: blocks and duplicates: $(tr '\n' ' ' <"$TMP/got")" $st
 
 TOOLNAME=salvo-blocklist
 expect_error "an operand" "x: takes no operand" "${BLOCKLIST[@]}" x
 expect_error "a missing -b file" "--blocklist-file: /nonexistent/bl" "${BLOCKLIST[@]}" -b /nonexistent/bl
-expect_error "a bad line in -w" "--allowlist-file: $TMP/in:3: 1.1.1.1,80,some,fields" \
+expect_error "a bad line in -w" "--allowlist-file: $TMP/in:4: 1.1.1.1,80,some,fields" \
 	"${BLOCKLIST[@]}" -w "$TMP/in"
 expect_error "salvo's -p" "-p: unknown option (see salvo-blocklist --help)" "${BLOCKLIST[@]}" -p 80
 
@@ -244,7 +247,8 @@ start=$(date +%s%N)
 status=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 cmp -s "$TMP/got1m" "$TMP/want1m" && [ $status = 0 ]
-result "blocklist: 1,000,000 lines = the Python reference ($(wc -l <"$TMP/want1m") printed, ${ms} ms)" $?
+st=$?
+result "blocklist: 1,000,000 lines = the Python reference ($(wc -l <"$TMP/want1m") printed, ${ms} ms)" $st
 # A loose bound, for a shared machine: a million lines a second is the aim (bench/RESULTS.md).
 [ "$ms" -lt 5000 ]
 result "blocklist: 1,000,000 lines in under 5 s (${ms} ms)" $?
@@ -273,12 +277,14 @@ result "tee: FILE holds all 200,000 rows while stdout's reader still sleeps" $?
 wait $reader
 tail -n +2 "$TMP/rows.csv" | cut -d, -f1 | cmp -s - "$TMP/tee.out" &&
 	[ "$(cat "$TMP/tee.status")" = 0 ] && [ ! -s "$TMP/tee.err" ]
-result "tee: a reader that sleeps 3 s first gets every one of the $(wc -l <"$TMP/tee.out") addresses" $?
+st=$?
+result "tee: a reader that sleeps 3 s first gets every one of the $(wc -l <"$TMP/tee.out") addresses" $st
 
 "${TEE[@]}" --success-only "$TMP/t2.csv" <"$TMP/rows.csv" >"$TMP/got"
 awk -F, 'NR > 1 && $4 == 1 { print $1 }' "$TMP/rows.csv" | cmp -s - "$TMP/got" &&
 	cmp -s "$TMP/rows.csv" "$TMP/t2.csv"
-result "tee --success-only: the successful rows' addresses ($(wc -l <"$TMP/got"))" $?
+st=$?
+result "tee --success-only: the successful rows' addresses ($(wc -l <"$TMP/got"))" $st
 head -3 "$TMP/rows.csv" | "${TEE[@]}" -r "$TMP/t3.csv" >"$TMP/got"
 head -3 "$TMP/rows.csv" | cmp -s - "$TMP/got"
 result "tee -r: every line whole, the header too" $?
@@ -294,7 +300,8 @@ result "tee: input without a header (list output) passes every line" $?
 status=${PIPESTATUS[0]}
 cmp -s "$TMP/rows.csv" "$TMP/t6.csv" && [ "$status" = 0 ] &&
 	head -1 "$TMP/status.csv" | grep -qx 'time_past,total_read_in,read_in_last_sec,read_per_sec_avg,buffer_current_size,buffer_avg_size'
-result "tee: stdout's reader gone, FILE still whole, exit $status: $(head -c 100 "$TMP/err")" $?
+st=$?
+result "tee: stdout's reader gone, FILE still whole, exit $status: $(head -c 100 "$TMP/err")" $st
 
 TOOLNAME=salvo-tee
 expect_error "no FILE" "FILE: none given" "${TEE[@]}"
@@ -307,7 +314,8 @@ printf 'a,b\n1,2\n' >"$TMP/nosuccess"
 "${TEE[@]}" --success-only "$TMP/a.csv" <"$TMP/nosuccess" >"$TMP/out" 2>"$TMP/err"
 [ $? = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
 	grep -q "^salvo-tee: --success-only: the input's first line names no success column: 'a,b'" "$TMP/err"
-result "salvo-tee refuses --success-only without a success column: $(cat "$TMP/err")" $?
+st=$?
+result "salvo-tee refuses --success-only without a success column: $(cat "$TMP/err")" $st
 
 # --- ZMap's names ---------------------------------------------------------------------------
 "${RUN[@]}" "$B/ziterate" -b /dev/null -e 3 -p 80,443 198.18.1.0/28 >"$TMP/z"

@@ -1,7 +1,8 @@
 # The bad-input matrix: every option of salvo with malformed values (empty, negative, overflow,
 # junk suffix, wrong kind, a directory or a missing, unreadable or huge file where a file is
 # due) must exit 1 with one line on stderr that names the option, print nothing on stdout,
-# never crash, and send nothing: the test bed's veth counts every frame.  Run by runner.sh.
+# never crash, and send nothing: the test bed's veth counts every frame.  README.md's count of
+# the values tried is this test's.  Run by runner.sh.
 
 ALL_TESTS="test_every_option_refuses_bad_values_and_sends_nothing"
 
@@ -103,5 +104,10 @@ test_every_option_refuses_bad_values_and_sends_nothing() {
 	done
 	after=$(frames)
 	log "$total bad inputs, $bad handled wrongly; frames sent/received by the test bed: $before -> $after"
-	[ $bad = 0 ] && [ "$before" = "$after" ]
+	# README says how many bad values this matrix tries: this count.
+	local said
+	said=$(tr -s ' \n' ' ' <"$ROOT/README.md" |
+		sed -n 's/.*test_badinput\.sh` tries \([0-9]*\) bad values.*/\1/p')
+	log "README says ${said:-no number of} bad values"
+	[ $bad = 0 ] && [ "$before" = "$after" ] && [ "$said" = "$total" ]
 }
