@@ -122,10 +122,11 @@ for engine in "${ENGINES[@]}"; do
 	files="tests/netns/test_scan.sh tests/netns/test_control.sh tests/netns/test_anyscan.sh
 		tests/netns/test_privilege.sh tests/netns/test_shards.sh tests/netns/test_badinput.sh
 		tests/netns/test_udp_apps.sh tests/netns/test_dns.sh
-		tests/netns/test_synack_echotime.sh tests/netns/test_ipv6.sh"
+		tests/netns/test_synack_echotime.sh tests/netns/test_ipv6.sh tests/netns/test_nics.sh"
 	[ "$engine" = "af_packet --af-packet-tx=ring" ] && files=tests/netns/test_scan.sh
 	# The probe modules do not depend on af_xdp's mode: their own tests run in copy mode.
-	[ "$engine" = "af_xdp --xdp-mode=skb" ] && files=${files%%tests/netns/test_udp_apps.sh*}
+	[ "$engine" = "af_xdp --xdp-mode=skb" ] &&
+		files="${files%%tests/netns/test_udp_apps.sh*} tests/netns/test_nics.sh"
 	for file in $files; do
 		out=$(ENGINE="$engine" tests/netns/runner.sh "$file" 2>&1)
 		echo "$out"
@@ -153,8 +154,8 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 	# The other engines' scans through dpdk too, where they do not test the kernel's side (an
 	# interface's queues, its XDP program, routes through its address, privileges): the probe
 	# modules of each kind, threads, resume, live rate and AIMD, the orchestrator's windows,
-	# IPv6 (dpdk's own Neighbor Discovery); the newer modules' own tests through one of the two
-	# devices.
+	# IPv6 (dpdk's own Neighbor Discovery), the second of two NICs (its own ARP); the newer
+	# modules' own tests through one of the two devices.
 	"$BUILD/salvo" --list-io-engines | grep -q "^dpdk  *yes" || continue
 	modules="test_dns.sh test_dns_scan_finds_exactly_the_servers_and_their_answers
 		test_udp_apps.sh
@@ -171,6 +172,7 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 		test_control.sh test_control_socket_changes_rate_pauses_and_resumes test_aimd_grows_the_rate_on_a_clear_path
 		test_anyscan.sh test_orchestrator_multi_port_scan test_orchestrator_rate_windows_send_each_probe_once
 		test_ipv6.sh
+		test_nics.sh
 		$modules
 	EOF
 done
