@@ -73,6 +73,8 @@ struct dpdk_state {
 	struct dpdk_rxq *rx;
 	rte_spinlock_t ctl_lock; /* the control queue: receive threads (and sender 0) share it */
 	uint32_t addr_be, gateway_be;
+	const uint32_t *addrs; /* -S a range or list: every source (host order, sorted) */
+	unsigned addr_count;   /* 0 or 1: addr_be alone */
 	int gateway_known;
 	int ipv4, ipv6;			 /* the scan's families: whose next hop is needed */
 	uint8_t addr6[16], gateway6[16]; /* ours, the IPv6 next hop's (network order) */
@@ -319,8 +321,9 @@ static void dpdk_arp_request(struct dpdk_state *s, const uint8_t mac[6])
 }
 
 /*
- * An ARP frame received: answer a request for our address (or the next hop could never
- * deliver a reply), and learn the gateway's MAC from its reply.  1 if m was ARP.
+ * An ARP frame received: answer a request for one of our addresses (or the next hop could
+ * never deliver a reply to it: with -S a list every source is asked for), and learn the
+ * gateway's MAC from its reply.  1 if m was ARP.
  */
 static int dpdk_arp_input(struct io_engine *e, struct rte_mbuf *m)
 {
@@ -333,7 +336,10 @@ static int dpdk_arp_input(struct io_engine *e, struct rte_mbuf *m)
 	if (ret <= 0)
 		return ret < 0;
 	if (msg.op == ARP_OP_REQUEST) {
-		if (s->addr_be && (len = arp_answer(answer, &msg, e->mac, ntohl(s->addr_be))))
+		int ours = s->addr_be && (msg.tpa == ntohl(s->addr_be) ||
+					  io_addr_listed(s->addrs, s->addr_count, msg.tpa));
+
+		if (ours && (len = arp_answer(answer, &msg, e->mac, msg.tpa)))
 			dpdk_ctl_frame(s, answer, len);
 	} else if (msg.op == ARP_OP_REPLY && msg.spa == ntohl(s->gateway_be) &&
 		   !__atomic_load_n(&s->gateway_known, __ATOMIC_ACQUIRE)) {
@@ -523,6 +529,8 @@ static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[
 	s->ipv4 = cfg->rx_ipv4;
 	s->ipv6 = cfg->rx_ipv6;
 	s->addr_be = htonl(cfg->rx_daddr);
+	s->addrs = cfg->rx_daddrs;
+	s->addr_count = cfg->rx_daddr_count > 1 ? cfg->rx_daddr_count : 0;
 	memcpy(s->addr6, cfg->rx_daddr6, 16);
 	if (cfg->options[DPDK_GATEWAY_IP] && !target_parse_ipv4(cfg->options[DPDK_GATEWAY_IP], &gw))
 		s->gateway_be = htonl(gw);

@@ -349,6 +349,8 @@ void scan_io_config(const struct scan *s, struct io_config *io)
 	io->frame_len_max = s->frame_len;
 	io->replies = cfg->probe->replies | (cfg->prescan_probe ? PROBE_REPLY_ICMP_ECHO : 0);
 	io->rx_daddr = s->probe.params.saddr;
+	io->rx_daddrs = s->probe.params.saddrs;
+	io->rx_daddr_count = s->probe.params.saddr_count;
 	io->rx_ipv4 = cfg->targets.addresses != 0;
 	io->rx_ipv6 = cfg->targets6.addresses != 0;
 	memcpy(io->rx_daddr6, s->probe.params.saddr6, 16);
