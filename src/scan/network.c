@@ -303,7 +303,8 @@ static void resolve_from_options(struct scan *s, const struct scan_config *cfg, 
 	memcpy(pp->gwmac6, cfg->gateway_mac, 6);
 }
 
-int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+/* The network, as scan_resolve_network says, with -S's first address as the source. */
+static int resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
 {
 	char ignored[SCAN_ERRLEN];
 
@@ -334,6 +335,20 @@ int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err
 		return 0;
 	resolve_from_options(s, cfg, "none");
 	return 0;
+}
+
+int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+{
+	struct probe_params *pp = &s->probe.params;
+	int ret = resolve_network(s, cfg, err);
+
+	/* -S a range or list: the route and the next hop were found from its first address;
+	 * the probes go from all of them (probe_source). */
+	if (!ret && cfg->source_ip_count > 1) {
+		pp->saddrs = cfg->source_ips;
+		pp->saddr_count = cfg->source_ip_count;
+	}
+	return ret;
 }
 
 /* What the io engine is to open: queues, the frame size, and what to take off the wire. */

@@ -8,7 +8,8 @@
 
 ALL_TESTS="test_pinned_rule_routed_nic_finds_the_open_set
 test_pinned_rule_routed_nic_finds_the_ipv6_open_set
-test_gateway_that_never_answers_arp_is_one_error"
+test_gateway_that_never_answers_arp_is_one_error
+test_source_range_and_list_every_source_answered_open_set_exact"
 # What happens before any engine opens (the kernel's routes and neighbours): the kernel's
 # engines alone.
 case $ENGINE in dpdk:*) ;; *)
@@ -189,4 +190,51 @@ test_dryrun_asks_no_neighbour() {
 	done
 	sleep 0.5 # an answer to a solicitation would be in by now
 	expect_cold
+}
+
+# -S a range, then a list with gaps (ZMap's forms), on sv0: the target sees every probe once,
+# each target always from the same source; it asks each source's MAC with ARP (answered by
+# the scanner's kernel, which has the addresses, or by dpdk itself, which has none of them)
+# and answers every probe (SYN-ACK or RST); salvo takes the replies to every source (each
+# engine's filter: af_packet's cBPF span, the XDP program's span and, for the list, its map),
+# and only at the source its target was probed from.  The open set is exact.
+test_source_range_and_list_every_source_answered_open_set_exact() {
+	skip_if_not_root || return
+	setup_two_nics nicsrcs || return 1
+	local spec addrs a i mac
+	case $ENGINE in
+	dpdk:*) ;;
+	*) for i in $(seq 10 17) 20; do ip -n "$S" addr add "198.18.0.$i/24" dev sv0 || return 1; done ;;
+	esac
+	mac=$(testbed_mac "$S" sv0)
+	start_listeners $OPEN_SET || return 1
+	for spec in 198.18.0.10-198.18.0.17 198.18.0.10,198.18.0.13,198.18.0.20; do
+		addrs=${spec//,/ }
+		[ "$spec" = 198.18.0.10-198.18.0.17 ] && addrs=$(seq -f "198.18.0.%g" 10 17)
+		count_syns "$TMP/syns.json" || return 1
+		check_run salvo_on_nic sv0 -S "$spec" -q -b /dev/null -p 22,80,443,8080 -c 2 \
+			-r 10000 -f saddr,sport,daddr,success --output-filter "repeat = 0" \
+			-o "$TMP/out.csv" 198.18.1.0/24 || return 1
+		stop_counting
+		expect_syns "$TMP/syns.json" 198.18.1.0/24 22,80,443,8080 1 || return 1
+		# shellcheck disable=SC2086
+		python3 - "$TMP/out.csv" "$(echo $addrs)" $OPEN_SET <<'PY' || return 1
+import collections, csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+src_of = collections.defaultdict(set)
+for r in rows:
+    src_of[r["saddr"]].add(r["daddr"])
+sources = collections.Counter(r["daddr"] for r in rows)
+opened = sorted("%s:%s" % (r["saddr"], r["sport"]) for r in rows if r["success"] == "1")
+print("    %d replies (1024 probes) to %d sources (%s), %d targets with more than one source; "
+      "open: %d" % (len(rows), len(sources), " ".join("%s:%d" % kv for kv in
+      sorted(sources.items())), sum(len(v) > 1 for v in src_of.values()), len(opened)))
+sys.exit(0 if len(rows) == 1024 and sorted(sources) == sorted(sys.argv[2].split()) and
+         all(len(v) == 1 for v in src_of.values()) and opened == sorted(sys.argv[3:]) else 1)
+PY
+		for a in $addrs; do
+			ip -n "$T" neigh show "$a" dev tv0 | grep -q "lladdr $mac" ||
+				{ log "the target has no MAC for $a"; return 1; }
+		done
+	done
 }
