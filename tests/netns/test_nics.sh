@@ -17,7 +17,8 @@ case $ENGINE in dpdk:*) ;; *)
 test_source_address_alone_picks_the_rule_routed_nic
 test_on_link_target_is_asked_for_its_own_mac
 test_many_on_link_targets_are_one_error
-test_dryrun_asks_no_neighbour" ;;
+test_dryrun_asks_no_neighbour
+test_an_interface_that_does_not_exist_is_one_error" ;;
 esac
 
 # The services the scans open, IPv6 (within 2001:2:0:1::/120).
@@ -237,4 +238,18 @@ PY
 				{ log "the target has no MAC for $a"; return 1; }
 		done
 	done
+}
+
+# -i naming no interface: one line naming it, exit 1, before anything is sent on either NIC.
+test_an_interface_that_does_not_exist_is_one_error() {
+	skip_if_not_root || return
+	setup_two_nics nicnone || return 1
+	local before0 before1 status
+	before0=$(nic_rx tv0) before1=$(nic_rx tv1)
+	salvo_on_nic salvo-none0 -q -b /dev/null -p 80 198.18.1.0/24 >"$TMP/out" 2>"$TMP/err"
+	status=$?
+	log "exit $status: $(cat "$TMP/err")"
+	[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
+		grep -q "^salvo: --interface: salvo-none0: no such interface" "$TMP/err" &&
+		[ "$(nic_rx tv0)" = "$before0" ] && [ "$(nic_rx tv1)" = "$before1" ]
 }
