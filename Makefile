@@ -32,7 +32,7 @@ CLANG ?= clang
 # targets are made of these.
 CORE_SRCS := \
 	src/cli/cli.c src/cli/options.c src/cli/values.c src/cli/config_file.c src/cli/resolve.c \
-	src/io/io.c src/io/af_packet.c src/io/dryrun.c src/io/netif.c src/io/netif6.c src/io/ndp.c \
+	src/io/io.c src/io/af_packet.c src/io/dryrun.c src/io/netif.c src/io/netif6.c src/io/ndp.c src/io/arp.c \
 	$(sort $(wildcard src/probe/*.c)) \
 	src/output/output.c src/output/sink.c src/output/csv.c src/output/json.c src/output/list.c src/output/filter.c \
 	src/target/target.c src/target/blocklist.c src/target/permutation.c \

@@ -148,7 +148,8 @@ for engine in "${ENGINES[@]}"; do
 	files="tests/netns/test_scan.sh tests/netns/test_control.sh tests/netns/test_anyscan.sh
 		tests/netns/test_privilege.sh tests/netns/test_shards.sh tests/netns/test_badinput.sh
 		tests/netns/test_udp_apps.sh tests/netns/test_dns.sh
-		tests/netns/test_synack_echotime.sh tests/netns/test_ipv6.sh tests/netns/test_output.sh"
+		tests/netns/test_synack_echotime.sh tests/netns/test_ipv6.sh tests/netns/test_output.sh
+		tests/netns/test_nics.sh"
 	# A second mode of the same engine changes only the kernel's path (af_packet's TX ring,
 	# AF_XDP's SKB attach): the whole scans show it works; the rest run in the first mode.
 	[ "$engine" = "af_packet --af-packet-tx=ring" ] && files=tests/netns/test_scan.sh
@@ -180,8 +181,9 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 	# The other engines' scans through dpdk too, where they do not test the kernel's side (an
 	# interface's queues, its XDP program, routes through its address, privileges): the probe
 	# modules of each kind, threads, resume, live rate and AIMD, the orchestrator's windows,
-	# IPv6 (dpdk's own Neighbor Discovery), the output's back-pressure.  Through one of the two
-	# devices: the engine's code is the same for both, test_dpdk.sh covers each device.
+	# IPv6 (dpdk's own Neighbor Discovery), the second of two NICs (its own ARP), the output's
+	# back-pressure.  Through one of the two devices: the engine's code is the same for both,
+	# test_dpdk.sh covers each device.
 	"$BUILD/salvo" --list-io-engines | grep -q "^dpdk  *yes" || continue
 	[ "$engine" = dpdk:af_packet ] && continue
 	modules="test_dns.sh test_dns_scan_finds_exactly_the_servers_and_their_answers
@@ -199,6 +201,7 @@ for engine in dpdk:af_packet dpdk:af_xdp; do
 		test_control.sh test_control_socket_changes_rate_pauses_and_resumes test_aimd_grows_the_rate_on_a_clear_path
 		test_anyscan.sh test_orchestrator_multi_port_scan test_orchestrator_rate_windows_send_each_probe_once
 		test_ipv6.sh
+		test_nics.sh
 		$modules
 	EOF
 done

@@ -3,7 +3,8 @@
  *
  * Runs on the scanning interface and sends to salvo's AF_XDP socket (via
  * xsks_map, keyed by receive queue) only the frames that can be replies to
- * our probes: IPv4 to our address, or IPv6 to our IPv6 address when the
+ * our probes: IPv4 to one of our addresses (-S may give several: see
+ * bpf/steer.h), or IPv6 to our IPv6 address when the
  * scan has IPv6 targets, and of the kinds the probe expects: TCP or UDP to
  * a port in our source-port range, ICMP(v6) errors, ICMP(v6) echo replies.
  * Everything else (ARP, Neighbor Discovery, the host's own traffic) passes
@@ -62,6 +63,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct steer_config);
 } config_map SEC(".maps");
+
+/* Our IPv4 sources (network order keys) when they are a list with gaps (daddr_listed). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, STEER_SOURCES_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} sources_map SEC(".maps");
 
 /*
  * Every read goes through bpf_xdp_load_bytes, whose bounds check is the kernel's.  Adding a
@@ -122,7 +131,9 @@ static __always_inline int steer_ipv4(struct xdp_md *ctx, const struct steer_con
 	struct iphdr ip;
 
 	if (bpf_xdp_load_bytes(ctx, off, &ip, sizeof(ip)) || ip.ihl < 5 ||
-	    ip.daddr != cfg->daddr_be)
+	    bpf_ntohl(ip.daddr) - cfg->daddr_first > cfg->daddr_span)
+		return XDP_PASS;
+	if (cfg->daddr_listed && !bpf_map_lookup_elem(&sources_map, &ip.daddr))
 		return XDP_PASS;
 	off += ip.ihl * 4;
 	if (ip.protocol == IPPROTO_ICMP)

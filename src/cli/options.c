@@ -81,6 +81,24 @@ static int opt_target_file(struct cli_parse *p, const struct cli_option *o, cons
 	return 0;
 }
 
+/* -S: one IPv4 address, or ZMap's ranges and lists of them; never an IPv6 one. */
+static int opt_source_ip(struct cli_parse *p, const struct cli_option *o, const char *value,
+			 char *err, size_t errlen)
+{
+	struct scan_config *cfg = p->cfg;
+	char why[160];
+
+	(void)o;
+	if (target_parse_ipv4_list(value, cfg->source_ips, SCAN_SOURCES_MAX, &cfg->source_ip_count,
+				   why, sizeof(why))) {
+		snprintf(err, errlen, "--source-ip: '%.200s': %s", value, why);
+		return -EINVAL;
+	}
+	cfg->source_ip = cfg->source_ips[0];
+	cfg->source_ip_set = 1;
+	return 0;
+}
+
 /* --ipv6-source-ip: one IPv6 address (the TUM fork's option), never an IPv4 one. */
 static int opt_ipv6_source_ip(struct cli_parse *p, const struct cli_option *o, const char *value,
 			      char *err, size_t errlen)
@@ -328,12 +346,11 @@ static const struct cli_option base_options[] = {
 	  .letter = 'S',
 	  .arg = "ADDR",
 	  .group = CLI_NETWORK,
-	  .help = "source address (default: the route's source, or the interface's address)",
-	  .kind = CLI_IPV4,
-	  .field = F(source_ip),
-	  .flag = F(source_ip_set),
-	  .expected = "one IPv4 address such as 198.18.0.1 (salvo sends from one address: "
-		      "ZMap's ranges and lists are not taken)" },
+	  .help = "source address, or a range or list of them (a-b, a,b,c: each target is "
+		  "probed from one, chosen by its address) (default: -i's address, or the "
+		  "route's source)",
+	  .kind = CLI_CUSTOM,
+	  .parse = opt_source_ip },
 	{ .name = "ipv6-source-ip",
 	  .arg = "ADDR",
 	  .group = CLI_NETWORK,
@@ -344,7 +361,8 @@ static const struct cli_option base_options[] = {
 	  .letter = 'G',
 	  .arg = "MAC",
 	  .group = CLI_NETWORK,
-	  .help = "the next hop's MAC (default: the kernel's neighbour table; never broadcast)",
+	  .help = "the next hop's MAC (default: the neighbour table, else asked with ARP or "
+		  "Neighbor Discovery; never broadcast)",
 	  .kind = CLI_MAC,
 	  .field = F(gateway_mac),
 	  .flag = F(gateway_mac_set),

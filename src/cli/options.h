@@ -32,7 +32,6 @@ enum cli_kind {
 	CLI_STRING,  /* const char * at field: the value as given */
 	CLI_CHOICE,  /* int at field: the index of the value in words */
 	CLI_MAC,     /* uint8_t[6] at field, and the int at flag set */
-	CLI_IPV4,    /* uint32_t at field (host order), and the int at flag set */
 	CLI_LATER,   /* kept as given: resolved once every option is read (resolve.c) */
 	CLI_CUSTOM,  /* parse() takes it */
 	CLI_ENGINE,  /* an engine's own option: kept as given, in engine_options[field] */
@@ -65,7 +64,7 @@ struct cli_option {
 	const char *man;	   /* more for the man page, after help (plain text) */
 	enum cli_kind kind;
 	size_t field; /* offsetof(struct scan_config, ...) */
-	size_t flag;  /* CLI_MAC, CLI_IPV4: offsetof the int that says it was given */
+	size_t flag;  /* CLI_MAC: offsetof the int that says it was given */
 	uint64_t min, max;
 	const char *const *words; /* CLI_CHOICE: the values (index = what is stored) */
 	const char *expected;	  /* what a bad value is told it should be */

@@ -189,8 +189,6 @@ static int apply_value(const struct cli_option *o, void *field, const char *valu
 		return cli_parse_percent(value, field) ? -EINVAL : 0;
 	case CLI_MAC:
 		return cli_parse_mac(value, field) ? -EINVAL : 0;
-	case CLI_IPV4:
-		return target_parse_ipv4(value, field) ? -EINVAL : 0;
 	case CLI_STRING:
 		if (len < o->min || (o->max && len > o->max))
 			return -EINVAL;

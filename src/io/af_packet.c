@@ -202,20 +202,23 @@ static int afp_tx_open(struct afp_txq *q, const struct io_config *cfg, enum afp_
 }
 
 /*
- * IPv6 too: IPv4 packets to daddr and IPv6 packets to daddr6.  What tells the family is the
- * EtherType at 12, or with -X (a SOCK_DGRAM socket sees packets from their IP header on) the
- * version nibble at 0; the addresses lie as far in as the packet starts (base).
+ * IPv6 too: IPv4 packets to first..last (our sources: see afp_rx_filter) and IPv6 packets to
+ * daddr6.  What tells the family is the EtherType at 12, or with -X (a SOCK_DGRAM socket sees
+ * packets from their IP header on) the version nibble at 0; the addresses lie as far in as
+ * the packet starts (base).
  */
-static int afp_rx_filter6(int fd, uint32_t daddr, const uint8_t daddr6[16], int iplayer)
+static int afp_rx_filter6(int fd, uint32_t first, uint32_t last, const uint8_t daddr6[16],
+			  int iplayer)
 {
 	uint32_t base = iplayer ? 0 : ETH_HLEN, v4 = iplayer ? 0x40 : ETH_P_IP,
 		 v6 = iplayer ? 0x60 : ETH_P_IPV6;
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | (iplayer ? BPF_B : BPF_H) | BPF_ABS, iplayer ? 0 : 12),
 		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, iplayer ? 0xf0 : 0xffff),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, v4, 0, 2),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, v4, 0, 3),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, base + 16),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, daddr, 9, 10), /* to accept, to drop */
+		BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, first),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, last - first, 10, 9), /* to drop, to accept */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, v6, 0, 9),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, base + 24),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 7), /* k: the address's words, below */
@@ -234,30 +237,34 @@ static int afp_rx_filter6(int fd, uint32_t daddr, const uint8_t daddr6[16], int 
 		uint32_t w;
 
 		memcpy(&w, daddr6 + 4 * i, 4);
-		code[7 + 2 * i].k = ntohl(w);
+		code[8 + 2 * i].k = ntohl(w);
 	}
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
 /*
- * Keep only IPv4 frames whose destination is our address; everything else
- * would only cost the receive thread time.  The receive path still checks
- * every byte itself: the filter is an optimisation, not a guarantee.
+ * Keep only IPv4 frames whose destination is one of our sources, first..last (one address,
+ * or the span of -S's list: the destination less first, unsigned, at most last - first);
+ * everything else would only cost the receive thread time.  The receive path still checks
+ * every byte itself, and that a reply came to the very source its target was probed from:
+ * the filter is an optimisation, not a guarantee.
  */
-static int afp_rx_filter(int fd, uint32_t daddr, int iplayer)
+static int afp_rx_filter(int fd, uint32_t first, uint32_t last, int iplayer)
 {
 	/* -X: a SOCK_DGRAM socket bound to ETH_P_IP sees IPv4 packets from their first byte. */
 	struct sock_filter code_ip[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, daddr, 0, 1),
+		BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, first),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, last - first, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, 0xffff),
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 3),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 4),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 30),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, daddr, 0, 1),
+		BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, first),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, last - first, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, 0xffff),
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
@@ -277,22 +284,24 @@ static int afp_rx_open(struct afp_rxq *q, const struct io_config *cfg, unsigned 
 				   .sll_protocol = htons(ETH_P_IP),
 				   .sll_ifindex = cfg->ifindex };
 	struct tpacket_req3 req = { 0 };
+	uint32_t first, last;
 
 	/* Protocol 0 until bind: no frame arrives before the filter is on, and a socket that is
 	 * not yet receiving needs no RCU grace period (10-20 ms each) when bind hooks it in. */
 	q->fd = socket(AF_PACKET, cfg->iplayer ? SOCK_DGRAM : SOCK_RAW, 0);
 	if (q->fd < 0)
 		return afp_fail(err, "socket(AF_PACKET)", cfg->ifname);
+	io_daddr_span(cfg, &first, &last);
 	if (cfg->rx_ipv6) {
 		int one = 1;
 
 		/* Both families on one socket: every protocol, but not what we send ourselves. */
 		sll.sll_protocol = htons(ETH_P_ALL);
-		if (afp_rx_filter6(q->fd, cfg->rx_daddr, cfg->rx_daddr6, cfg->iplayer))
+		if (afp_rx_filter6(q->fd, first, last, cfg->rx_daddr6, cfg->iplayer))
 			return afp_fail(err, "SO_ATTACH_FILTER", cfg->ifname);
 		if (setsockopt(q->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)))
 			return afp_fail(err, "PACKET_IGNORE_OUTGOING", cfg->ifname);
-	} else if (cfg->rx_daddr && afp_rx_filter(q->fd, cfg->rx_daddr, cfg->iplayer)) {
+	} else if (cfg->rx_daddr && afp_rx_filter(q->fd, first, last, cfg->iplayer)) {
 		return afp_fail(err, "SO_ATTACH_FILTER", cfg->ifname);
 	}
 	if (setsockopt(q->fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)))

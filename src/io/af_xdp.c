@@ -144,23 +144,43 @@ static int afxdp_attached_owner(int ifindex)
 	return ours ? 1 : -1;
 }
 
-/* Write the scan's addresses, ports and reply kinds into the loaded program's config_map. */
+/*
+ * Write the scan's addresses, ports and reply kinds into the loaded program's config_map,
+ * and, when our IPv4 sources are a list with gaps, the list into sources_map.  0 or -errno
+ * (-E2BIG: more sources than the map holds).
+ */
 static int afxdp_configure(struct bpf_object *obj, const struct io_config *cfg)
 {
-	struct steer_config sc = { .daddr_be = htonl(cfg->rx_daddr),
-				   .sport_first = cfg->rx_sport_first,
+	struct steer_config sc = { .sport_first = cfg->rx_sport_first,
 				   .sport_last =
 					   (__u16)(cfg->rx_sport_first + cfg->rx_sport_count - 1),
 				   .replies = cfg->replies,
 				   .ipv6 = cfg->rx_ipv6 != 0 };
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, "config_map");
+	struct bpf_map *sources = bpf_object__find_map_by_name(obj, "sources_map");
+	uint32_t first, last;
 	__u32 key = 0;
+	__u8 yes = 1;
 
 	_Static_assert(sizeof(sc.daddr6) == sizeof(cfg->rx_daddr6), "an IPv6 address");
 	if (cfg->rx_ipv6)
 		memcpy(sc.daddr6, cfg->rx_daddr6, sizeof(sc.daddr6));
-	if (!map)
+	if (!map || !sources)
 		return -ENOENT;
+	io_daddr_span(cfg, &first, &last);
+	sc.daddr_first = first;
+	sc.daddr_span = last - first;
+	/* A list fills its span when it has as many addresses (it is sorted, each once). */
+	sc.daddr_listed = cfg->rx_daddr_count > 1 && sc.daddr_span != cfg->rx_daddr_count - 1;
+	if (sc.daddr_listed && cfg->rx_daddr_count > STEER_SOURCES_MAX)
+		return -E2BIG;
+	for (unsigned i = 0; sc.daddr_listed && i < cfg->rx_daddr_count; i++) {
+		__u32 be = htonl(cfg->rx_daddrs[i]);
+		int ret = bpf_map_update_elem(bpf_map__fd(sources), &be, &yes, 0);
+
+		if (ret)
+			return ret;
+	}
 	return bpf_map_update_elem(bpf_map__fd(map), &key, &sc, 0);
 }
 

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_arp.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
@@ -32,6 +31,7 @@
 #include <rte_spinlock.h>
 #include <rte_version.h>
 
+#include "io/arp.h"
 #include "io/dpdk_eal.h"
 #include "io/dpdk_options.h"
 #include "io/io.h"
@@ -73,6 +73,8 @@ struct dpdk_state {
 	struct dpdk_rxq *rx;
 	rte_spinlock_t ctl_lock; /* the control queue: receive threads (and sender 0) share it */
 	uint32_t addr_be, gateway_be;
+	const uint32_t *addrs; /* -S a range or list: every source (host order, sorted) */
+	unsigned addr_count;   /* 0 or 1: addr_be alone */
 	int gateway_known;
 	int ipv4, ipv6;			 /* the scan's families: whose next hop is needed */
 	uint8_t addr6[16], gateway6[16]; /* ours, the IPv6 next hop's (network order) */
@@ -285,31 +287,6 @@ fail:
 	return ret;
 }
 
-/* An ARP frame (request or reply) from us into m. */
-static void dpdk_arp_frame(struct rte_mbuf *m, const struct rte_ether_addr *src,
-			   const struct rte_ether_addr *dst, uint16_t op, uint32_t sip_be,
-			   const struct rte_ether_addr *tha, uint32_t tip_be)
-{
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
-
-	eth->src_addr = *src;
-	eth->dst_addr = *dst;
-	eth->ether_type = htons(RTE_ETHER_TYPE_ARP);
-	arp->arp_hardware = htons(RTE_ARP_HRD_ETHER);
-	arp->arp_protocol = htons(RTE_ETHER_TYPE_IPV4);
-	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
-	arp->arp_plen = 4;
-	arp->arp_opcode = htons(op);
-	arp->arp_data.arp_sha = *src;
-	arp->arp_data.arp_sip = sip_be;
-	arp->arp_data.arp_tha = *tha;
-	arp->arp_data.arp_tip = tip_be;
-	/* The minimum Ethernet frame, padded with zeros. */
-	memset((uint8_t *)(arp + 1), 0, 60 - sizeof(*eth) - sizeof(*arp));
-	m->data_len = m->pkt_len = 60;
-}
-
 /* Send one frame of the engine's own on its TX queue (shared by the receive threads). */
 static void dpdk_ctl_send(struct dpdk_state *s, struct rte_mbuf *m)
 {
@@ -322,46 +299,51 @@ static void dpdk_ctl_send(struct dpdk_state *s, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 }
 
-static void dpdk_arp_request(struct dpdk_state *s, const uint8_t mac[6])
+/* Send len bytes of the engine's own frame (ARP, NDP), built in frame, if an mbuf is free. */
+static void dpdk_ctl_frame(struct dpdk_state *s, const uint8_t *frame, unsigned len)
 {
-	struct rte_ether_addr src, bcast, zero = { { 0 } };
 	struct rte_mbuf *m = rte_pktmbuf_alloc(s->pool);
 
 	if (!m)
 		return;
-	memcpy(src.addr_bytes, mac, 6);
-	memset(bcast.addr_bytes, 0xff, 6);
-	dpdk_arp_frame(m, &src, &bcast, RTE_ARP_OP_REQUEST, s->addr_be, &zero, s->gateway_be);
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), frame, len);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
 	dpdk_ctl_send(s, m);
 }
 
+static void dpdk_arp_request(struct dpdk_state *s, const uint8_t mac[6])
+{
+	uint8_t frame[ARP_FRAME_LEN];
+
+	dpdk_ctl_frame(s, frame,
+		       arp_build_request(frame, mac, ntohl(s->addr_be), ntohl(s->gateway_be)));
+}
+
 /*
- * An ARP frame received: answer a request for our address (or the next hop could never
- * deliver a reply), and learn the gateway's MAC from its reply.  1 if m was ARP.
+ * An ARP frame received: answer a request for one of our addresses (or the next hop could
+ * never deliver a reply to it: with -S a list every source is asked for), and learn the
+ * gateway's MAC from its reply.  1 if m was ARP.
  */
 static int dpdk_arp_input(struct io_engine *e, struct rte_mbuf *m)
 {
 	struct dpdk_state *s = dpdk_state(e);
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
-	struct rte_ether_addr us;
-	struct rte_mbuf *reply;
+	uint8_t answer[ARP_FRAME_LEN];
+	struct arp_message msg;
+	unsigned len;
+	int ret = arp_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &msg);
 
-	if (eth->ether_type != htons(RTE_ETHER_TYPE_ARP))
-		return 0;
-	if (m->data_len < sizeof(*eth) + sizeof(*arp) ||
-	    arp->arp_hardware != htons(RTE_ARP_HRD_ETHER) ||
-	    arp->arp_protocol != htons(RTE_ETHER_TYPE_IPV4))
-		return 1;
-	memcpy(us.addr_bytes, e->mac, 6);
-	if (arp->arp_opcode == htons(RTE_ARP_OP_REQUEST) && s->addr_be &&
-	    arp->arp_data.arp_tip == s->addr_be && (reply = rte_pktmbuf_alloc(s->pool))) {
-		dpdk_arp_frame(reply, &us, &arp->arp_data.arp_sha, RTE_ARP_OP_REPLY, s->addr_be,
-			       &arp->arp_data.arp_sha, arp->arp_data.arp_sip);
-		dpdk_ctl_send(s, reply);
-	} else if (arp->arp_opcode == htons(RTE_ARP_OP_REPLY) &&
-		   arp->arp_data.arp_sip == s->gateway_be && !s->gateway_known) {
-		memcpy(e->gateway_mac, arp->arp_data.arp_sha.addr_bytes, 6);
+	if (ret <= 0)
+		return ret < 0;
+	if (msg.op == ARP_OP_REQUEST) {
+		int ours = s->addr_be && (msg.tpa == ntohl(s->addr_be) ||
+					  io_addr_listed(s->addrs, s->addr_count, msg.tpa));
+
+		if (ours && (len = arp_answer(answer, &msg, e->mac, msg.tpa)))
+			dpdk_ctl_frame(s, answer, len);
+	} else if (msg.op == ARP_OP_REPLY && msg.spa == ntohl(s->gateway_be) &&
+		   !__atomic_load_n(&s->gateway_known, __ATOMIC_ACQUIRE)) {
+		memcpy(e->gateway_mac, msg.sha, 6);
 		__atomic_store_n(&s->gateway_known, 1, __ATOMIC_RELEASE);
 	}
 	return 1;
@@ -370,13 +352,9 @@ static int dpdk_arp_input(struct io_engine *e, struct rte_mbuf *m)
 /* A Neighbor Solicitation for the IPv6 next hop, to its solicited-node group. */
 static void dpdk_ndp_solicit(struct dpdk_state *s, const uint8_t mac[6])
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(s->pool);
+	uint8_t frame[NDP_FRAME_LEN];
 
-	if (!m)
-		return;
-	m->data_len = m->pkt_len =
-		ndp_build_solicit(rte_pktmbuf_mtod(m, uint8_t *), mac, s->addr6, s->gateway6);
-	dpdk_ctl_send(s, m);
+	dpdk_ctl_frame(s, frame, ndp_build_solicit(frame, mac, s->addr6, s->gateway6));
 }
 
 /*
@@ -390,7 +368,6 @@ static int dpdk_ndp_input(struct io_engine *e, struct rte_mbuf *m)
 	struct dpdk_state *s = dpdk_state(e);
 	uint8_t answer[NDP_FRAME_LEN];
 	struct ndp_message msg;
-	struct rte_mbuf *reply;
 	unsigned len;
 	int ret;
 
@@ -400,13 +377,8 @@ static int dpdk_ndp_input(struct io_engine *e, struct rte_mbuf *m)
 	if (ret < 0)
 		return 1;
 	if (msg.type == ICMP6_NEIGH_SOLICIT) {
-		if ((len = ndp_answer(answer, &msg, e->mac, s->addr6)) &&
-		    (reply = rte_pktmbuf_alloc(s->pool))) {
-			memcpy(rte_pktmbuf_mtod(reply, uint8_t *), answer, len);
-			reply->data_len = (uint16_t)len;
-			reply->pkt_len = len;
-			dpdk_ctl_send(s, reply);
-		}
+		if ((len = ndp_answer(answer, &msg, e->mac, s->addr6)))
+			dpdk_ctl_frame(s, answer, len);
 	} else if (msg.type == ICMP6_NEIGH_ADVERT && s->gateway6_given &&
 		   !memcmp(msg.target, s->gateway6, 16) &&
 		   !__atomic_load_n(&s->gateway6_known, __ATOMIC_ACQUIRE)) {
@@ -557,6 +529,8 @@ static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[
 	s->ipv4 = cfg->rx_ipv4;
 	s->ipv6 = cfg->rx_ipv6;
 	s->addr_be = htonl(cfg->rx_daddr);
+	s->addrs = cfg->rx_daddrs;
+	s->addr_count = cfg->rx_daddr_count > 1 ? cfg->rx_daddr_count : 0;
 	memcpy(s->addr6, cfg->rx_daddr6, 16);
 	if (cfg->options[DPDK_GATEWAY_IP] && !target_parse_ipv4(cfg->options[DPDK_GATEWAY_IP], &gw))
 		s->gateway_be = htonl(gw);

@@ -55,7 +55,11 @@ struct io_config {
 	unsigned rx_queues;
 	unsigned frame_len_max; /* largest frame a probe will write */
 	uint32_t rx_daddr;	/* our address in host order: receive only frames sent to it */
-	int rx_ipv4;		/* the scan has IPv4 targets */
+	/* -S a range or list: every source, host order, sorted (rx_daddr the first); replies
+	 * come to each of them.  rx_daddr_count 0 or 1: rx_daddr alone (rx_daddrs NULL). */
+	const uint32_t *rx_daddrs;
+	unsigned rx_daddr_count;
+	int rx_ipv4;	       /* the scan has IPv4 targets */
 	int rx_ipv6;	       /* the scan has IPv6 targets: receive IPv6 frames to rx_daddr6 too */
 	uint8_t rx_daddr6[16]; /* our IPv6 address (network order) */
 	uint16_t rx_sport_first; /* our source ports: replies come back to these */

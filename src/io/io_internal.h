@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "io/io.h"
 #include "util/clock.h"
 
 /*
@@ -40,6 +41,32 @@ static inline int io_kick(int fd, uint64_t *busy)
 		return -EAGAIN;
 	}
 	return -errno;
+}
+
+/* The span of our IPv4 sources, host order: rx_daddr alone, or the list's first to last.
+ * What a filter that cannot hold a list takes in; the receive path checks the rest. */
+static inline void io_daddr_span(const struct io_config *cfg, uint32_t *first, uint32_t *last)
+{
+	*first = cfg->rx_daddr;
+	*last = cfg->rx_daddr_count > 1 ? cfg->rx_daddrs[cfg->rx_daddr_count - 1] : cfg->rx_daddr;
+}
+
+/* Is addr in the sorted list addrs (count entries)?  A binary search. */
+static inline int io_addr_listed(const uint32_t *addrs, unsigned count, uint32_t addr)
+{
+	unsigned lo = 0, hi = count;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (addrs[mid] == addr)
+			return 1;
+		if (addrs[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 #endif

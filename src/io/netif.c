@@ -1,15 +1,24 @@
-/* rtnetlink queries for routes, neighbours and addresses; see netif.h. */
+/*
+ * rtnetlink queries for routes, neighbours and addresses, and the ARP requests that find a
+ * next hop the neighbour table does not know; see netif.h.
+ */
 #include "io/netif.h"
 #include "io/netif_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "io/arp.h"
+#include "util/clock.h"
 
 #define NETIF_BUF 32768
 
@@ -125,10 +134,16 @@ static int route_parse(struct nlmsghdr *nh, void *arg)
 	return 1;
 }
 
-int netif_route_lookup(uint32_t daddr, int ifindex, struct netif_route *r)
+/*
+ * The kernel answers a lookup (not a dump) with the route its output path would take
+ * (inet_rtm_getroute): RTA_OIF, RTA_GATEWAY when there is a next hop, and RTA_PREFSRC, the
+ * source it chose when none was asked for.  A source that is not ours fails the lookup
+ * (ip_route_output_key_hash_rcu checks it, 6.18).
+ */
+int netif_route_lookup(uint32_t daddr, uint32_t saddr, int ifindex, struct netif_route *r)
 {
 	struct netif_request req = { 0 };
-	uint32_t dst = htonl(daddr);
+	uint32_t dst = htonl(daddr), src = htonl(saddr);
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -138,11 +153,18 @@ int netif_route_lookup(uint32_t daddr, int ifindex, struct netif_route *r)
 	req.rt.rtm_family = AF_INET;
 	req.rt.rtm_dst_len = 32;
 	netif_nl_add_attr(&req.nh, RTA_DST, &dst, 4);
+	if (saddr) {
+		req.rt.rtm_src_len = 32;
+		netif_nl_add_attr(&req.nh, RTA_SRC, &src, 4);
+	}
 	if (ifindex)
 		netif_nl_add_attr(&req.nh, RTA_OIF, &ifindex, 4);
 	ret = netif_nl_transact(&req.nh, route_parse, r);
 	if (ret < 0)
 		return ret;
+	/* The answer names a source only where it is not the one asked about (rt_fill_info). */
+	if (saddr && !r->prefsrc)
+		r->prefsrc = saddr;
 	return r->ifindex ? 0 : -ENETUNREACH;
 }
 
@@ -188,6 +210,94 @@ int netif_neigh_lookup(int ifindex, uint32_t addr, uint8_t mac[6])
 	struct neigh_query q = { ifindex, addr, mac };
 
 	return netif_nl_dump(RTM_GETNEIGH, AF_INET, ifindex, neigh_parse, &q);
+}
+
+/* A packet socket of ifindex for ARP frames only: the fd, or -errno. */
+static int neigh_arp_socket(int ifindex)
+{
+	struct sockaddr_ll sa = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_ARP),
+				  .sll_ifindex = ifindex };
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP)), ret;
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
+ * Read ARP frames on fd until a reply from addr comes (0, its MAC in out) or deadline (on
+ * the monotonic clock) passes (-ETIMEDOUT).  Our own request comes back on a packet socket
+ * too, and whatever else the link says: only a reply whose sender is addr counts, as any
+ * ARP stack takes it.
+ */
+static int neigh_arp_wait(int fd, uint32_t addr, uint8_t out[6], uint64_t deadline)
+{
+	uint8_t frame[ARP_FRAME_LEN];
+	struct arp_message m;
+
+	for (;;) {
+		uint64_t now = clock_mono_ns();
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t len;
+		int n;
+
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		n = poll(&p, 1, (int)((deadline - now + 999999) / 1000000));
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n <= 0)
+			continue;
+		/* A longer frame is cut to what an ARP message needs: that is all we read. */
+		len = recv(fd, frame, sizeof(frame), MSG_DONTWAIT | MSG_TRUNC);
+		if (len < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (arp_parse(frame, len < (ssize_t)sizeof(frame) ? (uint32_t)len : sizeof(frame),
+			      &m) == 1 &&
+		    m.op == ARP_OP_REPLY && m.spa == addr) {
+			memcpy(out, m.sha, 6);
+			return 0;
+		}
+	}
+}
+
+int netif_neigh_resolve(int ifindex, const uint8_t mac[6], uint32_t saddr, uint32_t addr,
+			uint8_t out[6], int tries, int interval_ms)
+{
+	uint8_t request[ARP_FRAME_LEN];
+	int fd, ret;
+
+	if ((ret = netif_neigh_lookup(ifindex, addr, out)) != -ENOENT)
+		return ret;
+	/* 0.0.0.0/8, multicast and the limited broadcast are no neighbour's address. */
+	if (!ifindex || (addr >> 24) == 0 || (addr >> 28) == 0xe || addr == 0xffffffff)
+		return -EINVAL;
+	if ((fd = neigh_arp_socket(ifindex)) < 0)
+		return fd;
+	arp_build_request(request, mac, saddr, addr);
+	ret = -EHOSTUNREACH;
+	for (int t = 0; t < tries && ret == -EHOSTUNREACH; t++) {
+		uint64_t until = clock_mono_ns() + (uint64_t)interval_ms * 1000000;
+
+		if (send(fd, request, sizeof(request), 0) < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = neigh_arp_wait(fd, addr, out, until);
+		if (ret == -ETIMEDOUT)
+			ret = -EHOSTUNREACH;
+	}
+	close(fd);
+	return ret;
 }
 
 struct addr_query {

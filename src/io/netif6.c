@@ -42,7 +42,8 @@ static int route6_parse(struct nlmsghdr *nh, void *arg)
  * RTA_GATEWAY when there is a next hop, and RTA_PREFSRC holding the route's src or, when it
  * names none, the source the kernel would choose (rt6_fill_node, seen on 6.18).
  */
-int netif_route6_lookup(const uint8_t daddr[16], int ifindex, struct netif_route6 *r)
+int netif_route6_lookup(const uint8_t daddr[16], const uint8_t saddr[16], int ifindex,
+			struct netif_route6 *r)
 {
 	struct netif_request req = { 0 };
 	int ret;
@@ -54,6 +55,10 @@ int netif_route6_lookup(const uint8_t daddr[16], int ifindex, struct netif_route
 	req.rt.rtm_family = AF_INET6;
 	req.rt.rtm_dst_len = 128;
 	netif_nl_add_attr(&req.nh, RTA_DST, daddr, 16);
+	if (saddr && memcmp(saddr, netif6_any, 16)) {
+		req.rt.rtm_src_len = 128;
+		netif_nl_add_attr(&req.nh, RTA_SRC, saddr, 16);
+	}
 	if (ifindex)
 		netif_nl_add_attr(&req.nh, RTA_OIF, &ifindex, 4);
 	ret = netif_nl_transact(&req.nh, route6_parse, r);
@@ -118,7 +123,7 @@ static int neigh6_check_on_link(int ifindex, const uint8_t addr[16])
 
 	if (addr[0] == 0xff || !memcmp(addr, netif6_any, 16))
 		return -EINVAL;
-	ret = netif_route6_lookup(addr, ifindex, &r);
+	ret = netif_route6_lookup(addr, NULL, ifindex, &r);
 	if (ret)
 		return ret;
 	if (!ifindex || r.ifindex != ifindex || memcmp(r.gateway, netif6_any, 16))

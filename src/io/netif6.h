@@ -17,13 +17,16 @@ struct netif_route6 {
 };
 
 /*
- * The route the kernel would use to reach daddr, through ifindex if not 0 (RTM_GETROUTE):
- * 0, or -errno (-ENETUNREACH when there is none; an unreachable or prohibit route gives the
+ * The route the kernel would use to reach daddr from saddr (unless NULL or all zero) through
+ * ifindex (if not 0): one RTM_GETROUTE request answered by the whole FIB, policy rules
+ * included, as `ip -6 route get DADDR from SADDR oif IF` (see netif_route_lookup).  0, or
+ * -errno (-ENETUNREACH when there is none; an unreachable or prohibit route gives the
  * kernel's error for it).  prefsrc is the route's src when it names one, else the source
  * address the kernel would choose for daddr: the kernel's answer carries either in
  * RTA_PREFSRC.  It stays all zero only when the kernel has no address to choose.
  */
-int netif_route6_lookup(const uint8_t daddr[16], int ifindex, struct netif_route6 *r);
+int netif_route6_lookup(const uint8_t daddr[16], const uint8_t saddr[16], int ifindex,
+			struct netif_route6 *r);
 
 /*
  * The MAC of addr on ifindex from the IPv6 neighbour table, from a usable entry only

@@ -10,7 +10,8 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-/* One request: a header, a family's message, and room for its attributes (two addresses). */
+/* One request: a header, a family's message, and room for its attributes (two addresses and
+ * an interface). */
 struct netif_request {
 	struct nlmsghdr nh;
 	union {

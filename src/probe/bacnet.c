@@ -64,12 +64,13 @@ static int bacnet_init(struct probe *p, char *err, size_t errlen)
 static uint32_t bacnet_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
 			     uint32_t probe_num)
 {
-	uint64_t h = probe_hash(&p->params, p->params.saddr, daddr, dport);
+	uint32_t saddr = probe_source(&p->params, daddr);
+	uint64_t h = probe_hash(&p->params, saddr, daddr, dport);
 	uint8_t id = bacnet_invoke_id(h);
 
 	frame[UDP_PAYLOAD_AT + BACNET_INVOKE_ID_AT] = id;
 	/* The id is the high byte of a checksum word: the payload starts at an even offset. */
-	return probe_udp_finish(p, frame, daddr, dport, probe_num, h, sizeof(bacnet_request),
+	return probe_udp_finish(p, frame, saddr, daddr, dport, probe_num, h, sizeof(bacnet_request),
 				(uint32_t)id << 8);
 }
 
@@ -125,7 +126,7 @@ static int bacnet_validate(const struct probe *p, const struct packet_view *v,
 		return 0;
 	at = bacnet_apdu_at(r->data, r->data_len);
 	if (at >= 0 && (r->data[at] >> 4) >= APDU_SIMPLE_ACK && (r->data[at] >> 4) <= APDU_ABORT) {
-		uint64_t h = probe_hash(pp, pp->saddr, r->saddr, r->sport);
+		uint64_t h = probe_hash(pp, r->daddr, r->saddr, r->sport);
 
 		if ((size_t)at + 2 > r->data_len || r->data[at + 1] != bacnet_invoke_id(h))
 			return 0;

@@ -300,10 +300,12 @@ static const struct dns_query *dns_write_query(const struct probe *p, uint8_t *p
 static uint32_t dns_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
 			  uint32_t probe_num)
 {
-	uint64_t h = probe_hash(&p->params, p->params.saddr, daddr, dport);
+	uint32_t saddr = probe_source(&p->params, daddr);
+	uint64_t h = probe_hash(&p->params, saddr, daddr, dport);
 	const struct dns_query *q = dns_write_query(p, frame + UDP_PAYLOAD_AT, h, probe_num);
 
-	return probe_udp_finish(p, frame, daddr, dport, probe_num, h, q->len, q->sum + dns_id(h));
+	return probe_udp_finish(p, frame, saddr, daddr, dport, probe_num, h, q->len,
+				q->sum + dns_id(h));
 }
 
 static uint32_t dns_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
@@ -406,19 +408,17 @@ static int dns_validate(const struct probe *p, const struct packet_view *v, stru
 	const struct probe_params *pp = &p->params;
 	struct packet_quote q;
 
-	if (v->daddr != pp->saddr)
-		return 0;
 	if (v->proto == IPPROTO_UDP_) {
-		if (v->l4_len < UDP_HLEN ||
-		    !dns_check_reply(p, probe_hash(pp, pp->saddr, v->saddr, packet_get16(v->l4)),
+		if (v->l4_len < UDP_HLEN || v->daddr != probe_source(pp, v->saddr) ||
+		    !dns_check_reply(p, probe_hash(pp, v->daddr, v->saddr, packet_get16(v->l4)),
 				     v->l4, v->l4_len, r))
 			return 0;
 		r->saddr = v->saddr;
 	} else if (packet_parse_icmp_quote(v, &q) == 0) {
 		/* Unreachable, quoting one of our queries (its whole UDP header). */
-		if (q.icmp_type != ICMP_UNREACH || q.proto != IPPROTO_UDP_ ||
-		    q.saddr != pp->saddr ||
-		    !dns_check_quote(p, probe_hash(pp, pp->saddr, q.daddr, packet_get16(q.l4 + 2)),
+		if (q.icmp_type != ICMP_UNREACH || q.proto != IPPROTO_UDP_ || v->daddr != q.saddr ||
+		    q.saddr != probe_source(pp, q.daddr) ||
+		    !dns_check_quote(p, probe_hash(pp, q.saddr, q.daddr, packet_get16(q.l4 + 2)),
 				     q.l4, r))
 			return 0;
 		r->flags = (uint8_t)(UDP_FLAG_ICMP | (q.icmp_code & 0x7f));

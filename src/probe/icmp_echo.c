@@ -39,6 +39,8 @@ void probe_echo_sum_template(struct probe *p, uint16_t payload_len, uint16_t pay
 	uint8_t frame[PROBE_FRAME_MAX];
 
 	probe_echo_template(p, payload_len, frame, sizeof(frame));
+	/* The source is each probe's own (probe_source): the patch adds it. */
+	memset(frame + ETH_HLEN_ + 12, 0, 4);
 	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
 	p->sum_l4 = csum_add_bytes(0, frame + ETH_HLEN_ + IPV4_HLEN, ICMP_HLEN);
 	/* ICMPv6's checksum covers a pseudo-header (RFC 4443 2.3): our address, length, 58; and
@@ -80,11 +82,11 @@ static int echo_init(struct probe *p, char *err, size_t errlen)
 	return 0;
 }
 
-/* The identifier and first sequence number of our requests to daddr. */
-static inline void echo_ids(const struct probe_params *pp, uint32_t daddr, uint16_t *id,
-			    uint16_t *seq)
+/* The identifier and first sequence number of our requests from saddr to daddr. */
+static inline void echo_ids(const struct probe_params *pp, uint32_t saddr, uint32_t daddr,
+			    uint16_t *id, uint16_t *seq)
 {
-	uint64_t h = probe_hash(pp, pp->saddr, daddr, 0);
+	uint64_t h = probe_hash(pp, saddr, daddr, 0);
 
 	*id = (uint16_t)(h >> 32);
 	*seq = (uint16_t)h;
@@ -94,14 +96,17 @@ void probe_echo_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uin
 		      uint32_t payload_sum)
 {
 	uint8_t *ip = frame + ETH_HLEN_, *icmp = ip + IPV4_HLEN;
+	uint32_t saddr = probe_source(&p->params, daddr);
 	uint16_t id, seq, ipid;
 
-	echo_ids(&p->params, daddr, &id, &seq);
+	echo_ids(&p->params, saddr, daddr, &id, &seq);
 	seq = (uint16_t)(seq + probe_num);
 	ipid = (uint16_t)(id ^ seq);
 	packet_put16(ip + 4, ipid);
+	packet_put32(ip + 12, saddr);
 	packet_put32(ip + 16, daddr);
-	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + ipid, daddr)));
+	packet_put16(ip + 10,
+		     csum_fold(csum_add_u32(csum_add_u32(p->sum_l3 + ipid, daddr), saddr)));
 	packet_put16(icmp + 4, id);
 	packet_put16(icmp + 6, seq);
 	packet_put16(icmp + 2, csum_fold(p->sum_l4 + id + seq + payload_sum));
@@ -148,12 +153,15 @@ static uint32_t echo_patch6(const struct probe *p, uint8_t *frame, const uint8_t
 	return PROBE_ECHO6_FRAME_LEN;
 }
 
-/* Do id and seq belong to one of our requests to target? */
-static int echo_match(const struct probe *p, uint32_t target, uint16_t id, uint16_t seq)
+/* Do id and seq belong to one of our requests from us to target? */
+static int echo_match(const struct probe *p, uint32_t us, uint32_t target, uint16_t id,
+		      uint16_t seq)
 {
 	uint16_t want_id, first;
 
-	echo_ids(&p->params, target, &want_id, &first);
+	if (us != probe_source(&p->params, target))
+		return 0;
+	echo_ids(&p->params, us, target, &want_id, &first);
 	return id == want_id && (uint16_t)(seq - first) < p->params.probes;
 }
 
@@ -163,18 +171,20 @@ int probe_echo_check(const struct probe *p, const struct packet_view *v, struct 
 	const uint8_t *icmp = v->l4;
 	int kind;
 
-	if (v->proto != IPPROTO_ICMP_ || v->daddr != p->params.saddr || v->l4_len < ICMP_HLEN)
+	if (v->proto != IPPROTO_ICMP_ || v->l4_len < ICMP_HLEN)
 		return 0;
 	if (icmp[0] == ICMP_ECHO_REPLY) {
-		if (!echo_match(p, v->saddr, packet_get16(icmp + 4), packet_get16(icmp + 6)))
+		if (!echo_match(p, v->daddr, v->saddr, packet_get16(icmp + 4),
+				packet_get16(icmp + 6)))
 			return 0;
 		r->saddr = v->saddr;
 		kind = PROBE_ECHO_REPLY;
 	} else if (packet_parse_icmp_quote(v, q) == 0) {
 		/* An error quoting one of our requests (8 bytes: the whole echo header). */
-		if (q->proto != IPPROTO_ICMP_ || q->saddr != p->params.saddr ||
+		if (q->proto != IPPROTO_ICMP_ || v->daddr != q->saddr ||
 		    q->l4[0] != ICMP_ECHO_REQUEST ||
-		    !echo_match(p, q->daddr, packet_get16(q->l4 + 4), packet_get16(q->l4 + 6)))
+		    !echo_match(p, q->saddr, q->daddr, packet_get16(q->l4 + 4),
+				packet_get16(q->l4 + 6)))
 			return 0;
 		r->saddr = q->daddr;
 		kind = PROBE_ECHO_ERROR;

@@ -32,10 +32,20 @@
 /* Bytes of a reply's payload a result keeps for the module's own fields (ZMap's udp "data"). */
 #define PROBE_DATA_MAX 256
 
-/* Set by the core before init; the module reads it, never changes it. */
+/*
+ * Set by the core before init; the module reads it, never changes it.
+ *
+ * Sources: with -S a range or list (ZMap's), each target is probed from one of saddrs, the
+ * one probe_source chooses by the target's address alone, so that every probe to it, its
+ * repeats and the check of its reply agree without a table.  With one source saddr_count is
+ * 0 or 1 and saddr is it.  The modules' constant sums leave the source out: the patch adds
+ * the chosen one with the destination, two more additions per checksum.
+ */
 struct probe_params {
-	uint32_t saddr;	    /* our address, host order */
-	uint8_t saddr6[16]; /* our IPv6 address (network order), for IPv6 targets */
+	uint32_t saddr;		/* our address, host order: the only one, or the first of saddrs */
+	const uint32_t *saddrs; /* every source (host order), when saddr_count > 1 */
+	uint32_t saddr_count;	/* how many; 0 or 1: saddr alone */
+	uint8_t saddr6[16];	/* our IPv6 address (network order), for IPv6 targets */
 	uint8_t smac[ETH_ALEN_];
 	uint8_t gwmac[ETH_ALEN_];
 	uint8_t gwmac6[ETH_ALEN_]; /* the IPv6 next hop's: the IPv6 probes' destination MAC */
@@ -191,6 +201,18 @@ const char *probe_names_all(void);
 /* Print every probe module with its help line and what its --probe-args take
  * (--list-probe-modules), a line each. */
 void probe_modules_describe(FILE *f);
+
+/*
+ * Our source for the probes to daddr: saddr, or one of saddrs chosen by daddr alone (its
+ * golden-ratio product, scaled to the list by a multiply: no division per probe), so that
+ * the sources share the targets evenly.
+ */
+static inline uint32_t probe_source(const struct probe_params *pp, uint32_t daddr)
+{
+	if (__builtin_expect(pp->saddr_count <= 1, 1))
+		return pp->saddr;
+	return pp->saddrs[((uint64_t)(daddr * 0x9e3779b1u) * pp->saddr_count) >> 32];
+}
 
 /* The (validation) hash of one probe: everything a reply must echo comes from it. */
 static inline uint64_t probe_hash(const struct probe_params *pp, uint32_t saddr, uint32_t daddr,

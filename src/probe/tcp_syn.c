@@ -122,9 +122,11 @@ int probe_tcp_sum_template(struct probe *p, uint8_t flags, char *err, size_t err
 		return -ENOSPC;
 	}
 	tcp_len = probe_tcp_len(p);
+	/* The source is each probe's own (probe_source): the patch adds it. */
+	memset(frame + ETH_HLEN_ + 12, 0, 4);
 	p->sum_l3 = csum_add_bytes(0, ip, IPV4_HLEN);
-	/* Pseudo-header (our address, protocol, TCP length), then the segment. */
-	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_TCP_ + tcp_len;
+	/* Pseudo-header (protocol, TCP length; the addresses per probe), then the segment. */
+	p->sum_l4 = IPPROTO_TCP_ + tcp_len;
 	p->sum_l4 = csum_add_bytes(p->sum_l4, ip + IPV4_HLEN, tcp_len);
 	/* IPv6's pseudo-header: the same segment, our 16-byte address (RFC 8200 8.1). */
 	p->sum_l4_6 = csum_add_addr6(0, p->params.saddr6) + IPPROTO_TCP_ + tcp_len;
@@ -159,11 +161,12 @@ static uint32_t synscan_patch(const struct probe *p, uint8_t *frame, uint32_t da
 			      uint32_t probe_num)
 {
 	const struct probe_params *pp = &p->params;
-	uint64_t h = probe_hash(pp, pp->saddr, daddr, dport);
+	uint32_t saddr = probe_source(pp, daddr);
+	uint64_t h = probe_hash(pp, saddr, daddr, dport);
 
 	/* A SYN acknowledges nothing: its acknowledgement number stays 0. */
-	return probe_tcp_patch(p, frame, daddr, dport, probe_sport(pp, h, probe_num), (uint32_t)h,
-			       0, (uint16_t)(h >> 16));
+	return probe_tcp_patch(p, frame, saddr, daddr, dport, probe_sport(pp, h, probe_num),
+			       (uint32_t)h, 0, (uint16_t)(h >> 16));
 }
 
 static int synscan_template6(const struct probe *p, uint8_t *buf, size_t cap)
@@ -185,9 +188,10 @@ int probe_tcp_reply_hash(const struct probe *p, const struct packet_view *v, uin
 {
 	const struct probe_params *pp = &p->params;
 
-	if (v->proto != IPPROTO_TCP_ || v->l4_len < TCP_HLEN || v->daddr != pp->saddr)
+	if (v->proto != IPPROTO_TCP_ || v->l4_len < TCP_HLEN ||
+	    v->daddr != probe_source(pp, v->saddr))
 		return 0;
-	*hash = probe_hash(pp, pp->saddr, v->saddr, packet_get16(v->l4));
+	*hash = probe_hash(pp, v->daddr, v->saddr, packet_get16(v->l4));
 	return probe_sport_valid(pp, *hash, packet_get16(v->l4 + 2));
 }
 

@@ -21,24 +21,29 @@ int probe_tcp_template(const struct probe *p, uint8_t flags, uint8_t *buf, size_
 /* The same over IPv6 (from params.saddr6). */
 int probe_tcp_template6(const struct probe *p, uint8_t flags, uint8_t *buf, size_t cap);
 
-/* Sum that frame's constant fields into p->sum_l3, p->sum_l4 and (IPv6) p->sum_l4_6; 0, or
- * -ENOSPC and a line. */
+/* Sum that frame's constant fields (not the IPv4 source: see probe_params) into p->sum_l3,
+ * p->sum_l4 and (IPv6) p->sum_l4_6; 0, or -ENOSPC and a line. */
 int probe_tcp_sum_template(struct probe *p, uint8_t flags, char *err, size_t errlen);
 
 /* The segment's length (header and options) for p's preset. */
 uint32_t probe_tcp_len(const struct probe *p);
 
-/* Write the per-target fields into a copy of the template; return the frame's length. */
-static inline uint32_t probe_tcp_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
-				       uint16_t dport, uint16_t sport, uint32_t seq, uint32_t ack,
-				       uint16_t ipid)
+/*
+ * Write the per-target fields into a copy of the template, from saddr (probe_source's
+ * choice for daddr); return the frame's length.
+ */
+static inline uint32_t probe_tcp_patch(const struct probe *p, uint8_t *frame, uint32_t saddr,
+				       uint32_t daddr, uint16_t dport, uint16_t sport, uint32_t seq,
+				       uint32_t ack, uint16_t ipid)
 {
 	uint8_t *ip = frame + ETH_HLEN_, *tcp = ip + IPV4_HLEN;
-	uint32_t sum = csum_add_u32(p->sum_l4 + sport + dport, seq);
+	uint32_t sum = csum_add_u32(csum_add_u32(p->sum_l4 + sport + dport, seq), saddr);
 
 	packet_put16(ip + 4, ipid);
+	packet_put32(ip + 12, saddr);
 	packet_put32(ip + 16, daddr);
-	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + ipid, daddr)));
+	packet_put16(ip + 10,
+		     csum_fold(csum_add_u32(csum_add_u32(p->sum_l3 + ipid, daddr), saddr)));
 
 	packet_put16(tcp, sport);
 	packet_put16(tcp + 2, dport);

@@ -64,12 +64,13 @@ static uint32_t synack_patch(const struct probe *p, uint8_t *frame, uint32_t dad
 			     uint32_t probe_num)
 {
 	const struct probe_params *pp = &p->params;
-	uint64_t h = probe_hash(pp, pp->saddr, daddr, dport);
+	uint32_t saddr = probe_source(pp, daddr);
+	uint64_t h = probe_hash(pp, saddr, daddr, dport);
 	uint32_t seq, ack;
 
 	synack_numbers(h, &seq, &ack);
-	return probe_tcp_patch(p, frame, daddr, dport, probe_sport(pp, h, probe_num), seq, ack,
-			       (uint16_t)(h >> 16));
+	return probe_tcp_patch(p, frame, saddr, daddr, dport, probe_sport(pp, h, probe_num), seq,
+			       ack, (uint16_t)(h >> 16));
 }
 
 static uint32_t synack_patch6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],
@@ -147,11 +148,11 @@ static int synack_validate_icmp(const struct probe *p, const struct packet_view 
 	struct packet_quote q;
 	uint16_t theirs;
 
-	if (v->daddr != pp->saddr || packet_parse_icmp_quote(v, &q) || q.proto != IPPROTO_TCP_ ||
-	    q.saddr != pp->saddr)
+	if (packet_parse_icmp_quote(v, &q) || q.proto != IPPROTO_TCP_ || v->daddr != q.saddr ||
+	    q.saddr != probe_source(pp, q.daddr))
 		return 0;
 	theirs = packet_get16(q.l4 + 2);
-	if (!synack_quotes_ours(pp, q.l4, probe_hash(pp, pp->saddr, q.daddr, theirs)))
+	if (!synack_quotes_ours(pp, q.l4, probe_hash(pp, q.saddr, q.daddr, theirs)))
 		return 0;
 	r->saddr = q.daddr;
 	r->daddr = v->daddr;

@@ -244,12 +244,13 @@ static uint32_t udp_patch(const struct probe *p, uint8_t *frame, uint32_t daddr,
 {
 	const struct probe_params *pp = &p->params;
 	const struct udp_state *st = p->priv;
-	uint64_t h = probe_hash(pp, pp->saddr, daddr, dport);
+	uint32_t saddr = probe_source(pp, daddr);
+	uint64_t h = probe_hash(pp, saddr, daddr, dport);
 	uint16_t plen;
 	unsigned which = udp_payload_for(st, dport, &plen);
 
 	memcpy(frame + UDP_PAYLOAD_AT, st->data[which], plen);
-	return probe_udp_finish(p, frame, daddr, dport, probe_num, h, plen,
+	return probe_udp_finish(p, frame, saddr, daddr, dport, probe_num, h, plen,
 				plen ? st->sum[which] : 0);
 }
 

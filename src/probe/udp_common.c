@@ -45,14 +45,17 @@ void probe_udp_sums(struct probe *p, uint32_t payload_sum)
 	uint8_t frame[UDP_PAYLOAD_AT];
 
 	probe_udp_template(p, frame, sizeof(frame), NULL, 0);
+	/* The source is each probe's own (probe_source): probe_udp_finish adds it. */
+	memset(frame + ETH_HLEN_ + 12, 0, 4);
 	p->sum_l3 = csum_add_bytes(0, frame + ETH_HLEN_, IPV4_HLEN);
-	/* Pseudo-header: our address and the protocol; lengths and ports come per packet. */
-	p->sum_l4 = csum_add_u32(0, p->params.saddr) + IPPROTO_UDP_ + payload_sum;
+	/* Pseudo-header: the protocol; addresses, lengths and ports come per packet. */
+	p->sum_l4 = IPPROTO_UDP_ + payload_sum;
 	p->sum_l4_6 = csum_add_addr6(0, p->params.saddr6) + IPPROTO_UDP_ + payload_sum;
 }
 
-uint32_t probe_udp_finish(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
-			  uint32_t probe_num, uint64_t h, uint16_t len, uint32_t payload_sum)
+uint32_t probe_udp_finish(const struct probe *p, uint8_t *frame, uint32_t saddr, uint32_t daddr,
+			  uint16_t dport, uint32_t probe_num, uint64_t h, uint16_t len,
+			  uint32_t payload_sum)
 {
 	uint8_t *ip = frame + ETH_HLEN_, *udp = ip + IPV4_HLEN;
 	uint16_t sport = probe_sport(&p->params, h, probe_num), ipid = (uint16_t)(h >> 16);
@@ -61,14 +64,18 @@ uint32_t probe_udp_finish(const struct probe *p, uint8_t *frame, uint32_t daddr,
 
 	packet_put16(ip + 2, tlen);
 	packet_put16(ip + 4, ipid);
+	packet_put32(ip + 12, saddr);
 	packet_put32(ip + 16, daddr);
-	packet_put16(ip + 10, csum_fold(csum_add_u32(p->sum_l3 + tlen + ipid, daddr)));
+	packet_put16(ip + 10,
+		     csum_fold(csum_add_u32(csum_add_u32(p->sum_l3 + tlen + ipid, daddr), saddr)));
 
 	packet_put16(udp, sport);
 	packet_put16(udp + 2, dport);
 	packet_put16(udp + 4, ulen);
 	/* The UDP length counts twice: once in the pseudo-header, once in the header. */
-	csum = csum_fold(csum_add_u32(p->sum_l4 + 2u * ulen + sport + dport, daddr) + payload_sum);
+	csum = csum_fold(
+		csum_add_u32(csum_add_u32(p->sum_l4 + 2u * ulen + sport + dport, daddr), saddr) +
+		payload_sum);
 	/* In UDP a computed 0 is sent as 0xffff: 0 means "no checksum". */
 	packet_put16(udp + 6, csum ? csum : 0xffff);
 	return ETH_HLEN_ + tlen;
@@ -95,17 +102,18 @@ uint32_t probe_udp_finish6(const struct probe *p, uint8_t *frame, const uint8_t 
 	return ETH_HLEN_ + IPV6_HLEN + ulen;
 }
 
-/* Fill r from the headers of our probe as (to, port) saw or quoted them. */
-static int udp_match(const struct probe *p, uint32_t target, uint16_t target_port,
+/* Fill r from the headers of our probe (from us) as (target, port) saw or quoted them. */
+static int udp_match(const struct probe *p, uint32_t us, uint32_t target, uint16_t target_port,
 		     uint16_t our_port, struct probe_result *r)
 {
 	const struct probe_params *pp = &p->params;
 
-	if (!probe_sport_valid(pp, probe_hash(pp, pp->saddr, target, target_port), our_port))
+	if (us != probe_source(pp, target) ||
+	    !probe_sport_valid(pp, probe_hash(pp, us, target, target_port), our_port))
 		return 0;
 	r->family = 4;
 	r->saddr = target;
-	r->daddr = pp->saddr;
+	r->daddr = us;
 	r->sport = target_port;
 	r->dport = our_port;
 	return 1;
@@ -116,13 +124,11 @@ int probe_udp_validate(const struct probe *p, const struct packet_view *v, struc
 	const uint8_t *l4 = v->l4;
 	struct packet_quote q;
 
-	if (v->daddr != p->params.saddr)
-		return 0;
 	if (v->proto == IPPROTO_UDP_) {
 		uint32_t len;
 
 		if (v->l4_len < UDP_HLEN ||
-		    !udp_match(p, v->saddr, packet_get16(l4), packet_get16(l4 + 2), r))
+		    !udp_match(p, v->daddr, v->saddr, packet_get16(l4), packet_get16(l4 + 2), r))
 			return 0;
 		r->flags = 0;
 		/* The payload as the UDP length gives it, never past what arrived. */
@@ -131,9 +137,8 @@ int probe_udp_validate(const struct probe *p, const struct packet_view *v, struc
 		probe_result_keep_data(r, l4 + UDP_HLEN, len - UDP_HLEN);
 	} else if (packet_parse_icmp_quote(v, &q) == 0) {
 		/* Unreachable, quoting one of our UDP probes (8 bytes: the whole UDP header). */
-		if (q.icmp_type != ICMP_UNREACH || q.proto != IPPROTO_UDP_ ||
-		    q.saddr != p->params.saddr ||
-		    !udp_match(p, q.daddr, packet_get16(q.l4 + 2), packet_get16(q.l4), r))
+		if (q.icmp_type != ICMP_UNREACH || q.proto != IPPROTO_UDP_ || v->daddr != q.saddr ||
+		    !udp_match(p, q.saddr, q.daddr, packet_get16(q.l4 + 2), packet_get16(q.l4), r))
 			return 0;
 		r->flags = (uint8_t)(UDP_FLAG_ICMP | (q.icmp_code & 0x7f));
 	} else {

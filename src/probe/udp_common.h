@@ -35,19 +35,22 @@ int probe_udp_template6(const struct probe *p, uint8_t *buf, size_t cap, const u
 
 /*
  * Set p->sum_l3 and p->sum_l4 for probe_udp_finish (and p->sum_l4_6 for probe_udp_finish6): the
- * template's IPv4 header, and the pseudo-header's constant part (our address, the protocol) plus
- * payload_sum, the sum (csum_add_bytes) of the part of the payload that is the same in every probe.
+ * template's IPv4 header but its source, and the pseudo-header's constant part (the protocol;
+ * our IPv6 address) plus payload_sum, the sum (csum_add_bytes) of the part of the payload that
+ * is the same in every probe.
  */
 void probe_udp_sums(struct probe *p, uint32_t payload_sum);
 
 /*
- * Finish the frame of probe probe_num to (daddr, dport), whose payload (len bytes) is in
- * place at UDP_PAYLOAD_AT: addresses, lengths, the source port and IP id from h (the probe
- * hash of daddr, dport), and both checksums.  payload_sum is the sum of what the payload
- * holds beyond what probe_udp_sums was given.  Returns the frame's length.
+ * Finish the frame of probe probe_num from saddr (probe_source's choice for daddr) to
+ * (daddr, dport), whose payload (len bytes) is in place at UDP_PAYLOAD_AT: addresses,
+ * lengths, the source port and IP id from h (the probe hash of saddr, daddr, dport), and
+ * both checksums.  payload_sum is the sum of what the payload holds beyond what
+ * probe_udp_sums was given.  Returns the frame's length.
  */
-uint32_t probe_udp_finish(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
-			  uint32_t probe_num, uint64_t h, uint16_t len, uint32_t payload_sum);
+uint32_t probe_udp_finish(const struct probe *p, uint8_t *frame, uint32_t saddr, uint32_t daddr,
+			  uint16_t dport, uint32_t probe_num, uint64_t h, uint16_t len,
+			  uint32_t payload_sum);
 
 /* probe_udp_finish over IPv6: the payload in place at UDP_PAYLOAD_AT6, h the probe_hash6. */
 uint32_t probe_udp_finish6(const struct probe *p, uint8_t *frame, const uint8_t daddr[16],

@@ -43,9 +43,10 @@ static int upnp_init(struct probe *p, char *err, size_t errlen)
 static uint32_t upnp_patch(const struct probe *p, uint8_t *frame, uint32_t daddr, uint16_t dport,
 			   uint32_t probe_num)
 {
-	uint64_t h = probe_hash(&p->params, p->params.saddr, daddr, dport);
+	uint32_t saddr = probe_source(&p->params, daddr);
+	uint64_t h = probe_hash(&p->params, saddr, daddr, dport);
 
-	return probe_udp_finish(p, frame, daddr, dport, probe_num, h, UPNP_REQUEST_LEN, 0);
+	return probe_udp_finish(p, frame, saddr, daddr, dport, probe_num, h, UPNP_REQUEST_LEN, 0);
 }
 
 static int upnp_template6(const struct probe *p, uint8_t *buf, size_t cap)

@@ -19,6 +19,9 @@
 enum scan_status_format { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON };
 
 #define SCAN_CORES_MAX 256
+/* -S: the most source addresses a scan sends from (a longer list is more likely a mistake,
+ * and the XDP program's map of them is sized by it). */
+#define SCAN_SOURCES_MAX 256
 /* The most probes a sender hands the engine at once (--batch caps it lower). */
 #define SCAN_TX_BATCH 1024
 
@@ -37,8 +40,11 @@ struct scan_config {
 	struct output_filter filter; /* --output-filter, default "success = 1 && repeat = 0" */
 
 	const char *ifname; /* NULL: from the route to the first target */
-	uint32_t source_ip; /* host order; valid if source_ip_set */
+	uint32_t source_ip; /* host order: -S's (first) address; valid if source_ip_set */
 	int source_ip_set;
+	/* -S a range or list (ZMap's): every address, sorted, source_ip the first. */
+	uint32_t source_ips[SCAN_SOURCES_MAX];
+	unsigned source_ip_count;
 	uint8_t source_ip6[16]; /* --ipv6-source-ip (network order); valid if source_ip6_set */
 	int source_ip6_set;
 	uint64_t max_v6_prefix_size; /* --max-v6-prefix-size: the largest IPv6 target range */

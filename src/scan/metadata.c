@@ -58,6 +58,13 @@ static void metadata_config(struct json_writer *w, const struct scan *s)
 	json_string(w, "interface", s->ifname);
 	target_format_ipv4(pp->saddr, text);
 	json_string(w, "source_ip", text);
+	/* -S a range or list: every source (source_ip is the first). */
+	json_array(w, "source_ips");
+	for (uint32_t i = 0; i < (pp->saddr_count > 1 ? pp->saddr_count : 1); i++) {
+		target_format_ipv4(pp->saddr_count > 1 ? pp->saddrs[i] : pp->saddr, text);
+		json_string(w, NULL, text);
+	}
+	json_end(w);
 	netif_format_mac(pp->smac, text);
 	json_string(w, "source_mac", text);
 	netif_format_mac(pp->gwmac, text);

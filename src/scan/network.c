@@ -53,19 +53,89 @@ static int resolve_ifname(const struct scan_config *cfg, char err[SCAN_ERRLEN])
 	return ifindex;
 }
 
-/* The IPv4 targets' route: the interface, our address and MAC, the gateway's MAC. */
-static int resolve_ipv4(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+/*
+ * The next hop's MAC (the gateway's, or with none the one on-link target's), asked for when
+ * the neighbour table has none; only looked up when not active (a dry run sends nothing: it
+ * shows zeros for a MAC nobody knows yet).  One line in err naming the next hop and the
+ * interface when it cannot be had.
+ */
+static int resolve_next_hop(struct scan *s, uint32_t gateway, uint32_t target, int active,
+			    char err[SCAN_ERRLEN])
 {
 	struct probe_params *pp = &s->probe.params;
-	uint32_t first = cfg->targets.ranges[0].first;
+	uint32_t hop = gateway ? gateway : target;
+	char a[16];
+	int ret;
+
+	if (!active) {
+		/* A dry run shows the MAC when the table has it, zeros when not: no error. */
+		if (netif_neigh_lookup(s->ifindex, hop, pp->gwmac))
+			memset(pp->gwmac, 0, 6);
+		return 0;
+	}
+	ret = netif_neigh_resolve(s->ifindex, pp->smac, pp->saddr, hop, pp->gwmac, SCAN_ARP_TRIES,
+				  SCAN_ARP_INTERVAL_MS);
+	if (!ret)
+		return 0;
+	/* Never fall back to broadcast: that would flood a whole segment with probes. */
+	target_format_ipv4(hop, a);
+	if (ret == -EHOSTUNREACH || ret == -ENOENT)
+		snprintf(err, SCAN_ERRLEN,
+			 "%s %s on %s did not answer %d ARP requests a second apart: give "
+			 "-G/--gateway-mac",
+			 gateway ? "gateway" : "on-link target", a, s->ifname, SCAN_ARP_TRIES);
+	else
+		snprintf(err, SCAN_ERRLEN, "cannot ask %s %s on %s for its MAC with ARP: %s",
+			 gateway ? "gateway" : "on-link target", a, s->ifname, strerror(-ret));
+	return ret == -ENOENT ? -EHOSTUNREACH : ret;
+}
+
+/*
+ * A target with no gateway on the way is asked for its own MAC, when it is the scan's only
+ * address of its family.  Every probe leaves with one destination MAC: many on-link targets
+ * would need one ARP each, which salvo does not do (yet).
+ */
+static int resolve_on_link(const struct scan *s, const char *target, uint64_t addresses,
+			   char err[SCAN_ERRLEN])
+{
+	if (addresses == 1)
+		return 0;
+	snprintf(err, SCAN_ERRLEN,
+		 "%s is on-link on %s (no gateway to send through), and salvo sends every probe "
+		 "to one next hop's MAC rather than ask each target's: give -G/--gateway-mac "
+		 "(a router on the link), or scan one on-link address at a time",
+		 target, s->ifname);
+	return -EHOSTUNREACH;
+}
+
+/*
+ * The IPv4 targets' route: the interface, our address and MAC, the next hop's MAC.  Our
+ * source comes first (-S, or -i's own address) and the route lookup carries it, so that a
+ * policy rule on the source (a NIC per subnet, each with its table) picks the route the
+ * kernel would; without either, the kernel chooses the source with the route.
+ */
+static int resolve_ipv4(struct scan *s, const struct scan_config *cfg, int active,
+			char err[SCAN_ERRLEN])
+{
+	struct probe_params *pp = &s->probe.params;
+	uint32_t first = cfg->targets.ranges[0].first, saddr = 0;
 	struct netif_route route;
-	char a[16], b[16];
+	char a[16];
 	int ret, ifindex;
 
 	if ((ifindex = resolve_ifname(cfg, err)) < 0)
 		return ifindex;
 	target_format_ipv4(first, a);
-	if ((ret = netif_route_lookup(first, ifindex, &route))) {
+	if (cfg->source_ip_set)
+		saddr = cfg->source_ip;
+	else if (ifindex && netif_ipv4_address(ifindex, &saddr))
+		saddr = 0;
+	ret = netif_route_lookup(first, saddr, ifindex, &route);
+	/* -S need not be ours (ZMap's users choose their source): the kernel routes nothing
+	 * from an address it does not have, so the route is the one our own packets take. */
+	if (ret == -ENETUNREACH && cfg->source_ip_set)
+		ret = netif_route_lookup(first, 0, ifindex, &route);
+	if (ret) {
 		if (!cfg->ifname || !cfg->gateway_mac_set || !cfg->source_ip_set) {
 			snprintf(err, SCAN_ERRLEN,
 				 "no route to %s%s%s: %s (give -i, -S and -G, or add a route)", a,
@@ -77,8 +147,8 @@ static int resolve_ipv4(struct scan *s, const struct scan_config *cfg, char err[
 	}
 	if ((ret = resolve_interface(s, cfg, ifindex ? ifindex : route.ifindex, err)))
 		return ret;
-	if (cfg->source_ip_set) {
-		pp->saddr = cfg->source_ip;
+	if (saddr) {
+		pp->saddr = saddr;
 	} else if (route.prefsrc) {
 		pp->saddr = route.prefsrc;
 	} else if ((ret = netif_ipv4_address(s->ifindex, &pp->saddr))) {
@@ -92,35 +162,22 @@ static int resolve_ipv4(struct scan *s, const struct scan_config *cfg, char err[
 		memcpy(pp->gwmac, cfg->gateway_mac, 6);
 		return 0;
 	}
-	if (!route.gateway) {
-		snprintf(err, SCAN_ERRLEN,
-			 "%s is on-link on %s (no gateway to send through): give -G/--gateway-mac "
-			 "with the next hop's MAC",
-			 a, s->ifname);
-		return -EHOSTUNREACH;
-	}
+	if (!route.gateway && (ret = resolve_on_link(s, a, cfg->targets.addresses, err)))
+		return ret;
 	s->gateway = route.gateway;
-	target_format_ipv4(route.gateway, b);
-	if ((ret = netif_neigh_lookup(s->ifindex, route.gateway, pp->gwmac))) {
-		/* Never fall back to broadcast: that would flood a whole segment with probes. */
-		snprintf(err, SCAN_ERRLEN,
-			 "the MAC of gateway %s on %s is not in the neighbour table: give "
-			 "-G/--gateway-mac, or reach the gateway once so the kernel resolves it",
-			 b, s->ifname);
-		return ret == -ENOENT ? -EHOSTUNREACH : ret;
-	}
-	return 0;
+	return resolve_next_hop(s, route.gateway, first, active, err);
 }
 
-/* Our IPv6 source: --ipv6-source-ip, the route's, or the interface's first global one. */
-static int resolve_source6(struct scan *s, const struct scan_config *cfg,
+/* Our IPv6 source: --ipv6-source-ip, the interface's (-i), the route's, or the interface's
+ * first global one. */
+static int resolve_source6(struct scan *s, const uint8_t chosen[16],
 			   const struct netif_route6 *route, char err[SCAN_ERRLEN])
 {
 	static const uint8_t zero[16];
 	uint8_t *saddr6 = s->probe.params.saddr6;
 
-	if (cfg->source_ip6_set)
-		memcpy(saddr6, cfg->source_ip6, 16);
+	if (memcmp(chosen, zero, 16))
+		memcpy(saddr6, chosen, 16);
 	else if (memcmp(route->prefsrc, zero, 16))
 		memcpy(saddr6, route->prefsrc, 16);
 	else if (netif_ipv6_address(s->ifindex, saddr6)) {
@@ -132,18 +189,46 @@ static int resolve_source6(struct scan *s, const struct scan_config *cfg,
 }
 
 /*
- * The IPv6 targets' route: the interface (unless the IPv4 targets chose it: then the same
- * one), our IPv6 address, and the next hop's MAC from Neighbor Discovery: never a guessed or
- * multicast one.
+ * The IPv6 next hop's MAC (the gateway's, or the one on-link target's) from Neighbor
+ * Discovery, or only the neighbour table when not active, as resolve_next_hop: never a
+ * guessed or multicast one.
  */
-static int resolve_ipv6(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+static int resolve_next_hop6(struct scan *s, const uint8_t gateway[16], const uint8_t target[16],
+			     int active, char err[SCAN_ERRLEN])
 {
 	static const uint8_t zero[16];
 	struct probe_params *pp = &s->probe.params;
+	const uint8_t *hop = memcmp(gateway, zero, 16) ? gateway : target;
+	char b[TARGET6_ADDRSTRLEN];
+	int ret;
+
+	if (!active) {
+		if (netif_neigh6_lookup(s->ifindex, hop, pp->gwmac6))
+			memset(pp->gwmac6, 0, 6);
+		return 0;
+	}
+	if (!(ret = netif_neigh6_resolve(s->ifindex, hop, pp->gwmac6, SCAN_NDP_TIMEOUT_MS)))
+		return 0;
+	target6_format(target6_from_bytes(hop), b);
+	snprintf(err, SCAN_ERRLEN,
+		 "IPv6 %s %s on %s did not answer Neighbor Discovery: give -G/--gateway-mac",
+		 hop == gateway ? "gateway" : "on-link target", b, s->ifname);
+	return ret == -ENOENT ? -EHOSTUNREACH : ret;
+}
+
+/*
+ * The IPv6 targets' route, as the IPv4 one's: the interface (unless the IPv4 targets chose
+ * it: then the same one), our IPv6 address (first, so that the lookup carries it), and the
+ * next hop's MAC.
+ */
+static int resolve_ipv6(struct scan *s, const struct scan_config *cfg, int active,
+			char err[SCAN_ERRLEN])
+{
+	static const uint8_t zero[16];
 	struct target6_addr first;
 	struct netif_route6 route;
-	uint8_t daddr[16];
-	char a[TARGET6_ADDRSTRLEN], b[TARGET6_ADDRSTRLEN];
+	uint8_t daddr[16], saddr[16] = { 0 };
+	char a[TARGET6_ADDRSTRLEN];
 	int ret, ifindex = s->ifindex;
 
 	if (!ifindex && (ifindex = resolve_ifname(cfg, err)) < 0)
@@ -151,7 +236,14 @@ static int resolve_ipv6(struct scan *s, const struct scan_config *cfg, char err[
 	target6_set_address(&cfg->targets6, 0, &first);
 	target6_to_bytes(first, daddr);
 	target6_format(first, a);
-	if ((ret = netif_route6_lookup(daddr, ifindex, &route))) {
+	if (cfg->source_ip6_set)
+		memcpy(saddr, cfg->source_ip6, 16);
+	else if (ifindex && netif_ipv6_address(ifindex, saddr))
+		memset(saddr, 0, 16);
+	ret = netif_route6_lookup(daddr, saddr, ifindex, &route);
+	if (ret == -ENETUNREACH && cfg->source_ip6_set)
+		ret = netif_route6_lookup(daddr, NULL, ifindex, &route);
+	if (ret) {
 		if (!ifindex || !cfg->gateway_mac_set || !cfg->source_ip6_set) {
 			snprintf(
 				err, SCAN_ERRLEN,
@@ -171,41 +263,30 @@ static int resolve_ipv6(struct scan *s, const struct scan_config *cfg, char err[
 	}
 	if (!s->ifindex && (ret = resolve_interface(s, cfg, route.ifindex, err)))
 		return ret;
-	if ((ret = resolve_source6(s, cfg, &route, err)))
+	if ((ret = resolve_source6(s, saddr, &route, err)))
 		return ret;
 	if (cfg->iplayer) /* no Ethernet header goes out: no MAC is needed */
 		return 0;
 	if (cfg->gateway_mac_set) {
-		memcpy(pp->gwmac6, cfg->gateway_mac, 6);
+		memcpy(s->probe.params.gwmac6, cfg->gateway_mac, 6);
 		return 0;
 	}
-	if (!memcmp(route.gateway, zero, 16)) {
-		snprintf(err, SCAN_ERRLEN,
-			 "%s is on-link on %s (no gateway to send through): give -G/--gateway-mac "
-			 "with the next hop's MAC",
-			 a, s->ifname);
-		return -EHOSTUNREACH;
-	}
-	if ((ret = netif_neigh6_resolve(s->ifindex, route.gateway, pp->gwmac6,
-					SCAN_NDP_TIMEOUT_MS))) {
-		target6_format(target6_from_bytes(route.gateway), b);
-		snprintf(err, SCAN_ERRLEN,
-			 "IPv6 gateway %s on %s did not answer Neighbor Discovery: give "
-			 "-G/--gateway-mac",
-			 b, s->ifname);
+	if (!memcmp(route.gateway, zero, 16) &&
+	    (ret = resolve_on_link(s, a, cfg->targets6.addresses, err)))
 		return ret;
-	}
-	return 0;
+	return resolve_next_hop6(s, route.gateway, daddr, active, err);
 }
 
-static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+/* active: the next hops may be asked for their MAC (not in a dry run: it sends nothing). */
+static int resolve_from_kernel(struct scan *s, const struct scan_config *cfg, int active,
+			       char err[SCAN_ERRLEN])
 {
 	int ret;
 
 	s->ifindex = 0;
-	if (cfg->targets.addresses && (ret = resolve_ipv4(s, cfg, err)))
+	if (cfg->targets.addresses && (ret = resolve_ipv4(s, cfg, active, err)))
 		return ret;
-	return cfg->targets6.addresses ? resolve_ipv6(s, cfg, err) : 0;
+	return cfg->targets6.addresses ? resolve_ipv6(s, cfg, active, err) : 0;
 }
 
 /* Options given, else zeros: what a dry run, or an engine that finds its MACs itself, has. */
@@ -222,7 +303,8 @@ static void resolve_from_options(struct scan *s, const struct scan_config *cfg, 
 	memcpy(pp->gwmac6, cfg->gateway_mac, 6);
 }
 
-int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+/* The network, as scan_resolve_network says, with -S's first address as the source. */
+static int resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
 {
 	char ignored[SCAN_ERRLEN];
 
@@ -244,15 +326,29 @@ int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err
 		return 0;
 	}
 	if (!cfg->dryrun)
-		return resolve_from_kernel(s, cfg, err);
+		return resolve_from_kernel(s, cfg, 1, err);
 	/*
-	 * A dry run sends nothing: use what the kernel knows if it can tell,
-	 * else the options given, else zeros, so probes can be built anywhere.
+	 * A dry run sends nothing, not even an ARP request: use what the kernel knows if it
+	 * can tell, else the options given, else zeros, so probes can be built anywhere.
 	 */
-	if (resolve_from_kernel(s, cfg, ignored) == 0)
+	if (resolve_from_kernel(s, cfg, 0, ignored) == 0)
 		return 0;
 	resolve_from_options(s, cfg, "none");
 	return 0;
+}
+
+int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN])
+{
+	struct probe_params *pp = &s->probe.params;
+	int ret = resolve_network(s, cfg, err);
+
+	/* -S a range or list: the route and the next hop were found from its first address;
+	 * the probes go from all of them (probe_source). */
+	if (!ret && cfg->source_ip_count > 1) {
+		pp->saddrs = cfg->source_ips;
+		pp->saddr_count = cfg->source_ip_count;
+	}
+	return ret;
 }
 
 /* What the io engine is to open: queues, the frame size, and what to take off the wire. */
@@ -268,6 +364,8 @@ void scan_io_config(const struct scan *s, struct io_config *io)
 	io->frame_len_max = s->frame_len;
 	io->replies = cfg->probe->replies | (cfg->prescan_probe ? PROBE_REPLY_ICMP_ECHO : 0);
 	io->rx_daddr = s->probe.params.saddr;
+	io->rx_daddrs = s->probe.params.saddrs;
+	io->rx_daddr_count = s->probe.params.saddr_count;
 	io->rx_ipv4 = cfg->targets.addresses != 0;
 	io->rx_ipv6 = cfg->targets6.addresses != 0;
 	memcpy(io->rx_daddr6, s->probe.params.saddr6, 16);

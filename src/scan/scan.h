@@ -40,8 +40,11 @@
 /* How long a receive thread waits for frames before it looks at the stop flag again: a
  * stopped scan exits within about this. */
 #define SCAN_RX_POLL_MS 5
-/* How long the IPv6 next hop has to answer Neighbor Discovery. */
-#define SCAN_NDP_TIMEOUT_MS 3000
+/* How long the IPv6 next hop has to answer Neighbor Discovery (the kernel solicits it three
+ * times a second apart), and how often and how far apart salvo asks the IPv4 one with ARP. */
+#define SCAN_NDP_TIMEOUT_MS  3000
+#define SCAN_ARP_TRIES	     3
+#define SCAN_ARP_INTERVAL_MS 1000
 
 struct scan;
 

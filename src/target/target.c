@@ -41,6 +41,83 @@ int target_parse_ipv4(const char *s, uint32_t *addr)
 	return 0;
 }
 
+static int ipv4_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One item of a list: "a.b.c.d" or "a.b.c.d-e.f.g.h" (len bytes at s) into *r; 0 or -EINVAL. */
+static int list_item(const char *s, size_t len, struct target_range *r, char *err, size_t errlen)
+{
+	char item[40];
+	char *dash;
+
+	if (len == 0 || len >= sizeof(item)) {
+		snprintf(err, errlen, "'%.*s': expected an IPv4 address or range", (int)len, s);
+		return -EINVAL;
+	}
+	memcpy(item, s, len);
+	item[len] = '\0';
+	if (strchr(item, ':')) {
+		snprintf(err, errlen, "'%s': an IPv6 address (IPv6 sources are --ipv6-source-ip)",
+			 item);
+		return -EINVAL;
+	}
+	if ((dash = strchr(item, '-')))
+		*dash = '\0';
+	if (target_parse_ipv4(item, &r->first) ||
+	    (dash ? target_parse_ipv4(dash + 1, &r->last) : (r->last = r->first, 0))) {
+		if (dash)
+			*dash = '-';
+		snprintf(err, errlen,
+			 "'%s': expected an IPv4 address or a range a.b.c.d-e.f.g.h (no CIDR "
+			 "blocks)",
+			 item);
+		return -EINVAL;
+	}
+	if (r->last < r->first) {
+		*dash = '-';
+		snprintf(err, errlen, "'%s': the range ends before it starts", item);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int target_parse_ipv4_list(const char *s, uint32_t *out, unsigned max, unsigned *count, char *err,
+			   size_t errlen)
+{
+	uint64_t total = 0;
+	unsigned n = 0;
+
+	for (const char *at = s;;) {
+		size_t len = strcspn(at, ",");
+		struct target_range r;
+		int ret;
+
+		if ((ret = list_item(at, len, &r, err, errlen)))
+			return ret;
+		total += (uint64_t)r.last - r.first + 1;
+		if (total > max) {
+			snprintf(err, errlen, "more than %u addresses: salvo sends from %u at most",
+				 max, max);
+			return -EINVAL;
+		}
+		for (uint64_t a = r.first; a <= r.last; a++)
+			out[n++] = (uint32_t)a;
+		if (!at[len])
+			break;
+		at += len + 1;
+	}
+	qsort(out, n, sizeof(out[0]), ipv4_cmp);
+	*count = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (i == 0 || out[i] != out[i - 1])
+			out[(*count)++] = out[i];
+	return 0;
+}
+
 int target_format_ipv4(uint32_t addr, char buf[16])
 {
 	int n = 0;

@@ -46,6 +46,16 @@ int target_parse_range(const char *s, struct target_range *out, const char **why
 /* Parse a dotted quad strictly (no leading junk, no trailing junk). */
 int target_parse_ipv4(const char *s, uint32_t *addr);
 
+/*
+ * Parse a list of addresses, as ZMap's -S takes them: "a.b.c.d", "a.b.c.d-e.f.g.h", or such
+ * items separated by commas.  At most max addresses in all, into out sorted (host order)
+ * with duplicates dropped, their number in *count.  0, or -EINVAL with one line in err
+ * (what is wrong and with which item: an IPv6 address, a CIDR block, a range backwards,
+ * more than max addresses).
+ */
+int target_parse_ipv4_list(const char *s, uint32_t *out, unsigned max, unsigned *count, char *err,
+			   size_t errlen);
+
 /* Format addr (host order) as a dotted quad; buf must hold 16 bytes. Returns length. */
 int target_format_ipv4(uint32_t addr, char buf[16]);
 

@@ -87,6 +87,18 @@ expect "/33" 1 "" "'198.18.1.0/33'" -p 80 198.18.1.0/33
 expect "300.1.1.1" 1 "" "'300.1.1.1'" -p 80 300.1.1.1
 expect "rate abc" 1 "" "--rate: 'abc'" -p 80 -r abc $T
 expect "bad MAC" 1 "" "--gateway-mac: '00:11:22:33:44'" -p 80 -G 00:11:22:33:44 $T
+# -S takes ZMap's ranges and lists, of IPv4 addresses, up to salvo's limit of 256.
+expect "-S of IPv6" 1 "" "--source-ip: '2001:2::1': '2001:2::1': an IPv6 address (IPv6 sources are --ipv6-source-ip)" \
+	-p 80 -S 2001:2::1 $T
+expect "-S list with IPv6" 1 "" "'2001:2::1': an IPv6 address" -p 80 -S 198.18.0.1,2001:2::1 $T
+expect "-S over the limit" 1 "" "--source-ip: '198.18.0.0-198.18.1.0': more than 256 addresses: salvo sends from 256 at most" \
+	-p 80 -S 198.18.0.0-198.18.1.0 $T
+expect "-S list over the limit" 1 "" "more than 256 addresses" \
+	-p 80 -S 198.18.0.0-198.18.0.200,198.18.2.0-198.18.2.99 $T
+expect "-S range backwards" 1 "" "'198.18.0.9-198.18.0.1': the range ends before it starts" \
+	-p 80 -S 198.18.0.9-198.18.0.1 $T
+expect "-S CIDR" 1 "" "'198.18.0.0/29': expected an IPv4 address or a range" -p 80 -S 198.18.0.0/29 $T
+expect "-S empty item" 1 "" "'': expected an IPv4 address or range" -p 80 -S 198.18.0.1,,198.18.0.2 $T
 expect "missing list file" 1 "" "--allowlist-file: /nonexistent/list" -p 80 -w /nonexistent/list
 expect "directory as list file" 1 "" "--blocklist-file: /" -p 80 -b / $T
 expect "unknown field" 1 "" "'nosuch': unknown field" -p 80 -f saddr,nosuch $T

@@ -364,6 +364,63 @@ PY
 check "-s, -S, --source-mac and -G in every probe; -w and -b choose exactly; -s P-Q spreads" \
 	'[ "$fields" = "1 1 1 1 64 1" ]' "$fields"
 
+# -S a range or a list, as ZMap's: every probe's source is one of them, the same for every
+# probe to one target (its ports, its -P repeats), each source used, and every IPv4 header
+# and TCP, UDP and ICMP checksum right (summed here, apart from salvo), for each kind of
+# module; the list form with duplicates and out of order is the same set.
+for spec in "198.18.0.10-198.18.0.17" "198.18.0.17,198.18.0.10-198.18.0.13,198.18.0.14-198.18.0.16,198.18.0.12"; do
+	rm -f "$TMP"/src-*.pcap
+	for m in tcp_synscan udp icmp_echoscan dns; do
+		ports=(-p 53,80)
+		[ $m = icmp_echoscan ] && ports=()
+		"${RUN[@]}" "$SALVO" --dryrun -q -r 0 -b /dev/null -S "$spec" -G 02:00:00:00:00:02 \
+			-M $m "${ports[@]}" -P 2 -T 2 --pcap "$TMP/src-$m.pcap" 198.18.1.0/24 >/dev/null
+	done
+	sources=$(python3 - "$TMP"/src-*.pcap <<'PY'
+import collections, socket, struct, sys
+def frames(path):
+    data = open(path, "rb").read()
+    at = 24
+    while at + 16 <= len(data):
+        n = struct.unpack("<I", data[at + 8:at + 12])[0]
+        yield data[at + 16:at + 16 + n]
+        at += 16 + n
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+want = {socket.inet_aton("198.18.0.%d" % i) for i in range(10, 18)}
+ok, lines = True, []
+for path in sys.argv[1:]:
+    src_of, used, n, bad = {}, collections.Counter(), 0, 0
+    for f in frames(path):
+        ip = f[14:34]
+        l4 = f[34:14 + struct.unpack("!H", ip[2:4])[0]]
+        pseudo = ip[12:20] + struct.pack("!BBH", 0, ip[9], len(l4))
+        good = csum(ip) == 0xFFFF and ip[12:16] in want and \
+            (csum(l4) if ip[9] == 1 else csum(pseudo + l4)) == 0xFFFF
+        bad += not good
+        if src_of.setdefault(ip[16:20], ip[12:16]) != ip[12:16]:
+            bad += 1
+        used[ip[12:16]] += 1
+        n += 1
+    ok = ok and bad == 0 and set(used) == want and len(src_of) == 256 and n in (512, 1024)
+    lines.append("%s: %d probes, %d targets, %d sources (%d-%d each), %d wrong" % (
+        path.rsplit("src-", 1)[1], n, len(src_of), len(used), min(used.values()),
+        max(used.values()), bad))
+print("; ".join(lines))
+sys.exit(0 if ok and len(lines) == 4 else 1)
+PY
+	)
+	status=$?
+	check "-S $spec: every source used, one per target, every checksum right" \
+		'[ $status = 0 ]' "$sources"
+	echo "    $sources"
+done
+
 # --ignore-blocklist-errors: a bad line of -w or -b is skipped with a warning naming it (the
 # flag may come after the files), where without it the bad line is the error, exit 1.
 printf '198.18.1.0/30\nbogus\n198.18.1.8\n' >"$TMP/wl.txt"

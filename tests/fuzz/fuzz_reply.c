@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the real receive path on any bytes.  Every frame goes through
  * scan_receive_frame, as a receive thread hands it over, for a scan of each probe module in
- * the table (and one with --icmp-prescan, one with -X's bare IP packets): parse, validate,
+ * the table, from four sources (-S a list: the reply must come to its target's), and one
+ * with --icmp-prescan, one with -X's bare IP packets, from one source: parse, validate,
  * map back to the scan's targets
  * and ports, dedup, classify, filter and queue.  Nothing may crash, hang or read out of
  * bounds, and a result queued must be one of the scan's (address, port) pairs.  The scans of
@@ -21,13 +22,20 @@ static struct scan scans[SCANS_MAX];
 static struct scan_receiver *receivers[SCANS_MAX];
 static size_t scan_count;
 
-static void setup_probe(struct probe *p, const struct probe_ops *ops)
+/* 198.18.0.1, 198.18.0.2, 198.18.0.9, 198.18.0.10: a list with a gap. */
+static const uint32_t sources[] = { 0xc6120001, 0xc6120002, 0xc6120009, 0xc612000a };
+
+static void setup_probe(struct probe *p, const struct probe_ops *ops, int many_sources)
 {
 	char err[256];
 
 	p->ops = ops;
 	p->params.saddr = 0xc6120001; /* 198.18.0.1 */
-	p->params.saddr6[0] = 0x20;   /* 2001:2::1 */
+	if (many_sources) {
+		p->params.saddrs = sources;
+		p->params.saddr_count = sizeof(sources) / sizeof(sources[0]);
+	}
+	p->params.saddr6[0] = 0x20; /* 2001:2::1 */
 	p->params.saddr6[1] = 0x01;
 	p->params.saddr6[3] = 0x02;
 	p->params.saddr6[15] = 0x01;
@@ -81,12 +89,12 @@ static void setup_scan(const struct probe_ops *ops, int prescan, int iplayer)
 	if (ops->template6)
 		setup_targets6(&cfg->targets6);
 	s->cfg = cfg;
-	setup_probe(&s->probe, ops);
+	setup_probe(&s->probe, ops, !prescan && !iplayer);
 	s->elements = scan_config_addresses(cfg) * cfg->ports.count;
 	if (dedup_init(&s->dedup, s->elements))
 		abort();
 	if (prescan) {
-		setup_probe(&s->prescan, probe_by_name("icmp_echoscan"));
+		setup_probe(&s->prescan, probe_by_name("icmp_echoscan"), 0);
 		if (dedup_init(&s->live, scan_config_addresses(cfg)))
 			abort();
 	}

@@ -22,13 +22,27 @@ growth of that interface's tx_packets (read through $SCANNER_WRAP) over that tim
 is a slip when the achieved rate is below 0.9 x the set rate or tx_dropped grew, unless the
 scanner exited 0 on its own before the window ended (the scan finished): that is never one.
 The result then holds "window": {seconds, tx_packets, tx_dropped, achieved, slip, finished,
-exit, spawn, end, progress, signal_to_exit} (spawn and end on the monotonic clock;
-signal_to_exit, when the window was cut, from the first signal to the exit).
+exit, spawn, end, progress, signal_to_exit, stop_signal, killed} (spawn and end on the
+monotonic clock; signal_to_exit, when the window was cut, from the first signal to the exit;
+killed when the exit status is one of the client's own signals).
 
 The controller's loop: with "aimd": {"windows": N, "step": S, "floor": F}, the client runs
 windows one after another, each respawn with --resume, until the scanner finishes on its own
 (or N windows): a slip halves the rate (not below F), any other window adds S.  The result
-then holds "windows": [each window's facts with its "rate"].
+then holds "windows": [each window's facts with its "rate"].  With "stop_signals" (a list,
+e.g. ["INT", "TERM", "KILL"]) window i starts its signal sequence at stop_signals[i mod len],
+so that a test sees each way a window can end; each window's facts name it ("stop_signal").
+
+Multi-NIC fan-out, as the adapter does it when given several interfaces ("interfaces": "a,b"
+in the job, or $ANYSCAN_SCANNER_INTERFACES): the IPv4 target range is split into one
+contiguous range per interface, of equal host counts (the first ones one host more when they
+do not divide), and one scanner runs per interface, at most 4 at once, with only
+--interface pinned (no --source-ip, no --gateway-mac: one global value cannot fit every NIC),
+its own output F.shard-N and checkpoint C.shard-N, and its own windows (judged by its own
+interface's counters) at its share of the rate: the job's rate divided evenly (the contract
+does not say; the job's rate stays the total).  The outputs are merged as one; one failing
+child fails the job.  The result then holds "shards": [each child's interface, range, output,
+open count, and window facts].
 """
 import ipaddress
 import json
@@ -68,9 +82,10 @@ def read_stat(iface, name):
     return int(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
 
 
-def run_window(cmd, job, rate):
+def run_window(cmd, job, rate, first_signal=None):
     """Runs the scanner for one window; returns (returncode, stdout, stderr, window facts)."""
     iface = job.get("stats_interface")
+    first_signal = first_signal or job.get("stop_signal", "INT")
     before = {k: read_stat(iface, k) for k in ("tx_packets", "tx_dropped")} if iface else None
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -83,11 +98,13 @@ def run_window(cmd, job, rate):
         order = ["INT", "TERM", "KILL"]
         # A pidfd tells the moment of exit: Popen.wait(timeout) polls at up to 50 ms.
         pidfd = os.pidfd_open(proc.pid)
-        for name in order[order.index(job.get("stop_signal", "INT")):]:
+        sent = []
+        for name in order[order.index(first_signal):]:
             try:
                 os.killpg(proc.pid, getattr(signal, "SIG" + name))
             except ProcessLookupError:
                 break
+            sent.append(-getattr(signal, "SIG" + name))
             if select.select([pidfd], [], [], 5)[0]:
                 break
         end = time.monotonic()
@@ -99,6 +116,10 @@ def run_window(cmd, job, rate):
               "finished": finished and proc.returncode == 0, "progress": last_progress(err)}
     if signalled:
         window["signal_to_exit"] = round(end - signalled, 4)
+        window["stop_signal"] = first_signal
+        # Killed by the controller's own signal (SIGKILL cannot be caught): the window's
+        # end, not the scanner's failure.
+        window["killed"] = proc.returncode in sent
     if before:
         window.update({k: read_stat(iface, k) - before[k] for k in before})
         window["achieved"] = round(window["tx_packets"] / window["seconds"], 1)
@@ -146,10 +167,14 @@ def aimd_loop(job, binary):
     """The controller's loop of windows; returns (returncode, stderr, windows)."""
     plan = job["aimd"]
     rate, resume, windows = int(job["rate_limit"]), bool(job.get("resume")), []
-    for _ in range(int(plan.get("windows", 20))):
-        returncode, _, err, w = run_window(command(job, binary, rate, resume), job, rate)
+    signals = job.get("stop_signals") or [job.get("stop_signal", "INT")]
+    for i in range(int(plan.get("windows", 20))):
+        returncode, _, err, w = run_window(command(job, binary, rate, resume), job, rate,
+                                           signals[i % len(signals)])
         w["rate"] = rate
         windows.append(w)
+        if w.get("killed"):
+            returncode = 0
         if returncode != 0 or w["finished"]:
             return returncode, err, windows
         rate = max(int(plan.get("floor", 1)), rate // 2) if w["slip"] else \
@@ -158,10 +183,25 @@ def aimd_loop(job, binary):
     return 0, "", windows
 
 
-def main():
-    job = json.load(sys.stdin)
-    binary = os.path.realpath(os.environ["SCANNER_BIN"])
-    out = job.get("output_path", "/tmp/anyscan-output.txt")
+def split_range(spec, n):
+    """The IPv4 range spec (CIDR or a-b) as n contiguous ranges "a-b" of equal host counts."""
+    if "-" in spec:
+        lo, hi = (int(ipaddress.ip_address(x)) for x in spec.split("-"))
+    else:
+        net = ipaddress.ip_network(spec, strict=False)
+        lo, hi = int(net.network_address), int(net.broadcast_address)
+    size, parts, first = hi - lo + 1, [], lo
+    for i in range(n):
+        count = size // n + (1 if i < size % n else 0)
+        if count:
+            parts.append("%s-%s" % (ipaddress.ip_address(first),
+                                    ipaddress.ip_address(first + count - 1)))
+        first += count
+    return parts
+
+
+def run_job(job, binary):
+    """One scanner (or its loop of windows): (returncode, stdout, stderr, extra, progress)."""
     rate = int(job["rate_limit"])
     window, windows = None, None
     if job.get("aimd"):
@@ -177,18 +217,14 @@ def main():
                               capture_output=True, text=True)
         returncode, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
         progress = last_progress(stderr)
-    if progress:
-        with open(out + ".progress", "w") as f:
-            json.dump(progress, f)
     extra = {k: v for k, v in (("window", window), ("windows", windows)) if v is not None}
-    if returncode != 0:
-        sys.stderr.write(stderr)
-        if extra:
-            json.dump(extra, sys.stdout)
-        sys.exit(1)
+    return returncode, stdout, stderr, extra, progress
+
+
+def parse_output(job, text):
+    """The open pairs of one scanner's output, as the adapter reads them."""
     ports = parse_ports(job["ports"])
     inside = parse_range(job["target_range"])
-    text = open(out).read() if os.path.exists(out) else stdout
     found = set()
     for line in text.splitlines():
         tokens = line.split()
@@ -204,7 +240,65 @@ def main():
             continue  # the adapter drops what it cannot parse, silently
         if inside(ip) and port in ports:
             found.add("%s:%d" % (ip, port))
-    result = {"open": sorted(found), "progress": progress}
+    return found
+
+
+def fan_out(job, binary, interfaces):
+    """One scanner per interface over its own contiguous part of the range (see above)."""
+    import concurrent.futures
+    out = job.get("output_path", "/tmp/anyscan-output.txt")
+    ranges = split_range(job["target_range"], len(interfaces))
+    children = []
+    for i, (nic, part) in enumerate(zip(interfaces, ranges)):
+        child = dict(job, target_range=part, interface=nic, stats_interface=nic,
+                     output_path="%s.shard-%d" % (out, i),
+                     rate_limit=max(1, int(job["rate_limit"]) // len(interfaces)))
+        child.pop("interfaces", None)
+        if job.get("checkpoint_path"):
+            child["checkpoint_path"] = "%s.shard-%d" % (job["checkpoint_path"], i)
+        children.append(child)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        runs = list(pool.map(lambda c: run_job(c, binary), children))
+    shards, found = [], set()
+    for child, (returncode, stdout, stderr, extra, progress) in zip(children, runs):
+        if returncode != 0:
+            sys.stderr.write(stderr)
+            json.dump({"shards": [dict(interface=c["interface"], range=c["target_range"],
+                                       exit=r[0], **r[3]) for c, r in zip(children, runs)]},
+                      sys.stdout)
+            sys.exit(1)
+        path = child["output_path"]
+        opened = parse_output(child, open(path).read() if os.path.exists(path) else stdout)
+        found |= opened
+        shards.append(dict(interface=child["interface"], range=child["target_range"],
+                           output=path, open=len(opened), rate=child["rate_limit"],
+                           progress=progress, **extra))
+    json.dump({"open": sorted(found), "shards": shards}, sys.stdout)
+
+
+def main():
+    job = json.load(sys.stdin)
+    binary = os.path.realpath(os.environ["SCANNER_BIN"])
+    interfaces = job.get("interfaces") or os.environ.get("ANYSCAN_SCANNER_INTERFACES", "")
+    if isinstance(interfaces, str):
+        interfaces = [x for x in interfaces.split(",") if x]
+    if len(interfaces) > 1:
+        fan_out(job, binary, interfaces)
+        return
+    if interfaces:
+        job["interface"] = interfaces[0]
+    out = job.get("output_path", "/tmp/anyscan-output.txt")
+    returncode, stdout, stderr, extra, progress = run_job(job, binary)
+    if progress:
+        with open(out + ".progress", "w") as f:
+            json.dump(progress, f)
+    if returncode != 0:
+        sys.stderr.write(stderr)
+        if extra:
+            json.dump(extra, sys.stdout)
+        sys.exit(1)
+    text = open(out).read() if os.path.exists(out) else stdout
+    result = {"open": sorted(parse_output(job, text)), "progress": progress}
     result.update(extra)
     json.dump(result, sys.stdout)
 

@@ -742,6 +742,31 @@ def check_window(result, rate, sig, i):
     sys.exit(0 if 0.7 * rate <= achieved <= 1.1 * rate and w["tx_dropped"] == 0 else 1)
 
 
+def check_fanout(result_file, probes, specs):
+    """The multi-NIC fan-out of test_orchestrator_fans_out_over_two_rule_routed_nics: the merged
+    result is the open set specs; each shard's output holds exactly the open pairs of its own
+    range, each once; each shard's windows were ended by SIGINT (exit 0), SIGTERM (0) and
+    SIGKILL (-9) in turn, until the last one ran the scan to its end; and each NIC sent at least
+    its share of probes (tx_packets summed over its windows)."""
+    import ipaddress
+    r, probes = json.load(open(result_file)), int(probes)
+    ok = sorted(r["open"]) == sorted(specs)
+    print("    merged result: %d open pairs of %d; %s" % (len(r["open"]), len(specs),
+                                                        "the open set" if ok else "WRONG"))
+    for shard in r["shards"]:
+        lo, hi = (ipaddress.ip_address(x) for x in shard["range"].split("-"))
+        mine = sorted(x for x in specs if lo <= ipaddress.ip_address(x.rsplit(":", 1)[0]) <= hi)
+        lines = sorted(line.split()[0] for line in open(shard["output"]) if line.strip())
+        ends = [(w.get("stop_signal"), w["exit"]) for w in shard["windows"]]
+        tx = sum(w["tx_packets"] for w in shard["windows"])
+        print("    %s %s: %d lines for its %d open pairs; windows %s; tx_packets %d for %d "
+              "probes" % (shard["interface"], shard["range"], len(lines), len(mine),
+                          " ".join("%s:%s" % e for e in ends), tx, probes))
+        ok = ok and lines == mine and tx >= probes and shard["windows"][-1]["finished"]
+        ok = ok and ends[:3] == [("INT", 0), ("TERM", 0), ("KILL", -9)]
+    sys.exit(0 if ok and len(r["shards"]) == 2 else 1)
+
+
 def check_finished_resume(result_file, syns_total_file):
     """A --resume of a finished scan exits at once, sending no probe, owing no cooldown.  "At
     once" is what is tested: under 4 s, where the nominal is a fraction of a second and a
@@ -946,6 +971,8 @@ if __name__ == "__main__":
         check_job_open(a[0], a[1:])
     elif cmd == "check-window":
         check_window(a[0], a[1], a[2], a[3])
+    elif cmd == "check-fanout":
+        check_fanout(a[0], a[1], a[2:])
     elif cmd == "check-finished-resume":
         check_finished_resume(a[0], a[1])
     elif cmd == "manifest-get":

@@ -78,6 +78,43 @@ setup_testbed() {
 	esac
 }
 
+# setup_two_nics NAME [QUEUES]: the two-NIC test bed (testbed.sh's testbed_two_nics) in
+# namespaces named as setup_testbed's; sets S, T and TMP.  For dpdk, as setup_testbed: one
+# queue each way and no address on sv0 and sv1 (salvo is 198.18.0.1 and 198.18.2.1 itself).
+setup_two_nics() {
+	S="salvo-$1-$$-s"
+	T="salvo-$1-$$-t"
+	TMP=$(mktemp -d /tmp/salvo-netns.XXXXXX)
+	NS_LIST+=("$S" "$T")
+	case $ENGINE in
+	dpdk:*)
+		testbed_two_nics "$S" "$T" 1 || return 1
+		ip -n "$S" addr flush dev sv0 || return 1
+		ip -n "$S" addr flush dev sv1
+		;;
+	*) testbed_two_nics "$S" "$T" "${2:-2}" ;;
+	esac
+}
+
+# salvo_on_nic IF ARGS...: salvo with the engine under test inside the scanner namespace of
+# setup_two_nics, sending through IF alone: -i IF; for dpdk its virtual device on IF, with the
+# NIC's own addresses (-S, --gateway-ip; --ipv6-source-ip, --gateway-ipv6 with NIC_IPV6=1).
+salvo_on_nic() {
+	local nic=$1 net
+	shift
+	case $ENGINE in
+	dpdk:*)
+		net=$([ "$nic" = sv0 ] && echo 0 || echo 2)
+		local args=(--io-engine=dpdk -S "198.18.$net.1" --gateway-ip "198.18.$net.2"
+			"--dpdk-eal-args=--vdev=net_${ENGINE#dpdk:}0,iface=$nic --no-huge -m 512 --no-pci")
+		[ "${NIC_IPV6:-0}" = 1 ] && net=$([ "$nic" = sv0 ] && echo "" || echo 2:) &&
+			args+=(--ipv6-source-ip "2001:2:${net}:1" --gateway-ipv6 "2001:2:${net}:2")
+		ip netns exec "$S" "$SALVO" "${args[@]}" "$@"
+		;;
+	*) ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -i "$nic" "$@" ;;
+	esac
+}
+
 # The services the scan tests open in the target namespace, as address:port.
 OPEN_SET="198.18.1.5:80 198.18.1.9:443 198.18.1.200:22 198.18.1.5:8080 198.18.1.77:443"
 
@@ -144,10 +181,11 @@ expect_queries() {
 	expect_same_lines "queries the server answered" "$TMP/queries.want" "$TMP/queries.got"
 }
 
-# count_syns OUT: count the SYNs arriving at the target per address:port from now on; OUT.total
-# holds the number so far, OUT (json) the counts once stop_counting has ended the count.
+# count_syns OUT [IF]: count the SYNs arriving at the target (on tv0, or IF) per address:port
+# from now on; OUT.total holds the number so far, OUT (json) the counts once stop_counting has
+# ended the count.
 count_syns() {
-	start_helper count-syns tv0 "$1" || return 1
+	start_helper count-syns "${2:-tv0}" "$1" || return 1
 	SNIFF_PID=${BG_PIDS[-1]}
 }
 

@@ -8,7 +8,8 @@ test_orchestrator_rate_windows_send_each_probe_once
 test_orchestrator_rate_loop_has_no_slips_while_sending
 test_replies_after_a_window_ends_are_reported_by_the_next
 test_threads_fit_the_queues_of_the_interface
-test_two_scanners_on_two_interfaces_see_only_their_own_replies"
+test_two_scanners_on_two_interfaces_see_only_their_own_replies
+test_orchestrator_fans_out_over_two_rule_routed_nics"
 
 SCANNER=${SCANNER:-$ROOT/$BUILD/scanner}
 
@@ -241,4 +242,46 @@ test_two_scanners_on_two_interfaces_see_only_their_own_replies() {
 		log "an XDP program is still attached"
 		return 1
 	fi
+}
+
+# The adapter's multi-NIC fan-out on a host set up as multi-NIC hosts are (setup_two_nics: sv1
+# routed by a rule on its source address), with cold neighbour tables: "interfaces": "sv0,sv1"
+# splits 198.18.1.0/24 into .0-.127 and .128-.255, one scanner per NIC with only --interface,
+# its own output, checkpoint (CKPT.shard-N) and 2 s windows at half the job's rate, the
+# windows ended by SIGINT, SIGTERM, SIGKILL, then SIGINT until the scan is done.  40 open
+# pairs, 20 in each half.  The merged result is the open set, each open pair is in its own
+# NIC's output once; at the target every probe came once through its own NIC (tv0 the lower
+# half, tv1 the upper), bar a SIGKILL window's last second or two sent again.
+test_orchestrator_fans_out_over_two_rule_routed_nics() {
+	skip_if_not_root || return
+	case $ENGINE in dpdk:*)
+		log "dpdk: the adapter passes one -S and one --gateway-ip for every NIC"
+		return $SKIP_CODE ;;
+	esac
+	setup_two_nics anyfan || return 1
+	local engine=$ENGINE_NAME ports="22,80,443,1000-1096,8080" open="" a p sigs
+	for a in 3 17 29 41 58 66 80 97 111 126 128 130 149 170 188 203 222 240 250 254; do
+		for p in 22 8080; do open+=" 198.18.1.$a:$p"; done
+	done
+	start_listeners $open || return 1
+	local entries
+	entries=$(ip -n "$S" neigh show)
+	[ -z "$entries" ] || { log "the scanner's neighbour table is not cold: $entries"; return 1; }
+	count_syns "$TMP/syns0.json" tv0 || return 1
+	local sniff0=$SNIFF_PID
+	count_syns "$TMP/syns1.json" tv1 || return 1
+	local sniff1=$SNIFF_PID
+	sigs='"INT", "TERM", "KILL", "INT", "INT", "INT", "INT", "INT", "INT", "INT", "INT", "INT"'
+	run_job "{\"target_range\": \"198.18.1.0/24\", \"ports\": \"$ports\", \"rate_limit\": 3000,
+		\"interfaces\": \"sv0,sv1\", \"output_path\": \"$TMP/out.txt\",
+		\"checkpoint_path\": \"$TMP/cp\", \"cooldown_time\": 1, \"sender_threads\": 1,
+		\"receiver_threads\": 1, \"blacklist_file\": \"/dev/null\", \"io_engine\": \"$engine\",
+		\"window_seconds\": 2, \"stop_signals\": [$sigs],
+		\"aimd\": {\"windows\": 12, \"step\": 0, \"floor\": 1500}}" >"$TMP/result.json" \
+		2>"$TMP/err" || { sed 's/^/      /' "$TMP/err" "$TMP/result.json"; return 1; }
+	kill -TERM "$sniff0" "$sniff1"
+	wait "$sniff0" "$sniff1"
+	python3 "$HELPER" check-fanout "$TMP/result.json" 12928 $open || return 1
+	expect_syns "$TMP/syns0.json" 198.18.1.0/25 "$ports" 1 3000 || return 1
+	expect_syns "$TMP/syns1.json" 198.18.1.128/25 "$ports" 1 3000
 }

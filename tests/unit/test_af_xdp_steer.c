@@ -107,22 +107,29 @@ static int steer_teardown(void **state)
 }
 
 /* Configure the program through the engine, as a scan with these replies (and IPv6 targets,
- * when ipv6) would. */
-static void configure(unsigned replies, int ipv6)
+ * when ipv6) from these sources (count of them; none: OUR4 alone) would. */
+static void configure_from(unsigned replies, int ipv6, const uint32_t *sources, unsigned count)
 {
 	struct io_config cfg = { .rx_sport_first = SPORT_FIRST,
 				 .rx_sport_count = SPORT_COUNT,
 				 .replies = replies,
-				 .rx_ipv6 = ipv6 };
+				 .rx_ipv6 = ipv6,
+				 .rx_daddrs = sources,
+				 .rx_daddr_count = count };
 	struct in_addr a4;
 
 	if (steer_fd < 0)
 		skip();
 	assert_int_equal(inet_pton(AF_INET, OUR4, &a4), 1);
-	cfg.rx_daddr = ntohl(a4.s_addr);
+	cfg.rx_daddr = count ? sources[0] : ntohl(a4.s_addr);
 	if (ipv6)
 		assert_int_equal(inet_pton(AF_INET6, OUR6, cfg.rx_daddr6), 1);
 	assert_int_equal(afxdp_configure(steer_obj, &cfg), 0);
+}
+
+static void configure(unsigned replies, int ipv6)
+{
+	configure_from(replies, ipv6, NULL, 0);
 }
 
 static int verdict(const uint8_t *frame, size_t len)
@@ -375,6 +382,45 @@ static void ipv4_is_steered_as_before(void **state)
 	assert_int_equal(verdict(f, eth_write(f, ETH_P_ARP, 0) + 28), XDP_PASS);
 }
 
+#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+/* -S 198.18.0.10-198.18.0.17: replies to each source are steered, to its neighbours not. */
+static void ipv4_to_any_source_of_a_range_is_steered(void **state)
+{
+	uint32_t range[8];
+	(void)state;
+
+	for (unsigned i = 0; i < 8; i++)
+		range[i] = IP4(198, 18, 0, 10 + i);
+	configure_from(PROBE_REPLY_TCP, 0, range, 8);
+	for (unsigned i = 10; i <= 17; i++) {
+		char a[16];
+
+		snprintf(a, sizeof(a), "198.18.0.%u", i);
+		assert_int_equal(verdict4(a, IPPROTO_TCP, SPORT_FIRST), XDP_REDIRECT);
+	}
+	assert_int_equal(verdict4("198.18.0.9", IPPROTO_TCP, SPORT_FIRST), XDP_PASS);
+	assert_int_equal(verdict4("198.18.0.18", IPPROTO_TCP, SPORT_FIRST), XDP_PASS);
+	assert_int_equal(verdict4(OUR4, IPPROTO_TCP, SPORT_FIRST), XDP_PASS);
+	assert_int_equal(verdict4("198.18.0.12", IPPROTO_TCP, SPORT_LAST + 1), XDP_PASS);
+}
+
+/* -S 198.18.0.10,198.18.0.12,198.18.0.20: the gaps between them are not ours (the host's
+ * own traffic there goes to its kernel); the list's addresses are. */
+static void ipv4_to_a_gap_of_a_list_passes(void **state)
+{
+	const uint32_t list[3] = { IP4(198, 18, 0, 10), IP4(198, 18, 0, 12), IP4(198, 18, 0, 20) };
+	(void)state;
+
+	configure_from(PROBE_REPLY_TCP, 0, list, 3);
+	assert_int_equal(verdict4("198.18.0.10", IPPROTO_TCP, SPORT_FIRST), XDP_REDIRECT);
+	assert_int_equal(verdict4("198.18.0.12", IPPROTO_TCP, SPORT_FIRST), XDP_REDIRECT);
+	assert_int_equal(verdict4("198.18.0.20", IPPROTO_TCP, SPORT_FIRST), XDP_REDIRECT);
+	assert_int_equal(verdict4("198.18.0.11", IPPROTO_TCP, SPORT_FIRST), XDP_PASS);
+	assert_int_equal(verdict4("198.18.0.19", IPPROTO_TCP, SPORT_FIRST), XDP_PASS);
+	assert_int_equal(verdict4("198.18.0.21", IPPROTO_TCP, SPORT_FIRST), XDP_PASS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +436,8 @@ int main(void)
 		cmocka_unit_test(ipv6_in_a_vlan_tag_is_steered),
 		cmocka_unit_test(truncated_ipv6_frames_pass),
 		cmocka_unit_test(ipv4_is_steered_as_before),
+		cmocka_unit_test(ipv4_to_any_source_of_a_range_is_steered),
+		cmocka_unit_test(ipv4_to_a_gap_of_a_list_passes),
 	};
 
 	return cmocka_run_group_tests_name("af_xdp steering", tests, steer_setup, steer_teardown);

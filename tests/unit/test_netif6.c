@@ -4,6 +4,7 @@
  *
  *   a: va 2001:2:0:a::1/64, default via 2001:2:0:a::2     b: vb 2001:2:0:a::2/64
  *      lo 2001:2:0:5::1, 2001:2:0:2::/64 via ::2 src it       lo local 2001:2:0:1::/64
+ *      from 2001:2:0:a::1 table 106: 2001:2:0:7::/64 via ::3
  *
  * The test process enters a (or b) with setns(2) before each case and calls netif6 there, so
  * every packet it causes (one echo request and the kernel's Neighbor Discovery) stays on that
@@ -84,6 +85,9 @@ static int make_namespaces(void)
 	       sh("ip -n %s -6 route add 2001:2:0:2::/64 via 2001:2:0:a::2 dev va"
 		  " src 2001:2:0:5::1",
 		  a) ||
+	       /* A rule on a source, with a table of its own: another gateway for ::7/64. */
+	       sh("ip -n %s -6 rule add from 2001:2:0:a::1 table 106", a) ||
+	       sh("ip -n %s -6 route add 2001:2:0:7::/64 via 2001:2:0:a::3 dev va table 106", a) ||
 	       /* Two addresses the kernel lists before ::1 that may not source packets: a
 		  deprecated one, and one left tentative by a duplicate address detection of
 		  100 s. */
@@ -212,13 +216,13 @@ static void route_lookup_gives_interface_gateway_and_chosen_source(void **state)
 	(void)state;
 	need_namespaces();
 	addr6("2001:2:0:1::5", d);
-	assert_int_equal(netif_route6_lookup(d, 0, &r), 0);
+	assert_int_equal(netif_route6_lookup(d, NULL, 0, &r), 0);
 	assert_int_equal(r.ifindex, ifindex_of("va"));
 	assert_addr6(r.gateway, "2001:2:0:a::2");
 	assert_addr6(r.prefsrc, "2001:2:0:a::1");
 
 	memset(&r, 0xaa, sizeof(r));
-	assert_int_equal(netif_route6_lookup(d, ifindex_of("va"), &r), 0);
+	assert_int_equal(netif_route6_lookup(d, NULL, ifindex_of("va"), &r), 0);
 	assert_int_equal(r.ifindex, ifindex_of("va"));
 	assert_addr6(r.gateway, "2001:2:0:a::2");
 	assert_addr6(r.prefsrc, "2001:2:0:a::1");
@@ -232,7 +236,7 @@ static void route_lookup_of_an_on_link_address_has_no_gateway(void **state)
 	(void)state;
 	need_namespaces();
 	addr6("2001:2:0:a::2", d);
-	assert_int_equal(netif_route6_lookup(d, 0, &r), 0);
+	assert_int_equal(netif_route6_lookup(d, NULL, 0, &r), 0);
 	assert_int_equal(r.ifindex, ifindex_of("va"));
 	assert_addr6(r.gateway, "::");
 	assert_addr6(r.prefsrc, "2001:2:0:a::1");
@@ -246,9 +250,26 @@ static void route_lookup_gives_the_source_a_route_names(void **state)
 	(void)state;
 	need_namespaces();
 	addr6("2001:2:0:2::9", d);
-	assert_int_equal(netif_route6_lookup(d, 0, &r), 0);
+	assert_int_equal(netif_route6_lookup(d, NULL, 0, &r), 0);
 	assert_addr6(r.gateway, "2001:2:0:a::2");
 	assert_addr6(r.prefsrc, "2001:2:0:5::1");
+}
+
+/* As ip -6 route get 2001:2:0:7::9 from 2001:2:0:a::1: the rule on the source picks its table. */
+static void route_lookup_from_a_source_follows_its_rule(void **state)
+{
+	struct netif_route6 r;
+	uint8_t d[16], src[16];
+
+	(void)state;
+	need_namespaces();
+	addr6("2001:2:0:7::9", d);
+	addr6("2001:2:0:a::1", src);
+	assert_int_equal(netif_route6_lookup(d, NULL, 0, &r), 0);
+	assert_addr6(r.gateway, "2001:2:0:a::2");
+	assert_int_equal(netif_route6_lookup(d, src, ifindex_of("va"), &r), 0);
+	assert_int_equal(r.ifindex, ifindex_of("va"));
+	assert_addr6(r.gateway, "2001:2:0:a::3");
 }
 
 /* In b, which has no default route. */
@@ -260,7 +281,7 @@ static void route_lookup_without_a_route_is_enetunreach(void **state)
 	(void)state;
 	need_namespaces();
 	addr6("2001:2:0:dead::1", d);
-	assert_int_equal(netif_route6_lookup(d, 0, &r), -ENETUNREACH);
+	assert_int_equal(netif_route6_lookup(d, NULL, 0, &r), -ENETUNREACH);
 }
 
 static void route_lookup_through_an_interface_without_a_route_is_enetunreach(void **state)
@@ -271,7 +292,7 @@ static void route_lookup_through_an_interface_without_a_route_is_enetunreach(voi
 	(void)state;
 	need_namespaces();
 	addr6("2001:2:0:1::5", d);
-	assert_int_equal(netif_route6_lookup(d, ifindex_of("lo"), &r), -ENETUNREACH);
+	assert_int_equal(netif_route6_lookup(d, NULL, ifindex_of("lo"), &r), -ENETUNREACH);
 }
 
 static void neigh_resolve_asks_the_kernel_and_lookup_then_finds_it(void **state)
@@ -365,6 +386,7 @@ int main(void)
 				       in_a),
 		cmocka_unit_test_setup(route_lookup_of_an_on_link_address_has_no_gateway, in_a),
 		cmocka_unit_test_setup(route_lookup_gives_the_source_a_route_names, in_a),
+		cmocka_unit_test_setup(route_lookup_from_a_source_follows_its_rule, in_a),
 		cmocka_unit_test_setup(route_lookup_without_a_route_is_enetunreach, in_b),
 		cmocka_unit_test_setup(
 			route_lookup_through_an_interface_without_a_route_is_enetunreach, in_a),

@@ -47,6 +47,70 @@ static void ipv4_formats_back(void **state)
 	assert_string_equal(buf, "10.100.9.255");
 }
 
+/* -S's lists: ranges and single addresses, sorted and without duplicates, held to max. */
+static void address_lists_parse_sorted_and_once_each(void **state)
+{
+	uint32_t out[8];
+	unsigned n = 99;
+	char err[160] = "";
+	(void)state;
+
+	assert_int_equal(target_parse_ipv4_list("198.18.0.1", out, 8, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0], IP(198, 18, 0, 1));
+	assert_int_equal(target_parse_ipv4_list("198.18.0.9,198.18.0.2-198.18.0.4,198.18.0.3,"
+						"198.18.0.255-198.18.1.1",
+						out, 8, &n, err, sizeof(err)),
+			 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(out[0], IP(198, 18, 0, 2));
+	assert_int_equal(out[2], IP(198, 18, 0, 4));
+	assert_int_equal(out[3], IP(198, 18, 0, 9));
+	assert_int_equal(out[4], IP(198, 18, 0, 255));
+	assert_int_equal(out[6], IP(198, 18, 1, 1));
+	/* Exactly max, across items; one more is refused before anything is expanded. */
+	assert_int_equal(target_parse_ipv4_list("198.18.0.0-198.18.0.3,198.18.2.0-198.18.2.3", out,
+						8, &n, err, sizeof(err)),
+			 0);
+	assert_int_equal(n, 8);
+	assert_int_equal(
+		target_parse_ipv4_list("198.18.0.0-198.18.0.8", out, 8, &n, err, sizeof(err)),
+		-EINVAL);
+	assert_string_equal(err, "more than 8 addresses: salvo sends from 8 at most");
+	assert_int_equal(
+		target_parse_ipv4_list("0.0.0.0-255.255.255.255", out, 8, &n, err, sizeof(err)),
+		-EINVAL);
+}
+
+static void address_lists_refuse_what_is_not_ipv4_addresses(void **state)
+{
+	static const struct {
+		const char *in, *why;
+	} bad[] = {
+		{ "2001:2::1", "'2001:2::1': an IPv6 address (IPv6 sources are --ipv6-source-ip)" },
+		{ "198.18.0.1,2001:2::1", "'2001:2::1': an IPv6 address" },
+		{ "198.18.0.0/29", "'198.18.0.0/29': expected an IPv4 address or a range" },
+		{ "198.18.0.9-198.18.0.1",
+		  "'198.18.0.9-198.18.0.1': the range ends before it starts" },
+		{ "198.18.0.1-", "'198.18.0.1-': expected an IPv4 address or a range" },
+		{ "198.18.0.1,", "'': expected an IPv4 address or range" },
+		{ "", "'': expected an IPv4 address or range" },
+		{ "198.18.0.1,,198.18.0.2", "'': expected" },
+		{ "eth0", "'eth0': expected" },
+	};
+	uint32_t out[8];
+	unsigned n;
+	char err[160];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(target_parse_ipv4_list(bad[i].in, out, 8, &n, err, sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, bad[i].why));
+	}
+}
+
 static void ranges_parse_cidr_and_dash_forms(void **state)
 {
 	struct target_range r;
@@ -334,6 +398,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ipv4_parses_dotted_quads_strictly),
 		cmocka_unit_test(ipv4_formats_back),
+		cmocka_unit_test(address_lists_parse_sorted_and_once_each),
+		cmocka_unit_test(address_lists_refuse_what_is_not_ipv4_addresses),
 		cmocka_unit_test(ranges_parse_cidr_and_dash_forms),
 		cmocka_unit_test(ranges_reject_bad_forms_with_a_reason),
 		cmocka_unit_test(sets_merge_and_subtract_the_blocklist),
