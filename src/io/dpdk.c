@@ -44,9 +44,7 @@
 #include "util/clock.h"
 #include "util/priv.h"
 
-#define DPDK_TX_BATCH	    16 /* the most a sender reserves at once: within the mempool cache */
 #define DPDK_RX_BURST	    32
-#define DPDK_DESC	    1024
 #define DPDK_ASK_TRIES	    3 /* ARP requests or Neighbor Solicitations, a second apart */
 #define DPDK_RX_IDLE_MIN_US 32
 #define DPDK_RX_IDLE_MAX_US 512 /* DPDK_DESC frames in 512 us: 2 M replies a second */
@@ -258,11 +256,9 @@ static int dpdk_port_setup(struct dpdk_state *s, char err[IO_ERRLEN])
 			 s->port, s->rxq_count, s->txq_count + !s->ctl_shared, rte_strerror(-ret));
 		return ret;
 	}
-	/* Every descriptor may hold an mbuf, every sender lends a batch, and each cache holds some.
-	 */
-	mbufs = (s->txq_count + 1) * (nb_tx + 2 * DPDK_TX_BATCH) + s->rxq_count * nb_rx + 8192;
-	s->pool =
-		rte_pktmbuf_pool_create("salvo", mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	mbufs = dpdk_pool_mbufs(s->txq_count + !s->ctl_shared, s->rxq_count, nb_tx, nb_rx);
+	s->pool = rte_pktmbuf_pool_create("salvo", mbufs, DPDK_POOL_CACHE, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 	if (!s->pool) {
 		snprintf(err, IO_ERRLEN,
 			 "dpdk: a mempool of %u mbufs: %s (more memory: -m in "

@@ -12,6 +12,22 @@
 
 #include "io/io.h"
 
+/* Descriptors each queue asks for, and the most frames a sender reserves at once: within the
+ * mempool's per-thread cache of DPDK_POOL_CACHE, so that a burst is taken from it. */
+#define DPDK_DESC	1024
+#define DPDK_TX_BATCH	16
+#define DPDK_POOL_CACHE 256
+
+/*
+ * The mbufs of the engine's one pool for tx_queues transmit queues of nb_tx descriptors and
+ * rx_queues receive queues of nb_rx: every descriptor may hold one, every sender lends a
+ * batch and has another refused, and every thread that takes from the pool (the senders, the
+ * receivers, the main thread's ARP) may keep up to one and a half caches of its own.  It sizes
+ * both the pool (dpdk.c) and, without hugepages, EAL's memory (dpdk_eal.c): the pool's pages
+ * are all touched when it is made, so a pool larger than the scan can use is start-up time.
+ */
+unsigned dpdk_pool_mbufs(unsigned tx_queues, unsigned rx_queues, unsigned nb_tx, unsigned nb_rx);
+
 /* Start EAL, or say again how its one start went; 0 or -errno with the line in err. */
 int dpdk_eal_once(const struct io_config *cfg, char err[IO_ERRLEN]);
 
