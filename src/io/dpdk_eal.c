@@ -27,8 +27,8 @@
 /*
  * EAL's memory without hugepages: a 4 KiB page an mbuf (with its headers an mbuf is over half
  * a page, and a pool's object may not cross a page: one to a page), and room for EAL's own
- * heap, the pool's ring and caches and the queues.  Measured (net_null): -T 1 and one receive
- * thread (4,288 mbufs) need -m 19; -T 8 and 2 (15,776) -m 64; -T 16 and 4 (30,112) -m 120.
+ * heap, the pool's ring and caches and the queues.  Measured (net_null, before receive queues
+ * counted twice): 4,288 mbufs needed -m 19; 15,776 -m 64; 30,112 -m 120.
  */
 #define DPDK_EAL_MEM_PER_MBUF 4096
 #define DPDK_EAL_MEM_BASE_MB  16
@@ -43,8 +43,8 @@ static struct {
 
 unsigned dpdk_pool_mbufs(unsigned tx_queues, unsigned rx_queues, unsigned nb_tx, unsigned nb_rx)
 {
-	return tx_queues * (nb_tx + 2 * DPDK_TX_BATCH) + rx_queues * nb_rx +
-	       (tx_queues + rx_queues) * (DPDK_POOL_CACHE * 3 / 2);
+	return tx_queues * (nb_tx + 2 * DPDK_TX_BATCH) + rx_queues * 2 * nb_rx +
+	       (tx_queues + rx_queues + 1) * (DPDK_POOL_CACHE * 3 / 2) + DPDK_POOL_SPARE;
 }
 
 /* Does argv hold an EAL option starting with name? */
