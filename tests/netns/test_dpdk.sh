@@ -45,8 +45,8 @@ test_dpdk_null_port_scans_without_io() {
 }
 
 # --no-huge without -m: salvo gives EAL the memory its pool needs.  -T 16 with 4 receive threads
-# needs about 120 MiB, more than EAL's own 64 MiB default (the pool could not be made), and
-# -T 1 about 20 (EAL's 64 would be set up for nothing).
+# needs about 150 MiB, more than EAL's own 64 MiB default (the pool could not be made), and
+# -T 1 47 MiB.
 test_dpdk_sizes_eal_memory_without_hugepages() {
 	skip_if_not_root || return
 	skip_if_no_dpdk || return
