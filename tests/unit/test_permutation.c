@@ -221,17 +221,20 @@ static void permutation_order_is_version_2s(void **state)
 	}
 }
 
+/* fill gives target_permutation_at's elements, AVX2 or not, whatever the count and start. */
 static void fill_equals_one_at_a_time(void **state)
 {
 	uint64_t sizes[] = { 1, 2, 3, 17, 1000, 65537, 3000000001ULL };
 	uint64_t out[33];
 	(void)state;
 
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (size_t i = 0; i < 2 * sizeof(sizes) / sizeof(sizes[0]); i++) {
 		struct target_permutation p;
-		uint64_t n = sizes[i];
+		uint64_t n = sizes[i / 2];
 
 		assert_int_equal(target_permutation_init(&p, n, 0x5eed + i), 0);
+		if (i % 2)
+			p.avx2 = 0;
 		for (unsigned count = 1; count <= 33; count++) {
 			uint64_t starts[] = { 0, n / 2, n > count ? n - count : 0 };
 
