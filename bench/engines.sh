@@ -22,7 +22,13 @@ N=$((65536 * PER))
 S="salvo-bench-$$-s"
 K="salvo-bench-$$-k"
 GWMAC=02:00:00:00:00:02
-cleanup() { ip netns del "$S" 2>/dev/null; ip netns del "$K" 2>/dev/null; rm -f /tmp/salvo-bench.$$.*; }
+cleanup() {
+	ip netns del "$S" 2>/dev/null
+	ip netns del "$K" 2>/dev/null
+	rm -f /tmp/salvo-bench.$$.*
+	# testpmd with --no-shconf leaves its empty runtime directory behind.
+	rmdir /var/run/dpdk/salvo-bench-$$ 2>/dev/null
+}
 trap cleanup EXIT
 
 [ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }
