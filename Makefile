@@ -41,7 +41,7 @@ CORE_SRCS := \
 	src/scan/pace.c src/scan/dedup.c src/scan/totals.c src/scan/monitor.c src/scan/policy.c \
 	src/scan/status.c src/scan/metadata.c src/scan/checkpoint.c src/scan/control.c \
 	src/scan/aimd.c src/scan/resultq.c src/scan/writer.c src/scan/history.c \
-	src/util/siphash.c src/util/checksum.c src/util/clock.c src/util/priv.c src/util/join.c \
+	src/util/siphash.c src/util/prf.c src/util/checksum.c src/util/clock.c src/util/priv.c src/util/join.c \
 	src/util/json.c src/util/json_check.c src/util/log.c \
 	src/tools/tools.c src/tools/iterate.c src/tools/blocklist.c src/tools/tee.c
 SRCS := src/main.c $(CORE_SRCS)

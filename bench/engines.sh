@@ -6,6 +6,10 @@
 # Every probe is counted at the sink (rx_packets of the peer) and timed by the wall clock of
 # the whole process, start-up included, so a sender that exits early cannot win.
 # Also prints salvo's peak RSS for a /16 x 100 ports scan.
+# Then the per-probe cost where no kernel is in the way: dpdk into net_null (a port that drops
+# everything) against dpdk-testpmd's txonly, one and two sender threads, while sending and over
+# the wall clock (start-up included), the start-up alone, and --fast-dryrun with -T 1 and -T 2;
+# af_xdp against the bare AF_XDP sender in alternating pairs (single runs vary by +-5 %).
 #
 # usage: bench/engines.sh [PROBES_PER_TARGET]   (default 40: a /16 x 40 = 2.6 M probes)
 # Needs: apt-get install zmap masscan bc time, and dpdk-dev for the dpdk section (testpmd).  Every packet stays inside the two namespaces
@@ -18,7 +22,13 @@ N=$((65536 * PER))
 S="salvo-bench-$$-s"
 K="salvo-bench-$$-k"
 GWMAC=02:00:00:00:00:02
-cleanup() { ip netns del "$S" 2>/dev/null; ip netns del "$K" 2>/dev/null; rm -f /tmp/salvo-bench.$$.*; }
+cleanup() {
+	ip netns del "$S" 2>/dev/null
+	ip netns del "$K" 2>/dev/null
+	rm -f /tmp/salvo-bench.$$.*
+	# testpmd with --no-shconf leaves its empty runtime directory behind.
+	rmdir /var/run/dpdk/salvo-bench-$$ 2>/dev/null
+}
 trap cleanup EXIT
 
 [ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }
@@ -103,10 +113,29 @@ printf 'af_packet ring / bare ring = %.2f\n' "$(echo "${PPS[salvo af_packet (rin
 printf 'salvo / zmap    = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[zmap 2.1.1 (-P $PER)]}" | bc -l)"
 printf 'salvo / masscan = %.2f\n' "$(echo "${PPS[salvo af_packet]} / ${PPS[masscan 1.3.2 (ports 1-$PER)]}" | bc -l)"
 
+# af_xdp against the bare AF_XDP sender again, in alternating pairs: the ratio of each pair.
+if [ -n "${PPS[salvo af_xdp (copy)]:-}" ] && [ $BARE_XDP = 1 ]; then
+	echo
+	echo "== af_xdp copy and the bare AF_XDP sender, three alternating pairs"
+	RATIOS=""
+	for i in 1 2 3; do
+		measure "bare AF_XDP copy ($i)" build/bare_xdp_tx bs0 "$N"
+		measure "salvo af_xdp (copy) ($i)" "$SALVO" --io-engine=af_xdp --xdp-mode=copy -q \
+			-b /dev/null -r 0 -c 0 -T 1 -G $GWMAC -p 1-"$PER" -o /dev/null \
+			198.18.128.0/17 198.19.0.0/17
+		RATIOS+="$(echo "${PPS[salvo af_xdp (copy) ($i)]} / ${PPS[bare AF_XDP copy ($i)]}" | bc -l) "
+	done
+	printf 'af_xdp copy / bare AF_XDP, pairs: %s-> median %.3f\n' \
+		"$(printf '%.3f ' $RATIOS)" "$(printf '%s\n' $RATIOS | sort -n | sed -n 2p)"
+fi
+
 # dpdk: through net_af_xdp on the same veth sink (against salvo's own af_xdp above), and into
 # net_null (no kernel at all) against dpdk-testpmd's txonly on one core, which writes each
 # frame's headers and does nothing else: the software ceiling.  Needs dpdk-dev (testpmd).
-DPDK_EAL="--no-huge -m 1024 --no-pci"
+# salvo sizes EAL's memory itself without hugepages (no -m); testpmd gets its usual 1 GiB.
+# DPDK_EAL in the environment replaces salvo's (a build before 63eeb70 had -m 1024 here).
+DPDK_EAL=${DPDK_EAL:-"--no-huge --no-pci"}
+TESTPMD_EAL="--no-huge -m 1024 --no-pci"
 if "$SALVO" --list-io-engines | grep -q "^dpdk  *yes"; then
 	echo
 	echo "== dpdk"
@@ -117,36 +146,110 @@ if "$SALVO" --list-io-engines | grep -q "^dpdk  *yes"; then
 		198.19.0.0/17
 	[ -n "${PPS[salvo af_xdp (copy)]:-}" ] && printf 'dpdk net_af_xdp / af_xdp copy = %.2f\n' \
 		"$(echo "${PPS[salvo dpdk net_af_xdp]} / ${PPS[salvo af_xdp (copy)]}" | bc -l)"
-	# net_null counts nothing anyone else can see: salvo's own count over its send time (-m),
-	# 63 M probes, so that the threads' start (the mempool's first touch) is a small part of it.
-	for t in 1 2; do
-		ip netns exec "$S" "$SALVO" --io-engine=dpdk \
-			--dpdk-eal-args="--vdev=net_null0,no-rx=1 $DPDK_EAL" -S 198.18.0.1 -q \
-			-b /dev/null -r 0 -c 0 -T $t -G $GWMAC -p 1-960 -o /dev/null \
-			-m /tmp/salvo-bench.$$.meta 198.18.128.0/17 198.19.0.0/17
-		PPS[dpdk null T$t]=$(python3 -c 'import json, sys
-m = json.load(open(sys.argv[1])); print(m["rates"]["send_pps_avg"])' /tmp/salvo-bench.$$.meta)
-		printf '%-34s %9s probes sent in %6.2f s = %8.0f pps\n' "salvo dpdk net_null -T $t" \
-			"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counts"]["sent"])' \
-				/tmp/salvo-bench.$$.meta)" \
-			"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["send_duration_s"])' \
-				/tmp/salvo-bench.$$.meta)" "${PPS[dpdk null T$t]}"
-	done
-	if command -v dpdk-testpmd >/dev/null; then
-		# The per-second rate testpmd prints, its steady seconds (the first is start-up).
-		PPS[testpmd]=$(timeout -s INT 6 ip netns exec "$S" dpdk-testpmd $DPDK_EAL \
+
+	echo
+	echo "== the per-probe cost: dpdk into net_null, no kernel in the way"
+	# testpmd's rate: the median of its per-second rates after the first (start-up).
+	testpmd_pps() {
+		timeout -s INT 6 ip netns exec "$S" dpdk-testpmd $TESTPMD_EAL \
 			--vdev=net_null0,no-rx=1 --file-prefix=salvo-bench-$$ --no-shconf \
 			--log-level='*:error' -- --forward-mode=txonly --nb-cores=1 --stats-period=1 \
 			--auto-start 2>/dev/null | awk '/Tx-pps:/ && $2 > 0 { print $2 }' | sort -n |
-			awk '{ a[++n] = $1 } END { print a[int((n + 1) / 2)] }')
-		printf '%-34s %34s = %8.0f pps (median second)\n' "dpdk-testpmd txonly, 1 core" "" \
-			"${PPS[testpmd]}"
-		printf 'salvo dpdk net_null -T 1 / testpmd = %.3f\n' \
-			"$(echo "${PPS[dpdk null T1]} / ${PPS[testpmd]}" | bc -l)"
+			awk '{ a[++n] = $1 } END { print a[int((n + 1) / 2)] }'
+	}
+	# salvo's: 62,914,560 probes, its own count over its send time (-m's send_duration_s) and
+	# over the whole process's wall clock, start-up and exit included.
+	null_run() {
+		local t=$1 name=$2 t0 t1
+		t0=$(date +%s.%N)
+		ip netns exec "$S" "$SALVO" --io-engine=dpdk \
+			--dpdk-eal-args="--vdev=net_null0,no-rx=1 $DPDK_EAL" -S 198.18.0.1 -q \
+			-b /dev/null -r 0 -c 0 -T "$t" -G $GWMAC -p 1-960 -o /dev/null \
+			-m /tmp/salvo-bench.$$.meta 198.18.128.0/17 198.19.0.0/17
+		t1=$(date +%s.%N)
+		read -r sent secs < <(python3 -c 'import json, sys
+m = json.load(open(sys.argv[1])); print(m["counts"]["sent"], m["send_duration_s"])' \
+			/tmp/salvo-bench.$$.meta)
+		PPS[$name]=$(echo "$sent / $secs" | bc -l)
+		PPS[$name wall]=$(echo "$sent / ($t1 - $t0)" | bc -l)
+		printf '%-34s %9s probes: %6.2f s sending = %8.0f pps; %6.2f s wall clock = %8.0f pps\n' \
+			"$name" "$sent" "$secs" "${PPS[$name]}" "$(echo "$t1 - $t0" | bc -l)" \
+			"${PPS[$name wall]}"
+	}
+	HAVE_TESTPMD=0
+	command -v dpdk-testpmd >/dev/null && HAVE_TESTPMD=1
+	# Alternating, three rounds: the machine's speed drifts; each figure is the median.
+	for round in 1 2 3; do
+		if [ $HAVE_TESTPMD = 1 ]; then
+			PPS[testpmd $round]=$(testpmd_pps)
+			printf '%-34s %34s = %8.0f pps (median second)\n' \
+				"dpdk-testpmd txonly, 1 core ($round)" "" "${PPS[testpmd $round]}"
+		fi
+		null_run 1 "salvo net_null -T 1 ($round)"
+		null_run 2 "salvo net_null -T 2 ($round)"
+	done
+	med() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+	PPS[dpdk null T1]=$(med "${PPS[salvo net_null -T 1 (1)]}" "${PPS[salvo net_null -T 1 (2)]}" \
+		"${PPS[salvo net_null -T 1 (3)]}")
+	PPS[dpdk null T1 wall]=$(med "${PPS[salvo net_null -T 1 (1) wall]}" \
+		"${PPS[salvo net_null -T 1 (2) wall]}" "${PPS[salvo net_null -T 1 (3) wall]}")
+	PPS[dpdk null T2]=$(med "${PPS[salvo net_null -T 2 (1)]}" "${PPS[salvo net_null -T 2 (2)]}" \
+		"${PPS[salvo net_null -T 2 (3)]}")
+	printf 'medians: salvo -T 1 %.2f Mpps sending, %.2f over the wall clock; -T 2 %.2f Mpps\n' \
+		"$(echo "${PPS[dpdk null T1]} / 1000000" | bc -l)" \
+		"$(echo "${PPS[dpdk null T1 wall]} / 1000000" | bc -l)" \
+		"$(echo "${PPS[dpdk null T2]} / 1000000" | bc -l)"
+	if [ $HAVE_TESTPMD = 1 ]; then
+		PPS[testpmd]=$(med "${PPS[testpmd 1]}" "${PPS[testpmd 2]}" "${PPS[testpmd 3]}")
+		printf 'salvo dpdk net_null -T 1 / testpmd = %.3f while sending (goal 0.5), %.3f over the wall clock (goal 0.4)\n' \
+			"$(echo "${PPS[dpdk null T1]} / ${PPS[testpmd]}" | bc -l)" \
+			"$(echo "${PPS[dpdk null T1 wall]} / ${PPS[testpmd]}" | bc -l)"
 	fi
-	printf 'salvo dpdk net_null -T 2 / -T 1 = %.2f\n' \
-		"$(echo "${PPS[dpdk null T2]} / ${PPS[dpdk null T1]}" | bc -l)"
+	printf 'salvo dpdk net_null -T 2 / -T 1 = %.2f (goal 1.9), pairs: %s\n' \
+		"$(echo "${PPS[dpdk null T2]} / ${PPS[dpdk null T1]}" | bc -l)" \
+		"$(for r in 1 2 3; do printf '%.2f ' "$(echo "${PPS[salvo net_null -T 2 ($r)]} / ${PPS[salvo net_null -T 1 ($r)]}" | bc -l)"; done)"
+
+	# Start-up: a scan of 4 probes, exec to exit (EAL's start and stop, the port, the pool).
+	STARTS=""
+	for i in 1 2 3 4 5; do
+		t0=$(date +%s.%N)
+		ip netns exec "$S" "$SALVO" --io-engine=dpdk \
+			--dpdk-eal-args="--vdev=net_null0,no-rx=1 $DPDK_EAL" -S 198.18.0.1 -q \
+			-b /dev/null -r 0 -c 0 -T 1 -G $GWMAC -p 1 -o /dev/null 198.18.128.0/30
+		t1=$(date +%s.%N)
+		STARTS+="$(echo "$t1 - $t0" | bc -l) "
+	done
+	printf 'start-up, a 4-probe scan into net_null, 5 runs: %s-> median %.3f s\n' \
+		"$(printf '%.3f ' $STARTS)" "$(printf '%s\n' $STARTS | sort -g | sed -n 3p)"
 fi
+
+# --fast-dryrun: ZMap's 6-byte stream of 16,777,216 probes, -T 1 and -T 2, three runs each (the
+# median): through a pipe (its reader shares the two cores) and into /dev/null (salvo alone).
+echo
+echo "== --fast-dryrun, 16,777,216 probes"
+for out in pipe null; do
+	for t in 1 2; do
+		FD=""
+		for i in 1 2 3; do
+			t0=$(date +%s.%N)
+			if [ $out = pipe ]; then
+				ip netns exec "$S" "$SALVO" --fast-dryrun -q -b /dev/null -r 0 -T $t \
+					-p 1-128 198.18.0.0/15 | cat >/dev/null
+			else
+				ip netns exec "$S" "$SALVO" --fast-dryrun -q -b /dev/null -r 0 -T $t \
+					-p 1-128 198.18.0.0/15 >/dev/null
+			fi
+			t1=$(date +%s.%N)
+			FD+="$(echo "$t1 - $t0" | bc -l) "
+		done
+		PPS[fastdry $out T$t]=$(printf '%s\n' $FD | sort -g | sed -n 2p)
+		printf 'fast-dryrun -T %d, %-4s: %s-> median %.3f s = %.1f Mpps\n' $t $out \
+			"$(printf '%.3f ' $FD)" "${PPS[fastdry $out T$t]}" \
+			"$(echo "16.777216 / ${PPS[fastdry $out T$t]}" | bc -l)"
+	done
+	printf 'fast-dryrun -T 2 / -T 1, %s = %.2f\n' $out \
+		"$(echo "${PPS[fastdry $out T1]} / ${PPS[fastdry $out T2]}" | bc -l)"
+done
 
 echo
 echo "== peak RSS, /16 x 100 ports (6.5 M probes) at 2 Mpps"

@@ -44,19 +44,20 @@
 #include "util/clock.h"
 #include "util/priv.h"
 
-#define DPDK_TX_BATCH	    16 /* the most a sender reserves at once: within the mempool cache */
 #define DPDK_RX_BURST	    32
-#define DPDK_DESC	    1024
 #define DPDK_ASK_TRIES	    3 /* ARP requests or Neighbor Solicitations, a second apart */
 #define DPDK_RX_IDLE_MIN_US 32
 #define DPDK_RX_IDLE_MAX_US 512 /* DPDK_DESC frames in 512 us: 2 M replies a second */
 
+/*
+ * A sender's queue: the mbufs lent to it (reserved) become, once filled and submitted, the
+ * ones the driver has yet to take (pending), in the same array: a batch is reserved only once
+ * the one before has gone.
+ */
 struct dpdk_txq {
-	struct rte_mbuf *reserved[DPDK_TX_BATCH]; /* lent to the sender, not yet submitted */
-	unsigned reserved_count;
-	struct rte_mbuf *pending[DPDK_TX_BATCH]; /* submitted, not yet taken by the driver */
-	unsigned pending_count;
-	uint64_t accepted, busy; /* atomic: read by the monitor */
+	struct rte_mbuf *mbufs[DPDK_TX_BATCH];
+	unsigned reserved_count, pending_count; /* one of the two is 0 */
+	uint64_t accepted, busy;		/* atomic: read by the monitor */
 } __attribute__((aligned(64)));
 
 struct dpdk_rxq {
@@ -69,6 +70,8 @@ struct dpdk_state {
 	unsigned ctl_queue;	       /* the TX queue of the engine's own frames (ARP, NDP) */
 	int ctl_shared;		       /* ... which is sender 0's: the port has no spare one */
 	struct rte_mempool *pool;
+	uint64_t mbuf_rearm; /* data_off, refcnt, nb_segs and port of a fresh mbuf, as one word */
+	uint32_t frame_cap;  /* the room in an mbuf after the headroom */
 	struct dpdk_txq *tx;
 	struct dpdk_rxq *rx;
 	rte_spinlock_t ctl_lock; /* the control queue: receive threads (and sender 0) share it */
@@ -215,6 +218,24 @@ static unsigned dpdk_count_option(const struct io_config *cfg, int which, unsign
 	return cfg->options[which] ? (unsigned)strtoul(cfg->options[which], NULL, 10) : fallback;
 }
 
+/*
+ * What a sender's mbuf needs of rte_pktmbuf_reset, as the drivers' receive paths do it: the
+ * word of data_off, refcnt, nb_segs and port written at once.  A pool's mbufs are single
+ * segments with a reference count of 1 (mbuf API); a frame salvo sends has no offload flags
+ * and starts after the headroom (a receive driver may have moved it, or set flags).
+ */
+static void dpdk_rearm_init(struct dpdk_state *s)
+{
+	struct rte_mbuf m = { .buf_len = RTE_MBUF_DEFAULT_BUF_SIZE };
+
+	m.data_off = RTE_PKTMBUF_HEADROOM;
+	m.nb_segs = 1;
+	m.port = s->port;
+	rte_mbuf_refcnt_set(&m, 1);
+	memcpy(&s->mbuf_rearm, &m.data_off, sizeof(s->mbuf_rearm));
+	s->frame_cap = RTE_MBUF_DEFAULT_BUF_SIZE - RTE_PKTMBUF_HEADROOM;
+}
+
 /* Queues, the mempool behind them, RSS when there are several RX queues and the driver has it. */
 static int dpdk_port_setup(struct dpdk_state *s, char err[IO_ERRLEN])
 {
@@ -260,11 +281,9 @@ static int dpdk_port_setup(struct dpdk_state *s, char err[IO_ERRLEN])
 			 s->port, s->rxq_count, s->txq_count + !s->ctl_shared, rte_strerror(-ret));
 		return ret;
 	}
-	/* Every descriptor may hold an mbuf, every sender lends a batch, and each cache holds some.
-	 */
-	mbufs = (s->txq_count + 1) * (nb_tx + 2 * DPDK_TX_BATCH) + s->rxq_count * nb_rx + 8192;
-	s->pool =
-		rte_pktmbuf_pool_create("salvo", mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	mbufs = dpdk_pool_mbufs(s->txq_count + !s->ctl_shared, s->rxq_count, nb_tx, nb_rx);
+	s->pool = rte_pktmbuf_pool_create("salvo", mbufs, DPDK_POOL_CACHE, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 	if (!s->pool) {
 		snprintf(err, IO_ERRLEN,
 			 "dpdk: a mempool of %u mbufs: %s (more memory: -m in "
@@ -272,6 +291,7 @@ static int dpdk_port_setup(struct dpdk_state *s, char err[IO_ERRLEN])
 			 mbufs, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
+	dpdk_rearm_init(s);
 	for (unsigned q = 0; q < s->txq_count + !s->ctl_shared; q++)
 		if ((ret = rte_eth_tx_queue_setup(s->port, (uint16_t)q, nb_tx, (unsigned)socket,
 						  NULL)))
@@ -588,22 +608,24 @@ static unsigned dpdk_tx_push(struct dpdk_state *s, unsigned qi)
 		return 0;
 	if (s->ctl_shared && qi == s->ctl_queue) {
 		rte_spinlock_lock(&s->ctl_lock);
-		sent = rte_eth_tx_burst(s->port, (uint16_t)qi, q->pending,
+		sent = rte_eth_tx_burst(s->port, (uint16_t)qi, q->mbufs,
 					(uint16_t)q->pending_count);
 		rte_spinlock_unlock(&s->ctl_lock);
 	} else {
-		sent = rte_eth_tx_burst(s->port, (uint16_t)qi, q->pending,
+		sent = rte_eth_tx_burst(s->port, (uint16_t)qi, q->mbufs,
 					(uint16_t)q->pending_count);
 	}
 	if (sent) {
-		memmove(q->pending, q->pending + sent,
-			(q->pending_count - sent) * sizeof(q->pending[0]));
 		q->pending_count -= sent;
+		if (q->pending_count)
+			memmove(q->mbufs, q->mbufs + sent, q->pending_count * sizeof(q->mbufs[0]));
 		__atomic_store_n(&q->accepted, q->accepted + sent, __ATOMIC_RELAXED);
 	}
 	return q->pending_count;
 }
 
+/* Up to n mbufs from the pool's cache in one bulk get, made ready without rte_pktmbuf_reset's
+ * stores into two cache lines of each (dpdk_rearm_init). */
 static unsigned dpdk_tx_reserve(struct io_engine *e, unsigned qi, struct io_frame *frames,
 				unsigned n)
 {
@@ -616,11 +638,15 @@ static unsigned dpdk_tx_reserve(struct io_engine *e, unsigned qi, struct io_fram
 		return 0;
 	if (n > DPDK_TX_BATCH)
 		n = DPDK_TX_BATCH;
-	if (rte_pktmbuf_alloc_bulk(s->pool, q->reserved, n))
+	if (rte_mempool_get_bulk(s->pool, (void **)q->mbufs, n))
 		return 0;
 	for (unsigned i = 0; i < n; i++) {
-		frames[i].data = rte_pktmbuf_mtod(q->reserved[i], uint8_t *);
-		frames[i].cap = rte_pktmbuf_tailroom(q->reserved[i]);
+		struct rte_mbuf *m = q->mbufs[i];
+
+		memcpy(&m->data_off, &s->mbuf_rearm, sizeof(s->mbuf_rearm));
+		m->ol_flags = 0;
+		frames[i].data = (uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM;
+		frames[i].cap = s->frame_cap;
 		frames[i].len = 0;
 	}
 	q->reserved_count = n;
@@ -634,16 +660,14 @@ static int dpdk_tx_submit(struct io_engine *e, unsigned qi, const struct io_fram
 	struct dpdk_txq *q = &s->tx[qi];
 
 	for (unsigned i = 0; i < n; i++) {
-		struct rte_mbuf *m = q->reserved[i];
-
-		m->data_len = (uint16_t)frames[i].len;
-		m->pkt_len = frames[i].len;
-		q->pending[q->pending_count++] = m;
+		q->mbufs[i]->data_len = (uint16_t)frames[i].len;
+		q->mbufs[i]->pkt_len = frames[i].len;
 	}
 	/* Slots reserved but not filled go back to the pool. */
 	if (q->reserved_count > n)
-		rte_pktmbuf_free_bulk(q->reserved + n, q->reserved_count - n);
+		rte_mempool_put_bulk(s->pool, (void **)q->mbufs + n, q->reserved_count - n);
 	q->reserved_count = 0;
+	q->pending_count = n;
 	if (dpdk_tx_push(s, qi)) {
 		__atomic_store_n(&q->busy, q->busy + 1, __ATOMIC_RELAXED);
 		return -EAGAIN;
@@ -704,12 +728,10 @@ static void dpdk_close(struct io_engine *e)
 	struct dpdk_state *s = dpdk_state(e);
 	int quiet = dpdk_quiet_begin();
 
-	for (unsigned i = 0; s->tx && i < s->txq_count; i++) {
-		if (s->tx[i].pending_count)
-			rte_pktmbuf_free_bulk(s->tx[i].pending, s->tx[i].pending_count);
-		if (s->tx[i].reserved_count)
-			rte_pktmbuf_free_bulk(s->tx[i].reserved, s->tx[i].reserved_count);
-	}
+	for (unsigned i = 0; s->tx && i < s->txq_count; i++)
+		if (s->tx[i].pending_count + s->tx[i].reserved_count)
+			rte_pktmbuf_free_bulk(s->tx[i].mbufs,
+					      s->tx[i].pending_count + s->tx[i].reserved_count);
 	if (s->port_up) {
 		/* A virtual device's kernel interface would keep the flag past salvo. */
 		if (s->allmulti)

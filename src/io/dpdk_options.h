@@ -14,7 +14,7 @@ enum { DPDK_EAL_ARGS, DPDK_PORT, DPDK_NUM_TXQ, DPDK_NUM_RXQ, DPDK_GATEWAY_IP, DP
 static const struct io_option dpdk_options[] = {
 	[DPDK_EAL_ARGS] = { "dpdk-eal-args", "ARGS",
 			    "dpdk: EAL arguments, passed through (e.g. '-a 0000:00:06.0 -l 0-3', "
-			    "or '--vdev=net_af_xdp0,iface=eth1 --no-huge -m 512')" },
+			    "or '--vdev=net_af_xdp0,iface=eth1 --no-huge')" },
 	[DPDK_PORT] = { "dpdk-port", "N", "dpdk: the port to scan from (default 0)" },
 	[DPDK_NUM_TXQ] = { "dpdk-num-txq", "N", "dpdk: transmit queues (default: -T)" },
 	[DPDK_NUM_RXQ] = { "dpdk-num-rxq", "N", "dpdk: receive queues (default: --receivers)" },

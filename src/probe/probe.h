@@ -10,8 +10,9 @@
  *   classify  per validated reply: what does it say (open, closed, ...)?
  *
  * Statelessness: whatever a reply must echo (TCP sequence number, source
- * port) is derived with SipHash from the key and the (source, destination,
- * destination port) triple, so validate recomputes it from the reply alone.
+ * port) is derived with the scan's validation PRF (util/prf.h: AES-128 or
+ * SipHash) from the key and the (source, destination, destination port)
+ * triple, so validate recomputes it from the reply alone.
  * validate and classify read untrusted bytes and must accept any input.
  */
 #ifndef SALVO_PROBE_PROBE_H
@@ -26,6 +27,7 @@
 #include "probe/packet.h"
 #include "probe/packet6.h"
 #include "probe/replies.h"
+#include "util/prf.h"
 #include "util/siphash.h"
 
 #define PROBE_FRAME_MAX 1514
@@ -55,6 +57,10 @@ struct probe_params {
 	int sport_any;	 /* --validate-source-port=disable: any of our ports will do */
 	uint8_t ttl;
 	uint8_t key[SIPHASH_KEY_LEN];
+	/* The validation PRF (util/prf.h), the scan's choice (a resumed scan's checkpoint's); with
+	 * PRF_AES, probe_init derives aes from key. */
+	enum prf_kind prf;
+	struct prf_aes aes;
 };
 
 /* One reply, as validate and classify describe it (host order). */
@@ -218,22 +224,26 @@ static inline uint32_t probe_source(const struct probe_params *pp, uint32_t dadd
 static inline uint64_t probe_hash(const struct probe_params *pp, uint32_t saddr, uint32_t daddr,
 				  uint16_t dport)
 {
-	/* SipHash of the ten bytes saddr, daddr, dport in network order, taken as numbers. */
+	/* The PRF of the ten bytes saddr, daddr, dport in network order, taken as numbers. */
 	uint64_t head = __builtin_bswap32(saddr) | (uint64_t)__builtin_bswap32(daddr) << 32;
 
+	if (pp->prf == PRF_AES)
+		return pp->aes.hash10(&pp->aes, head, __builtin_bswap16(dport));
 	return siphash24_10(pp->key, head, __builtin_bswap16(dport));
 }
 
-/* The same for IPv6: SipHash of saddr, daddr (16 bytes each) and dport, in network order. */
+/* The same for IPv6: the PRF of saddr, daddr (16 bytes each) and dport, in network order. */
 static inline uint64_t probe_hash6(const struct probe_params *pp, const uint8_t saddr[16],
 				   const uint8_t daddr[16], uint16_t dport)
 {
-	uint8_t in[34];
+	uint8_t in[PRF_IN6_LEN];
 
 	memcpy(in, saddr, 16);
 	memcpy(in + 16, daddr, 16);
 	in[32] = (uint8_t)(dport >> 8);
 	in[33] = (uint8_t)dport;
+	if (pp->prf == PRF_AES)
+		return pp->aes.hash34(&pp->aes, in);
 	return siphash24(in, sizeof(in), pp->key);
 }
 
@@ -268,7 +278,8 @@ static inline int probe_sport_valid(const struct probe_params *pp, uint64_t hash
 	return (off + pp->sport_count - base) % pp->sport_count < pp->probes;
 }
 
-/* Call the module's init, if it has one: once, after params are set. */
+/* Derive the PRF's key, then call the module's init, if it has one: once, after params are set
+ * (again after the key changes). */
 static inline int probe_init(struct probe *p, char *err, size_t errlen)
 {
 	if (p->args && !p->ops->args_help) {
@@ -276,6 +287,8 @@ static inline int probe_init(struct probe *p, char *err, size_t errlen)
 			 p->args);
 		return -EINVAL;
 	}
+	if (p->params.prf == PRF_AES)
+		prf_aes_init(&p->params.aes, p->params.key, 1);
 	return p->ops->init ? p->ops->init(p, err, errlen) : 0;
 }
 

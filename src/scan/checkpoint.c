@@ -68,6 +68,7 @@ static void checkpoint_print(FILE *f, const struct scan_checkpoint *cp)
 		" duplicates %" PRIu64 " alive %" PRIu64 "\n",
 		t->sent, t->valid, t->successes, t->failures, t->duplicates, t->alive);
 	fprintf(f, "elapsed_ms %" PRIu64 " send_ms %" PRIu64 "\n", t->elapsed_ms, t->send_ms);
+	fprintf(f, "prf %s\n", prf_name(cp->prf));
 }
 
 int checkpoint_write(const char *path, const struct scan_checkpoint *cp)
@@ -118,8 +119,18 @@ static int checkpoint_parse_key(const char *line, uint8_t key[SIPHASH_KEY_LEN])
 	return 0;
 }
 
-/* The lines version 2 adds after the threads; 1 if they are all there and well formed. */
-static int checkpoint_read_v2(FILE *f, struct scan_checkpoint *cp)
+/* "prf" and a PRF's name (version 3). */
+static int checkpoint_parse_prf(const char *line, enum prf_kind *prf)
+{
+	char name[32];
+
+	if (sscanf(line, "prf %31s", name) != 1)
+		return -EINVAL;
+	return prf_parse(name, prf);
+}
+
+/* The lines versions 2 and 3 add after the threads; 1 if they are all there and well formed. */
+static int checkpoint_read_v2(FILE *f, int version, struct scan_checkpoint *cp)
 {
 	struct checkpoint_totals *t = &cp->totals;
 	char line[256];
@@ -137,6 +148,9 @@ static int checkpoint_read_v2(FILE *f, struct scan_checkpoint *cp)
 	ok = ok && fgets(line, sizeof(line), f) &&
 	     sscanf(line, "elapsed_ms %" SCNu64 " send_ms %" SCNu64, &t->elapsed_ms, &t->send_ms) ==
 		     2;
+	cp->prf = PRF_SIPHASH;
+	if (ok && version >= 3)
+		ok = fgets(line, sizeof(line), f) && checkpoint_parse_prf(line, &cp->prf) == 0;
 	cp->has_key = ok;
 	return ok;
 }
@@ -180,7 +194,7 @@ int checkpoint_read(const char *path, struct scan_checkpoint *cp, char *err, siz
 		     idx == i && cp->next[i] <= cp->end[i] && cp->end[i] <= cp->elements;
 	}
 	if (ok && version >= 2)
-		ok = checkpoint_read_v2(f, cp);
+		ok = checkpoint_read_v2(f, version, cp);
 	fclose(f);
 	if (!ok) {
 		snprintf(err, errlen, "%s: not a salvo checkpoint, or a damaged one", path);

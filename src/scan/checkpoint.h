@@ -16,6 +16,10 @@
  * totals (progress counts the scan, not the process).  The key makes the
  * file a secret of the scan's: it is created 0600.  Version 1 files are
  * still read; they have no key and no totals.
+ *
+ * Version 3 adds the validation PRF the key is used with (util/prf.h): a scan
+ * keeps its PRF, whatever the CPU that resumes it.  Version 2 files are read
+ * as SipHash, the PRF of every scan before version 3.
  */
 #ifndef SALVO_SCAN_CHECKPOINT_H
 #define SALVO_SCAN_CHECKPOINT_H
@@ -23,9 +27,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/prf.h"
 #include "util/siphash.h"
 
-#define CHECKPOINT_VERSION     2
+#define CHECKPOINT_VERSION     3
 #define CHECKPOINT_MAX_THREADS 64
 
 /* What the scan has done in all its processes so far. */
@@ -46,6 +51,7 @@ struct scan_checkpoint {
 	/* Version 2 (zero in a version 1 file): */
 	int has_key;
 	uint8_t key[SIPHASH_KEY_LEN]; /* the probes' validation key */
+	enum prf_kind prf;	      /* what it keys (version 3; SipHash before) */
 	uint64_t cooldown_left_ms;    /* cooldown still to run once nothing is left to send */
 	struct checkpoint_totals totals;
 };

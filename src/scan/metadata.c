@@ -74,6 +74,7 @@ static void metadata_config(struct json_writer *w, const struct scan *s)
 	json_string(w, "source_ports", text);
 	json_string(w, "blocklist", cfg->blocklist_default ? "built-in" : cfg->blocklist_file);
 	json_string(w, "probe_module", cfg->probe->name);
+	json_string(w, "validation_prf", prf_name(pp->prf));
 	json_string(w, "output_module", cfg->output->name);
 	json_string(w, "output_file", cfg->output_file);
 	if (cfg->notes)

@@ -65,6 +65,7 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 				cp->next[i] = safe[i];
 	cp->has_key = 1;
 	memcpy(cp->key, s->probe.params.key, sizeof(cp->key));
+	cp->prf = s->probe.params.prf;
 	/* Once the cooldown runs, what is left of it; before, all of it. */
 	cp->cooldown_left_ms =
 		s->cooldown_end_ns
@@ -97,7 +98,7 @@ int scan_checkpoint_save(struct scan *s, char *err)
 }
 
 /*
- * --resume, before anything else: the checkpoint's seed and key (replies to earlier
+ * --resume, before anything else: the checkpoint's seed, key and PRF (replies to earlier
  * processes' probes still validate) and its totals.  The slices are checked later.
  */
 int scan_resume_load(struct scan *s, struct scan_checkpoint *cp, char err[SCAN_ERRLEN])
@@ -119,6 +120,7 @@ int scan_resume_load(struct scan *s, struct scan_checkpoint *cp, char err[SCAN_E
 	s->seed = cp->seed;
 	if (cp->has_key) {
 		memcpy(s->probe.params.key, cp->key, sizeof(cp->key));
+		s->probe.params.prf = cp->prf;
 		s->base = cp->totals;
 	}
 	return 0;

@@ -239,9 +239,10 @@ static int scan_open_probes(struct scan *s, struct scan_checkpoint *cp, char err
 		snprintf(err, SCAN_ERRLEN, "getrandom: %s", strerror(errno));
 		return -errno;
 	}
+	pp->prf = prf_best();
 	s->seed = cfg->seed;
 	s->cooldown_ns = (uint64_t)cfg->cooldown_s * 1000000000ULL;
-	/* The checkpoint's key replaces the new one before any probe module sees it. */
+	/* The checkpoint's key and PRF replace the new ones before any probe module sees them. */
 	if (cfg->resume && (ret = scan_resume_load(s, cp, err)))
 		return ret;
 	if ((ret = probe_init(&s->probe, err, SCAN_ERRLEN)))

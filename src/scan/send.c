@@ -43,16 +43,28 @@ struct send_templates {
 	size_t len4, len6;
 };
 
+/* A template of up to this many bytes is copied whole in four 16-byte moves, not with a call:
+ * the template's buffer and every frame are PROBE_FRAME_MAX bytes. */
+#define SEND_COPY_SHORT 64
+
+static inline void send_copy(uint8_t *data, const uint8_t *t, size_t len)
+{
+	if (len <= SEND_COPY_SHORT)
+		memcpy(data, t, SEND_COPY_SHORT);
+	else
+		memcpy(data, t, len);
+}
+
 /* Probe probe_num of module p to (t, dport) into data, from the family's template; its length. */
 static inline uint32_t send_patch(const struct probe *p, const struct send_templates *tm,
 				  const struct scan_target *t, uint16_t dport, uint32_t probe_num,
 				  uint8_t *data)
 {
 	if (!t->v6) {
-		memcpy(data, tm->t4, tm->len4);
+		send_copy(data, tm->t4, tm->len4);
 		return probe_patch(p, data, t->daddr, dport, probe_num);
 	}
-	memcpy(data, tm->t6, tm->len6);
+	send_copy(data, tm->t6, tm->len6);
 	return probe_patch6(p, data, t->daddr6, dport, probe_num);
 }
 
@@ -249,9 +261,12 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 static int send_templates_build(const struct scan *s, const struct probe *p, uint8_t *b4,
 				uint8_t *b6, struct send_templates *tm)
 {
-	int len4 = probe_template(p, b4, PROBE_FRAME_MAX), len6 = 0;
+	int len4, len6 = 0;
 
-	if (len4 < 0)
+	/* Zeros past the frames: send_copy copies SEND_COPY_SHORT bytes of a shorter one. */
+	memset(b4, 0, PROBE_FRAME_MAX);
+	memset(b6, 0, PROBE_FRAME_MAX);
+	if ((len4 = probe_template(p, b4, PROBE_FRAME_MAX)) < 0)
 		return len4;
 	if (s->cfg->targets6.addresses && (len6 = probe_template6(p, b6, PROBE_FRAME_MAX)) < 0)
 		return len6;

@@ -30,6 +30,7 @@ struct target_permutation {
 	uint64_t n;
 	unsigned hi_bits, lo_bits; /* the halves of the smallest 2^bits >= n */
 	uint64_t round_key[PERMUTATION_ROUNDS];
+	int avx2; /* fill uses AVX2 (x86-64 CPUs that have it; the same values either way) */
 };
 
 /* n >= 1 and n <= 2^62. */

@@ -196,6 +196,14 @@ status=$?
 check "--user-metadata goes into the metadata; bad JSON is one error" \
 	'[ "$um" = "{\"runs\": [1, 2500.0, null], \"team\": \"eu\"}" ] && [ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ]' \
 	"$um; exit $status: $(cat "$TMP/err")"
+# The validation PRF is said in the metadata: AES-128 where the CPU has AES-NI (x86-64, the
+# aes flag in /proc/cpuinfo), SipHash-2-4 elsewhere.
+prf=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["config"]["validation_prf"])' \
+	"$TMP/um.json" 2>&1)
+want=siphash-2-4
+[ "$(uname -m)" = x86_64 ] && grep -qw aes /proc/cpuinfo && want=aes-128
+check "the metadata names the validation PRF, AES-128 where the CPU has AES-NI" \
+	'[ "$prf" = "$want" ]' "$prf (want $want)"
 # --cores: sender threads (named salvo-send0, -1) pinned in turn to the CPUs listed, as ZMap
 # pins its send threads; read from /proc while a slow dry run sends.
 last=$(($(nproc) - 1))

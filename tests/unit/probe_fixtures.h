@@ -6,6 +6,7 @@
 #ifndef SALVO_TESTS_PROBE_FIXTURES_H
 #define SALVO_TESTS_PROBE_FIXTURES_H
 
+#include <stdio.h>
 #include <string.h>
 
 #include "probe/packet.h"
@@ -14,6 +15,25 @@
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 #define US	       IP(198, 18, 0, 1)
 #define TARGET	       IP(198, 18, 1, 5)
+
+/* The validation PRF of the fixture's probes: each test binary runs its tests once with each
+ * (fixture_run_each_prf), so that every reply check holds for both. */
+static enum prf_kind fixture_prf;
+
+/* The group of tests once with SipHash and once with AES; how many failed. */
+static inline int fixture_run_each_prf(const char *group, const struct CMUnitTest *tests,
+				       size_t count)
+{
+	char name[64];
+	int failed = 0;
+
+	for (int k = PRF_SIPHASH; k <= PRF_AES; k++) {
+		fixture_prf = (enum prf_kind)k;
+		snprintf(name, sizeof(name), "%s, %s", group, prf_name(fixture_prf));
+		failed += _cmocka_run_group_tests(name, tests, count, NULL, NULL);
+	}
+	return failed;
+}
 
 /*
  * The probe module name with -P probes, --probe-args args (may be NULL), source ports
@@ -37,6 +57,7 @@ static inline int fixture_probe(struct probe *p, const char *name, uint32_t prob
 	p->params.ttl = 255;
 	for (unsigned i = 0; i < sizeof(p->params.key); i++)
 		p->params.key[i] = (uint8_t)(i * key_step + 3);
+	p->params.prf = fixture_prf;
 	p->args = args;
 	return probe_init(p, err, err ? 256 : 0);
 }

@@ -30,6 +30,7 @@ static struct scan_checkpoint sample(void)
 	cp.has_key = 1;
 	for (unsigned i = 0; i < sizeof(cp.key); i++)
 		cp.key[i] = (uint8_t)(0xf0 + i * 7);
+	cp.prf = PRF_AES;
 	cp.cooldown_left_ms = 4321;
 	cp.totals = (struct checkpoint_totals){ .sent = 123456789012ULL,
 						.valid = 5,
@@ -85,9 +86,9 @@ static void damaged_or_foreign_files_are_refused(void **state)
 	(void)state;
 
 	assert_int_equal(checkpoint_read("/nonexistent/cp", &cp, err, sizeof(err)), -ENOENT);
-	write_file("salvo-checkpoint 3\nseed 1\n");
+	write_file("salvo-checkpoint 4\nseed 1\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "version 3"));
+	assert_non_null(strstr(err, "version 4"));
 	/* Version 2 without its key and totals, or with a key that is not 32 hex digits. */
 	write_file(
 		"salvo-checkpoint 2\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
@@ -98,6 +99,19 @@ static void damaged_or_foreign_files_are_refused(void **state)
 		"thread 0 next 1 end 5\nkey 00112233445566778899aabbccddeeXX\ncooldown_left_ms 0\n"
 		"totals sent 0 valid 0 successes 0 failures 0 duplicates 0 alive 0\n"
 		"elapsed_ms 0 send_ms 0\n");
+	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
+	/* Version 3 without its PRF, or with one this salvo does not know. */
+	write_file(
+		"salvo-checkpoint 3\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+		"thread 0 next 1 end 5\nkey 00112233445566778899aabbccddeeff\ncooldown_left_ms 0\n"
+		"totals sent 0 valid 0 successes 0 failures 0 duplicates 0 alive 0\n"
+		"elapsed_ms 0 send_ms 0\n");
+	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
+	write_file(
+		"salvo-checkpoint 3\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+		"thread 0 next 1 end 5\nkey 00112233445566778899aabbccddeeff\ncooldown_left_ms 0\n"
+		"totals sent 0 valid 0 successes 0 failures 0 duplicates 0 alive 0\n"
+		"elapsed_ms 0 send_ms 0\nprf aes-256\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
 	write_file("hello\n");
 	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), -EINVAL);
@@ -137,6 +151,43 @@ static void version_1_files_are_read(void **state)
 	unlink(path);
 }
 
+/* A version 2 file is a scan that validated with SipHash, whatever this CPU would choose: it
+ * resumes with SipHash, and the key it carries. */
+static void version_2_files_are_siphash_scans(void **state)
+{
+	struct scan_checkpoint cp;
+	char err[256];
+	(void)state;
+
+	write_file(
+		"salvo-checkpoint 2\nseed 1\nshard 0 of 1\nelements 10\nfingerprint 1\nthreads 1\n"
+		"thread 0 next 1 end 5\nkey 00112233445566778899aabbccddeeff\ncooldown_left_ms 0\n"
+		"totals sent 0 valid 0 successes 0 failures 0 duplicates 0 alive 0\n"
+		"elapsed_ms 0 send_ms 0\n");
+	memset(&cp, 0xff, sizeof(cp));
+	assert_int_equal(checkpoint_read(path, &cp, err, sizeof(err)), 0);
+	assert_int_equal(cp.has_key, 1);
+	assert_int_equal(cp.prf, PRF_SIPHASH);
+	assert_int_equal(cp.key[15], 0xff);
+	unlink(path);
+}
+
+/* Both PRFs survive the round trip by name. */
+static void the_prf_is_kept(void **state)
+{
+	struct scan_checkpoint cp = sample(), back;
+	char err[256];
+	(void)state;
+
+	for (int k = PRF_SIPHASH; k <= PRF_AES; k++) {
+		cp.prf = (enum prf_kind)k;
+		assert_int_equal(checkpoint_write(path, &cp), 0);
+		assert_int_equal(checkpoint_read(path, &back, err, sizeof(err)), 0);
+		assert_int_equal(back.prf, k);
+	}
+	unlink(path);
+}
+
 static void fingerprints_tell_scans_apart(void **state)
 {
 	struct checkpoint_hasher a, b, c;
@@ -162,6 +213,8 @@ int main(void)
 		cmocka_unit_test(damaged_or_foreign_files_are_refused),
 		cmocka_unit_test(checkpoint_file_is_private),
 		cmocka_unit_test(version_1_files_are_read),
+		cmocka_unit_test(version_2_files_are_siphash_scans),
+		cmocka_unit_test(the_prf_is_kept),
 		cmocka_unit_test(fingerprints_tell_scans_apart),
 	};
 

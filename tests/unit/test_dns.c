@@ -801,5 +801,5 @@ int main(void)
 		cmocka_unit_test(field_names_are_zmaps),
 	};
 
-	return cmocka_run_group_tests_name("dns", tests, NULL, NULL);
+	return fixture_run_each_prf("dns", tests, sizeof(tests) / sizeof(tests[0]));
 }

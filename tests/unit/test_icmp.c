@@ -110,5 +110,5 @@ int main(void)
 		cmocka_unit_test(host_unreachable_quoting_our_request_is_not_alive),
 	};
 
-	return cmocka_run_group_tests_name("icmp", tests, NULL, NULL);
+	return fixture_run_each_prf("icmp", tests, sizeof(tests) / sizeof(tests[0]));
 }

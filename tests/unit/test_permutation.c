@@ -187,17 +187,54 @@ static void shard_cut_shares_max_targets_over_the_shards(void **state)
 	}
 }
 
+/*
+ * The order of PERMUTATION_VERSION 2, known answers: a seed gives the same order in every
+ * build (checkpoints and shards on other machines depend on it), however fill computes it.
+ */
+static void permutation_order_is_version_2s(void **state)
+{
+	static const struct {
+		uint64_t n;
+		uint64_t at[6]; /* the elements at positions 0, n/7, 2n/7 ... 5n/7 */
+	} known[] = {
+		{ 1000, { 281, 967, 436, 654, 954, 191 } },
+		{ 1ULL << 20, { 919959, 623433, 165223, 863248, 678699, 1041400 } },
+		{ 3702258432ULL,
+		  { 671095795, 2288343838, 2320393595, 1246511079, 2944225689, 2430700246 } },
+		{ (1ULL << 32) + 12345,
+		  { 2354695547, 3835880721, 1380008716, 2562091156, 413835015, 2953225238 } },
+	};
+	(void)state;
+
+	assert_int_equal(PERMUTATION_VERSION, 2);
+	for (size_t j = 0; j < sizeof(known) / sizeof(known[0]); j++) {
+		struct target_permutation p;
+		uint64_t out[1];
+
+		assert_int_equal(target_permutation_init(&p, known[j].n, 0x5eedULL + j), 0);
+		for (uint64_t i = 0; i < 6; i++) {
+			assert_int_equal(target_permutation_at(&p, i * (known[j].n / 7)),
+					 known[j].at[i]);
+			target_permutation_fill(&p, i * (known[j].n / 7), 1, out);
+			assert_int_equal(out[0], known[j].at[i]);
+		}
+	}
+}
+
+/* fill gives target_permutation_at's elements, AVX2 or not, whatever the count and start. */
 static void fill_equals_one_at_a_time(void **state)
 {
 	uint64_t sizes[] = { 1, 2, 3, 17, 1000, 65537, 3000000001ULL };
 	uint64_t out[33];
 	(void)state;
 
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (size_t i = 0; i < 2 * sizeof(sizes) / sizeof(sizes[0]); i++) {
 		struct target_permutation p;
-		uint64_t n = sizes[i];
+		uint64_t n = sizes[i / 2];
 
 		assert_int_equal(target_permutation_init(&p, n, 0x5eed + i), 0);
+		if (i % 2)
+			p.avx2 = 0;
 		for (unsigned count = 1; count <= 33; count++) {
 			uint64_t starts[] = { 0, n / 2, n > count ? n - count : 0 };
 
@@ -223,6 +260,7 @@ int main(void)
 		cmocka_unit_test(permutation_is_not_the_identity),
 		cmocka_unit_test(consecutive_positions_spread_over_the_scan),
 		cmocka_unit_test(permutation_rejects_empty_domain),
+		cmocka_unit_test(permutation_order_is_version_2s),
 		cmocka_unit_test(fill_equals_one_at_a_time),
 		cmocka_unit_test(slices_are_disjoint_complete_and_balanced),
 		cmocka_unit_test(shards_and_threads_partition_one_seed),

@@ -284,25 +284,96 @@ static void replies_with_wrong_ack_port_or_address_are_rejected(void **state)
 	assert_int_equal(fixture_check(&p, reply, 60, &r), 0);
 }
 
-/* The probe hash is SipHash of (source, destination, port) in network order: the same value
- * for the same probe in every build, so a checkpoint's key still recognises late replies. */
-static void probe_hash_is_siphash_of_the_network_order_bytes(void **state)
+/* The probe hash is the PRF of (source, destination, port) in network order: SipHash of the
+ * ten bytes, or AES of them in a block with zeros and their length last (util/prf.h).  The same
+ * value for the same probe in every build, so a checkpoint's key still recognises late replies. */
+static void probe_hash_is_the_prf_of_the_network_order_bytes(void **state)
 {
 	struct probe p = make_probe(1);
 	const uint32_t daddrs[] = { 0xc6120101, 0x01020304, 0xffffffff, 0 };
-	uint8_t in[10];
+	uint8_t in[16] = { 0 }, out[16];
+	struct prf_aes soft;
 	(void)state;
 
+	prf_aes_init(&soft, p.params.key, 0);
+	in[15] = 10;
 	for (size_t i = 0; i < sizeof(daddrs) / sizeof(daddrs[0]); i++) {
 		uint16_t dport = (uint16_t)(0x1234 * (i + 1));
+		uint64_t want;
 
 		packet_put32(in, p.params.saddr);
 		packet_put32(in + 4, daddrs[i]);
 		packet_put16(in + 8, dport);
-		assert_int_equal(probe_hash(&p.params, p.params.saddr, daddrs[i], dport),
-				 siphash24(in, sizeof(in), p.params.key));
+		prf_aes128_encrypt(soft.round_keys, in, out);
+		want = fixture_prf == PRF_AES ? siphash_le64(out) : siphash24(in, 10, p.params.key);
+		assert_int_equal(probe_hash(&p.params, p.params.saddr, daddrs[i], dport), want);
 	}
 	probe_close(&p);
+}
+
+/* A probe of the same key under the given PRF. */
+static struct probe make_probe_prf(uint32_t probes, enum prf_kind prf)
+{
+	enum prf_kind saved = fixture_prf;
+	struct probe p;
+
+	fixture_prf = prf;
+	p = make_probe(probes);
+	fixture_prf = saved;
+	return p;
+}
+
+/*
+ * SipHash and AES accept and refuse the same replies, each to its own probes: for random
+ * targets, ports and repeats, the reply each probe draws validates, and the same reply one off
+ * in its acknowledgement, from another port, to another source port or with another key's
+ * hash does not, with either PRF.  A reply to one PRF's probe is refused by the other's: a scan
+ * must keep its PRF across a resume (checkpoints carry it).
+ */
+static void both_prfs_accept_the_same_replies(void **state)
+{
+	struct probe p[2] = { make_probe_prf(3, PRF_SIPHASH), make_probe_prf(3, PRF_AES) };
+	uint8_t syn[PROBE_FRAME_MAX], reply[64];
+	struct probe_result r;
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	unsigned crossed = 0;
+	(void)state;
+
+	for (int i = 0; i < 5000; i++) {
+		uint32_t daddr, k;
+		uint16_t dport;
+		int got[2][5];
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		daddr = (uint32_t)x;
+		dport = (uint16_t)(x >> 32);
+		k = (uint32_t)(x >> 48) % 3;
+		for (int j = 0; j < 2; j++) {
+			build_syn(&p[j], syn, daddr, dport, k);
+			build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+			got[j][0] = fixture_check(&p[j], reply, 60, &r);
+			crossed += (unsigned)fixture_check(&p[1 - j], reply, 60, &r);
+			build_reply(syn, reply, TCP_FLAG_RST | TCP_FLAG_ACK, 0);
+			got[j][1] = fixture_check(&p[j], reply, 60, &r);
+			build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+			packet_put16(reply + 34, (uint16_t)(dport + 1));
+			got[j][2] = fixture_check(&p[j], reply, 60, &r);
+			build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
+			packet_put16(reply + 36, (uint16_t)(packet_get16(reply + 36) ^ 0x4000));
+			got[j][3] = fixture_check(&p[j], reply, 60, &r);
+			build_reply(syn, reply, TCP_FLAG_RST, 1);
+			got[j][4] = fixture_check(&p[j], reply, 60, &r);
+		}
+		assert_int_equal(got[0][0], 1);
+		for (int c = 1; c < 5; c++)
+			assert_int_equal(got[0][c], got[1][c]);
+		assert_int_equal(got[0][1], 0);
+		assert_int_equal(got[0][4], 1);
+	}
+	/* A forged reply passes by chance at most once in 2^32 tries: never in 10,000. */
+	assert_int_equal(crossed, 0);
 }
 
 static void a_different_key_rejects_the_reply(void **state)
@@ -313,6 +384,7 @@ static void a_different_key_rejects_the_reply(void **state)
 	(void)state;
 
 	other.params.key[0] ^= 1;
+	assert_int_equal(probe_init(&other, NULL, 0), 0);
 	build_syn(&p, syn, TARGET, 443, 0);
 	build_reply(syn, reply, TCP_FLAG_SYN | TCP_FLAG_ACK, 1);
 	assert_int_equal(fixture_check(&other, reply, 60, &r), 0);
@@ -610,7 +682,8 @@ int main(void)
 		cmocka_unit_test(dryrun_text_of_dns_and_ntp_is_zmaps),
 		cmocka_unit_test(disabled_source_port_validation_takes_any_of_our_ports),
 		cmocka_unit_test(replies_with_wrong_ack_port_or_address_are_rejected),
-		cmocka_unit_test(probe_hash_is_siphash_of_the_network_order_bytes),
+		cmocka_unit_test(probe_hash_is_the_prf_of_the_network_order_bytes),
+		cmocka_unit_test(both_prfs_accept_the_same_replies),
 		cmocka_unit_test(a_different_key_rejects_the_reply),
 		cmocka_unit_test(every_repeat_probe_validates),
 		cmocka_unit_test(parser_handles_vlan_options_truncation_and_fragments),
@@ -619,5 +692,5 @@ int main(void)
 		cmocka_unit_test(fast_record_is_the_destination_as_on_the_wire),
 	};
 
-	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);
+	return fixture_run_each_prf("probe", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -694,5 +694,5 @@ int main(void)
 		cmocka_unit_test(test_tum_fork_names),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return fixture_run_each_prf("probe6", tests, sizeof(tests) / sizeof(tests[0]));
 }

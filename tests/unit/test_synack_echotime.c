@@ -222,6 +222,7 @@ static void synack_replies_with_wrong_numbers_ports_or_addresses_are_rejected(vo
 	assert_int_equal(fixture_check(&p, f, TCP_REPLY_LEN, &r), 0);
 
 	other.params.key[3] ^= 1; /* another scan's key */
+	assert_int_equal(probe_init(&other, NULL, 0), 0);
 	tcp_reply(probe, f, TCP_FLAG_RST, ack, 0);
 	assert_int_equal(fixture_check(&other, f, TCP_REPLY_LEN, &r), 0);
 	fixture_frame(&p, probe, TARGET, 443, 2); /* a third source port was never used */
@@ -394,6 +395,7 @@ static void forged_or_altered_time_is_rejected(void **state)
 	f[34] = 8; /* a request, not a reply */
 	assert_int_equal(fixture_check(&p, f, ECHOTIME_LEN, &r), 0);
 	other.params.key[9] ^= 1; /* another scan's key */
+	assert_int_equal(probe_init(&other, NULL, 0), 0);
 	echo_reply(req, f);
 	assert_int_equal(fixture_check(&other, f, ECHOTIME_LEN, &r), 0);
 	/* A reply cut short of the check word: the IP length says less, or the frame ends. */
@@ -579,5 +581,5 @@ int main(void)
 		cmocka_unit_test(modules_by_name_and_ipip_refused_as_zmaps),
 	};
 
-	return cmocka_run_group_tests_name("synack_echotime", tests, NULL, NULL);
+	return fixture_run_each_prf("synack_echotime", tests, sizeof(tests) / sizeof(tests[0]));
 }

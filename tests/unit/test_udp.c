@@ -225,5 +225,5 @@ int main(void)
 		cmocka_unit_test(icmp_port_unreachable_is_closed_never_open),
 	};
 
-	return cmocka_run_group_tests_name("udp", tests, NULL, NULL);
+	return fixture_run_each_prf("udp", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -539,5 +539,5 @@ int main(void)
 		cmocka_unit_test(any_payload_is_classified_and_formatted_in_bounds),
 	};
 
-	return cmocka_run_group_tests_name("udp_apps", tests, NULL, NULL);
+	return fixture_run_each_prf("udp_apps", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -1,5 +1,6 @@
 /* Unit tests for src/util: SipHash-2-4 against the paper's vectors, Internet checksums,
  * division by an invariant divisor. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "util/join.h"
 #include "util/json.h"
 #include "util/json_check.h"
+#include "util/prf.h"
 #include "util/siphash.h"
 
 /* Appendix A of the SipHash paper: key 00 01 .. 0f, messages 00, 00 01, ... */
@@ -56,6 +58,103 @@ static void siphash_depends_on_the_key(void **state)
 
 	k2[15] = 1;
 	assert_true(siphash24(msg, sizeof(msg), k1) != siphash24(msg, sizeof(msg), k2));
+}
+
+static void hex16(const char *hex, uint8_t out[16])
+{
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(sscanf(hex + 2 * i, "%2hhx", &out[i]), 1);
+}
+
+/* FIPS-197: Appendix A.1 (the last round key of 2b7e..3c), B (its cipher example) and C.1. */
+static void aes128_matches_fips197(void **state)
+{
+	uint8_t key[16], in[16], want[16], out[16], rk[PRF_AES_ROUNDS + 1][16];
+	(void)state;
+
+	hex16("2b7e151628aed2a6abf7158809cf4f3c", key);
+	prf_aes128_expand(key, rk);
+	hex16("d014f9a8c9ee2589e13f0cc8b6630ca6", want);
+	assert_memory_equal(rk[PRF_AES_ROUNDS], want, 16);
+	hex16("3243f6a8885a308d313198a2e0370734", in);
+	hex16("3925841d02dc09fbdc118597196a0b32", want);
+	prf_aes128_encrypt(rk, in, out);
+	assert_memory_equal(out, want, 16);
+
+	hex16("000102030405060708090a0b0c0d0e0f", key);
+	prf_aes128_expand(key, rk);
+	hex16("00112233445566778899aabbccddeeff", in);
+	hex16("69c4e0d86a7b0430d8cdb78070b4c55a", want);
+	prf_aes128_encrypt(rk, in, out);
+	assert_memory_equal(out, want, 16);
+}
+
+/*
+ * PRF_AES's values for key 00 .. 0f, computed apart from salvo (SipHash written from the
+ * paper in Python, AES from Python's cryptography package): a probe 198.18.0.1 ->
+ * 198.18.1.5:443, and its IPv6 form 2001:2::1 -> 2001:2:0:1::5:443.  These are the values a
+ * scan's probes carry: a resumed scan must compute them again, so they never change.
+ */
+static void prf_aes_known_answers(void **state)
+{
+	static const uint8_t in6[PRF_IN6_LEN] = { 0x20, 0x01, 0, 2, 0, 0,    0,	  0,	0,
+						  0,	0,    0, 0, 0, 0,    1,	  0x20, 0x01,
+						  0,	2,    0, 0, 0, 1,    0,	  0,	0,
+						  0,	0,    0, 0, 5, 0x01, 0xbb };
+	uint8_t key[16], in[10] = { 198, 18, 0, 1, 198, 18, 1, 5, 0x01, 0xbb };
+	struct prf_aes a;
+	(void)state;
+
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (int native = 0; native < 2; native++) {
+		prf_aes_init(&a, key, native);
+		assert_int_equal(a.hash10(&a, siphash_le64(in), (uint16_t)(in[8] | in[9] << 8)),
+				 0x187332516cbb400bULL);
+		assert_int_equal(a.hash34(&a, in6), 0xea788200e6533babULL);
+	}
+}
+
+/* AES-NI gives what the portable AES gives, for any key and input (skipped without AES-NI). */
+static void prf_aes_native_equals_portable(void **state)
+{
+	uint8_t key[16], in[PRF_IN6_LEN];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	struct prf_aes soft, ni;
+	(void)state;
+
+	if (!prf_aes_native()) {
+		print_message("no AES-NI on this CPU: nothing to compare\n");
+		skip();
+	}
+	for (int round = 0; round < 2000; round++) {
+		for (int i = 0; i < 16; i++)
+			key[i] = (uint8_t)((x = x * 6364136223846793005ULL + 1) >> 56);
+		for (int i = 0; i < PRF_IN6_LEN; i++)
+			in[i] = (uint8_t)((x = x * 6364136223846793005ULL + 1) >> 56);
+		prf_aes_init(&soft, key, 0);
+		prf_aes_init(&ni, key, 1);
+		assert_true(ni.hash10 != soft.hash10);
+		assert_memory_equal(ni.round_keys, soft.round_keys, sizeof(ni.round_keys));
+		assert_int_equal(
+			ni.hash10(&ni, siphash_le64(in), (uint16_t)(in[8] | in[9] << 8)),
+			soft.hash10(&soft, siphash_le64(in), (uint16_t)(in[8] | in[9] << 8)));
+		assert_int_equal(ni.hash34(&ni, in), soft.hash34(&soft, in));
+	}
+}
+
+/* Each PRF has one name, and a name one PRF: checkpoints keep the choice by name. */
+static void prf_names_round_trip(void **state)
+{
+	enum prf_kind k = PRF_SIPHASH;
+	(void)state;
+
+	assert_int_equal(prf_parse(prf_name(PRF_AES), &k), 0);
+	assert_int_equal(k, PRF_AES);
+	assert_int_equal(prf_parse(prf_name(PRF_SIPHASH), &k), 0);
+	assert_int_equal(k, PRF_SIPHASH);
+	assert_int_equal(prf_parse("aes", &k), -EINVAL);
+	assert_int_equal(prf_best(), prf_aes_native() ? PRF_AES : PRF_SIPHASH);
 }
 
 /* The classic RFC 1071 worked example: an IPv4 header whose checksum is 0xb861. */
@@ -222,6 +321,10 @@ int main(void)
 		cmocka_unit_test(siphash_matches_published_vectors),
 		cmocka_unit_test(siphash_of_ten_bytes_matches_the_general_form),
 		cmocka_unit_test(siphash_depends_on_the_key),
+		cmocka_unit_test(aes128_matches_fips197),
+		cmocka_unit_test(prf_aes_known_answers),
+		cmocka_unit_test(prf_aes_native_equals_portable),
+		cmocka_unit_test(prf_names_round_trip),
 		cmocka_unit_test(checksum_of_known_ipv4_header),
 		cmocka_unit_test(checksum_handles_odd_length_and_u32),
 		cmocka_unit_test(fastdiv_equals_division),
