@@ -361,7 +361,7 @@ void scan_io_config(const struct scan *s, struct io_config *io)
 	io->ifindex = s->ifindex;
 	io->tx_queues = s->sender_count ? s->sender_count : cfg->sender_threads;
 	io->rx_queues = cfg->receivers;
-	io->frame_len_max = s->frame_len;
+	io->frame_len_max = s->frame_len > SCAN_FRAME_MIN ? s->frame_len : SCAN_FRAME_MIN;
 	io->replies = cfg->probe->replies | (cfg->prescan_probe ? PROBE_REPLY_ICMP_ECHO : 0);
 	io->rx_daddr = s->probe.params.saddr;
 	io->rx_daddrs = s->probe.params.saddrs;

@@ -37,6 +37,9 @@
 #include "util/fastdiv.h"
 
 #define SCAN_ERRLEN 512
+/* The room every frame an engine hands the senders has, at least: a short template is copied
+ * in one fixed 64-byte move (send.c), so a frame of fewer bytes would be overrun. */
+#define SCAN_FRAME_MIN 64
 /* How long a receive thread waits for frames before it looks at the stop flag again: a
  * stopped scan exits within about this. */
 #define SCAN_RX_POLL_MS 5

@@ -44,8 +44,9 @@ struct send_templates {
 };
 
 /* A template of up to this many bytes is copied whole in four 16-byte moves, not with a call:
- * the template's buffer and every frame are PROBE_FRAME_MAX bytes. */
-#define SEND_COPY_SHORT 64
+ * the template's buffer is PROBE_FRAME_MAX bytes, and every frame has SCAN_FRAME_MIN at least
+ * (scan_io_config asks the engines for that much). */
+#define SEND_COPY_SHORT SCAN_FRAME_MIN
 
 static inline void send_copy(uint8_t *data, const uint8_t *t, size_t len)
 {
