@@ -1,7 +1,7 @@
 /*
  * One parse of a command line, shared by the files of src/cli: the options' values as they
  * are read (cli.c), taken apart by kind (values.c) or by the option's own parser
- * (options.c), then resolved into a complete scan configuration (resolve.c).
+ * (parsers.c), then resolved into a complete scan configuration (resolve.c).
  */
 #ifndef SALVO_CLI_PARSE_H
 #define SALVO_CLI_PARSE_H
