@@ -101,38 +101,42 @@ static const struct cli_option base_options[] = {
 	  .letter = 'i',
 	  .arg = "NAME",
 	  .group = CLI_NETWORK,
-	  .help = "interface to send on (default: the route to the first target)",
-	  .kind = CLI_STRING,
-	  .field = F(ifname),
-	  .min = 1,
-	  .max = 15,
-	  .expected = "an interface name of 1 to 15 characters",
+	  .help = "interface to send on, or several (a,b, or -i again): one scan sends through "
+		  "all of them, its sender threads spread over them (default: the route to the "
+		  "first target)",
+	  .man = "Each interface's source and next hop are found as for one (its own address, "
+		 "the route the kernel would take from it, the next hop asked with ARP or Neighbor "
+		 "Discovery); -S, --ipv6-source-ip and -G take IF=VALUE for one interface's own "
+		 "(given once per interface).  Every probe leaves by one interface, a reply to any "
+		 "of the scan's IPv4 sources counts whichever interface it comes back by, and -T "
+		 "is "
+		 "at least one thread per interface, dealt to them in turn.",
+	  .kind = CLI_CUSTOM,
+	  .parse = cli_opt_interface,
 	  .complete = CLI_COMPLETE_IFACE },
 	{ .name = "source-ip",
 	  .letter = 'S',
 	  .arg = "ADDR",
 	  .group = CLI_NETWORK,
 	  .help = "source address, or a range or list of them (a-b, a,b,c: each target is "
-		  "probed from one, chosen by its address) (default: -i's address, or the "
-		  "route's source)",
+		  "probed from one, chosen by its address); IF=ADDR (a range or list too): "
+		  "interface IF's own (default: -i's address, or the route's source)",
 	  .kind = CLI_CUSTOM,
 	  .parse = cli_opt_source_ip },
 	{ .name = "ipv6-source-ip",
 	  .arg = "ADDR",
 	  .group = CLI_NETWORK,
-	  .help = "source address of the IPv6 probes",
+	  .help = "source address of the IPv6 probes; IF=ADDR: interface IF's own",
 	  .kind = CLI_CUSTOM,
 	  .parse = cli_opt_ipv6_source_ip },
 	{ .name = "gateway-mac",
 	  .letter = 'G',
 	  .arg = "MAC",
 	  .group = CLI_NETWORK,
-	  .help = "the next hop's MAC (default: the neighbour table, else asked with ARP or "
-		  "Neighbor Discovery; never broadcast)",
-	  .kind = CLI_MAC,
-	  .field = F(gateway_mac),
-	  .flag = F(gateway_mac_set),
-	  .expected = "a MAC address such as 02:00:00:00:00:01" },
+	  .help = "the next hop's MAC; IF=MAC: interface IF's own (default: the neighbour "
+		  "table, else asked with ARP or Neighbor Discovery; never broadcast)",
+	  .kind = CLI_CUSTOM,
+	  .parse = cli_opt_gateway_mac },
 	{ .name = "iplayer",
 	  .letter = 'X',
 	  .group = CLI_NETWORK,

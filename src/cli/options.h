@@ -114,6 +114,10 @@ int cli_opt_user(struct cli_parse *p, const struct cli_option *o, const char *va
 /* -w, -I and --ipv6-target-file: o says which. */
 int cli_opt_target_file(struct cli_parse *p, const struct cli_option *o, const char *value,
 			char *err, size_t errlen);
+int cli_opt_interface(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
+		      size_t errlen);
+int cli_opt_gateway_mac(struct cli_parse *p, const struct cli_option *o, const char *value,
+			char *err, size_t errlen);
 int cli_opt_source_ip(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
 		      size_t errlen);
 int cli_opt_ipv6_source_ip(struct cli_parse *p, const struct cli_option *o, const char *value,
