@@ -266,7 +266,8 @@ static int scan_open_nic_probes(struct scan *s, struct scan_nic *n, char err[SCA
 	pp->probes = cfg->probes;
 	pp->sport_any = cfg->sport_any;
 	pp->ttl = (uint8_t)cfg->probe_ttl;
-	memcpy(pp->key, s->nics[0].probe.params.key, sizeof(pp->key));
+	if (n != &s->nics[0])
+		memcpy(pp->key, s->nics[0].probe.params.key, sizeof(pp->key));
 	n->probe.ops = cfg->probe;
 	n->probe.args = cfg->probe_args;
 	if ((ret = probe_init(&n->probe, err, SCAN_ERRLEN)))
