@@ -31,7 +31,8 @@ CLANG ?= clang
 # Everything but main and the optional engines: the program, the unit tests and the fuzz
 # targets are made of these.
 CORE_SRCS := \
-	src/cli/cli.c src/cli/options.c src/cli/values.c src/cli/config_file.c src/cli/resolve.c \
+	src/cli/cli.c src/cli/options.c src/cli/parsers.c src/cli/help.c src/cli/values.c \
+	src/cli/config_file.c src/cli/resolve.c \
 	src/io/io.c src/io/af_packet.c src/io/dryrun.c src/io/netif.c src/io/netif6.c src/io/ndp.c src/io/arp.c \
 	$(sort $(wildcard src/probe/*.c)) \
 	src/output/output.c src/output/sink.c src/output/csv.c src/output/json.c src/output/list.c src/output/filter.c \

@@ -2,7 +2,7 @@
  * The command line, in ZMap's dialect: the short flags mean what ZMap 4's mean, long-option
  * aliases cover older ZMap and the orchestrator's scanner.  This file reads the arguments
  * (a -C file's lines first) and hands each option's value to the table's parser
- * (options.c, values.c); resolve.c then completes the configuration.  Every error names
+ * (values.c, parsers.c); resolve.c then completes the configuration.  Every error names
  * the option, the value and what was expected.
  */
 #include "cli/cli.h"

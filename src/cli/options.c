@@ -1,21 +1,15 @@
 /*
- * The option table (see options.h) and what is made from it here: --help, --list-options,
- * and the options whose values need their own parser.  The order of the entries is the
- * order of --help and of the man page.
+ * The option table (see options.h): every option of salvo and of its tools, once, and the
+ * lookups over it.  The order of the entries is the order of --help and of the man page.
+ * The options' own parsers are in parsers.c, --help and --list-options are written by
+ * help.c.
  */
 #include "cli/options.h"
 
-#include <errno.h>
-#include <pwd.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/parse.h"
-#include "util/join.h"
-#include "util/json_check.h"
-#include "version.h"
 
 #define F(x) offsetof(struct scan_config, x)
 
@@ -28,234 +22,6 @@ static const char *const sport_validation[] = { "enable", "disable", NULL };
 static const char *const interrupts[] = { "cooldown", "now", NULL };
 /* In the order of enum scan_dedup_method. */
 static const char *const dedup_methods[] = { "default", "full", "window", "none", NULL };
-
-static int opt_config(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
-		      size_t errlen)
-{
-	(void)o;
-	if (p->argi <= p->origin->file_args) {
-		snprintf(err, errlen, "config files do not nest: --config %s", value);
-		return -EINVAL;
-	}
-	/* The file itself was read before the options: this is the one cli_parse found. */
-	if (value != p->origin->config_arg) {
-		snprintf(err, errlen,
-			 "--config: give one config file, as -C FILE or --config FILE");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int opt_user(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
-		    size_t errlen)
-{
-	struct passwd *pw = getpwnam(value);
-
-	(void)o;
-	if (!pw)
-		return cli_bad_value(err, errlen, "--user", value, "the name of an existing user");
-	p->cfg->user = value;
-	p->cfg->user_uid = pw->pw_uid;
-	p->cfg->user_gid = pw->pw_gid;
-	return 0;
-}
-
-/* -w and -I: a file of targets into the target set (-I: single addresses only, as ZMap's), so
- * that the keyed order, -n, shards and --resume work over either alike.  o names the option. */
-static int opt_target_file(struct cli_parse *p, const struct cli_option *o, const char *value,
-			   char *err, size_t errlen)
-{
-	int ret;
-
-	if ((ret = cli_add_target(p, NULL, NULL, err, errlen)))
-		return ret;
-	if (p->target_file_count == CLI_TARGET_FILES_MAX) {
-		snprintf(err, errlen, "--%s: %s: at most %d -w and -I files", o->name, value,
-			 CLI_TARGET_FILES_MAX);
-		return -EINVAL;
-	}
-	/* Read in resolve.c, when --ignore-blocklist-errors is known. */
-	p->target_files[p->target_file_count].o = o;
-	p->target_files[p->target_file_count].path = value;
-	p->target_files[p->target_file_count++].argi = p->argi;
-	return 0;
-}
-
-/* -S: one IPv4 address, or ZMap's ranges and lists of them; never an IPv6 one. */
-static int opt_source_ip(struct cli_parse *p, const struct cli_option *o, const char *value,
-			 char *err, size_t errlen)
-{
-	struct scan_config *cfg = p->cfg;
-	char why[160];
-
-	(void)o;
-	if (target_parse_ipv4_list(value, cfg->source_ips, SCAN_SOURCES_MAX, &cfg->source_ip_count,
-				   why, sizeof(why))) {
-		snprintf(err, errlen, "--source-ip: '%.200s': %s", value, why);
-		return -EINVAL;
-	}
-	cfg->source_ip = cfg->source_ips[0];
-	cfg->source_ip_set = 1;
-	return 0;
-}
-
-/* --ipv6-source-ip: one IPv6 address (the TUM fork's option), never an IPv4 one. */
-static int opt_ipv6_source_ip(struct cli_parse *p, const struct cli_option *o, const char *value,
-			      char *err, size_t errlen)
-{
-	struct target6_addr a;
-
-	(void)o;
-	if (!strchr(value, ':') || target6_parse_addr(value, &a))
-		return cli_bad_value(err, errlen, "--ipv6-source-ip", value,
-				     "one IPv6 address such as 2001:2::1 (an IPv4 source is -S)");
-	target6_to_bytes(a, p->cfg->source_ip6);
-	p->cfg->source_ip6_set = 1;
-	return 0;
-}
-
-/* --user-metadata: carried into the metadata as it is, so it must be JSON. */
-static int opt_user_metadata(struct cli_parse *p, const struct cli_option *o, const char *value,
-			     char *err, size_t errlen)
-{
-	size_t at;
-
-	(void)o;
-	if (json_check(value, &at)) {
-		snprintf(err, errlen,
-			 "--user-metadata: '%.200s': expected one JSON value (error at byte %zu)",
-			 value, at);
-		return -EINVAL;
-	}
-	p->cfg->user_metadata = value;
-	return 0;
-}
-
-static int opt_target_range(struct cli_parse *p, const struct cli_option *o, const char *value,
-			    char *err, size_t errlen)
-{
-	(void)o;
-	return cli_add_target(p, value, "--target-range: ", err, errlen);
-}
-
-/* -n: a count of probes for the whole scan, or a percentage of the address space. */
-static int opt_max_targets(struct cli_parse *p, const struct cli_option *o, const char *value,
-			   char *err, size_t errlen)
-{
-	uint64_t n;
-
-	(void)o;
-	if (strchr(value, '%')) {
-		if (cli_parse_percent(value, &p->cfg->max_targets_percent) ||
-		    p->cfg->max_targets_percent == 0)
-			return cli_bad_value(err, errlen, "--max-targets", value,
-					     "a number of probes, or a percentage such as 10%");
-		return 0;
-	}
-	if (cli_parse_uint(value, 1, UINT64_MAX, &n))
-		return cli_bad_value(err, errlen, "--max-targets", value,
-				     "a whole number from 1 to 18446744073709551615");
-	p->cfg->max_targets = n;
-	return 0;
-}
-
-/* --cores: CPUs as ZMap takes them (a comma-separated list; ranges a-b too), each one this
- * process may run on, so that pinning cannot fail once the scan has started. */
-static int opt_cores(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
-		     size_t errlen)
-{
-	struct scan_config *cfg = p->cfg;
-	const char *s = value;
-	cpu_set_t allowed;
-
-	(void)o;
-	if (sched_getaffinity(0, sizeof(allowed), &allowed))
-		CPU_ZERO(&allowed);
-	cfg->core_count = 0;
-	do {
-		uint64_t lo, hi;
-		char part[32];
-		size_t n = strcspn(s, ",");
-		char *dash;
-
-		if (n == 0 || n >= sizeof(part))
-			goto bad;
-		memcpy(part, s, n);
-		part[n] = '\0';
-		if ((dash = strchr(part, '-')))
-			*dash = '\0';
-		if (cli_parse_uint(part, 0, CPU_SETSIZE - 1, &lo) ||
-		    cli_parse_uint(dash ? dash + 1 : part, lo, CPU_SETSIZE - 1, &hi))
-			goto bad;
-		for (uint64_t c = lo; c <= hi; c++) {
-			if (!CPU_ISSET(c, &allowed)) {
-				snprintf(err, errlen,
-					 "--cores: %s: CPU %llu is not one this process may use",
-					 value, (unsigned long long)c);
-				return -EINVAL;
-			}
-			if (cfg->core_count == SCAN_CORES_MAX)
-				goto bad;
-			cfg->cores[cfg->core_count++] = (uint16_t)c;
-		}
-		s += n;
-	} while (*s++ == ',');
-	return 0;
-bad:
-	return cli_bad_value(err, errlen, "--cores", value,
-			     "CPU numbers separated by commas, ranges such as 2-5 allowed");
-}
-
-/* -s: one port or a range. */
-static int opt_source_ports(struct cli_parse *p, const struct cli_option *o, const char *value,
-			    char *err, size_t errlen)
-{
-	const char *dash = strchr(value, '-');
-	uint64_t lo, hi;
-	char buf[16];
-
-	(void)o;
-	if (strlen(value) >= sizeof(buf))
-		return cli_bad_value(err, errlen, "--source-port", value,
-				     "a port or a range such as 40000-50000");
-	memcpy(buf, value, strlen(value) + 1);
-	if (dash)
-		buf[dash - value] = '\0';
-	if (cli_parse_uint(buf, 1, 65535, &lo) ||
-	    cli_parse_uint(dash ? buf + (dash - value) + 1 : buf, 1, 65535, &hi) || hi < lo)
-		return cli_bad_value(err, errlen, "--source-port", value,
-				     "a port from 1 to 65535 or a range such as 40000-50000");
-	p->cfg->sport_first = (uint16_t)lo;
-	p->cfg->sport_count = (uint32_t)(hi - lo + 1);
-	return 0;
-}
-
-/* --help, --version and the lists: printed on stdout, and nothing is scanned. */
-static int opt_print(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
-		     size_t errlen)
-{
-	(void)value;
-	(void)err;
-	(void)errlen;
-	if (strcmp(o->name, "help") == 0)
-		cli_usage(stdout, p->program);
-	else if (strcmp(o->name, "version") == 0 && p->program->bit != CLI_SALVO)
-		printf("%s %s\n", p->program->name, SALVO_VERSION);
-	else if (strcmp(o->name, "version") == 0)
-		printf("salvo %s\nio engines: %s\n", SALVO_VERSION, io_engine_list_built());
-	else if (strcmp(o->name, "list-io-engines") == 0)
-		io_engines_describe(stdout);
-	else if (strcmp(o->name, "list-probe-modules") == 0)
-		probe_modules_describe(stdout);
-	else if (strcmp(o->name, "list-output-modules") == 0)
-		output_modules_describe(stdout);
-	else if (strcmp(o->name, "list-output-fields") == 0)
-		output_fields_describe(stdout);
-	else
-		cli_list_options(stdout, p->program);
-	p->done = 1;
-	return 0;
-}
 
 static const struct cli_option base_options[] = {
 	/* targets */
@@ -273,7 +39,7 @@ static const struct cli_option base_options[] = {
 	  .group = CLI_TARGETS,
 	  .help = "only those in FILE, one address, block or range a line (# comments)",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_target_file,
+	  .parse = cli_opt_target_file,
 	  .complete = CLI_COMPLETE_FILE,
 	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST },
 	{ .name = "whitelist-file", .alias_of = "allowlist-file" },
@@ -284,7 +50,7 @@ static const struct cli_option base_options[] = {
 	  .help = "targets from FILE, one address a line, IPv4 or IPv6 (# comments), as ZMap's; "
 		  "any size",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_target_file,
+	  .parse = cli_opt_target_file,
 	  .complete = CLI_COMPLETE_FILE,
 	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "ipv6-target-file",
@@ -293,7 +59,7 @@ static const struct cli_option base_options[] = {
 	  .help = "IPv6 targets from FILE, one address, prefix or range a line (# comments), as "
 		  "the TUM fork's; a hitlist of tens of millions is fine",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_target_file,
+	  .parse = cli_opt_target_file,
 	  .complete = CLI_COMPLETE_FILE,
 	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "max-v6-prefix-size",
@@ -328,45 +94,49 @@ static const struct cli_option base_options[] = {
 	  .group = CLI_TARGETS,
 	  .help = "the same as a positional TARGET",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_target_range },
+	  .parse = cli_opt_target_range },
 
 	/* network */
 	{ .name = "interface",
 	  .letter = 'i',
 	  .arg = "NAME",
 	  .group = CLI_NETWORK,
-	  .help = "interface to send on (default: the route to the first target)",
-	  .kind = CLI_STRING,
-	  .field = F(ifname),
-	  .min = 1,
-	  .max = 15,
-	  .expected = "an interface name of 1 to 15 characters",
+	  .help = "interface to send on, or several (a,b, or -i again): one scan sends through "
+		  "all of them, its sender threads spread over them (default: the route to the "
+		  "first target)",
+	  .man = "Each interface's source and next hop are found as for one (its own address, "
+		 "the route the kernel would take from it, the next hop asked with ARP or Neighbor "
+		 "Discovery); -S, --ipv6-source-ip and -G take IF=VALUE for one interface's own "
+		 "(given once per interface).  Every probe leaves by one interface, a reply to any "
+		 "of the scan's IPv4 sources counts whichever interface it comes back by, and -T "
+		 "is "
+		 "at least one thread per interface, dealt to them in turn.",
+	  .kind = CLI_CUSTOM,
+	  .parse = cli_opt_interface,
 	  .complete = CLI_COMPLETE_IFACE },
 	{ .name = "source-ip",
 	  .letter = 'S',
 	  .arg = "ADDR",
 	  .group = CLI_NETWORK,
 	  .help = "source address, or a range or list of them (a-b, a,b,c: each target is "
-		  "probed from one, chosen by its address) (default: -i's address, or the "
-		  "route's source)",
+		  "probed from one, chosen by its address); IF=ADDR (a range or list too): "
+		  "interface IF's own (default: -i's address, or the route's source)",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_source_ip },
+	  .parse = cli_opt_source_ip },
 	{ .name = "ipv6-source-ip",
 	  .arg = "ADDR",
 	  .group = CLI_NETWORK,
-	  .help = "source address of the IPv6 probes",
+	  .help = "source address of the IPv6 probes; IF=ADDR: interface IF's own",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_ipv6_source_ip },
+	  .parse = cli_opt_ipv6_source_ip },
 	{ .name = "gateway-mac",
 	  .letter = 'G',
 	  .arg = "MAC",
 	  .group = CLI_NETWORK,
-	  .help = "the next hop's MAC (default: the neighbour table, else asked with ARP or "
-		  "Neighbor Discovery; never broadcast)",
-	  .kind = CLI_MAC,
-	  .field = F(gateway_mac),
-	  .flag = F(gateway_mac_set),
-	  .expected = "a MAC address such as 02:00:00:00:00:01" },
+	  .help = "the next hop's MAC; IF=MAC: interface IF's own (default: the neighbour "
+		  "table, else asked with ARP or Neighbor Discovery; never broadcast)",
+	  .kind = CLI_CUSTOM,
+	  .parse = cli_opt_gateway_mac },
 	{ .name = "iplayer",
 	  .letter = 'X',
 	  .group = CLI_NETWORK,
@@ -389,7 +159,7 @@ static const struct cli_option base_options[] = {
 	  .help = "source ports to use",
 	  .def = "32768-61000",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_source_ports },
+	  .parse = cli_opt_source_ports },
 	{ .name = "validate-source-port",
 	  .arg = "enable|disable",
 	  .group = CLI_NETWORK,
@@ -412,7 +182,7 @@ static const struct cli_option base_options[] = {
 	  .group = CLI_NETWORK,
 	  .help = "the io engines, whether each is built in (and against what) or why not",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print },
+	  .parse = cli_opt_print },
 	{ .name = "xdp-mode",
 	  .arg = "MODE",
 	  .group = CLI_NETWORK,
@@ -495,7 +265,7 @@ static const struct cli_option base_options[] = {
 	  .help = "probe at most N (address, port) pairs in all, shared over the shards, or P% of "
 		  "the address space times the ports (as ZMap)",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_max_targets,
+	  .parse = cli_opt_max_targets,
 	  .programs = CLI_SALVO | CLI_ITERATE },
 	{ .name = "max-results",
 	  .letter = 'N',
@@ -617,7 +387,7 @@ static const struct cli_option base_options[] = {
 	  .help = "pin the sender threads, then the receive threads, to these CPUs in turn (e.g. "
 		  "2,3 or 0-3), as ZMap's",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_cores },
+	  .parse = cli_opt_cores },
 	{ .name = "receivers",
 	  .arg = "N",
 	  .group = CLI_SCAN,
@@ -740,7 +510,7 @@ static const struct cli_option base_options[] = {
 	  .group = CLI_OUTPUT,
 	  .help = "JSON to carry in the metadata (-m) as \"user_metadata\", as ZMap's",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_user_metadata },
+	  .parse = cli_opt_user_metadata },
 	{ .name = "no-header-row",
 	  .group = CLI_OUTPUT,
 	  .help = "csv: no header line naming the fields, as ZMap's",
@@ -836,17 +606,17 @@ static const struct cli_option base_options[] = {
 	  .group = CLI_OUTPUT,
 	  .help = "the output modules, and what each writes",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print },
+	  .parse = cli_opt_print },
 	{ .name = "list-output-fields",
 	  .group = CLI_OUTPUT,
 	  .help = "the output fields, their types and meanings",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print },
+	  .parse = cli_opt_print },
 	{ .name = "list-probe-modules",
 	  .group = CLI_OUTPUT,
 	  .help = "the probe modules, and what each sends",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print },
+	  .parse = cli_opt_print },
 	{ .name = "quiet",
 	  .letter = 'q',
 	  .group = CLI_OUTPUT,
@@ -922,7 +692,7 @@ static const struct cli_option base_options[] = {
 		 "a comment line.  Targets given on the command line replace the file's.  An error "
 		 "names the file and the line.",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_config,
+	  .parse = cli_opt_config,
 	  .complete = CLI_COMPLETE_FILE },
 	{ .name = "user",
 	  .arg = "NAME",
@@ -930,27 +700,27 @@ static const struct cli_option base_options[] = {
 	  .help = "become NAME once the sockets are open (needs root)",
 	  .man = "Output files are opened before, checkpoints written after the switch.",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_user,
+	  .parse = cli_opt_user,
 	  .complete = CLI_COMPLETE_USER },
 	{ .name = "list-options",
 	  .group = CLI_RUNNING,
 	  .help = "every option, a line each, tab-separated (for tools)",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print,
+	  .parse = cli_opt_print,
 	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST | CLI_TEE },
 	{ .name = "help",
 	  .letter = 'h',
 	  .group = CLI_RUNNING,
 	  .help = "this text",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print,
+	  .parse = cli_opt_print,
 	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST | CLI_TEE },
 	{ .name = "version",
 	  .letter = 'V',
 	  .group = CLI_RUNNING,
 	  .help = "the version (salvo's: and the io engines built in)",
 	  .kind = CLI_CUSTOM,
-	  .parse = opt_print,
+	  .parse = cli_opt_print,
 	  .programs = CLI_SALVO | CLI_ITERATE | CLI_BLOCKLIST | CLI_TEE },
 };
 
@@ -1019,150 +789,4 @@ int cli_option_in(const struct cli_option *o, unsigned bit)
 	const struct cli_option *c = cli_option_canonical(o);
 
 	return ((c->programs ? c->programs : CLI_SALVO) & bit) != 0;
-}
-
-static const char *const group_titles[CLI_GROUPS] = { "target", "network", "scan", "output",
-						      "running" };
-
-/* "-p, --target-ports=LIST" */
-static void option_spelling(const struct cli_option *o, char *buf, size_t len)
-{
-	if (o->letter)
-		snprintf(buf, len, "-%c, --%s%s%s", o->letter, o->name, o->arg ? "=" : "",
-			 o->arg ? o->arg : "");
-	else
-		snprintf(buf, len, "    --%s%s%s", o->name, o->arg ? "=" : "",
-			 o->arg ? o->arg : "");
-}
-
-/* "--port": the aliases of o, or "" if none. */
-static void option_aliases(const struct cli_option *o, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	for (size_t i = 0; i < cli_option_count; i++)
-		if (cli_options[i].alias_of && strcmp(cli_options[i].alias_of, o->name) == 0)
-			join_append(buf, len, cli_options[i].name);
-}
-
-/* The help text with its list in, the default and the aliases after it. */
-static void option_help(const struct cli_option *o, char *buf, size_t len)
-{
-	char aliases[64];
-	/* Only a help with a list is a format: the others may say "P%". */
-	size_t n = o->list ? (size_t)snprintf(buf, len, o->help, o->list())
-			   : (size_t)snprintf(buf, len, "%s", o->help);
-
-	option_aliases(o, aliases, sizeof(aliases));
-	if (o->def && n < len)
-		n += (size_t)snprintf(buf + n, len - n, " (default %s)", o->def);
-	if (aliases[0] && n < len)
-		snprintf(buf + n, len - n, " (alias --%s)", aliases);
-}
-
-/* Words of text at most width wide a line, lines after the first indented by indent. */
-static void print_wrapped(FILE *f, const char *text, int indent, int width)
-{
-	int col = 0;
-
-	while (*text) {
-		size_t word = strcspn(text, " ");
-
-		if (col && col + 1 + (int)word > width) {
-			fprintf(f, "\n%*s", indent, "");
-			col = 0;
-		} else if (col) {
-			fputc(' ', f);
-			col++;
-		}
-		fwrite(text, 1, word, f);
-		col += (int)word;
-		text += word;
-		text += strspn(text, " ");
-	}
-	fputc('\n', f);
-}
-
-void cli_usage(FILE *f, const struct cli_program *prog)
-{
-	char spelling[64], help[1024];
-
-	cli_options_init();
-	fprintf(f, "%s %s: %s\n\n%s", prog->name, SALVO_VERSION, prog->summary, prog->usage);
-	for (int g = 0; g < CLI_GROUPS; g++) {
-		int title = 0;
-
-		for (size_t i = 0; i < cli_option_count; i++) {
-			const struct cli_option *o = &cli_options[i];
-
-			if (o->alias_of || o->group != (enum cli_group)g ||
-			    !cli_option_in(o, prog->bit))
-				continue;
-			if (!title++)
-				fprintf(f, "\n%s options:\n", group_titles[g]);
-			option_spelling(o, spelling, sizeof(spelling));
-			option_help(o, help, sizeof(help));
-			fprintf(f, "  %-27s ", spelling);
-			if (strlen(spelling) > 27)
-				fprintf(f, "\n%30s", "");
-			print_wrapped(f, help, 30, 68);
-		}
-	}
-	if (prog->epilog)
-		fprintf(f, "\n%s", prog->epilog);
-}
-
-/* What the completion offers for a value: "files", "interfaces", "users", "words: a b c". */
-static void option_completion(const struct cli_option *o, char *buf, size_t len)
-{
-	static const char *const fixed[] = { [CLI_COMPLETE_FILE] = "files",
-					     [CLI_COMPLETE_IFACE] = "interfaces",
-					     [CLI_COMPLETE_USER] = "users" };
-	const char *const *words = o->complete_words ? o->complete_words : o->words;
-	const char *list = o->complete_list ? o->complete_list() : "";
-	size_t n;
-
-	if (o->complete != CLI_COMPLETE_NONE && o->complete != CLI_COMPLETE_WORDS) {
-		snprintf(buf, len, "%s", fixed[o->complete]);
-		return;
-	}
-	if (!words && !*list) {
-		snprintf(buf, len, "%s", o->arg ? "value" : "-");
-		return;
-	}
-	n = (size_t)snprintf(buf, len, "words:");
-	for (size_t i = 0; words && words[i] && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, " %s", words[i]);
-	/* A list of names reads "a, b, c". */
-	while (*list && n < len) {
-		size_t w = strcspn(list, ", ");
-
-		n += (size_t)snprintf(buf + n, len - n, " %.*s", (int)w, list);
-		list += w;
-		list += strspn(list, ", ");
-	}
-}
-
-/*
- * --list-options: a line an option (aliases included), fields separated by tabs:
- *   long name, short letter (- if none), value name (- if none), group, the option it is an
- *   alias of (-), completion (files, interfaces, users, words: ..., value, -), help, man text.
- * The build makes the man page's option sections and the bash completion from it.
- */
-void cli_list_options(FILE *f, const struct cli_program *prog)
-{
-	char help[1024], complete[512];
-
-	cli_options_init();
-	for (size_t i = 0; i < cli_option_count; i++) {
-		const struct cli_option *o = &cli_options[i];
-		const struct cli_option *c = cli_option_canonical(o);
-
-		if (!cli_option_in(o, prog->bit))
-			continue;
-		option_help(c, help, sizeof(help));
-		option_completion(c, complete, sizeof(complete));
-		fprintf(f, "%s\t%c\t%s\t%s\t%s\t%s\t%s\t%s\n", o->name, o->letter ? o->letter : '-',
-			c->arg ? c->arg : "-", group_titles[c->group],
-			o->alias_of ? o->alias_of : "-", complete, help, c->man ? c->man : "-");
-	}
 }

@@ -3,7 +3,9 @@
  * option is derived from its entry: getopt's arrays, --help, the keys a -C config file
  * may use, --list-options (from which the build generates the man page's option sections
  * and the bash completion), and how its value is parsed and where it goes.  Adding an
- * option is adding an entry (and, for a new kind of value, a parser).
+ * option is adding an entry (and, for a new kind of value, a parser).  The table is
+ * options.c's alone; the options' own parsers are parsers.c's, and what is written from the
+ * table (--help, --list-options) help.c's.
  *
  * Only the command line's files include this header.
  */
@@ -100,8 +102,38 @@ const char *cli_zmap_refused(const char *name, int letter);
 /* The option an entry is another name for, or the entry itself. */
 const struct cli_option *cli_option_canonical(const struct cli_option *o);
 
-/* --help, --list-options: of program prog's options. */
+/* help.c: --help, --list-options: of program prog's options. */
 void cli_usage(FILE *f, const struct cli_program *prog);
 void cli_list_options(FILE *f, const struct cli_program *prog);
+
+/* parsers.c: the CLI_CUSTOM entries' parsers, one per kind of value the table names. */
+int cli_opt_config(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
+		   size_t errlen);
+int cli_opt_user(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
+		 size_t errlen);
+/* -w, -I and --ipv6-target-file: o says which. */
+int cli_opt_target_file(struct cli_parse *p, const struct cli_option *o, const char *value,
+			char *err, size_t errlen);
+int cli_opt_interface(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
+		      size_t errlen);
+int cli_opt_gateway_mac(struct cli_parse *p, const struct cli_option *o, const char *value,
+			char *err, size_t errlen);
+int cli_opt_source_ip(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
+		      size_t errlen);
+int cli_opt_ipv6_source_ip(struct cli_parse *p, const struct cli_option *o, const char *value,
+			   char *err, size_t errlen);
+int cli_opt_user_metadata(struct cli_parse *p, const struct cli_option *o, const char *value,
+			  char *err, size_t errlen);
+int cli_opt_target_range(struct cli_parse *p, const struct cli_option *o, const char *value,
+			 char *err, size_t errlen);
+int cli_opt_max_targets(struct cli_parse *p, const struct cli_option *o, const char *value,
+			char *err, size_t errlen);
+int cli_opt_cores(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
+		  size_t errlen);
+int cli_opt_source_ports(struct cli_parse *p, const struct cli_option *o, const char *value,
+			 char *err, size_t errlen);
+/* --help, --version and the --list-* options: printed on stdout, the parse is done. */
+int cli_opt_print(struct cli_parse *p, const struct cli_option *o, const char *value, char *err,
+		  size_t errlen);
 
 #endif

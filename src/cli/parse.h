@@ -1,7 +1,7 @@
 /*
  * One parse of a command line, shared by the files of src/cli: the options' values as they
  * are read (cli.c), taken apart by kind (values.c) or by the option's own parser
- * (options.c), then resolved into a complete scan configuration (resolve.c).
+ * (parsers.c), then resolved into a complete scan configuration (resolve.c).
  */
 #ifndef SALVO_CLI_PARSE_H
 #define SALVO_CLI_PARSE_H
@@ -43,7 +43,15 @@ struct cli_parse {
 	} target_files[CLI_TARGET_FILES_MAX];
 	unsigned target_file_count;
 	int file_targets; /* ... by the config file: the command line's replace them */
-	int done;	  /* --help, --version, --list-*: printed, nothing to scan */
+	/* cfg->nics as the options name them: the place of each in -i's list (0: not listed
+	 * yet, only named by an IF=VALUE item: which option, which argument), and whether the
+	 * list so far is the config file's (the command line's -i replaces it). */
+	unsigned nic_order[SCAN_NICS_MAX];
+	unsigned nic_listed;
+	const char *nic_named_by[SCAN_NICS_MAX];
+	int nic_named_argi[SCAN_NICS_MAX];
+	int file_nics;
+	int done; /* --help, --version, --list-*: printed, nothing to scan */
 };
 
 /* config_file.c: the -C/--config value on the command line (before any "--"), or NULL. */
@@ -72,6 +80,11 @@ int cli_bad_value(char *err, size_t errlen, const char *opt, const char *value,
 
 /* Set the CLI_LATER value of the option of that long name, as if given. */
 void cli_set_later(struct cli_parse *p, const char *name, const char *value);
+
+/* parsers.c: once the engine is known: cfg->nics in -i's order (for an engine whose ports
+ * are no interfaces, in the order of its ports), every IF=VALUE item matched to one of them;
+ * 0 or -EINVAL with a line in err. */
+int cli_resolve_nics(struct cli_parse *p, char *err, size_t errlen);
 
 /* Add one positional or --target-range target; 0 or -errno with a line in err. */
 int cli_add_target(struct cli_parse *p, const char *value, const char *prefix, char *err,

@@ -456,7 +456,8 @@ int cli_resolve(struct cli_parse *p, int argc, char **argv, int first_target, ch
 		cfg->dryrun = 1;
 	if ((ret = resolve_modules(p, err, errlen)) ||
 	    (ret = resolve_engine_options(p, err, errlen)) ||
-	    (ret = resolve_rates(p, err, errlen)) || (ret = resolve_modes(p, err, errlen)) ||
+	    (ret = cli_resolve_nics(p, err, errlen)) || (ret = resolve_rates(p, err, errlen)) ||
+	    (ret = resolve_modes(p, err, errlen)) ||
 	    (ret = resolve_targets(p, argc, argv, first_target, err, errlen)) ||
 	    (ret = resolve_output(p, err, errlen)) || (ret = resolve_blocklist(p, err, errlen)) ||
 	    (ret = resolve_max_targets(p, err, errlen)) || (ret = resolve_v6_rules(p, err, errlen)))

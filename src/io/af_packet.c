@@ -17,7 +17,8 @@
  * RX: one socket per receive queue with a PACKET_RX_RING (TPACKET_V3,
  * blocks of frames), a classic BPF filter that keeps only IPv4 frames
  * addressed to us, and, with several receive queues, a PACKET_FANOUT group
- * whose id is derived from our pid so two salvo processes never share one.
+ * whose id is derived from our pid and the interface so two salvo processes, or
+ * one process's instances on two NICs, never share one.
  *
  * No code but io.c's table should name this file's symbols.
  */
@@ -495,11 +496,14 @@ static int afp_init(struct io_engine *e, const struct io_config *cfg, char err[I
 	s->tx_mode = afp_choose_tx(cfg, why, sizeof(why));
 
 	/*
-	 * The fanout group id is per process: a constant id would merge the
-	 * receive sockets of two salvo processes on one interface.
+	 * The fanout group id is per process and interface: a constant id would merge the
+	 * receive sockets of two salvo processes on one interface, and the kernel refuses a
+	 * group's sockets on two interfaces (one process's instances on several NICs).
 	 */
 	if (cfg->rx_queues > 1)
-		fanout = ((unsigned)getpid() & 0xffff) ? ((unsigned)getpid() & 0xffff) : 1;
+		fanout = ((unsigned)getpid() + (unsigned)cfg->ifindex * 40503u) & 0xffff;
+	if (cfg->rx_queues > 1 && !fanout)
+		fanout = 1;
 	if ((ret = afp_run_jobs(s, cfg, fanout, err)))
 		return ret;
 	snprintf(e->mode, IO_MODE_LEN, "%s tx qdisc-bypass (%s), TPACKET_V3 rx%s",

@@ -2,7 +2,9 @@
  * The dpdk io engine: DPDK's poll-mode drivers, the kernel out of the way.
  *
  * EAL is started from --dpdk-eal-args (passed through, dpdk_eal.c) with a file prefix of this
- * process's own and EAL's logs quiet; the port (--dpdk-port) gets one TX queue per sender thread,
+ * process's own and EAL's logs quiet, once for all the instances of the process: with
+ * --dpdk-port 0,1 the scan opens one per port, each with its own mempool, its -S and its
+ * next hop (--gateway-ip 0=ADDR,1=ADDR).  A port gets one TX queue per sender thread,
  * one more for the engine's own frames (ARP, NDP), and --receivers RX queues (RSS where the driver
  * offers it).  A probe is written straight into an mbuf from one mempool and sent with
  * rte_eth_tx_burst; what the burst refuses stays queued, is retried and counted as tx busy,
@@ -48,6 +50,10 @@
 #define DPDK_ASK_TRIES	    3 /* ARP requests or Neighbor Solicitations, a second apart */
 #define DPDK_RX_IDLE_MIN_US 32
 #define DPDK_RX_IDLE_MAX_US 512 /* DPDK_DESC frames in 512 us: 2 M replies a second */
+#define DPDK_PORTS_MAX	    16	/* --dpdk-port 0,1,...: a scan's instances, one a port */
+
+/* The instances open in this process (one per port): EAL is cleaned up after the last. */
+static unsigned dpdk_instances;
 
 /*
  * A sender's queue: the mbufs lent to it (reserved) become, once filled and submitted, the
@@ -86,6 +92,7 @@ struct dpdk_state {
 	int allmulti; /* all-multicast turned on for Neighbor Discovery: off again at close */
 	int port_up;
 	int rxq_given; /* --dpdk-num-rxq: the user's count, not to be fitted to the port */
+	int counted;   /* one of dpdk_instances */
 };
 
 static inline struct dpdk_state *dpdk_state(struct io_engine *e)
@@ -123,32 +130,151 @@ static int dpdk_check_count(const char *opt, const char *value, unsigned min, un
 	return 0;
 }
 
+/*
+ * --dpdk-port's list ("0" when not given): its ports' names as written into names (at most
+ * max, each shorter than IO_PORT_NAME_LEN), and how many; -EINVAL with a line in err (if
+ * not NULL) when an item is no port number, or is given twice.
+ */
+static int dpdk_port_list(const char *value, char names[][IO_PORT_NAME_LEN], unsigned max,
+			  char *err, size_t errlen)
+{
+	const char *s = value ? value : "0";
+	unsigned n = 0;
+
+	do {
+		size_t len = strcspn(s, ",");
+		char item[IO_PORT_NAME_LEN];
+
+		if (len >= sizeof(item) || n == max) {
+			if (err)
+				snprintf(err, errlen,
+					 "--dpdk-port: '%.100s': at most %u ports, each a number",
+					 s, max);
+			return -EINVAL;
+		}
+		memcpy(item, s, len);
+		item[len] = '\0';
+		if (dpdk_check_count("dpdk-port", item, 0, RTE_MAX_ETHPORTS - 1, err ? err : item,
+				     err ? errlen : 0))
+			return -EINVAL;
+		for (unsigned i = 0; i < n; i++)
+			if (strtoul(names[i], NULL, 10) == strtoul(item, NULL, 10)) {
+				if (err)
+					snprintf(err, errlen, "--dpdk-port: %s: given twice", item);
+				return -EINVAL;
+			}
+		memcpy(names[n++], item, len + 1);
+		s += len;
+	} while (*s++ == ',');
+	return (int)n;
+}
+
+static unsigned dpdk_ports(const char *const *values, char names[][IO_PORT_NAME_LEN], unsigned max)
+{
+	int n = dpdk_port_list(values[DPDK_PORT], names, max, NULL, 0);
+
+	return n > 0 ? (unsigned)n : 0;
+}
+
+/* The port instance `port` of the scan opens: the port-th of --dpdk-port's list. */
+static uint16_t dpdk_port_at(const struct io_config *cfg)
+{
+	char names[DPDK_PORTS_MAX][IO_PORT_NAME_LEN];
+	int n = dpdk_port_list(cfg->options[DPDK_PORT], names, DPDK_PORTS_MAX, NULL, 0);
+
+	return n > (int)cfg->port ? (uint16_t)strtoul(names[cfg->port], NULL, 10) : 0;
+}
+
+/*
+ * A next hop option's value for port `name`: the value itself, or with PORT=ADDR items
+ * (comma-separated, one per port of --dpdk-port) the item of that port, into buf; NULL if
+ * it has none.
+ */
+static const char *dpdk_value_for(const char *value, const char *name, char *buf, size_t len)
+{
+	const char *s = value;
+
+	if (!value || !strchr(value, '='))
+		return value;
+	do {
+		size_t n = strcspn(s, ","), eq = strcspn(s, "=");
+
+		if (eq < n && eq == strlen(name) && !memcmp(s, name, eq) && n - eq - 1 < len) {
+			memcpy(buf, s + eq + 1, n - eq - 1);
+			buf[n - eq - 1] = '\0';
+			return buf;
+		}
+		s += n;
+	} while (*s++ == ',');
+	return NULL;
+}
+
+/* --gateway-ip and --gateway-ipv6: an address, or PORT=ADDR items, one per port named
+ * once; 0 or -EINVAL with a line. */
+static int dpdk_check_gateways(const char *const *v, int ipv6, char *err, size_t errlen)
+{
+	const char *opt = ipv6 ? "gateway-ipv6" : "gateway-ip",
+		   *value = v[ipv6 ? DPDK_GATEWAY_IPV6 : DPDK_GATEWAY_IP];
+	char names[DPDK_PORTS_MAX][IO_PORT_NAME_LEN], buf[64];
+	int ports = dpdk_port_list(v[DPDK_PORT], names, DPDK_PORTS_MAX, NULL, 0), seen = 0;
+	const char *s = value;
+
+	if (!value)
+		return 0;
+	do {
+		size_t n = strcspn(s, ","), eq = strcspn(s, "=");
+		const char *addr = s;
+		struct target6_addr a6;
+		uint32_t a;
+		int i = -1;
+
+		if (eq < n) {
+			for (i = 0; i < ports; i++)
+				if (eq == strlen(names[i]) && !memcmp(s, names[i], eq))
+					break;
+			if (i == ports || (seen & (1 << i))) {
+				snprintf(
+					err, errlen,
+					"--%s: '%.100s': %.*s is %s --dpdk-port's ports, once each",
+					opt, value, (int)eq, s,
+					i == ports ? "not one of" : "given twice: name");
+				return -EINVAL;
+			}
+			seen |= 1 << i;
+			addr = s + eq + 1;
+			n -= eq + 1;
+		} else if (strchr(value, '=')) {
+			n = 0; /* a plain address among PORT=ADDR items */
+		}
+		snprintf(buf, sizeof(buf), "%.*s", (int)(n < 63 ? n : 63), addr);
+		/* The next hop is one neighbour: never a multicast group. */
+		if (!n || (!ipv6 && target_parse_ipv4(buf, &a)) ||
+		    (ipv6 && (!strchr(buf, ':') || target6_parse_addr(buf, &a6) ||
+			      (a6.hi >> 56) == 0xff))) {
+			snprintf(err, errlen,
+				 ipv6 ? "--%s: '%.100s': expected a unicast IPv6 address such as "
+					"2001:2::2, or PORT=ADDR for each port"
+				      : "--%s: '%.100s': expected an IPv4 address such as "
+					"198.18.0.2, or PORT=ADDR for each port",
+				 opt, value);
+			return -EINVAL;
+		}
+		s = addr + n;
+	} while (*s++ == ',');
+	return 0;
+}
+
 static int dpdk_check(const char *const *v, char *err, size_t errlen)
 {
-	struct target6_addr a6;
-	uint32_t a;
+	char names[DPDK_PORTS_MAX][IO_PORT_NAME_LEN];
 	int ret;
 
-	if ((ret = dpdk_check_count("dpdk-port", v[DPDK_PORT], 0, RTE_MAX_ETHPORTS - 1, err,
-				    errlen)) ||
+	if ((ret = dpdk_port_list(v[DPDK_PORT], names, DPDK_PORTS_MAX, err, errlen)) < 0 ||
 	    (ret = dpdk_check_count("dpdk-num-txq", v[DPDK_NUM_TXQ], 1, 64, err, errlen)) ||
-	    (ret = dpdk_check_count("dpdk-num-rxq", v[DPDK_NUM_RXQ], 1, 64, err, errlen)))
+	    (ret = dpdk_check_count("dpdk-num-rxq", v[DPDK_NUM_RXQ], 1, 64, err, errlen)) ||
+	    (ret = dpdk_check_gateways(v, 0, err, errlen)) ||
+	    (ret = dpdk_check_gateways(v, 1, err, errlen)))
 		return ret;
-	if (v[DPDK_GATEWAY_IP] && target_parse_ipv4(v[DPDK_GATEWAY_IP], &a)) {
-		snprintf(err, errlen,
-			 "--gateway-ip: '%s': expected an IPv4 address such as 198.18.0.2",
-			 v[DPDK_GATEWAY_IP]);
-		return -EINVAL;
-	}
-	/* The next hop is one neighbour: never a multicast group. */
-	if (v[DPDK_GATEWAY_IPV6] &&
-	    (!strchr(v[DPDK_GATEWAY_IPV6], ':') || target6_parse_addr(v[DPDK_GATEWAY_IPV6], &a6) ||
-	     (a6.hi >> 56) == 0xff)) {
-		snprintf(err, errlen,
-			 "--gateway-ipv6: '%s': expected a unicast IPv6 address such as 2001:2::2",
-			 v[DPDK_GATEWAY_IPV6]);
-		return -EINVAL;
-	}
 	if (v[DPDK_EAL_ARGS] && strlen(v[DPDK_EAL_ARGS]) > 4000) {
 		snprintf(err, errlen, "--dpdk-eal-args: longer than 4000 characters");
 		return -EINVAL;
@@ -177,8 +303,7 @@ static int dpdk_find_port(struct dpdk_state *s, const struct io_config *cfg, cha
 {
 	char found[160];
 
-	s->port =
-		cfg->options[DPDK_PORT] ? (uint16_t)strtoul(cfg->options[DPDK_PORT], NULL, 10) : 0;
+	s->port = dpdk_port_at(cfg);
 	if (rte_eth_dev_is_valid_port(s->port))
 		return 0;
 	if (rte_eth_dev_count_avail() == 0) {
@@ -207,7 +332,7 @@ static unsigned dpdk_queues_max(const struct io_config *cfg)
 
 	if (cfg->options[DPDK_NUM_TXQ] || dpdk_eal_once(cfg, err))
 		return 0;
-	port = cfg->options[DPDK_PORT] ? (uint16_t)strtoul(cfg->options[DPDK_PORT], NULL, 10) : 0;
+	port = dpdk_port_at(cfg);
 	if (!rte_eth_dev_is_valid_port(port) || rte_eth_dev_info_get(port, &info))
 		return 0;
 	return info.max_tx_queues;
@@ -243,6 +368,7 @@ static int dpdk_port_setup(struct dpdk_state *s, char err[IO_ERRLEN])
 	struct rte_eth_dev_info info;
 	uint16_t nb_tx = DPDK_DESC, nb_rx = DPDK_DESC;
 	int socket = rte_eth_dev_socket_id(s->port), ret;
+	char pool[RTE_MEMPOOL_NAMESIZE];
 	unsigned mbufs;
 
 	if ((ret = rte_eth_dev_info_get(s->port, &info))) {
@@ -282,7 +408,9 @@ static int dpdk_port_setup(struct dpdk_state *s, char err[IO_ERRLEN])
 		return ret;
 	}
 	mbufs = dpdk_pool_mbufs(s->txq_count + !s->ctl_shared, s->rxq_count, nb_tx, nb_rx);
-	s->pool = rte_pktmbuf_pool_create("salvo", mbufs, DPDK_POOL_CACHE, 0,
+	/* A pool per port: a mempool's name is unique in the process. */
+	snprintf(pool, sizeof(pool), "salvo-%u", s->port);
+	s->pool = rte_pktmbuf_pool_create(pool, mbufs, DPDK_POOL_CACHE, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 	if (!s->pool) {
 		snprintf(err, IO_ERRLEN,
@@ -542,6 +670,8 @@ static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[
 	struct rte_ether_addr mac;
 	char name[RTE_ETH_NAME_MAX_LEN] = "";
 	struct target6_addr gw6;
+	char names[DPDK_PORTS_MAX][IO_PORT_NAME_LEN], buf[64];
+	const char *gw_ip, *gw_ip6, *pname;
 	uint32_t gw;
 	int ret, quiet;
 
@@ -549,13 +679,20 @@ static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[
 	s->ipv4 = cfg->rx_ipv4;
 	s->ipv6 = cfg->rx_ipv6;
 	s->addr_be = htonl(cfg->rx_daddr);
-	s->addrs = cfg->rx_daddrs;
-	s->addr_count = cfg->rx_daddr_count > 1 ? cfg->rx_daddr_count : 0;
+	/* ARP is answered for this port's own sources (the scan takes replies to all). */
+	s->addrs = cfg->own_daddrs;
+	s->addr_count = cfg->own_daddr_count > 1 ? cfg->own_daddr_count : 0;
 	memcpy(s->addr6, cfg->rx_daddr6, 16);
-	if (cfg->options[DPDK_GATEWAY_IP] && !target_parse_ipv4(cfg->options[DPDK_GATEWAY_IP], &gw))
+	/* Several ports: each one's next hop, from its PORT=ADDR item. */
+	pname = dpdk_port_list(cfg->options[DPDK_PORT], names, DPDK_PORTS_MAX, NULL, 0) >
+				(int)cfg->port
+			? names[cfg->port]
+			: "0";
+	gw_ip = dpdk_value_for(cfg->options[DPDK_GATEWAY_IP], pname, buf, sizeof(buf));
+	if (gw_ip && !target_parse_ipv4(gw_ip, &gw))
 		s->gateway_be = htonl(gw);
-	if (cfg->options[DPDK_GATEWAY_IPV6] &&
-	    !target6_parse_addr(cfg->options[DPDK_GATEWAY_IPV6], &gw6)) {
+	gw_ip6 = dpdk_value_for(cfg->options[DPDK_GATEWAY_IPV6], pname, buf, sizeof(buf));
+	if (gw_ip6 && !target6_parse_addr(gw_ip6, &gw6)) {
 		target6_to_bytes(gw6, s->gateway6);
 		s->gateway6_given = 1;
 	}
@@ -575,6 +712,8 @@ static int dpdk_init(struct io_engine *e, const struct io_config *cfg, char err[
 	}
 	if ((ret = dpdk_eal_once(cfg, err)))
 		return ret;
+	s->counted = 1;
+	dpdk_instances++;
 	quiet = dpdk_quiet_begin();
 	if (!(ret = dpdk_find_port(s, cfg, err)) && !(ret = dpdk_port_setup(s, err)) &&
 	    (ret = rte_eth_dev_start(s->port)))
@@ -741,7 +880,9 @@ static void dpdk_close(struct io_engine *e)
 	}
 	if (s->pool)
 		rte_mempool_free(s->pool);
-	dpdk_eal_cleanup();
+	/* EAL is the process's: it stops with the last port's instance. */
+	if (s->counted && --dpdk_instances == 0)
+		dpdk_eal_cleanup();
 	free(s->tx);
 	free(s->rx);
 	s->tx = NULL;
@@ -761,6 +902,7 @@ const struct io_engine_ops io_dpdk_ops = {
 	.priv_size = sizeof(struct dpdk_state),
 	.options = dpdk_options,
 	.check = dpdk_check,
+	.ports = dpdk_ports,
 	.queues_max = dpdk_queues_max,
 	.init = dpdk_init,
 	.tx_reserve = dpdk_tx_reserve,

@@ -10,6 +10,12 @@
  * Queues: the engine opens cfg->tx_queues transmit queues and
  * cfg->rx_queues receive queues.  Each queue is used by exactly one thread,
  * so per-queue calls need no locking; stats may be called from any thread.
+ *
+ * Several NICs: a scan through several interfaces (-i a,b; dpdk's ports) opens one
+ * instance of the engine per interface, each a struct io_engine of its own with its own
+ * queues; an engine knows of one interface only.  Its instances live in one process, so
+ * what an engine keeps for the process (dpdk's EAL) is shared by them, and what it names
+ * (mempools, fanout groups) is named per instance.
  */
 #ifndef SALVO_IO_IO_H
 #define SALVO_IO_IO_H
@@ -24,6 +30,8 @@ struct probe_ops;
 
 #define IO_ERRLEN   256
 #define IO_MODE_LEN 256
+/* A port's name, as an engine whose ports are no kernel interfaces gives it (ops->ports). */
+#define IO_PORT_NAME_LEN 16
 
 /* Capabilities, for --version and --selftest. */
 #define IO_CAP_TX	   (1u << 0)
@@ -51,14 +59,21 @@ enum io_xdp_mode { IO_XDP_MODE_AUTO, IO_XDP_MODE_ZEROCOPY, IO_XDP_MODE_COPY, IO_
 struct io_config {
 	const char *ifname;
 	int ifindex;
+	unsigned port; /* which of the engine's ports (ops->ports) to open: 0 with one */
 	unsigned tx_queues;
 	unsigned rx_queues;
 	unsigned frame_len_max; /* largest frame a probe will write */
 	uint32_t rx_daddr;	/* our address in host order: receive only frames sent to it */
-	/* -S a range or list: every source, host order, sorted (rx_daddr the first); replies
-	 * come to each of them.  rx_daddr_count 0 or 1: rx_daddr alone (rx_daddrs NULL). */
+	/* -S a range or list, or several interfaces: every IPv4 source of the scan, on this
+	 * interface or another, host order, sorted, rx_daddr among them; replies come to each
+	 * of them, whichever interface they come back by.  rx_daddr_count 0 or 1: rx_daddr
+	 * alone (rx_daddrs NULL). */
 	const uint32_t *rx_daddrs;
 	unsigned rx_daddr_count;
+	/* The sources of this interface (port) alone, sorted: what an engine that answers ARP
+	 * itself (IO_CAP_OWN_NETWORK) answers for.  own_daddr_count 0 or 1: rx_daddr alone. */
+	const uint32_t *own_daddrs;
+	unsigned own_daddr_count;
 	int rx_ipv4;	       /* the scan has IPv4 targets */
 	int rx_ipv6;	       /* the scan has IPv6 targets: receive IPv6 frames to rx_daddr6 too */
 	uint8_t rx_daddr6[16]; /* our IPv6 address (network order) */
@@ -141,6 +156,15 @@ struct io_engine_ops {
 	 * err.  May be NULL.
 	 */
 	int (*check)(const char *const *values, char *err, size_t errlen);
+
+	/*
+	 * An engine whose ports are no kernel interfaces (IO_CAP_OWN_NETWORK) and whose own
+	 * options may name several (dpdk: --dpdk-port 0,1): how many they name (at most max),
+	 * each port's name into names[i] as the user wrote it (what IF=VALUE items and the
+	 * per-NIC counts call it).  The scan opens one instance of the engine per port, the
+	 * i-th with io_config.port i.  Called once the options are checked.  May be NULL: one.
+	 */
+	unsigned (*ports)(const char *const *values, char names[][IO_PORT_NAME_LEN], unsigned max);
 
 	/*
 	 * How many transmit queues init can open on cfg->ifname (asked before init, so the
@@ -280,6 +304,18 @@ static inline void io_stats(struct io_engine *e, struct io_stats *st)
 	*st = (struct io_stats){ 0 };
 	if (e->ops && e->ops->stats)
 		e->ops->stats(e, st);
+}
+
+/* Add st's counters to sum's (the engine instances of a scan through several NICs). */
+static inline void io_stats_add(struct io_stats *sum, const struct io_stats *st)
+{
+	sum->tx_submitted += st->tx_submitted;
+	sum->tx_completed += st->tx_completed;
+	sum->tx_errors += st->tx_errors;
+	sum->tx_busy += st->tx_busy;
+	sum->tx_retries += st->tx_retries;
+	sum->rx_frames += st->rx_frames;
+	sum->rx_drops += st->rx_drops;
 }
 
 #endif

@@ -47,7 +47,7 @@ static inline int io_kick(int fd, uint64_t *busy)
  * What a filter that cannot hold a list takes in; the receive path checks the rest. */
 static inline void io_daddr_span(const struct io_config *cfg, uint32_t *first, uint32_t *last)
 {
-	*first = cfg->rx_daddr;
+	*first = cfg->rx_daddr_count > 1 ? cfg->rx_daddrs[0] : cfg->rx_daddr;
 	*last = cfg->rx_daddr_count > 1 ? cfg->rx_daddrs[cfg->rx_daddr_count - 1] : cfg->rx_daddr;
 }
 

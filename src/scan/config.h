@@ -22,11 +22,30 @@ enum scan_status_format { STATUS_ZMAP, STATUS_LEGACY, STATUS_JSON };
 /* -S: the most source addresses a scan sends from (a longer list is more likely a mistake,
  * and the XDP program's map of them is sized by it). */
 #define SCAN_SOURCES_MAX 256
+/* -i: the most interfaces (NICs) one scan sends through (a c6in.metal has 8 ENAs). */
+#define SCAN_NICS_MAX	16
+#define SCAN_IFNAME_LEN 16 /* IFNAMSIZ, and room for a dpdk port's number */
 /* The most probes a sender hands the engine at once (--batch caps it lower). */
 #define SCAN_TX_BATCH 1024
 
 /* --dedup-method: every method but none writes each reply once (salvo's bitmap is exact). */
 enum scan_dedup_method { SCAN_DEDUP_DEFAULT, SCAN_DEDUP_FULL, SCAN_DEDUP_WINDOW, SCAN_DEDUP_NONE };
+
+/*
+ * One interface of -i (or one port of an engine whose ports are no kernel interfaces: dpdk's
+ * --dpdk-port), with what the user said of it alone: the IF=VALUE items of -S,
+ * --ipv6-source-ip and -G.  What is not said of it alone comes from those options' plain
+ * values (for every interface), else from the kernel.
+ */
+struct scan_nic_config {
+	char ifname[SCAN_IFNAME_LEN];
+	uint32_t source_ips[SCAN_SOURCES_MAX]; /* -S IF=...: sorted; count 0: none of its own */
+	unsigned source_ip_count;
+	uint8_t source_ip6[16]; /* --ipv6-source-ip IF=... (network order), if source_ip6_set */
+	int source_ip6_set;
+	uint8_t gateway_mac[6]; /* -G IF=..., if gateway_mac_set */
+	int gateway_mac_set;
+};
 
 struct scan_config {
 	struct target_set targets;   /* allowlist minus blocklist, finished */
@@ -39,7 +58,11 @@ struct scan_config {
 	struct output_fields fields;
 	struct output_filter filter; /* --output-filter, default "success = 1 && repeat = 0" */
 
-	const char *ifname; /* NULL: from the route to the first target */
+	/* -i's interfaces in order (dpdk: --dpdk-port's ports); nic_count 0: the one the route
+	 * to the first target leaves by. */
+	struct scan_nic_config nics[SCAN_NICS_MAX];
+	unsigned nic_count;
+	/* -S, --ipv6-source-ip and -G below: their plain values, for every interface. */
 	uint32_t source_ip; /* host order: -S's (first) address; valid if source_ip_set */
 	int source_ip_set;
 	/* -S a range or list (ZMap's): every address, sorted, source_ip the first. */

@@ -110,11 +110,11 @@ static void control_command(struct scan *s, char *line, int fd)
 		}
 		snprintf(reply, sizeof(reply), "ok resumed\n");
 	} else if (strcmp(line, "status") == 0) {
-		struct io_stats st;
+		struct scan_totals t;
 
-		io_stats(&s->engine, &st);
+		scan_totals(s, &t);
 		snprintf(reply, sizeof(reply), "ok sent %llu rate %llu paused %d\n",
-			 (unsigned long long)st.tx_completed,
+			 (unsigned long long)(t.io.tx_completed - s->base.sent),
 			 (unsigned long long)pace_rate(&s->pace),
 			 __atomic_load_n(&s->paused, __ATOMIC_ACQUIRE));
 	} else {

@@ -36,11 +36,45 @@ static void metadata_time(struct json_writer *w, const char *key, uint64_t us)
 	json_string(w, key, when);
 }
 
+/* Each NIC: its interface, sources, MACs, engine mode and what it sent, in -i's order. */
+static void metadata_nics(struct json_writer *w, struct scan *s)
+{
+	char text[TARGET6_ADDRSTRLEN];
+
+	json_array(w, "nics");
+	for (unsigned k = 0; k < s->nic_count; k++) {
+		const struct scan_nic *n = &s->nics[k];
+		const struct probe_params *pp = &n->probe.params;
+
+		json_object(w, NULL);
+		json_string(w, "interface", n->ifname);
+		json_array(w, "source_ips");
+		for (uint32_t i = 0; i < (pp->saddr_count > 1 ? pp->saddr_count : 1); i++) {
+			target_format_ipv4(pp->saddr_count > 1 ? pp->saddrs[i] : pp->saddr, text);
+			json_string(w, NULL, text);
+		}
+		json_end(w);
+		if (s->cfg->targets6.addresses) {
+			target6_format(target6_from_bytes(pp->saddr6), text);
+			json_string(w, "source_ipv6", text);
+		}
+		netif_format_mac(pp->smac, text);
+		json_string(w, "source_mac", text);
+		netif_format_mac(pp->gwmac, text);
+		json_string(w, "gateway_mac", text);
+		json_string(w, "engine_mode", n->engine->mode);
+		json_uint(w, "sender_threads", n->senders);
+		json_uint(w, "sent", scan_nic_sent(s, n));
+		json_end(w);
+	}
+	json_end(w);
+}
+
 static void metadata_config(struct json_writer *w, const struct scan *s)
 {
 	const struct scan_config *cfg = s->cfg;
-	const struct probe_params *pp = &s->probe.params;
-	char text[32];
+	const struct probe_params *pp = &s->nics[0].probe.params;
+	char text[SCAN_NICS_MAX * SCAN_IFNAME_LEN];
 
 	json_object(w, "config");
 	json_uint(w, "addresses", scan_config_addresses(cfg));
@@ -55,7 +89,13 @@ static void metadata_config(struct json_writer *w, const struct scan *s)
 	json_uint(w, "shard", cfg->shard);
 	json_uint(w, "sender_threads", s->sender_count);
 	json_uint(w, "receive_threads", s->receiver_count);
-	json_string(w, "interface", s->ifname);
+	/* Several NICs: "sv0,sv1", and the first's sources and MACs here (each one's in
+	 * "nics"). */
+	text[0] = '\0';
+	for (unsigned k = 0; k < s->nic_count; k++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s", k ? "," : "",
+			 s->nics[k].ifname);
+	json_string(w, "interface", text);
 	target_format_ipv4(pp->saddr, text);
 	json_string(w, "source_ip", text);
 	/* -S a range or list: every source (source_ip is the first). */
@@ -132,8 +172,9 @@ static void metadata_write(struct scan *s, int status)
 	metadata_config(&w, s);
 	json_object(&w, "engine");
 	json_string(&w, "name", s->cfg->engine->name);
-	json_string(&w, "mode", s->engine.mode);
+	json_string(&w, "mode", s->engines[0].mode);
 	json_end(&w);
+	metadata_nics(&w, s);
 	metadata_counts(&w, s, &t);
 	json_object(&w, "rates");
 	json_double(&w, "send_pps_avg", 1,

@@ -104,20 +104,48 @@ static uint64_t interface_tx_dropped(const char *ifname)
 	return v;
 }
 
+/* The NICs' transmit drops summed. */
+static uint64_t monitor_tx_dropped(const struct scan *s)
+{
+	uint64_t sum = 0;
+
+	for (unsigned k = 0; k < s->nic_count; k++)
+		sum += interface_tx_dropped(s->nics[k].ifname);
+	return sum;
+}
+
+/* The NICs' links: 1 when every one is up, else the first one down (0) or gone (-1), named
+ * in *ifname. */
+static int monitor_link(struct scan *s, const char **ifname)
+{
+	*ifname = s->nics[0].ifname;
+	if (s->cfg->dryrun)
+		return 1;
+	for (unsigned k = 0; k < s->nic_count; k++) {
+		int link = io_link_up(s->nics[k].engine);
+
+		if (link == IO_LINK_ASK_KERNEL)
+			link = netif_link_up(s->nics[k].ifname);
+		if (link != 1) {
+			*ifname = s->nics[k].ifname;
+			return link;
+		}
+	}
+	return 1;
+}
+
 /* Once a second: what the policy says about the limits and the rate, applied. */
 static void monitor_policy(struct scan *s, struct policy_state *st, const struct scan_totals *t,
 			   int sending)
 {
 	const struct scan_config *cfg = s->cfg;
-	int link = !sending || cfg->dryrun ? 1 : io_link_up(&s->engine);
-	const char *limit = NULL, *why;
+	const char *limit = NULL, *why, *ifname = s->nics[0].ifname;
+	int link = sending ? monitor_link(s, &ifname) : 1;
 	enum policy_verdict v;
 	uint64_t rate, next;
 
-	if (link == IO_LINK_ASK_KERNEL)
-		link = netif_link_up(s->ifname);
-	v = policy_limits(cfg, st, t, scan_run_s(s), link, sending, s->ifname, &limit,
-			  s->abort_reason, sizeof(s->abort_reason));
+	v = policy_limits(cfg, st, t, scan_run_s(s), link, sending, ifname, &limit, s->abort_reason,
+			  sizeof(s->abort_reason));
 	if (v != POLICY_GO && !__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED)) {
 		__atomic_store_n(&s->stop_sending, 1, __ATOMIC_RELEASE);
 		/* An abort ends with its own error line; a limit reached is news. */
@@ -127,7 +155,7 @@ static void monitor_policy(struct scan *s, struct policy_state *st, const struct
 	if (!cfg->rate_aimd || !sending)
 		return;
 	rate = pace_rate(&s->pace);
-	next = policy_rate(cfg, st, t, interface_tx_dropped(s->ifname), rate, &why);
+	next = policy_rate(cfg, st, t, monitor_tx_dropped(s), rate, &why);
 	if (next == rate)
 		return;
 	pace_set_rate(&s->pace, next, clock_mono_ns());

@@ -60,17 +60,17 @@ static void prescan_mark_live(struct scan *s, uint64_t addr_index, struct scan_r
 		count(&rcv->alive);
 }
 
-/* A validated reply to (addr_index, port_index) of the scan: classified, deduplicated,
- * counted, filtered, queued for the writer. */
-static void receive_result(struct scan_receiver *rcv, struct probe_result *r, uint64_t addr_index,
-			   uint32_t port_index)
+/* A validated reply to (addr_index, port_index) of the scan (to a probe of p): classified,
+ * deduplicated, counted, filtered, queued for the writer. */
+static void receive_result(struct scan_receiver *rcv, const struct probe *p, struct probe_result *r,
+			   uint64_t addr_index, uint32_t port_index)
 {
 	struct scan *s = rcv->scan;
 	const struct scan_config *cfg = s->cfg;
 	uint64_t element = addr_index * cfg->ports.count + port_index;
 
 	count(&rcv->valid);
-	probe_classify(&s->probe, r);
+	probe_classify(p, r);
 	r->repeat = (uint8_t)dedup_test_and_set(&s->dedup, element);
 	r->probe = cfg->probe->name;
 	r->cooldown = __atomic_load_n(&s->senders_running, __ATOMIC_RELAXED) == 0;
@@ -91,14 +91,18 @@ static void receive_frame6(struct scan_receiver *rcv, const uint8_t *data, uint3
 	const struct scan_config *cfg = s->cfg;
 	struct packet_view6 v;
 	struct probe_result r;
+	struct scan_nic *nic;
 	int32_t port_index;
 	int64_t addr_index;
 
 	if (cfg->iplayer ? packet_parse_ipv6_l3(data, len, &v) : packet_parse_ipv6(data, len, &v))
 		return;
+	/* Checked with the probes of the NIC whose source it came to. */
+	if (!(nic = scan_nic_of6(s, rcv->nic, v.daddr)))
+		return;
 	if (cfg->icmp_prescan && v.proto == IPPROTO_ICMPV6_ &&
-	    probe_validate6(&s->prescan, &v, &r)) {
-		probe_classify(&s->prescan, &r);
+	    probe_validate6(&nic->prescan, &v, &r)) {
+		probe_classify(&nic->prescan, &r);
 		if (r.success && (addr_index = target6_set_index(
 					  &cfg->targets6, target6_from_bytes(r.saddr6))) >= 0)
 			prescan_mark_live(s, cfg->targets.addresses + (uint64_t)addr_index, rcv);
@@ -106,13 +110,13 @@ static void receive_frame6(struct scan_receiver *rcv, const uint8_t *data, uint3
 	}
 	r.family = 6;
 	r.data_len = 0;
-	if (!probe_validate6(&s->probe, &v, &r))
+	if (!probe_validate6(&nic->probe, &v, &r))
 		return;
 	/* A reply from an address or port we did not scan is not ours, whatever it says. */
 	if ((port_index = target_ports_index(&cfg->ports, r.sport)) < 0 ||
 	    (addr_index = target6_set_index(&cfg->targets6, target6_from_bytes(r.saddr6))) < 0)
 		return;
-	receive_result(rcv, &r, cfg->targets.addresses + (uint64_t)addr_index,
+	receive_result(rcv, &nic->probe, &r, cfg->targets.addresses + (uint64_t)addr_index,
 		       (uint32_t)port_index);
 }
 
@@ -123,6 +127,7 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 	const struct scan_config *cfg = s->cfg;
 	struct packet_view v;
 	struct probe_result r;
+	struct scan_nic *nic;
 	int32_t port_index;
 	int64_t addr_index;
 
@@ -132,22 +137,27 @@ void scan_receive_frame(void *ctx, const uint8_t *data, uint32_t len)
 			receive_frame6(rcv, data, len);
 		return;
 	}
+	/* Checked with the probes of the NIC whose source it came to, whichever NIC it came
+	 * back by. */
+	if (!(nic = scan_nic_of(s, rcv->nic, v.daddr)))
+		return;
 	/* --icmp-prescan: an echo reply marks its address live for the port probes. */
-	if (cfg->icmp_prescan && v.proto == IPPROTO_ICMP_ && probe_validate(&s->prescan, &v, &r)) {
-		probe_classify(&s->prescan, &r);
+	if (cfg->icmp_prescan && v.proto == IPPROTO_ICMP_ &&
+	    probe_validate(&nic->prescan, &v, &r)) {
+		probe_classify(&nic->prescan, &r);
 		if (r.success && (addr_index = target_set_index(&cfg->targets, r.saddr)) >= 0)
 			prescan_mark_live(s, (uint64_t)addr_index, rcv);
 		return;
 	}
 	r.family = 4;
 	r.data_len = 0;
-	if (!probe_validate(&s->probe, &v, &r))
+	if (!probe_validate(&nic->probe, &v, &r))
 		return;
 	/* A reply from an address or port we did not scan is not ours, whatever it says. */
 	if ((port_index = target_ports_index(&cfg->ports, r.sport)) < 0 ||
 	    (addr_index = target_set_index(&cfg->targets, r.saddr)) < 0)
 		return;
-	receive_result(rcv, &r, (uint64_t)addr_index, (uint32_t)port_index);
+	receive_result(rcv, &nic->probe, &r, (uint64_t)addr_index, (uint32_t)port_index);
 }
 
 void *scan_receiver_main(void *arg)
@@ -156,7 +166,7 @@ void *scan_receiver_main(void *arg)
 	struct scan *s = rcv->scan;
 
 	while (!__atomic_load_n(&s->stop_receiving, __ATOMIC_ACQUIRE)) {
-		int ret = io_rx_poll(&s->engine, rcv->queue, SCAN_RX_POLL_MS, scan_receive_frame,
+		int ret = io_rx_poll(rcv->engine, rcv->queue, SCAN_RX_POLL_MS, scan_receive_frame,
 				     rcv);
 
 		if (ret < 0 && ret != -EINTR) {
@@ -165,6 +175,6 @@ void *scan_receiver_main(void *arg)
 		}
 	}
 	/* One last look: replies already in the ring are results too. */
-	(void)io_rx_poll(&s->engine, rcv->queue, 0, scan_receive_frame, rcv);
+	(void)io_rx_poll(rcv->engine, rcv->queue, 0, scan_receive_frame, rcv);
 	return NULL;
 }

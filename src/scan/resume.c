@@ -64,8 +64,8 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 			if (safe[i] < cp->next[i])
 				cp->next[i] = safe[i];
 	cp->has_key = 1;
-	memcpy(cp->key, s->probe.params.key, sizeof(cp->key));
-	cp->prf = s->probe.params.prf;
+	memcpy(cp->key, s->nics[0].probe.params.key, sizeof(cp->key));
+	cp->prf = s->nics[0].probe.params.prf;
 	/* Once the cooldown runs, what is left of it; before, all of it. */
 	cp->cooldown_left_ms =
 		s->cooldown_end_ns
@@ -119,8 +119,8 @@ int scan_resume_load(struct scan *s, struct scan_checkpoint *cp, char err[SCAN_E
 	}
 	s->seed = cp->seed;
 	if (cp->has_key) {
-		memcpy(s->probe.params.key, cp->key, sizeof(cp->key));
-		s->probe.params.prf = cp->prf;
+		memcpy(s->nics[0].probe.params.key, cp->key, sizeof(cp->key));
+		s->nics[0].probe.params.prf = cp->prf;
 		s->base = cp->totals;
 	}
 	return 0;

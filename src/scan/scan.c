@@ -81,34 +81,59 @@ static int scan_start_threads(struct scan *s, char err[SCAN_ERRLEN])
 	return ret;
 }
 
-/* Sender threads: -T, or as many as the engine has queues on this interface (af_xdp). */
+/*
+ * Sender threads: -T, at least one per NIC, dealt to the NICs in turn (sender i to NIC
+ * i % nic_count, as its queue i / nic_count there), so each NIC carries its threads' share
+ * of the permutation; fewer when the NICs have fewer queues (af_xdp: one thread a queue).
+ * Each NIC has an engine instance of its own; a dry run's NICs share one, which takes
+ * every sender's frames (sender i on its queue i).
+ */
 static void scan_fit_threads(struct scan *s)
 {
+	unsigned n = s->nic_count, fit = 0;
 	struct io_config io;
-	unsigned max;
 
-	scan_io_config(s, &io);
-	max = io_engine_queues_max(s->cfg->engine, &io);
+	s->engine_count = s->cfg->dryrun ? 1 : n;
+	s->sender_count = s->cfg->sender_threads > n ? s->cfg->sender_threads : n;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned max;
 
-	s->sender_count = s->cfg->sender_threads;
-	if (max && s->sender_count > max)
-		s->sender_count = max;
+		s->nics[k].engine = &s->engines[s->engine_count < n ? 0 : k];
+		scan_io_config(s, &s->nics[k], &io);
+		if ((max = io_engine_queues_max(s->cfg->engine, &io)) && (!fit || max < fit))
+			fit = max;
+	}
+	if (fit && s->sender_count > fit * n)
+		s->sender_count = fit * n;
+	for (unsigned k = 0; k < n; k++)
+		s->nics[k].senders = (s->sender_count + n - 1 - k) / n;
+}
+
+/* "sv0" or "sv0,sv1": the NICs' names, for a line. */
+static void scan_nic_names(const struct scan *s, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (unsigned k = 0; k < s->nic_count; k++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", k ? "," : "",
+			 s->nics[k].ifname);
 }
 
 /* Fewer threads than asked, for the engine's queues: said in one line rather than refused. */
 static void scan_threads_notice(const struct scan *s)
 {
 	const struct scan_config *cfg = s->cfg;
-
 	/* An engine that receives nothing (dryrun) has no receive threads by design. */
-	int rx_short = (cfg->engine->caps & IO_CAP_RX) && s->receiver_count < cfg->receivers;
+	int rx_short = (cfg->engine->caps & IO_CAP_RX) &&
+		       s->receiver_count < cfg->receivers * s->engine_count;
+	char names[SCAN_NICS_MAX * SCAN_IFNAME_LEN];
 
 	if (cfg->quiet || (s->sender_count >= cfg->sender_threads && !rx_short))
 		return;
+	scan_nic_names(s, names, sizeof(names));
 	log_msg(LOG_WARN,
 		"%s on %s: %u sender thread%s and %u receive thread%s, not the -T %u and "
 		"--receivers %u asked (the interface has fewer queues)",
-		cfg->engine->name, s->ifname, s->sender_count, s->sender_count == 1 ? "" : "s",
+		cfg->engine->name, names, s->sender_count, s->sender_count == 1 ? "" : "s",
 		s->receiver_count, s->receiver_count == 1 ? "" : "s", cfg->sender_threads,
 		cfg->receivers);
 }
@@ -183,7 +208,9 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 
 		target_permutation_slice(slice, i, s->sender_count, &b, &e);
 		s->senders[i].scan = s;
-		s->senders[i].queue = i;
+		s->senders[i].nic = &s->nics[i % s->nic_count];
+		s->senders[i].engine = s->senders[i].nic->engine;
+		s->senders[i].queue = s->engine_count < s->nic_count ? i : i / s->nic_count;
 		s->senders[i].begin = s->shard_begin + b;
 		s->senders[i].start = s->shard_begin + b;
 		s->senders[i].end = s->shard_begin + e;
@@ -191,21 +218,29 @@ static int scan_alloc(struct scan *s, char err[SCAN_ERRLEN])
 	return 0;
 }
 
-/* One receive thread per queue the engine asks us to poll. */
+/* One receive thread per queue each engine instance asks us to poll. */
 static int scan_alloc_receivers(struct scan *s, char err[SCAN_ERRLEN])
 {
-	s->receiver_count = s->engine.rx_queues;
+	unsigned i = 0;
+
+	s->receiver_count = 0;
+	for (unsigned e = 0; e < s->engine_count; e++)
+		s->receiver_count += s->engines[e].rx_queues;
 	s->receivers = alloc_array_aligned(s->receiver_count, sizeof(*s->receivers));
 	if (!s->receivers) {
 		snprintf(err, SCAN_ERRLEN, "out of memory");
 		return -ENOMEM;
 	}
-	for (unsigned i = 0; i < s->receiver_count; i++) {
-		s->receivers[i].scan = s;
-		s->receivers[i].queue = i;
-		if (resultq_init(&s->receivers[i].results)) {
-			snprintf(err, SCAN_ERRLEN, "out of memory");
-			return -ENOMEM;
+	for (unsigned e = 0; e < s->engine_count; e++) {
+		for (unsigned q = 0; q < s->engines[e].rx_queues; q++, i++) {
+			s->receivers[i].scan = s;
+			s->receivers[i].nic = &s->nics[e];
+			s->receivers[i].engine = &s->engines[e];
+			s->receivers[i].queue = q;
+			if (resultq_init(&s->receivers[i].results)) {
+				snprintf(err, SCAN_ERRLEN, "out of memory");
+				return -ENOMEM;
+			}
 		}
 	}
 	return 0;
@@ -213,8 +248,39 @@ static int scan_alloc_receivers(struct scan *s, char err[SCAN_ERRLEN])
 
 static void scan_close_probes(struct scan *s)
 {
-	probe_close(&s->probe);
-	probe_close(&s->prescan);
+	for (unsigned k = 0; k < s->nic_count; k++) {
+		probe_close(&s->nics[k].probe);
+		probe_close(&s->nics[k].prescan);
+	}
+}
+
+/* NIC n's probes, with the scan's parameters (key, ports, -P, TTL) beside its addresses. */
+static int scan_open_nic_probes(struct scan *s, struct scan_nic *n, char err[SCAN_ERRLEN])
+{
+	const struct scan_config *cfg = s->cfg;
+	struct probe_params *pp = &n->probe.params;
+	int ret;
+
+	pp->sport_first = cfg->sport_first;
+	pp->sport_count = cfg->sport_count;
+	pp->probes = cfg->probes;
+	pp->sport_any = cfg->sport_any;
+	pp->ttl = (uint8_t)cfg->probe_ttl;
+	if (n != &s->nics[0]) {
+		memcpy(pp->key, s->nics[0].probe.params.key, sizeof(pp->key));
+		pp->prf = s->nics[0].probe.params.prf;
+	}
+	n->probe.ops = cfg->probe;
+	n->probe.args = cfg->probe_args;
+	if ((ret = probe_init(&n->probe, err, SCAN_ERRLEN)))
+		return ret;
+	if (cfg->prescan_probe) {
+		n->prescan.ops = cfg->prescan_probe;
+		n->prescan.params = *pp;
+		if ((ret = probe_init(&n->prescan, err, SCAN_ERRLEN)))
+			return ret;
+	}
+	return 0;
 }
 
 /*
@@ -224,43 +290,33 @@ static void scan_close_probes(struct scan *s)
 static int scan_open_probes(struct scan *s, struct scan_checkpoint *cp, char err[SCAN_ERRLEN])
 {
 	const struct scan_config *cfg = s->cfg;
-	struct probe_params *pp = &s->probe.params;
+	uint8_t *key = s->nics[0].probe.params.key;
 	uint8_t tmpl[PROBE_FRAME_MAX];
 	int ret, tlen;
 
-	s->probe.ops = cfg->probe;
-	s->probe.args = cfg->probe_args;
-	pp->sport_first = cfg->sport_first;
-	pp->sport_count = cfg->sport_count;
-	pp->probes = cfg->probes;
-	pp->sport_any = cfg->sport_any;
-	pp->ttl = (uint8_t)cfg->probe_ttl;
-	if (getrandom(pp->key, sizeof(pp->key), 0) != (ssize_t)sizeof(pp->key)) {
+	/* One key for the scan: every NIC's probes are checked alike. */
+	if (getrandom(key, SIPHASH_KEY_LEN, 0) != (ssize_t)SIPHASH_KEY_LEN) {
 		snprintf(err, SCAN_ERRLEN, "getrandom: %s", strerror(errno));
 		return -errno;
 	}
-	pp->prf = prf_best();
+	s->nics[0].probe.params.prf = prf_best();
 	s->seed = cfg->seed;
 	s->cooldown_ns = (uint64_t)cfg->cooldown_s * 1000000000ULL;
 	/* The checkpoint's key and PRF replace the new ones before any probe module sees them. */
 	if (cfg->resume && (ret = scan_resume_load(s, cp, err)))
 		return ret;
-	if ((ret = probe_init(&s->probe, err, SCAN_ERRLEN)))
-		return ret;
-	if (cfg->prescan_probe) {
-		s->prescan.ops = cfg->prescan_probe;
-		s->prescan.params = *pp;
-		if ((ret = probe_init(&s->prescan, err, SCAN_ERRLEN)))
+	for (unsigned k = 0; k < s->nic_count; k++)
+		if ((ret = scan_open_nic_probes(s, &s->nics[k], err)))
 			goto out_probes;
-	}
-	if ((tlen = probe_template(&s->probe, tmpl, sizeof(tmpl))) < 0) {
+	if ((tlen = probe_template(&s->nics[0].probe, tmpl, sizeof(tmpl))) < 0) {
 		snprintf(err, SCAN_ERRLEN, "%s: the probe does not fit in a frame",
 			 cfg->probe->name);
 		ret = tlen;
 		goto out_probes;
 	}
-	s->frame_len =
-		s->probe.frame_len_max > (uint32_t)tlen ? s->probe.frame_len_max : (uint32_t)tlen;
+	s->frame_len = s->nics[0].probe.frame_len_max > (uint32_t)tlen
+			       ? s->nics[0].probe.frame_len_max
+			       : (uint32_t)tlen;
 	/* A module's IPv6 frames are its IPv4 ones behind a header 20 bytes longer. */
 	if (cfg->targets6.addresses)
 		s->frame_len += IPV6_HLEN - IPV4_HLEN;
@@ -349,31 +405,57 @@ static int scan_close_files(struct scan *s, int ret, char err[SCAN_ERRLEN])
 	return ret;
 }
 
-/*
- * The engine, and what depends on it: the receive threads' slots, the privileges it no
- * longer needs (sockets open, program attached, no thread started yet), the output's first
- * line.  On failure the engine is closed again.
- */
-static int scan_open_engine(struct scan *s, const struct io_config *io, char err[SCAN_ERRLEN])
+static void scan_close_engines(struct scan *s)
+{
+	for (unsigned e = s->engine_count; e-- > 0;)
+		io_engine_close(&s->engines[e]);
+}
+
+/* One engine instance per NIC (a dry run's one for all), each NIC's MACs from its own when
+ * the engine has a network of its own.  On failure the ones opened are closed again. */
+static int scan_open_engines(struct scan *s, char err[SCAN_ERRLEN])
 {
 	const struct scan_config *cfg = s->cfg;
 	char ioerr[IO_ERRLEN];
+	struct io_config io;
 	int ret;
 
-	if ((ret = io_engine_open(&s->engine, cfg->engine, io, ioerr))) {
-		/* Engines name themselves at the start of their messages. */
-		snprintf(err, SCAN_ERRLEN, "%s", ioerr);
-		return ret;
+	for (unsigned e = 0; e < s->engine_count; e++) {
+		struct scan_nic *n = &s->nics[e];
+
+		scan_io_config(s, n, &io);
+		if ((ret = io_engine_open(&s->engines[e], cfg->engine, &io, ioerr))) {
+			/* Engines name themselves at the start of their messages. */
+			snprintf(err, SCAN_ERRLEN, "%s", ioerr);
+			while (e-- > 0)
+				io_engine_close(&s->engines[e]);
+			return ret;
+		}
+		/* An engine with a network of its own found our MAC and the next hops' itself. */
+		if (cfg->engine->caps & IO_CAP_OWN_NETWORK) {
+			memcpy(n->probe.params.smac, s->engines[e].mac, 6);
+			memcpy(n->probe.params.gwmac, s->engines[e].gateway_mac, 6);
+			memcpy(n->probe.params.gwmac6, s->engines[e].gateway_mac6, 6);
+			n->prescan.params = n->probe.params;
+		}
 	}
+	return 0;
+}
+
+/*
+ * The engine instances, and what depends on them: the receive threads' slots, the
+ * privileges they no longer need (sockets open, programs attached, no thread started yet),
+ * the output's first line.  On failure the engines are closed again.
+ */
+static int scan_open_engine(struct scan *s, char err[SCAN_ERRLEN])
+{
+	const struct scan_config *cfg = s->cfg;
+	int ret;
+
+	if ((ret = scan_open_engines(s, err)))
+		return ret;
 	if ((ret = scan_alloc_receivers(s, err)))
 		goto out_engine;
-	/* An engine with a network of its own found our MAC and the next hops' itself. */
-	if (cfg->engine->caps & IO_CAP_OWN_NETWORK) {
-		memcpy(s->probe.params.smac, s->engine.mac, 6);
-		memcpy(s->probe.params.gwmac, s->engine.gateway_mac, 6);
-		memcpy(s->probe.params.gwmac6, s->engine.gateway_mac6, 6);
-		s->prescan.params = s->probe.params;
-	}
 	scan_threads_notice(s);
 	if ((ret = priv_drop(cfg->engine->keep_privileges, cfg->user ? cfg->user_uid : (unsigned)-1,
 			     cfg->user_gid, err, SCAN_ERRLEN)))
@@ -385,7 +467,7 @@ static int scan_open_engine(struct scan *s, const struct io_config *io, char err
 	}
 	return 0;
 out_engine:
-	io_engine_close(&s->engine);
+	scan_close_engines(s);
 	return ret;
 }
 
@@ -393,14 +475,12 @@ out_engine:
 static int scan_open(struct scan *s, char err[SCAN_ERRLEN])
 {
 	struct scan_checkpoint cp;
-	struct io_config io;
 	int ret;
 
 	s->control_fd = s->wake_fd = -1; /* never fd 0 by accident */
 	if ((ret = scan_open_probes(s, &cp, err)))
 		return ret;
 	scan_fit_threads(s);
-	scan_io_config(s, &io);
 	if ((ret = scan_alloc(s, err)))
 		goto out_memory;
 	if (s->cfg->resume && (ret = scan_resume(s, &cp, err)))
@@ -411,7 +491,7 @@ static int scan_open(struct scan *s, char err[SCAN_ERRLEN])
 		goto out_memory;
 	if ((ret = scan_open_files(s, err)))
 		goto out_memory;
-	if ((ret = scan_open_engine(s, &io, err)))
+	if ((ret = scan_open_engine(s, err)))
 		goto out_files;
 	return 0;
 out_files:
@@ -422,10 +502,11 @@ out_memory:
 	return ret;
 }
 
-static void scan_banner(const struct scan *s)
+/* "198.18.0.1 (02:..:01) on sv0, gateway 02:..:02": NIC n's part of the banner. */
+static void scan_banner_nic(const struct scan *s, const struct scan_nic *n, char *buf, size_t len)
 {
 	const struct scan_config *cfg = s->cfg;
-	const struct probe_params *pp = &s->probe.params;
+	const struct probe_params *pp = &n->probe.params;
 	char src[16 + TARGET6_ADDRSTRLEN + 8], mac[18], gw[18];
 
 	/* The source of each family the scan has: "198.18.0.1", "2001:2::1" or both. */
@@ -442,16 +523,32 @@ static void scan_banner(const struct scan *s)
 	}
 	netif_format_mac(pp->smac, mac);
 	netif_format_mac(cfg->targets.addresses ? pp->gwmac : pp->gwmac6, gw);
+	snprintf(buf, len, "%s (%s) on %s, probe %s, gateway %s", src, mac, n->ifname,
+		 cfg->probe->name, gw);
+}
+
+static void scan_banner(const struct scan *s)
+{
+	const struct scan_config *cfg = s->cfg;
+	char nics[SCAN_NICS_MAX * 160] = "";
+
+	/* One NIC: "from SRC (MAC) on IF, probe P, gateway GW"; several: each NIC's in turn,
+	 * "from ... on sv0, ...; from ... on sv1, ...". */
+	for (unsigned k = 0; k < s->nic_count; k++) {
+		size_t used = strlen(nics);
+
+		if (k)
+			used += (size_t)snprintf(nics + used, sizeof(nics) - used, "; from ");
+		scan_banner_nic(s, &s->nics[k], nics + used, sizeof(nics) - used);
+	}
 	log_msg(LOG_INFO,
 		"scanning %llu addresses x %u ports = %llu probes%s (shard %llu/%llu: "
-		"%llu) from %s (%s) on %s, probe %s, gateway %s; engine %s (%s); rate %llu pps; "
-		"seed %llu",
+		"%llu) from %s; engine %s (%s); rate %llu pps; seed %llu",
 		(unsigned long long)scan_config_addresses(cfg), cfg->ports.count,
 		(unsigned long long)s->elements, cfg->probes > 1 ? " (each xP)" : "",
 		(unsigned long long)cfg->shard, (unsigned long long)cfg->shards,
-		(unsigned long long)(s->shard_end - s->shard_begin), src, mac, s->ifname,
-		cfg->probe->name, gw, cfg->engine->name, s->engine.mode,
-		(unsigned long long)s->rate, (unsigned long long)s->seed);
+		(unsigned long long)(s->shard_end - s->shard_begin), nics, cfg->engine->name,
+		s->engines[0].mode, (unsigned long long)s->rate, (unsigned long long)s->seed);
 }
 
 /*
@@ -547,7 +644,7 @@ static int scan_stop(struct scan *s, int ret, char err[SCAN_ERRLEN])
 static int scan_close(struct scan *s, int ret, char err[SCAN_ERRLEN])
 {
 	ret = scan_close_files(s, ret, err);
-	io_engine_close(&s->engine);
+	scan_close_engines(s);
 	scan_free(s);
 	scan_close_probes(s);
 	return ret;

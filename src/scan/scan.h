@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "scan/config.h"
 #include "io/io.h"
@@ -51,23 +52,45 @@
 
 struct scan;
 
+/*
+ * One interface the scan sends through (-i a,b: several; dpdk: a port): its name, its
+ * probes (its sources and MACs in their params; the key and the rest are the scan's) and
+ * the engine instance its sender threads send on.  Each probe leaves by the NIC of the
+ * thread that sends it; a reply is checked with the probes of the NIC whose source it is
+ * addressed to, whichever NIC it came back by.
+ */
+struct scan_nic {
+	char ifname[SCAN_IFNAME_LEN];
+	int ifindex;
+	uint32_t gateway;	    /* host order; 0 if -G was given or on-link */
+	const uint8_t *gateway_mac; /* -G for it (IF=MAC, or for every NIC), or NULL */
+	struct probe probe;
+	struct probe prescan;	  /* --icmp-prescan's echo request, from the same sources */
+	struct io_engine *engine; /* its instance (the dry run's NICs share one) */
+	unsigned senders;	  /* sender threads sending through it */
+};
+
 struct scan_sender {
 	struct scan *scan;
 	pthread_t thread;
-	unsigned queue;
-	uint64_t begin, end;   /* positions in the permutation: the thread's slice */
-	uint64_t start;	       /* where to start in it: begin, or the checkpoint's next */
-	uint64_t done;	       /* positions finished (atomic) */
-	uint64_t frames;       /* frames submitted (atomic) */
-	int error;	       /* -errno if the thread stopped on an error */
-	uint64_t send_errors;  /* submits the engine refused for good (atomic) */
-	uint64_t last_send_ns; /* when its last probe was handed to the engine */
+	struct scan_nic *nic;	  /* the NIC its probes leave by */
+	struct io_engine *engine; /* the NIC's engine instance */
+	unsigned queue;		  /* its transmit queue of engine */
+	uint64_t begin, end;	  /* positions in the permutation: the thread's slice */
+	uint64_t start;		  /* where to start in it: begin, or the checkpoint's next */
+	uint64_t done;		  /* positions finished (atomic) */
+	uint64_t frames;	  /* frames submitted (atomic) */
+	int error;		  /* -errno if the thread stopped on an error */
+	uint64_t send_errors;	  /* submits the engine refused for good (atomic) */
+	uint64_t last_send_ns;	  /* when its last probe was handed to the engine */
 } __attribute__((aligned(64)));
 
 struct scan_receiver {
 	struct scan *scan;
 	pthread_t thread;
-	unsigned queue;
+	struct scan_nic *nic;	  /* the NIC it receives on (replies to any NIC count) */
+	struct io_engine *engine; /* the NIC's engine instance */
+	unsigned queue;		  /* its receive queue of engine */
 	/* Counters written by this thread only (atomic stores), read by the monitor. */
 	uint64_t frames, valid, duplicates, successes, failures, alive;
 	uint64_t output_waits; /* results that found the --output-buffer full and waited */
@@ -89,16 +112,19 @@ struct scan_record {
 
 struct scan {
 	const struct scan_config *cfg;
-	char ifname[16];
-	int ifindex;
-	struct probe probe;
-	struct io_engine engine;
+	struct scan_nic nics[SCAN_NICS_MAX]; /* -i's interfaces, or the route's one */
+	unsigned nic_count;
+	struct io_engine engines[SCAN_NICS_MAX]; /* one per NIC; a dry run's one for all */
+	unsigned engine_count;
+	/* Every IPv4 source of every NIC, sorted, each once: the engines take replies to each. */
+	uint32_t sources[SCAN_SOURCES_MAX];
+	unsigned source_count;
 	struct output output;
 	struct target_permutation perm;
 	struct fastdiv port_div; /* element / ports: (address index, port index) */
 	struct dedup dedup;
-	/* --icmp-prescan: the echo probe, the order of the addresses, the live ones. */
-	struct probe prescan;
+	/* --icmp-prescan: the order of the addresses, the live ones (the echo probe: each
+	 * NIC's prescan). */
 	struct target_permutation perm_addr;
 	struct dedup live;
 	struct pace pace;
@@ -113,12 +139,12 @@ struct scan {
 	int paused;		/* set by "pause" on the control socket (atomic) */
 	uint64_t fingerprint;	/* what is scanned, for checkpoints */
 	uint64_t shard_begin, shard_end; /* this shard's positions */
-	uint32_t gateway;		 /* host order; 0 if -G was given or on-link */
 
 	struct scan_sender *senders;
-	unsigned sender_count; /* -T, or fewer when the engine has fewer queues */
+	unsigned sender_count; /* -T (at least one per NIC), or fewer when the NICs have fewer
+				* queues; sender i sends through NIC i % nic_count */
 	struct scan_receiver *receivers;
-	unsigned receiver_count; /* --receivers, or one per sender for queue-pair engines */
+	unsigned receiver_count; /* --receivers per engine instance, or as many as it asks */
 	pthread_t writer;
 	int writer_error;   /* the output's first error, -errno (set once, then output_failed) */
 	uint64_t written;   /* results that reached the output (atomic) */
@@ -152,9 +178,9 @@ struct scan {
 };
 
 /*
- * Fill in what the user left out (interface, source address and MAC,
- * gateway MAC) from the kernel.  Opens only netlink and ioctl sockets.
- * 0, or -errno with one line in err.
+ * Fill in, for each NIC, what the user left out (interface, source address and MAC,
+ * gateway MAC) from the kernel.  Opens only netlink and ioctl sockets, and a packet socket
+ * for ARP.  0, or -errno with one line in err.
  */
 int scan_resolve_network(struct scan *s, const struct scan_config *cfg, char err[SCAN_ERRLEN]);
 
@@ -175,8 +201,61 @@ int scan_wake_open(struct scan *s, char err[SCAN_ERRLEN]);
 void scan_wake_monitor(struct scan *s);
 void scan_wake_close(struct scan *s);
 
-/* network.c: what the io engine is to open, from the scan's network and probe. */
-void scan_io_config(const struct scan *s, struct io_config *io);
+/* network.c: what NIC n's engine instance is to open, from the scan's network and probe. */
+void scan_io_config(const struct scan *s, const struct scan_nic *n, struct io_config *io);
+
+/* Is addr in the sorted list addrs (count entries)?  A binary search. */
+static inline int scan_sources_have(const uint32_t *addrs, unsigned count, uint32_t addr)
+{
+	unsigned lo = 0, hi = count;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (addrs[mid] == addr)
+			return 1;
+		if (addrs[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The probes of the NIC whose IPv4 source daddr is, rcv's own first (a reply comes back by
+ * the NIC its probe left by, mostly); NULL if daddr is no source of the scan's.  With one
+ * NIC its probes, whatever daddr: validation checks it. */
+static inline struct scan_nic *scan_nic_of(struct scan *s, struct scan_nic *rcv_nic, uint32_t daddr)
+{
+	if (__builtin_expect(s->nic_count == 1, 1))
+		return rcv_nic;
+	for (unsigned k = 0; k <= s->nic_count; k++) {
+		struct scan_nic *n = k == 0 ? rcv_nic : &s->nics[k - 1];
+		const struct probe_params *pp = &n->probe.params;
+
+		if (k && n == rcv_nic)
+			continue;
+		if (pp->saddr_count <= 1
+			    ? pp->saddr == daddr
+			    : daddr >= pp->saddrs[0] && daddr <= pp->saddrs[pp->saddr_count - 1] &&
+				      scan_sources_have(pp->saddrs, pp->saddr_count, daddr))
+			return n;
+	}
+	return NULL;
+}
+
+/* The same for an IPv6 reply to daddr (16 bytes): a NIC has one IPv6 source. */
+static inline struct scan_nic *scan_nic_of6(struct scan *s, struct scan_nic *rcv_nic,
+					    const uint8_t *daddr)
+{
+	if (__builtin_expect(s->nic_count == 1, 1) ||
+	    !memcmp(rcv_nic->probe.params.saddr6, daddr, 16))
+		return rcv_nic;
+	for (unsigned k = 0; k < s->nic_count; k++)
+		if (!memcmp(s->nics[k].probe.params.saddr6, daddr, 16))
+			return &s->nics[k];
+	return NULL;
+}
 
 /* resume.c: write the checkpoint (if --checkpoint-file): at the start, every second and at
  * the end; 0 or -errno, with the line for the user in err unless err is NULL. */

@@ -1,5 +1,6 @@
 /*
- * The send loop: one thread per transmit queue.  Each batch: wait for the
+ * The send loop: one thread per transmit queue, of one NIC's engine instance (the
+ * thread's probes are that NIC's, from its sources).  Each batch: wait for the
  * pacer, reserve ring slots, let the frame source fill them, submit and
  * kick.  Nothing here allocates, locks or logs.
  *
@@ -74,6 +75,7 @@ static inline uint32_t send_patch(const struct probe *p, const struct send_templ
 struct plain_source {
 	struct send_source base;
 	struct scan *s;
+	const struct probe *probe; /* the sender's NIC's */
 	struct send_templates tm;
 	uint64_t pos, end;
 	uint32_t probe_num;
@@ -104,7 +106,7 @@ static int plain_next(struct send_source *src, uint8_t *data, uint32_t *len)
 		addr_index = scan_element_split(cfg, &c->s->port_div, e, &c->dport);
 		scan_target_at(cfg, addr_index, &c->target);
 	}
-	*len = send_patch(&c->s->probe, &c->tm, &c->target, c->dport, c->probe_num, data);
+	*len = send_patch(c->probe, &c->tm, &c->target, c->dport, c->probe_num, data);
 	if (++c->probe_num == cfg->probes) {
 		c->probe_num = 0;
 		c->pos++;
@@ -120,7 +122,8 @@ struct prescan_mark {
 struct prescan_source {
 	struct send_source base;
 	struct scan *s;
-	struct send_templates tm, echo; /* the probe's templates, the echo request's */
+	const struct probe *probe, *echo_probe; /* the sender's NIC's */
+	struct send_templates tm, echo;		/* the probe's templates, the echo request's */
 	uint64_t end;
 	uint64_t disc;	/* next address position to ping */
 	uint64_t port;	/* next address position to port-probe */
@@ -157,7 +160,7 @@ static int prescan_next(struct send_source *src, uint8_t *data, uint32_t *len)
 		if (c->in_host) {
 			uint16_t dport = cfg->ports.ports[c->port_index];
 
-			*len = send_patch(&s->probe, &c->tm, &c->target, dport, c->probe_num, data);
+			*len = send_patch(c->probe, &c->tm, &c->target, dport, c->probe_num, data);
 			if (++c->probe_num == cfg->probes) {
 				c->probe_num = 0;
 				if (++c->port_index == cfg->ports.count) {
@@ -184,7 +187,7 @@ static int prescan_next(struct send_source *src, uint8_t *data, uint32_t *len)
 		struct scan_target t;
 
 		scan_target_at(cfg, target_permutation_at(&s->perm_addr, c->disc), &t);
-		*len = send_patch(&s->prescan, &c->echo, &t, 0, 0, data);
+		*len = send_patch(c->echo_probe, &c->echo, &t, 0, 0, data);
 		c->disc++;
 		if (src->now_ns >= c->last_mark_ns + PRESCAN_MARK_EVERY_NS || c->disc == c->end)
 			prescan_mark(c);
@@ -223,12 +226,13 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 		src->now_ns = clock_mono_ns();
 		state = SOURCE_FRAME;
 		while (filled < want && state == SOURCE_FRAME) {
-			unsigned got = io_tx_reserve(&s->engine, snd->queue, frames, want - filled);
+			unsigned got =
+				io_tx_reserve(snd->engine, snd->queue, frames, want - filled);
 			unsigned i;
 
 			if (got == 0) {
 				/* Ring full: kick what is queued and let the kernel catch up. */
-				(void)io_tx_submit(&s->engine, snd->queue, frames, 0);
+				(void)io_tx_submit(snd->engine, snd->queue, frames, 0);
 				if (__atomic_load_n(&s->stop_sending, __ATOMIC_RELAXED))
 					break;
 				clock_sleep_us(SEND_BACKOFF_US);
@@ -239,7 +243,7 @@ static void send_loop(struct scan_sender *snd, struct send_source *src)
 				    SOURCE_FRAME)
 					break;
 			/* Slots reserved but not filled are handed back by submit. */
-			ret = io_tx_submit(&s->engine, snd->queue, frames, i);
+			ret = io_tx_submit(snd->engine, snd->queue, frames, i);
 			/* No room now is back-pressure (counted by the engine), not a failure. */
 			if (ret < 0 && ret != -EAGAIN && ret != -ENOBUFS)
 				__atomic_store_n(&snd->send_errors, snd->send_errors + 1,
@@ -283,7 +287,7 @@ void *scan_sender_main(void *arg)
 	struct send_templates tm;
 	uint64_t flush_deadline;
 
-	if ((snd->error = send_templates_build(s, &s->probe, tmpl, tmpl6, &tm)))
+	if ((snd->error = send_templates_build(s, &snd->nic->probe, tmpl, tmpl6, &tm)))
 		goto out;
 	if (s->cfg->icmp_prescan) {
 		/* 64 KiB with its mark ring and the echo templates: well within a thread's stack.
@@ -292,10 +296,13 @@ void *scan_sender_main(void *arg)
 		struct prescan_source c;
 
 		memset(&c, 0, sizeof(c));
-		if ((snd->error = send_templates_build(s, &s->prescan, echo, echo6, &c.echo)))
+		if ((snd->error =
+			     send_templates_build(s, &snd->nic->prescan, echo, echo6, &c.echo)))
 			goto out;
 		c.base.next = prescan_next;
 		c.s = s;
+		c.probe = &snd->nic->probe;
+		c.echo_probe = &snd->nic->prescan;
 		c.tm = tm;
 		c.disc = c.port = c.ready = snd->start;
 		c.base.done = snd->start - snd->begin;
@@ -305,6 +312,7 @@ void *scan_sender_main(void *arg)
 		struct plain_source c = { .base.next = plain_next,
 					  .base.done = snd->start - snd->begin,
 					  .s = s,
+					  .probe = &snd->nic->probe,
 					  .tm = tm,
 					  .pos = snd->start,
 					  .end = snd->end };
@@ -315,7 +323,7 @@ void *scan_sender_main(void *arg)
 	snd->last_send_ns = clock_mono_ns();
 	/* Push out what is still in the ring; give up after a second. */
 	flush_deadline = clock_mono_ns() + 1000000000ULL;
-	while (io_tx_flush(&s->engine, snd->queue) && clock_mono_ns() < flush_deadline)
+	while (io_tx_flush(snd->engine, snd->queue) && clock_mono_ns() < flush_deadline)
 		clock_sleep_us(SEND_BACKOFF_US);
 out:
 	/* The last sender out: the monitor starts the cooldown now, not at its next tick. */

@@ -70,9 +70,28 @@ static void status_json(struct scan *s, const struct scan_totals *now, double se
 	json_double(&w, "eta_s", 1, status_eta(s, now));
 	json_bool(&w, "sending", __atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE) != 0);
 	json_string(&w, "engine", s->cfg->engine->name);
-	json_string(&w, "mode", s->engine.mode);
+	json_string(&w, "mode", s->engines[0].mode);
+	/* Each NIC's probes sent, in -i's order. */
+	json_array(&w, "nics");
+	for (unsigned k = 0; k < s->nic_count; k++) {
+		json_object(&w, NULL);
+		json_string(&w, "interface", s->nics[k].ifname);
+		json_uint(&w, "sent", scan_nic_sent(s, &s->nics[k]));
+		json_end(&w);
+	}
+	json_end(&w);
 	json_end(&w);
 	fputc('\n', stderr);
+}
+
+/* Several NICs: "; sv0 5120 sent, sv1 5119": what each has sent so far. */
+static void status_nics(struct scan *s)
+{
+	if (s->nic_count < 2)
+		return;
+	for (unsigned k = 0; k < s->nic_count; k++)
+		fprintf(stderr, "%s %s %llu%s", k ? "," : ";", s->nics[k].ifname,
+			(unsigned long long)scan_nic_sent(s, &s->nics[k]), k ? "" : " sent");
 }
 
 /* The output's backlog and hold, once it has had either: "; output: 12.3 MB queued, held
@@ -91,7 +110,8 @@ static void status_output(const struct scan *s)
 
 /*
  * One status line on stderr, in the format asked for:
- *   zmap    "0:05 50%; send: 50000 10.00 Kp/s (10.00 Kp/s avg); recv: 25 5 p/s; hitrate: ..."
+ *   zmap    "0:05 50%; send: 50000 10.00 Kp/s (10.00 Kp/s avg); recv: 25 5 p/s; hitrate: ...",
+ *           with several NICs each one's count: "; sv0 25000 sent, sv1 25000"
  *   legacy  the same up to the hit rate: the progress line orchestrators of the seed's scanner
  *           parse with (\d+):(\d+)\s+(\d+)%;\s+send:\s+(\d+)\s+...p/s\s+\(...p/s\s+avg\);...
  *   json    one object with the counters, for programs.
@@ -121,6 +141,7 @@ static void status_line(struct scan *s, const struct scan_totals *now,
 			fprintf(stderr, "; %u:%02u left", (unsigned)eta / 60, (unsigned)eta % 60);
 		if (s->cfg->rate_aimd)
 			fprintf(stderr, "; rate %llu", (unsigned long long)pace_rate(&s->pace));
+		status_nics(s);
 		status_output(s);
 		if (!__atomic_load_n(&s->senders_running, __ATOMIC_ACQUIRE))
 			fprintf(stderr, " (cooldown)");

@@ -25,7 +25,12 @@ void scan_totals(struct scan *s, struct scan_totals *t)
 		t->alive += __atomic_load_n(&r->alive, __ATOMIC_RELAXED);
 		t->output_waits += __atomic_load_n(&r->output_waits, __ATOMIC_RELAXED);
 	}
-	io_stats(&s->engine, &t->io);
+	for (unsigned e = 0; e < s->engine_count; e++) {
+		struct io_stats st;
+
+		io_stats(&s->engines[e], &st);
+		io_stats_add(&t->io, &st);
+	}
 	/* A resumed scan's counts go on from where the checkpoint left them. */
 	t->io.tx_completed += s->base.sent;
 	t->valid += s->base.valid;
@@ -33,6 +38,21 @@ void scan_totals(struct scan *s, struct scan_totals *t)
 	t->failures += s->base.failures;
 	t->duplicates += s->base.duplicates;
 	t->alive += s->base.alive;
+}
+
+uint64_t scan_nic_sent(struct scan *s, const struct scan_nic *n)
+{
+	struct io_stats st;
+	uint64_t frames = 0;
+
+	if (s->engine_count == s->nic_count) {
+		io_stats(n->engine, &st);
+		return st.tx_completed;
+	}
+	for (unsigned i = 0; i < s->sender_count && s->senders; i++)
+		if (s->senders[i].nic == n)
+			frames += __atomic_load_n(&s->senders[i].frames, __ATOMIC_RELAXED);
+	return frames;
 }
 
 double scan_run_s(const struct scan *s)

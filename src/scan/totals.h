@@ -22,6 +22,11 @@ struct scan_totals {
 /* The scan's counters now, earlier processes' (a resume) included. */
 void scan_totals(struct scan *s, struct scan_totals *t);
 
+/* Probes NIC n has sent in this process: its engine instance's, or (a dry run's NICs share
+ * one) what its sender threads handed it. */
+struct scan_nic;
+uint64_t scan_nic_sent(struct scan *s, const struct scan_nic *n);
+
 /* Seconds the scan has run, and has spent sending, earlier processes' included. */
 double scan_elapsed_s(const struct scan *s);
 double scan_send_seconds(const struct scan *s);

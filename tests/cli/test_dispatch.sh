@@ -55,6 +55,20 @@ if "$SALVO" --list-io-engines | grep -q "^dpdk  *yes"; then
 		--dpdk-port 1 -p 80 $T
 	expect "dpdk needs -S" 1 "" "--io-engine=dpdk: give -S/--source-ip" \
 		--io-engine=dpdk -b /dev/null -p 80 $T
+	# Several ports (one scan through each): each named once, each with its -S; PORT=VALUE
+	# items name ports of the list; -i is no way to name them.
+	expect "--dpdk-port twice" 1 "" "--dpdk-port: 0: given twice" \
+		--io-engine=dpdk --dpdk-port 0,0 -p 80 $T
+	expect "--gateway-ip of no port" 1 "" \
+		"--gateway-ip: '0=198.18.0.2,2=198.18.2.2': 2 is not one of --dpdk-port's ports" \
+		--io-engine=dpdk --dpdk-port 0,1 --gateway-ip 0=198.18.0.2,2=198.18.2.2 -p 80 $T
+	expect "-S of no port" 1 "" \
+		"--source-ip: 2=...: 2 is not one of the interfaces the scan sends through (0, 1)" \
+		--io-engine=dpdk --dpdk-port 0,1 -S 2=198.18.0.1 -p 80 $T
+	expect "a port without -S" 1 "" "--io-engine=dpdk: give -S/--source-ip for port 1 (or 1=ADDR)" \
+		--io-engine=dpdk --dpdk-port 0,1 -S 0=198.18.0.1 -b /dev/null -p 80 $T
+	expect "-i with several ports" 1 "" "--interface: --io-engine=dpdk sends through the ports" \
+		--io-engine=dpdk --dpdk-port 0,1 -i sv0 -p 80 $T
 else
 	expect "dpdk options, dpdk not built" 1 "" "dpdk not built in (make USE_DPDK=1" \
 		--io-engine=dpdk --dpdk-eal-args=--no-huge --dpdk-port 0 -p 80 $T

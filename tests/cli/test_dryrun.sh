@@ -43,6 +43,35 @@ for t in 1 2 3 4; do
 done
 coverage "4 shards, one port, a /22" 1 4 -T 2 -p 443 198.18.4.0/22
 
+# Two NICs in one process (-i a,b, each with its own -S and -G, IF=VALUE): every probe once,
+# each from one NIC's source to that NIC's next hop (the Ethernet and IP headers agree), its
+# checksums right, and the NICs share the probes as their threads do (-T 3: 2 for a, 1 for b).
+if "${RUN[@]}" "$SALVO" --dryrun -q -b /dev/null -r 0 -i nica,nicb -S nica=198.18.0.1 \
+	-S nicb=198.18.2.1-198.18.2.2 -G nica=02:00:00:00:00:0a -G nicb=02:00:00:00:00:0b \
+	--source-mac 02:00:00:00:00:01 -T 3 -e 5 -p 80,443 -o "$TMP/nics.pcap" 198.18.1.0/24 \
+	2>"$TMP/err" && tcpdump -nn -e -vv -r "$TMP/nics.pcap" 2>/dev/null >"$TMP/nics.dump" &&
+	python3 - "$TMP/nics.dump" <<'PY'
+import collections, re, sys
+text = open(sys.argv[1]).read()
+pkts = re.findall(r"> (\S+), ethertype IPv4.*\n\s+(\S+)\.\d+ > (\S+)\.(\d+): .*cksum \S+ \((\w+)\)", text)
+mac_of = {"198.18.0.1": "02:00:00:00:00:0a", "198.18.2.1": "02:00:00:00:00:0b",
+          "198.18.2.2": "02:00:00:00:00:0b"}
+pairs = collections.Counter((d, p) for _, _, d, p, _ in pkts)
+by_src = collections.Counter(s for _, s, _, _, _ in pkts)
+ok = (len(pkts) == 512 and len(pairs) == 512 and all(c == "correct" for *_, c in pkts) and
+      all(mac_of.get(s) == m for m, s, *_ in pkts) and
+      340 <= by_src["198.18.0.1"] <= 342 and
+      by_src["198.18.2.1"] > 0 and by_src["198.18.2.2"] > 0)
+print("    %d probes, %d pairs, by source %s" % (len(pkts), len(pairs), dict(by_src)))
+sys.exit(0 if ok else 1)
+PY
+then
+	result "two NICs in a dry run: each probe once, from its NIC's source to its next hop" 0
+else
+	result "two NICs in a dry run: each probe once, from its NIC's source to its next hop" 1
+	cat "$TMP/err"
+fi
+
 # Counting only (no file): the generation-speed mode prints its count.
 if "${RUN[@]}" "$SALVO" --dryrun -b /dev/null -r 0 -S 198.18.0.1 -p 1-100 198.18.0.0/20 \
 	2>"$TMP/err" >/dev/null && grep -q "sent 409600 probes" "$TMP/err" &&

@@ -89,12 +89,13 @@ static void setup_scan(const struct probe_ops *ops, int prescan, int iplayer)
 	if (ops->template6)
 		setup_targets6(&cfg->targets6);
 	s->cfg = cfg;
-	setup_probe(&s->probe, ops, !prescan && !iplayer);
+	s->nic_count = 1;
+	setup_probe(&s->nics[0].probe, ops, !prescan && !iplayer);
 	s->elements = scan_config_addresses(cfg) * cfg->ports.count;
 	if (dedup_init(&s->dedup, s->elements))
 		abort();
 	if (prescan) {
-		setup_probe(&s->prescan, probe_by_name("icmp_echoscan"), 0);
+		setup_probe(&s->nics[0].prescan, probe_by_name("icmp_echoscan"), 0);
 		if (dedup_init(&s->live, scan_config_addresses(cfg)))
 			abort();
 	}
@@ -103,6 +104,7 @@ static void setup_scan(const struct probe_ops *ops, int prescan, int iplayer)
 		abort();
 	memset(receivers[scan_count], 0, sizeof(struct scan_receiver));
 	receivers[scan_count]->scan = s;
+	receivers[scan_count]->nic = &s->nics[0];
 	resultq_budget_init(&s->outq, 1 << 20);
 	s->wake_fd = -1;
 	if (resultq_init(&receivers[scan_count]->results))

@@ -9,7 +9,10 @@
 ALL_TESTS="test_pinned_rule_routed_nic_finds_the_open_set
 test_pinned_rule_routed_nic_finds_the_ipv6_open_set
 test_gateway_that_never_answers_arp_is_one_error
-test_source_range_and_list_every_source_answered_open_set_exact"
+test_source_range_and_list_every_source_answered_open_set_exact
+test_one_process_on_both_nics_open_set_exact_each_nic_half
+test_one_process_on_both_nics_interrupt_and_resume_exact
+test_one_process_on_both_nics_bad_interfaces_are_one_error"
 # What happens before any engine opens (the kernel's routes and neighbours): the kernel's
 # engines alone.
 case $ENGINE in dpdk:*) ;; *)
@@ -18,11 +21,44 @@ test_source_address_alone_picks_the_rule_routed_nic
 test_on_link_target_is_asked_for_its_own_mac
 test_many_on_link_targets_are_one_error
 test_dryrun_asks_no_neighbour
-test_an_interface_that_does_not_exist_is_one_error" ;;
+test_an_interface_that_does_not_exist_is_one_error
+test_one_process_on_both_nics_takes_replies_by_the_other_nic" ;;
 esac
 
 # The services the scans open, IPv6 (within 2001:2:0:1::/120).
 NIC_OPEN_SET6="2001:2:0:1::5:80 2001:2:0:1::9:443 2001:2:0:1::c8:22 2001:2:0:1::5:8080"
+
+# salvo_on_both ARGS...: salvo with the engine under test inside the scanner namespace of
+# setup_two_nics, one process sending through both NICs: -i sv0,sv1; for dpdk a virtual device
+# on each as --dpdk-port 0,1, each port with its own -S and --gateway-ip (PORT=VALUE).
+# both_cmd sets BOTH to that command line without ARGS, for a process run in the background
+# (whose pid must be salvo's own for a signal).
+both_cmd() {
+	case $ENGINE in
+	dpdk:*)
+		local d=${ENGINE#dpdk:}
+		BOTH=(ip netns exec "$S" "$SALVO" --io-engine=dpdk --dpdk-port 0,1
+			"--dpdk-eal-args=--vdev=net_${d}0,iface=sv0 --vdev=net_${d}1,iface=sv1 --no-huge -m 512 --no-pci"
+			-S 0=198.18.0.1 -S 1=198.18.2.1 --gateway-ip 0=198.18.0.2,1=198.18.2.2)
+		;;
+	*) BOTH=(ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -i sv0,sv1) ;;
+	esac
+}
+salvo_on_both() {
+	both_cmd
+	"${BOTH[@]}" "$@"
+}
+
+# merge_syns OUT A B: the SYN counts of two count_syns files (one per NIC) summed into OUT.
+merge_syns() {
+	python3 - "$@" <<'PY'
+import collections, json, sys
+total = collections.Counter()
+for f in sys.argv[2:]:
+    total.update(json.load(open(f)))
+json.dump(dict(total), open(sys.argv[1], "w"))
+PY
+}
 
 # nic_tx IF: frames the scanner's IF has sent so far.
 nic_tx() { ip netns exec "$S" cat "/sys/class/net/$1/statistics/tx_packets"; }
@@ -252,4 +288,128 @@ test_an_interface_that_does_not_exist_is_one_error() {
 	[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
 		grep -q "^salvo: --interface: salvo-none0: no such interface" "$TMP/err" &&
 		[ "$(nic_rx tv0)" = "$before0" ] && [ "$(nic_rx tv1)" = "$before1" ]
+}
+
+# One salvo on both NICs (-i sv0,sv1, no -S, no -G, cold neighbour tables): each NIC's source
+# is its own address, its next hop the one its route gives (sv1's by its source rule), asked
+# with ARP.  One permutation over them: every probe leaves once, by one NIC, each NIC carries
+# half (one sender thread each: -T is at least one per NIC), and the open set is exact; the
+# interfaces' TX counters, the SYNs at the target and the metadata's per-NIC counts agree.
+test_one_process_on_both_nics_open_set_exact_each_nic_half() {
+	skip_if_not_root || return
+	setup_two_nics nicboth || return 1
+	start_listeners $OPEN_SET || return 1
+	expect_cold || return 1
+	count_both "$TMP/syns" || return 1
+	local tx0 tx1
+	tx0=$(nic_tx sv0) tx1=$(nic_tx sv1)
+	check_run salvo_on_both -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 -m "$TMP/meta.json" \
+		-o "$TMP/out.csv" 198.18.1.0/24 2>"$TMP/err" || { cat "$TMP/err"; return 1; }
+	stop_both
+	tx0=$(($(nic_tx sv0) - tx0)) tx1=$(($(nic_tx sv1) - tx1))
+	grep -E "^salvo: scanning|sv0 [0-9]+ sent" "$TMP/err" | tail -2 | sed 's/^/    /'
+	expected_rows >"$TMP/expected"
+	sorted_results "$TMP/out.csv" >"$TMP/got"
+	expect_same_lines "the open set through sv0 and sv1" "$TMP/expected" "$TMP/got" || return 1
+	merge_syns "$TMP/syns.json" "$TMP/syns0" "$TMP/syns1" || return 1
+	expect_syns "$TMP/syns.json" 198.18.1.0/24 22,80,443,8080 1 || return 1
+	log "frames sent: sv0 $tx0, sv1 $tx1; SYNs at tv0 $(cat "$TMP/syns0.total"), tv1 $(cat "$TMP/syns1.total") (1024 probes)"
+	# Half each: the slices of two threads, 512 probes, and a few ARP frames beside them.
+	[ "$tx0" -ge 512 ] && [ "$tx0" -le 530 ] && [ "$tx1" -ge 512 ] && [ "$tx1" -le 530 ] || return 1
+	[ "$(cat "$TMP/syns0.total")" = 512 ] && [ "$(cat "$TMP/syns1.total")" = 512 ] || return 1
+	python3 - "$TMP/meta.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+nics = [(n["interface"], n["source_ips"], n["sent"], n["sender_threads"]) for n in m["nics"]]
+print("    metadata: %s; sent %d" % (nics, m["counts"]["sent"]))
+want_src = [["198.18.0.1"], ["198.18.2.1"]]
+sys.exit(0 if [n[1] for n in nics] == want_src and [n[2] for n in nics] == [512, 512] and
+         m["counts"]["sent"] == 1024 and m["config"]["sender_threads"] == 2 else 1)
+PY
+}
+
+# SIGINT in the middle, then --resume, both through both NICs: the checkpoint's per-thread
+# positions (one thread per NIC) continue each NIC's slice exactly: every probe once, the open
+# set exact, and the resumed process sends through both NICs again.
+test_one_process_on_both_nics_interrupt_and_resume_exact() {
+	skip_if_not_root || return
+	setup_two_nics nicresume || return 1
+	start_listeners $OPEN_SET || return 1
+	count_both "$TMP/syns" || return 1
+	local pid status at tx0 tx1
+	both_cmd
+	"${BOTH[@]}" -q -b /dev/null -p 22,80,443,8080 -c 1 -r 400 --checkpoint-file "$TMP/cp" \
+		-o "$TMP/out.csv" 198.18.1.0/24 &
+	pid=$!
+	at=$(python3 "$HELPER" random-int 120 380)
+	await_syns "$TMP/syns0" "$at" || { kill -KILL $pid; return 1; }
+	kill -INT $pid
+	wait $pid
+	status=$?
+	log "SIGINT after $at SYNs through sv0: exit $status; SYNs $(cat "$TMP/syns0.total") + $(cat "$TMP/syns1.total"); $(grep -c next "$TMP/cp") threads in the checkpoint"
+	[ $status -eq 0 ] || return 1
+	tx0=$(nic_tx sv0) tx1=$(nic_tx sv1)
+	check_run salvo_on_both -q -b /dev/null -p 22,80,443,8080 -c 1 -r 3000 --resume \
+		--checkpoint-file "$TMP/cp" -o "$TMP/out.csv" 198.18.1.0/24 || return 1
+	stop_both
+	tx0=$(($(nic_tx sv0) - tx0)) tx1=$(($(nic_tx sv1) - tx1))
+	log "the resumed process sent: sv0 $tx0, sv1 $tx1 frames"
+	expected_rows >"$TMP/expected"
+	sorted_results "$TMP/out.csv" >"$TMP/got"
+	expect_same_lines "SIGINT + resume" "$TMP/expected" "$TMP/got" || return 1
+	merge_syns "$TMP/syns.json" "$TMP/syns0" "$TMP/syns1" || return 1
+	expect_syns "$TMP/syns.json" 198.18.1.0/24 22,80,443,8080 1 || return 1
+	[ "$tx0" -gt 0 ] && [ "$tx1" -gt 0 ]
+}
+
+# -i with an interface that does not exist after one that does, or one interface twice: one
+# line naming it, exit 1, nothing sent on either NIC (the first is not asked for its next hop).
+test_one_process_on_both_nics_bad_interfaces_are_one_error() {
+	skip_if_not_root || return
+	setup_two_nics nicbad || return 1
+	local before0 before1 status list want
+	before0=$(nic_rx tv0) before1=$(nic_rx tv1)
+	for list in sv0,salvo-none0 sv1,sv0,sv1; do
+		case $list in
+		*none*) want="^salvo: --interface: salvo-none0: no such interface" ;;
+		*) want="^salvo: --interface: sv1: given twice" ;;
+		esac
+		case $ENGINE in dpdk:*) # its ports are not interfaces: -i is refused with several
+			[ $list = sv0,salvo-none0 ] || continue
+			want="^salvo: --interface: --io-engine=dpdk sends through the ports of its own" ;;
+		esac
+		case $ENGINE in
+		dpdk:*) salvo_on_both -i sv0,salvo-none0 -q -b /dev/null -p 80 198.18.1.0/24 ;;
+		*) salvo_on_nic "$list" -q -b /dev/null -p 80 198.18.1.0/24 ;;
+		esac >"$TMP/out" 2>"$TMP/err"
+		status=$?
+		log "-i $list: exit $status: $(cat "$TMP/err")"
+		[ $status = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "$want" "$TMP/err" ||
+			return 1
+	done
+	log "frames at the target: tv0 $(($(nic_rx tv0) - before0)), tv1 $(($(nic_rx tv1) - before1))"
+	[ "$(nic_rx tv0)" = "$before0" ] && [ "$(nic_rx tv1)" = "$before1" ]
+}
+
+# Replies that come back by the other NIC count: the target routes its answers to sv1's
+# address 198.18.2.1 through tv0, so they reach salvo on sv0, whose engine takes replies to
+# every source of the scan and checks them with sv1's probes.  Every probe is answered (RST
+# or SYN-ACK), half of them to 198.18.2.1, all by sv0; the open set is exact.
+test_one_process_on_both_nics_takes_replies_by_the_other_nic() {
+	skip_if_not_root || return
+	setup_two_nics nicother || return 1
+	ip -n "$T" route add 198.18.2.1/32 via 198.18.0.1 dev tv0 || return 1
+	start_listeners $OPEN_SET || return 1
+	local rx1 to1
+	rx1=$(ip netns exec "$S" cat /sys/class/net/sv1/statistics/rx_packets)
+	check_run salvo_on_both -q -b /dev/null -p 22,80,443,8080 -c 1 -r 20000 \
+		-f saddr,sport,daddr,success --output-filter "repeat = 0" -o "$TMP/out.csv" \
+		198.18.1.0/24 || return 1
+	rx1=$(($(ip netns exec "$S" cat /sys/class/net/sv1/statistics/rx_packets) - rx1))
+	to1=$(grep -c ',198.18.2.1,' "$TMP/out.csv")
+	log "replies: $(($(wc -l <"$TMP/out.csv") - 1)) of 1024, $to1 to 198.18.2.1; frames sv1 received: $rx1"
+	grep ',1$' "$TMP/out.csv" | cut -d, -f1,2 | sort >"$TMP/got"
+	expected_rows >"$TMP/expected"
+	expect_same_lines "the open set, sv1's by sv0" "$TMP/expected" "$TMP/got" || return 1
+	[ "$(wc -l <"$TMP/out.csv")" = 1025 ] && [ "$to1" = 512 ] && [ "$rx1" -lt 10 ]
 }

@@ -85,7 +85,8 @@ static void short_and_long_flags_and_aliases(void **state)
 	assert_int_equal(cfg.scan.gateway_mac[5], 2);
 	assert_int_equal(cfg.scan.sport_first, 40000);
 	assert_int_equal(cfg.scan.sport_count, 10);
-	assert_string_equal(cfg.scan.ifname, "veth0");
+	assert_int_equal(cfg.scan.nic_count, 1);
+	assert_string_equal(cfg.scan.nics[0].ifname, "veth0");
 	cli_config_free(&cfg);
 }
 
@@ -339,6 +340,99 @@ static void config_file_sets_options_and_the_command_line_overrides_it(void **st
 	unlink(path);
 }
 
+/* -i a,b and -i repeated list the NICs in order; IF=VALUE items of -S, --ipv6-source-ip and
+ * -G are that NIC's own, whether given before or after -i; plain values stay for every NIC. */
+static void several_interfaces_and_their_own_values(void **state)
+{
+	struct cli_config cfg;
+	char err[CLI_ERRLEN];
+	(void)state;
+
+	assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", "-S", "sv1=198.18.2.1", "-G",
+			       "sv0=02:00:00:00:00:0a", "-i", "sv0,sv1", "-i", "sv2", "-S",
+			       "198.18.0.9", "-S", "sv2=198.18.4.1-198.18.4.3", "--ipv6-source-ip",
+			       "sv2=2001:2:4::1", "198.18.1.0/24"),
+			 0);
+	assert_int_equal(cfg.scan.nic_count, 3);
+	assert_string_equal(cfg.scan.nics[0].ifname, "sv0");
+	assert_string_equal(cfg.scan.nics[1].ifname, "sv1");
+	assert_string_equal(cfg.scan.nics[2].ifname, "sv2");
+	assert_int_equal(cfg.scan.nics[0].source_ip_count, 0);
+	assert_int_equal(cfg.scan.nics[0].gateway_mac_set, 1);
+	assert_int_equal(cfg.scan.nics[0].gateway_mac[5], 0x0a);
+	assert_int_equal(cfg.scan.nics[1].source_ip_count, 1);
+	assert_int_equal(cfg.scan.nics[1].source_ips[0], 0xc6120201);
+	assert_int_equal(cfg.scan.nics[1].gateway_mac_set, 0);
+	assert_int_equal(cfg.scan.nics[2].source_ip_count, 3);
+	assert_int_equal(cfg.scan.nics[2].source_ip6_set, 1);
+	assert_int_equal(cfg.scan.nics[2].source_ip6[5], 4);
+	assert_int_equal(cfg.scan.source_ip_set, 1);
+	assert_int_equal(cfg.scan.source_ip, 0xc6120009);
+	assert_int_equal(cfg.scan.gateway_mac_set, 0);
+	cli_config_free(&cfg);
+}
+
+/* An interface twice, an IF= item for an interface -i does not list, a bad value after IF=:
+ * each one line naming the option and the value. */
+static void bad_interface_lists_are_errors(void **state)
+{
+	static const struct {
+		const char *a[8];
+		const char *err;
+	} cases[] = {
+		{ { "-i", "sv0,sv1,sv0" }, "--interface: sv0: given twice" },
+		{ { "-i", "sv0", "-i", "sv0" }, "--interface: sv0: given twice" },
+		{ { "-i", "sv0,,sv1" }, "--interface: '': expected an interface name" },
+		{ {
+			  "-i",
+			  "sv0,sv1,",
+		  },
+		  "--interface: '': expected an interface name" },
+		{ { "-i", "a-name-far-too-long0" },
+		  "--interface: 'a-name-far-too-long0': expected" },
+		{ { "-i", "sv0", "-S", "sv9=198.18.0.1" },
+		  "--source-ip: sv9=...: sv9 is not one of the interfaces the scan sends through "
+		  "(sv0)" },
+		{ { "-G", "sv1=02:00:00:00:00:01" },
+		  "--gateway-mac: sv1=...: a value for interface sv1 alone, but -i names no "
+		  "interface (give -i sv1)" },
+		{ { "-i", "sv0", "-S", "sv0=2001:2::1" }, "--source-ip: 'sv0=2001:2::1': " },
+		{ { "-i", "sv0", "-G", "sv0=02:00" }, "--gateway-mac: 'sv0=02:00': expected" },
+		{ { "-i", "sv0", "-S", "=198.18.0.1" }, "--source-ip: '': expected an interface" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cli_config cfg;
+		char err[CLI_ERRLEN] = "";
+		const char *const *a = cases[i].a;
+
+		assert_int_equal(PARSE("-p", "80", "-b", "/dev/null", a[0], a[1],
+				       a[2] ? a[2] : "-q", a[2] ? a[3] : "-q", "198.18.1.1"),
+				 -EINVAL);
+		if (!strstr(err, cases[i].err))
+			fail_msg("case %zu: '%s' does not contain '%s'", i, err, cases[i].err);
+	}
+}
+
+/* The config file's -i list is replaced by the command line's, not added to. */
+static void config_file_interfaces_give_way_to_the_command_line(void **state)
+{
+	struct cli_config cfg;
+	char err[CLI_ERRLEN], path[64];
+	(void)state;
+
+	write_config(path, "interface sv0,sv1\ntarget-ports 80\nblocklist-file /dev/null\n");
+	assert_int_equal(PARSE("-C", path, "198.18.1.1"), 0);
+	assert_int_equal(cfg.scan.nic_count, 2);
+	cli_config_free(&cfg);
+	assert_int_equal(PARSE("-C", path, "-i", "sv2", "198.18.1.1"), 0);
+	assert_int_equal(cfg.scan.nic_count, 1);
+	assert_string_equal(cfg.scan.nics[0].ifname, "sv2");
+	cli_config_free(&cfg);
+	unlink(path);
+}
+
 /* Regression: an error after an option whose parser succeeded returned 0, and salvo went on
  * with a freed configuration (SIGSEGV) — found by the bad-input matrix. */
 static void an_error_after_a_good_option_is_still_an_error(void **state)
@@ -505,6 +599,9 @@ int main(void)
 		cmocka_unit_test(config_file_sets_options_and_the_command_line_overrides_it),
 		cmocka_unit_test(config_file_errors_name_the_line),
 		cmocka_unit_test(an_error_after_a_good_option_is_still_an_error),
+		cmocka_unit_test(several_interfaces_and_their_own_values),
+		cmocka_unit_test(bad_interface_lists_are_errors),
+		cmocka_unit_test(config_file_interfaces_give_way_to_the_command_line),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
