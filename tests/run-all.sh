@@ -165,15 +165,23 @@ for engine in "${ENGINES[@]}"; do
 		;;
 	esac
 	# What these test is the scan core's (pacing, the orchestrator's windows, shards, option
-	# parsing), the same whatever carries the frames: af_packet runs them, and dpdk's own
-	# send path runs the rate tests below.
+	# parsing, the output's formats, status lines and writer, the control socket), the same
+	# whatever carries the frames: af_packet runs them, and dpdk's own send path runs the
+	# rate, control and AIMD tests below.  AF_XDP keeps every test whose replies cross its
+	# XDP program (each probe module, IPv6, the NICs, the output's lost-nothing cases).
 	leave_out=""
 	[ "$engine" = "af_xdp --xdp-mode=copy" ] &&
 		leave_out="test_rate_is_exact_at_2000_and_20000_pps test_sigusr1_raises_the_rate_live
 			test_orchestrator_rate_loop_has_no_slips_while_sending
 			test_replies_after_a_window_ends_are_reported_by_the_next
 			test_indexed_job_shards_together_equal_one_scan
-			test_every_option_refuses_bad_values_and_sends_nothing"
+			test_every_option_refuses_bad_values_and_sends_nothing
+			test_output_formats_round_trip test_metadata_and_status_updates_files
+			test_legacy_status_line_matches_the_orchestrator_regex test_json_status_lines_parse
+			test_control_socket_changes_rate_pauses_and_resumes
+			test_aimd_grows_the_rate_on_a_clear_path test_max_results_stops_early
+			test_min_hitrate_aborts test_output_filter_selects_replies
+			test_a_second_signal_abandons_a_stalled_reader test_a_slow_reader_sets_the_pace"
 	for file in $files; do
 		# shellcheck disable=SC2086
 		out=$(SKIP_TESTS="$leave_out" ENGINE="$engine" tests/netns/runner.sh "$file" $mode_tests 2>&1)
