@@ -16,6 +16,7 @@ static size_t dedup_bytes(uint64_t n)
 
 int dedup_init(struct dedup *d, uint64_t n)
 {
+	d->file = NULL;
 	d->n = n;
 	d->len = dedup_bytes(n);
 	d->bits = mmap(NULL, d->len, PROT_READ | PROT_WRITE,
@@ -47,10 +48,20 @@ int dedup_init_file(struct dedup *d, uint64_t n, const char *path, int keep)
 		ret = -errno;
 		goto out;
 	}
-	d->bits = mmap(NULL, d->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	/* Two views of one file: the shared one is the record; the private one is the receive
+	 * threads', whose bits reach the file only through dedup_persist. */
+	d->file = mmap(NULL, d->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	if (d->file == MAP_FAILED) {
+		d->file = NULL;
+		ret = -errno;
+		goto out;
+	}
+	d->bits = mmap(NULL, d->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE, fd, 0);
 	if (d->bits == MAP_FAILED) {
 		d->bits = NULL;
 		ret = -errno;
+		munmap(d->file, d->len);
+		d->file = NULL;
 	}
 out:
 	close(fd); /* the mapping keeps the file */
@@ -61,5 +72,8 @@ void dedup_free(struct dedup *d)
 {
 	if (d->bits)
 		munmap(d->bits, d->len);
+	if (d->file)
+		munmap(d->file, d->len);
 	d->bits = NULL;
+	d->file = NULL;
 }

@@ -78,8 +78,12 @@ static void receive_result(struct scan_receiver *rcv, const struct probe *p, str
 		count(&rcv->duplicates);
 	else
 		count(r->success ? &rcv->successes : &rcv->failures);
-	if (!output_filter_match(&cfg->filter, r))
+	/* Filtered out: nothing to write, so nothing a kill could lose; the file has it now. */
+	if (!output_filter_match(&cfg->filter, r)) {
+		if (!r->repeat)
+			dedup_persist(&s->dedup, element);
 		return;
+	}
 	r->timestamp_us = clock_real_us();
 	result_push(rcv, r, element);
 }

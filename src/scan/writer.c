@@ -7,8 +7,9 @@
  * result received before it is in the file (what the checkpoint's rewind is measured from).
  *
  * When the output fails (a full disk, a reader gone, a second signal while it stalls), the
- * writer stops the scan and takes back every result that did not reach the file: its dedup
- * bit is cleared, so that --resume, which sends those probes again, writes it then; and the
+ * writer stops the scan and takes back every result that did not reach the file: its bit
+ * never reaches .seen (dedup_persist follows the write) and is cleared in this process's
+ * view, so that --resume, which sends those probes again, writes it then; and the
  * results still queued are drained the same way, so no receive thread waits on a dead output.
  */
 #include "scan/scan.h"
@@ -69,6 +70,10 @@ static int writer_flush(struct writer *w)
 	unsigned done = 0;
 	int ret = output_flush(&s->output, &done);
 
+	/* What reached the file goes into .seen now, not when it was received. */
+	for (unsigned i = 0; i < done; i++)
+		if (!w->pending[i].repeat)
+			dedup_persist(&s->dedup, w->pending[i].element);
 	for (unsigned i = done; i < w->count; i++)
 		writer_take_back(s, w->pending[i].element, w->pending[i].repeat);
 	__atomic_store_n(&s->written, s->written + done, __ATOMIC_RELAXED);
