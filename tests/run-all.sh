@@ -181,7 +181,8 @@ for engine in "${ENGINES[@]}"; do
 			test_control_socket_changes_rate_pauses_and_resumes
 			test_aimd_grows_the_rate_on_a_clear_path test_max_results_stops_early
 			test_min_hitrate_aborts test_output_filter_selects_replies
-			test_a_second_signal_abandons_a_stalled_reader test_a_slow_reader_sets_the_pace"
+			test_a_second_signal_abandons_a_stalled_reader test_a_slow_reader_sets_the_pace
+			test_a_kill_while_the_reader_is_paused_loses_nothing"
 	for file in $files; do
 		# shellcheck disable=SC2086
 		out=$(SKIP_TESTS="$leave_out" ENGINE="$engine" tests/netns/runner.sh "$file" $mode_tests 2>&1)

@@ -84,6 +84,10 @@ struct output {
 	int stream;	   /* a pipe, socket or terminal: writes wait in poll, cancellably */
 	int seekable;	   /* a regular file: a failed batch is cut back to whole records */
 	const int *cancel; /* if set: a wait on a stream ends with -ECANCELED once it is set */
+	/* If set: told after each write(2) which of the batch's records, [from, to), are now
+	 * wholly out (a stalled pipe takes a batch in pieces; a kill may come between). */
+	void (*on_written)(void *ctx, unsigned from, unsigned to);
+	void *on_written_ctx;
 	char *batch;
 	size_t batch_len, batch_cap;
 	unsigned records;		    /* in the batch */

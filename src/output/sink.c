@@ -170,7 +170,7 @@ static size_t sink_chunk_end(const struct output *o, size_t done, unsigned *next
 /* Write the batch; *done is how many bytes went, also on failure. */
 static int sink_write_all(struct output *o, size_t *done)
 {
-	unsigned next = 0;
+	unsigned next = 0, told = 0;
 
 	*done = 0;
 	while (*done < o->batch_len) {
@@ -192,6 +192,15 @@ static int sink_write_all(struct output *o, size_t *done)
 		if (n == 0)
 			return -EIO;
 		*done += (size_t)n;
+		if (o->on_written) {
+			unsigned whole = told;
+
+			while (whole < o->records && o->ends[whole] <= *done)
+				whole++;
+			if (whole > told)
+				o->on_written(o->on_written_ctx, told, whole);
+			told = whole;
+		}
 	}
 	return 0;
 }

@@ -81,3 +81,16 @@ int scan_history_safe(const struct scan_history *h, uint64_t *pos)
 	memcpy(pos, history_slot(h, h->cap), h->senders * sizeof(*pos));
 	return 0;
 }
+
+int scan_history_at(const struct scan_history *h, uint64_t t_ns, uint64_t *pos)
+{
+	for (unsigned k = 1; k <= h->count; k++) {
+		unsigned i = (h->head + h->cap - k) % h->cap;
+
+		if (h->ns[i] <= t_ns) {
+			memcpy(pos, history_slot(h, i), h->senders * sizeof(*pos));
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -38,4 +38,7 @@ void scan_history_settle(struct scan_history *h, uint64_t t_ns);
 /* The safe sample's positions into pos; 0, or -ENOENT before the first sample. */
 int scan_history_safe(const struct scan_history *h, uint64_t *pos);
 
+/* The latest kept sample at or before t_ns into pos; 0, or -ENOENT if none is kept. */
+int scan_history_at(const struct scan_history *h, uint64_t t_ns, uint64_t *pos);
+
 #endif

@@ -249,7 +249,7 @@ void scan_monitor(struct scan *s)
 			monitor_policy(s, &policy, &now, sending);
 			scan_status_tick(s, &now, &prev, (double)(t - last) / 1e9);
 			/* A failed periodic write is retried next second; the last one reports. */
-			(void)scan_checkpoint_save(s, NULL);
+			(void)scan_checkpoint_save_live(s);
 			prev = now;
 			last = t;
 		}

@@ -38,8 +38,33 @@ uint64_t scan_fingerprint(const struct scan_config *cfg)
 	return hs.h;
 }
 
-/* Where every sender thread stands now, and what the scan has done so far. */
-static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
+/* A live checkpoint's margin for a reply's way back: a probe sent this long before the
+ * writer's confirmed time has had its reply written, if it came by then. */
+#define CHECKPOINT_LIVE_MARGIN_NS 100000000ULL
+
+/*
+ * A checkpoint written while the scan runs is what a SIGKILL leaves: it claims only probes
+ * whose replies reached the output, so that results still queued (a paused reader) are sent
+ * for again by the resumed scan.  With a writer that keeps up that is 100-200 ms back.
+ */
+static void scan_checkpoint_rewind_live(struct scan *s, struct scan_checkpoint *cp)
+{
+	uint64_t pos[CHECKPOINT_MAX_THREADS];
+	uint64_t confirmed = __atomic_load_n(&s->confirmed_ns, __ATOMIC_ACQUIRE);
+
+	if (confirmed <= CHECKPOINT_LIVE_MARGIN_NS ||
+	    scan_history_at(&s->history, confirmed - CHECKPOINT_LIVE_MARGIN_NS, pos))
+		/* Nothing kept that old (a reader paused past the history): the oldest safe one. */
+		if (scan_history_safe(&s->history, pos))
+			return;
+	for (unsigned i = 0; i < s->sender_count; i++)
+		if (pos[i] < cp->next[i])
+			cp->next[i] = pos[i];
+}
+
+/* Where every sender thread stands now (live: as far as its results are written), and what
+ * the scan has done so far. */
+static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp, int live)
 {
 	const struct scan_config *cfg = s->cfg;
 	struct scan_totals t;
@@ -57,6 +82,8 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 			      __atomic_load_n(&s->senders[i].done, __ATOMIC_ACQUIRE);
 		cp->end[i] = s->senders[i].end;
 	}
+	if (live)
+		scan_checkpoint_rewind_live(s, cp);
 	/* The output failed: back to where every result of the probes before was written. */
 	if (__atomic_load_n(&s->output_failed, __ATOMIC_ACQUIRE) &&
 	    scan_history_safe(&s->history, safe) == 0)
@@ -83,18 +110,28 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp)
 					    .send_ms = (uint64_t)(scan_send_seconds(s) * 1e3) };
 }
 
-int scan_checkpoint_save(struct scan *s, char *err)
+static int checkpoint_save(struct scan *s, char *err, int live)
 {
 	struct scan_checkpoint cp;
 	int ret;
 
 	if (!s->cfg->checkpoint_file || !s->senders)
 		return 0;
-	scan_checkpoint_fill(s, &cp);
+	scan_checkpoint_fill(s, &cp, live);
 	if ((ret = checkpoint_write(s->cfg->checkpoint_file, &cp)) && err)
 		snprintf(err, SCAN_ERRLEN, "--checkpoint-file %s: %s", s->cfg->checkpoint_file,
 			 strerror(-ret));
 	return ret;
+}
+
+int scan_checkpoint_save(struct scan *s, char *err)
+{
+	return checkpoint_save(s, err, 0);
+}
+
+int scan_checkpoint_save_live(struct scan *s)
+{
+	return checkpoint_save(s, NULL, 1);
 }
 
 /*

@@ -260,6 +260,8 @@ static inline struct scan_nic *scan_nic_of6(struct scan *s, struct scan_nic *rcv
 /* resume.c: write the checkpoint (if --checkpoint-file): at the start, every second and at
  * the end; 0 or -errno, with the line for the user in err unless err is NULL. */
 int scan_checkpoint_save(struct scan *s, char *err);
+/* The monitor's once a second: positions only as far as their results are written. */
+int scan_checkpoint_save_live(struct scan *s);
 /* What a checkpoint must agree with: the targets after the blocklist, ports, probe, -P. */
 uint64_t scan_fingerprint(const struct scan_config *cfg);
 /* --resume, before the probes are set up: read the checkpoint into cp; its seed, key, totals. */

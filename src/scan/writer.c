@@ -63,6 +63,17 @@ static void writer_give(struct writer *w)
 	w->bytes = 0;
 }
 
+/* Records [from, to) of the batch are out: into .seen now (not when they were received), one
+ * write at a time, so that a kill in the middle of a batch leaves each result once. */
+static void writer_written(void *ctx, unsigned from, unsigned to)
+{
+	struct writer *w = ctx;
+
+	for (unsigned i = from; i < to; i++)
+		if (!w->pending[i].repeat)
+			dedup_persist(&w->s->dedup, w->pending[i].element);
+}
+
 /* Write the batch out; the records that did not reach the file are taken back. */
 static int writer_flush(struct writer *w)
 {
@@ -70,10 +81,6 @@ static int writer_flush(struct writer *w)
 	unsigned done = 0;
 	int ret = output_flush(&s->output, &done);
 
-	/* What reached the file goes into .seen now, not when it was received. */
-	for (unsigned i = 0; i < done; i++)
-		if (!w->pending[i].repeat)
-			dedup_persist(&s->dedup, w->pending[i].element);
 	for (unsigned i = done; i < w->count; i++)
 		writer_take_back(s, w->pending[i].element, w->pending[i].repeat);
 	__atomic_store_n(&s->written, s->written + done, __ATOMIC_RELAXED);
@@ -145,6 +152,8 @@ void *scan_writer_main(void *arg)
 
 	memset(&w, 0, sizeof(w));
 	w.s = s;
+	s->output.on_written = writer_written;
+	s->output.on_written_ctx = &w;
 	for (;;) {
 		/* Read the flag first: a result queued before it was set is drained below. */
 		int last = __atomic_load_n(&s->stop_writing, __ATOMIC_ACQUIRE);
@@ -165,6 +174,7 @@ void *scan_writer_main(void *arg)
 		if (moved == 0)
 			clock_sleep_us(1000);
 	}
+	s->output.on_written = NULL;
 	return NULL;
 }
 

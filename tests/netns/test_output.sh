@@ -8,6 +8,7 @@ ALL_TESTS="test_a_paused_reader_loses_no_result
 test_a_full_disk_stops_the_scan_and_resume_completes_it
 test_a_reader_that_goes_away_ends_the_scan_quietly
 test_a_second_signal_abandons_a_stalled_reader
+test_a_kill_while_the_reader_is_paused_loses_nothing
 test_a_slow_reader_sets_the_pace"
 # Through dpdk the receive path is the engine's own; the output side is the same code.
 case $ENGINE in dpdk:*) ALL_TESTS="test_a_paused_reader_loses_no_result" ;; esac
@@ -149,6 +150,35 @@ test_a_second_signal_abandons_a_stalled_reader() {
 # A reader that takes 2,000 lines a second, through a one-page pipe: the scan's send rate
 # follows the reader (the senders are held most of the time), the status line shows the
 # backlog, and every result arrives once.
+# SIGKILL (the orchestrator's last word at a window's end) while the reader is paused and the
+# results wait in memory: they are lost with the process, so neither the checkpoint written
+# while the scan ran nor .seen may claim them.  The resumed scan sends those probes again and
+# writes their results: with what the reader got, every pair once.
+test_a_kill_while_the_reader_is_paused_loses_nothing() {
+	skip_if_not_root || return
+	setup_testbed killpaused || return 1
+	local pid status
+	mkfifo "$TMP/fifo" || return 1
+	sh -c 'sleep 4; cat' <"$TMP/fifo" >"$TMP/first.csv" &
+	BG_PIDS+=($!)
+	(exec ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 1-400 -c 5 \
+		-r 100000 --output-filter "$RST_FILTER" --checkpoint-file "$TMP/cp" \
+		198.18.1.0/24) >"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	sleep 2.5
+	kill -KILL "$pid"
+	wait "$pid"
+	status=$?
+	wait "${BG_PIDS[-1]}"
+	log "SIGKILL at 2.5 s, reader paused 4 s: exit $status, the reader got $(wc -l <"$TMP/first.csv") rows"
+	[ "$status" = 137 ] || { cat "$TMP/err"; return 1; }
+	check_run salvo_in_scanner -q -b /dev/null -p 1-400 -c 1 -r 100000 \
+		--output-filter "$RST_FILTER" --checkpoint-file "$TMP/cp" --resume \
+		-o "$TMP/rest.csv" 198.18.1.0/24 || return 1
+	log "the resumed scan wrote $(wc -l <"$TMP/rest.csv") rows"
+	expect_every_pair_once "killed + resume" 400 "$TMP/first.csv" "$TMP/rest.csv"
+}
+
 test_a_slow_reader_sets_the_pace() {
 	skip_if_not_root || return
 	setup_testbed slowreader || return 1

@@ -203,6 +203,32 @@ static void the_history_keeps_the_latest_safe_positions(void **state)
 	scan_history_free(&h);
 }
 
+/* A live checkpoint's lookup: the latest sample at or before a time, none before the first;
+ * it leaves the safe sample alone. */
+static void the_history_finds_the_sample_at_a_time(void **state)
+{
+	struct scan_history h;
+	uint64_t pos[1], got[1];
+	(void)state;
+
+	assert_int_equal(scan_history_init(&h, 1, 1000000000ULL), 0);
+	assert_int_equal(scan_history_at(&h, 5000000000ULL, got), -ENOENT);
+	for (uint64_t t = 1; t <= 30; t++) {
+		pos[0] = t * 7;
+		scan_history_record(&h, t * 100000000ULL, pos, 0);
+	}
+	assert_int_equal(scan_history_at(&h, 99999999ULL, got), -ENOENT);
+	assert_int_equal(scan_history_at(&h, 100000000ULL, got), 0);
+	assert_int_equal(got[0], 7);
+	assert_int_equal(scan_history_at(&h, 1250000000ULL, got), 0);
+	assert_int_equal(got[0], 12 * 7);
+	assert_int_equal(scan_history_at(&h, 9000000000ULL, got), 0);
+	assert_int_equal(got[0], 30 * 7);
+	assert_int_equal(scan_history_safe(&h, got), 0);
+	assert_int_equal(got[0], 7);
+	scan_history_free(&h);
+}
+
 /* An output of the list module into path, with n records already in its batch. */
 static void sink_open(struct output *o, const char *path, unsigned n)
 {
@@ -330,6 +356,7 @@ int main(void)
 		cmocka_unit_test(the_budget_reports_each_mark_once_and_refuses_past_its_size),
 		cmocka_unit_test(a_full_budget_makes_the_producer_wait_and_nothing_is_lost),
 		cmocka_unit_test(the_history_keeps_the_latest_safe_positions),
+		cmocka_unit_test(the_history_finds_the_sample_at_a_time),
 		cmocka_unit_test(a_failed_batch_is_cut_back_to_whole_records),
 		cmocka_unit_test(a_reader_gone_is_epipe),
 		cmocka_unit_test(a_stalled_reader_can_be_abandoned),
