@@ -145,6 +145,14 @@ static int sink_wait(struct output *o)
 	}
 }
 
+/* From record i on, the first of the batch's records not wholly within its first done bytes. */
+static unsigned sink_whole_records(const struct output *o, unsigned i, size_t done)
+{
+	while (i < o->records && o->ends[i] <= done)
+		i++;
+	return i;
+}
+
 /*
  * Where the next write to a stream ends: at most PIPE_BUF bytes after done (what a pipe takes
  * whole once poll says it has room), cut at a record's end, so that a write abandoned later
@@ -155,8 +163,7 @@ static size_t sink_chunk_end(const struct output *o, size_t done, unsigned *next
 {
 	size_t end = 0;
 
-	while (*next < o->records && o->ends[*next] <= done)
-		(*next)++;
+	*next = sink_whole_records(o, *next, done);
 	for (unsigned i = *next; i < o->records && o->ends[i] - done <= PIPE_BUF; i++)
 		end = o->ends[i];
 	if (end)
@@ -193,10 +200,8 @@ static int sink_write_all(struct output *o, size_t *done)
 			return -EIO;
 		*done += (size_t)n;
 		if (o->on_written) {
-			unsigned whole = told;
+			unsigned whole = sink_whole_records(o, told, *done);
 
-			while (whole < o->records && o->ends[whole] <= *done)
-				whole++;
 			if (whole > told)
 				o->on_written(o->on_written_ctx, told, whole);
 			told = whole;
@@ -209,15 +214,15 @@ int output_flush(struct output *o, unsigned *written)
 {
 	off_t base = o->seekable ? lseek(o->fd, 0, SEEK_CUR) : -1;
 	size_t done = 0, cut = 0;
-	unsigned whole = 0;
+	unsigned whole;
 	int ret = 0;
 
 	if (fflush(o->file))
 		ret = -(errno ? errno : EIO);
 	if (!ret && o->batch_len)
 		ret = sink_write_all(o, &done);
-	while (whole < o->records && o->ends[whole] <= done)
-		cut = o->ends[whole++];
+	if ((whole = sink_whole_records(o, 0, done)))
+		cut = o->ends[whole - 1];
 	/* Half a record is no record: cut the file back to the last whole one (the header, if
 	 * the batch held only part of it, goes too), and carry on writing from there. */
 	if (ret && o->seekable && base >= 0 && done > cut) {

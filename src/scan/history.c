@@ -58,19 +58,26 @@ void scan_history_record(struct scan_history *h, uint64_t now_ns, const uint64_t
 		h->count++;
 }
 
-void scan_history_settle(struct scan_history *h, uint64_t t_ns)
+/* The ring index of the latest sample at or before t_ns, or -1 if none is kept. */
+static int history_find(const struct scan_history *h, uint64_t t_ns)
 {
 	for (unsigned k = 1; k <= h->count; k++) {
 		unsigned i = (h->head + h->cap - k) % h->cap;
 
-		if (h->ns[i] > t_ns)
-			continue;
-		if (h->ns[i] > h->safe_ns) {
-			h->safe_ns = h->ns[i];
-			memcpy(history_slot(h, h->cap), history_slot(h, i),
-			       h->senders * sizeof(*h->pos));
-		}
-		return;
+		if (h->ns[i] <= t_ns)
+			return (int)i;
+	}
+	return -1;
+}
+
+void scan_history_settle(struct scan_history *h, uint64_t t_ns)
+{
+	int i = history_find(h, t_ns);
+
+	if (i >= 0 && h->ns[i] > h->safe_ns) {
+		h->safe_ns = h->ns[i];
+		memcpy(history_slot(h, h->cap), history_slot(h, (unsigned)i),
+		       h->senders * sizeof(*h->pos));
 	}
 }
 
@@ -84,13 +91,10 @@ int scan_history_safe(const struct scan_history *h, uint64_t *pos)
 
 int scan_history_at(const struct scan_history *h, uint64_t t_ns, uint64_t *pos)
 {
-	for (unsigned k = 1; k <= h->count; k++) {
-		unsigned i = (h->head + h->cap - k) % h->cap;
+	int i = history_find(h, t_ns);
 
-		if (h->ns[i] <= t_ns) {
-			memcpy(pos, history_slot(h, i), h->senders * sizeof(*pos));
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if (i < 0)
+		return -ENOENT;
+	memcpy(pos, history_slot(h, (unsigned)i), h->senders * sizeof(*pos));
+	return 0;
 }

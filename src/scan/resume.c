@@ -47,6 +47,14 @@ uint64_t scan_fingerprint(const struct scan_config *cfg)
  * whose replies reached the output, so that results still queued (a paused reader) are sent
  * for again by the resumed scan.  With a writer that keeps up that is 100-200 ms back.
  */
+/* No sender's position past pos[]: the checkpoint goes back there where it is further on. */
+static void checkpoint_rewind_to(struct scan_checkpoint *cp, const uint64_t *pos, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (pos[i] < cp->next[i])
+			cp->next[i] = pos[i];
+}
+
 static void scan_checkpoint_rewind_live(struct scan *s, struct scan_checkpoint *cp)
 {
 	uint64_t pos[CHECKPOINT_MAX_THREADS];
@@ -57,9 +65,7 @@ static void scan_checkpoint_rewind_live(struct scan *s, struct scan_checkpoint *
 		/* Nothing kept that old (a reader paused past the history): the oldest safe one. */
 		if (scan_history_safe(&s->history, pos))
 			return;
-	for (unsigned i = 0; i < s->sender_count; i++)
-		if (pos[i] < cp->next[i])
-			cp->next[i] = pos[i];
+	checkpoint_rewind_to(cp, pos, s->sender_count);
 }
 
 /* Where every sender thread stands now (live: as far as its results are written), and what
@@ -87,9 +93,7 @@ static void scan_checkpoint_fill(struct scan *s, struct scan_checkpoint *cp, int
 	/* The output failed: back to where every result of the probes before was written. */
 	if (__atomic_load_n(&s->output_failed, __ATOMIC_ACQUIRE) &&
 	    scan_history_safe(&s->history, safe) == 0)
-		for (unsigned i = 0; i < s->sender_count; i++)
-			if (safe[i] < cp->next[i])
-				cp->next[i] = safe[i];
+		checkpoint_rewind_to(cp, safe, s->sender_count);
 	cp->has_key = 1;
 	memcpy(cp->key, s->nics[0].probe.params.key, sizeof(cp->key));
 	cp->prf = s->nics[0].probe.params.prf;

@@ -34,6 +34,30 @@ expect_every_pair_once() {
 	expect_same_lines "$name" "$TMP/want" "$TMP/got"
 }
 
+# scan_into_paused_reader: salvo (256 x 400 probes, -c 5, --checkpoint-file $TMP/cp) writing
+# into a reader that sleeps 4 s before it reads into $TMP/first.csv; SCAN_PID is salvo itself
+# (exec: ip netns exec execs it, so $! is not a subshell waiting for it).
+scan_into_paused_reader() {
+	mkfifo "$TMP/fifo" || return 1
+	sh -c 'sleep 4; cat' <"$TMP/fifo" >"$TMP/first.csv" &
+	BG_PIDS+=($!)
+	(exec ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 1-400 -c 5 \
+		-r 100000 --output-filter "$RST_FILTER" --checkpoint-file "$TMP/cp" \
+		198.18.1.0/24) >"$TMP/fifo" 2>"$TMP/err" &
+	SCAN_PID=$!
+}
+
+# resume_after_paused_reader NAME: once the reader is done, --resume into $TMP/rest.csv; what
+# the reader got and what the resume wrote hold every pair once.
+resume_after_paused_reader() {
+	wait "${BG_PIDS[-1]}"
+	check_run salvo_in_scanner -q -b /dev/null -p 1-400 -c 1 -r 100000 \
+		--output-filter "$RST_FILTER" --checkpoint-file "$TMP/cp" --resume \
+		-o "$TMP/rest.csv" 198.18.1.0/24 || return 1
+	log "the reader got $(wc -l <"$TMP/first.csv") rows, the resumed scan wrote $(wc -l <"$TMP/rest.csv")"
+	expect_every_pair_once "$1" 400 "$TMP/first.csv" "$TMP/rest.csv"
+}
+
 # The reader sleeps 5 s, then reads everything: with the default --output-buffer every result
 # waits in memory (af_packet); with 1M the senders pause and go on as it drains (the summary
 # says so), on every engine.
@@ -121,35 +145,21 @@ test_a_reader_that_goes_away_ends_the_scan_quietly() {
 test_a_second_signal_abandons_a_stalled_reader() {
 	skip_if_not_root || return
 	setup_testbed stalled || return 1
-	local pid status
-	mkfifo "$TMP/fifo" || return 1
-	sh -c 'sleep 4; cat' <"$TMP/fifo" >"$TMP/first.csv" &
-	BG_PIDS+=($!)
-	# exec: $! is salvo itself (ip netns exec execs it), not a subshell waiting for it.
-	(exec ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 1-400 -c 5 \
-		-r 100000 --output-filter "$RST_FILTER" --checkpoint-file "$TMP/cp" \
-		198.18.1.0/24) >"$TMP/fifo" 2>"$TMP/err" &
-	pid=$!
+	local status
+	scan_into_paused_reader || return 1
 	sleep 1.5
-	kill -INT "$pid"
+	kill -INT "$SCAN_PID"
 	sleep 0.5
-	kill -INT "$pid"
-	wait "$pid"
+	kill -INT "$SCAN_PID"
+	wait "$SCAN_PID"
 	status=$?
 	log "two signals: exit $status: $(cat "$TMP/err")"
 	[ "$status" = 1 ] || return 1
 	grep -q "^salvo: --output-file -: interrupted again while the output's reader was stalled: [0-9]* results written, [1-9][0-9]* not; --resume" "$TMP/err" ||
 		{ log "the line does not say what was not written"; return 1; }
-	wait "${BG_PIDS[-1]}"
-	check_run salvo_in_scanner -q -b /dev/null -p 1-400 -c 1 -r 100000 \
-		--output-filter "$RST_FILTER" --checkpoint-file "$TMP/cp" --resume \
-		-o "$TMP/rest.csv" 198.18.1.0/24 || return 1
-	expect_every_pair_once "abandoned + resume" 400 "$TMP/first.csv" "$TMP/rest.csv"
+	resume_after_paused_reader "abandoned + resume"
 }
 
-# A reader that takes 2,000 lines a second, through a one-page pipe: the scan's send rate
-# follows the reader (the senders are held most of the time), the status line shows the
-# backlog, and every result arrives once.
 # SIGKILL (the orchestrator's last word at a window's end) while the reader is paused and the
 # results wait in memory: they are lost with the process, so neither the checkpoint written
 # while the scan ran nor .seen may claim them.  The resumed scan sends those probes again and
@@ -157,28 +167,20 @@ test_a_second_signal_abandons_a_stalled_reader() {
 test_a_kill_while_the_reader_is_paused_loses_nothing() {
 	skip_if_not_root || return
 	setup_testbed killpaused || return 1
-	local pid status
-	mkfifo "$TMP/fifo" || return 1
-	sh -c 'sleep 4; cat' <"$TMP/fifo" >"$TMP/first.csv" &
-	BG_PIDS+=($!)
-	(exec ip netns exec "$S" "$SALVO" "${ENGINE_ARGS[@]}" -q -b /dev/null -p 1-400 -c 5 \
-		-r 100000 --output-filter "$RST_FILTER" --checkpoint-file "$TMP/cp" \
-		198.18.1.0/24) >"$TMP/fifo" 2>"$TMP/err" &
-	pid=$!
+	local status
+	scan_into_paused_reader || return 1
 	sleep 2.5
-	kill -KILL "$pid"
-	wait "$pid"
+	kill -KILL "$SCAN_PID"
+	wait "$SCAN_PID"
 	status=$?
-	wait "${BG_PIDS[-1]}"
-	log "SIGKILL at 2.5 s, reader paused 4 s: exit $status, the reader got $(wc -l <"$TMP/first.csv") rows"
+	log "SIGKILL at 2.5 s, reader paused 4 s: exit $status"
 	[ "$status" = 137 ] || { cat "$TMP/err"; return 1; }
-	check_run salvo_in_scanner -q -b /dev/null -p 1-400 -c 1 -r 100000 \
-		--output-filter "$RST_FILTER" --checkpoint-file "$TMP/cp" --resume \
-		-o "$TMP/rest.csv" 198.18.1.0/24 || return 1
-	log "the resumed scan wrote $(wc -l <"$TMP/rest.csv") rows"
-	expect_every_pair_once "killed + resume" 400 "$TMP/first.csv" "$TMP/rest.csv"
+	resume_after_paused_reader "killed + resume"
 }
 
+# A reader that takes 2,000 lines a second, through a one-page pipe: the scan's send rate
+# follows the reader (the senders are held most of the time), the status line shows the
+# backlog, and every result arrives once.
 test_a_slow_reader_sets_the_pace() {
 	skip_if_not_root || return
 	setup_testbed slowreader || return 1
